@@ -1,0 +1,53 @@
+// Plain data for the language client: no `vscode` import, so it can be unit-tested with node:test.
+
+/** The settings section the client forwards to the server (workspace/didChangeConfiguration). */
+export const CONFIG_SECTION = 'aliyunSlbLabels';
+/** Also the prefix of the `aliyunSlbLabels.trace.server` setting that vscode-languageclient reads. */
+export const CLIENT_ID = 'aliyunSlbLabels';
+export const OUTPUT_CHANNEL_NAME = 'Aliyun SLB Labels';
+export const SERVER_MODULE = 'dist/server/server.js';
+
+export const COMMANDS = {
+  showOutput: 'aliyunSlbLabels.showOutput',
+  restartServer: 'aliyunSlbLabels.restartServer',
+} as const;
+
+/**
+ * Languages the server gets documents of. VS Code opens docker-compose.yml / compose.yaml as
+ * `dockercompose`; any other YAML file is `yaml`, and the server decides with the
+ * `aliyunSlbLabels.composeFiles` globs whether it is a compose file (it says nothing otherwise).
+ */
+export const DOCUMENT_SELECTOR = [
+  { language: 'dockercompose', scheme: 'file' },
+  { language: 'dockercompose', scheme: 'untitled' },
+  { language: 'yaml', scheme: 'file' },
+  { language: 'yaml', scheme: 'untitled' },
+];
+
+/** Files whose changes the server may care about: .env (variable values) and other compose files (SLB names, cross-file checks). */
+export const WATCHED_FILES_GLOB = '**/{.env,*.yml,*.yaml}';
+
+export interface InitializationOptions {
+  /** The editor's display language (vscode.env.language), also sent as InitializeParams.locale. */
+  locale: string;
+  /** The `aliyunSlbLabels` settings at start-up, so the first diagnostics already honour them. */
+  settings: Record<string, unknown>;
+  /** false in a restricted (untrusted) workspace: the server should then read no files besides open documents. */
+  workspaceTrusted: boolean;
+  /** Which editor started the server. */
+  client: { name: string; version: string };
+}
+
+export function initializationOptions(
+  locale: string,
+  settings: Record<string, unknown>,
+  workspaceTrusted: boolean,
+  client: { name: string; version: string },
+): InitializationOptions {
+  return { locale, settings, workspaceTrusted, client };
+}
+
+/** Node options for the server process; in debug mode the server can be attached to on port 6011. */
+export function serverExecArgv(debug: boolean): string[] {
+  return debug ? ['--nolazy', '--inspect=6011'] : [];
+}

@@ -1,0 +1,122 @@
+// VS Code client: starts the bundled language server and forwards settings. UI only; every
+// decision about what to report (and what to leave to the Red Hat YAML / Docker extensions)
+// is taken by the server.
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import { LanguageClient, LanguageClientOptions, ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
+import {
+  CLIENT_ID,
+  COMMANDS,
+  CONFIG_SECTION,
+  DOCUMENT_SELECTOR,
+  OUTPUT_CHANNEL_NAME,
+  SERVER_MODULE,
+  WATCHED_FILES_GLOB,
+  initializationOptions,
+  serverExecArgv,
+} from './clientOptions';
+
+let client: LanguageClient | undefined;
+let log: vscode.LogOutputChannel | undefined;
+let watcher: vscode.FileSystemWatcher | undefined;
+
+function currentSettings(): Record<string, unknown> {
+  // A plain JSON copy of the section (WorkspaceConfiguration objects do not serialize cleanly).
+  return JSON.parse(JSON.stringify(vscode.workspace.getConfiguration(CONFIG_SECTION))) as Record<string, unknown>;
+}
+
+function createClient(context: vscode.ExtensionContext, channel: vscode.LogOutputChannel): LanguageClient {
+  const module = context.asAbsolutePath(SERVER_MODULE);
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: serverExecArgv(true) } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: DOCUMENT_SELECTOR,
+    outputChannel: channel,
+    // Evaluated on every (re)start, so a restart picks up new settings and workspace trust.
+    initializationOptions: () =>
+      initializationOptions(vscode.env.language, currentSettings(), vscode.workspace.isTrusted, {
+        name: vscode.env.appName,
+        version: vscode.version,
+      }),
+    synchronize: {
+      configurationSection: CONFIG_SECTION,
+      fileEvents: watcher,
+    },
+  };
+  return new LanguageClient(CLIENT_ID, OUTPUT_CHANNEL_NAME, serverOptions, clientOptions);
+}
+
+/** Starts the server; resolves to true when it is running. */
+async function startClient(context: vscode.ExtensionContext, channel: vscode.LogOutputChannel): Promise<boolean> {
+  const module = context.asAbsolutePath(SERVER_MODULE);
+  if (!fs.existsSync(module)) {
+    channel.error(`Language server not found at ${module}`);
+    void showError(vscode.l10n.t('Aliyun SLB Labels: the language server is missing ({0}). Reinstall the extension, or run `npm run build` in a development checkout.', module));
+    return false;
+  }
+  client = createClient(context, channel);
+  client.onDidChangeState((e) => {
+    if (e.newState === State.Stopped && e.oldState === State.Running) channel.warn('Language server stopped.');
+  });
+  try {
+    await client.start();
+    channel.info(`Language server started (${module}, locale ${vscode.env.language}).`);
+    return true;
+  } catch (err) {
+    channel.error(`Language server failed to start: ${errorText(err)}`);
+    void showError(vscode.l10n.t('Aliyun SLB Labels: the language server could not start: {0}', errorText(err)));
+    return false;
+  }
+}
+
+async function showError(message: string): Promise<void> {
+  const showOutput = vscode.l10n.t('Show Output');
+  const picked = await vscode.window.showErrorMessage(message, showOutput);
+  if (picked === showOutput) log?.show(true);
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+async function restart(context: vscode.ExtensionContext, channel: vscode.LogOutputChannel): Promise<void> {
+  channel.info('Restarting the language server.');
+  if (client) {
+    try {
+      await client.stop(2000);
+    } catch (err) {
+      channel.warn(`Stopping the language server failed: ${errorText(err)}`);
+    }
+    client = undefined;
+  }
+  if (await startClient(context, channel)) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Aliyun SLB Labels: the language server was restarted.'));
+  }
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const channel = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME, { log: true });
+  log = channel;
+  watcher = vscode.workspace.createFileSystemWatcher(WATCHED_FILES_GLOB);
+  context.subscriptions.push(channel, watcher);
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand(COMMANDS.showOutput, () => channel.show(true)),
+    vscode.commands.registerCommand(COMMANDS.restartServer, () => restart(context, channel)),
+    // The server reads .env and other compose files only in a trusted workspace: tell it when that changes.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      channel.info('Workspace trusted: restarting the language server so it may read workspace files.');
+      void restart(context, channel);
+    }),
+  );
+
+  await startClient(context, channel);
+}
+
+export async function deactivate(): Promise<void> {
+  const c = client;
+  client = undefined;
+  if (c) await c.stop();
+}
