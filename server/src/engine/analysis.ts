@@ -1,0 +1,208 @@
+// The engine's entry point for validation: text in, findings out. Parses per service chunk and
+// caches by chunk text, so a keystroke re-parses one service; cross-service checks then run over
+// the cached summaries.
+import { Chunk, DocumentOutline, outlineCompose } from './compose/outline';
+import { ParsedUnit, ServiceModel, Span, SyntaxProblem } from './compose/model';
+import { parseUnit } from './compose/parse';
+import { missingSpaceProblem } from './compose/yamlErrors';
+import { checkAcrossServices, PlacedBinding, PlacedHostPort } from './rules/crossServiceRules';
+import { checkService } from './rules/serviceRules';
+import { Finding } from './rules/types';
+import { t } from './i18n';
+
+export type YamlSyntaxErrorMode = 'all' | 'labels' | 'off';
+
+export interface AnalysisOptions {
+  env?: ReadonlyMap<string, string>;
+  yamlSyntaxErrors?: YamlSyntaxErrorMode;
+}
+
+/** A parsed unit placed in the file. */
+export interface PlacedUnit {
+  base: number;
+  end: number;
+  kind: Chunk['kind'] | 'document';
+  parsed: ParsedUnit;
+}
+
+export interface Analysis {
+  findings: Finding[];
+  units: PlacedUnit[];
+  bindings: PlacedBinding[];
+  outlines: DocumentOutline[];
+}
+
+interface UnitCacheEntry {
+  parsed: ParsedUnit;
+  /** Label-line syntax problems found by our own scan (relative offsets). */
+  labelLineProblems: SyntaxProblem[];
+  rules?: { envKey: string; findings: Finding[]; bindings: PlacedBinding[]; hostPorts: PlacedHostPort[] };
+  generation: number;
+}
+
+const LABEL_LINE_MISSING_SPACE = /^[ \t]*aliyun\.[A-Za-z0-9_.\-\/]*:[^\s:\/]/gm;
+
+export class ComposeAnalyzer {
+  private readonly cache = new Map<string, UnitCacheEntry>();
+  private generation = 0;
+
+  clear(): void {
+    this.cache.clear();
+  }
+
+  analyze(text: string, options: AnalysisOptions = {}): Analysis {
+    this.generation++;
+    const env = options.env;
+    const envKey = env ? [...env.entries()].map(([k, v]) => `${k}=${v}`).join('\u0000') : '';
+    const mode = options.yamlSyntaxErrors ?? 'all';
+    const outlines = outlineCompose(text);
+    const findings: Finding[] = [];
+    const units: PlacedUnit[] = [];
+    const bindings: PlacedBinding[] = [];
+    const hostPorts: PlacedHostPort[] = [];
+    const place = (f: Finding, base: number): Finding => ({
+      ...f,
+      span: { start: f.span.start + base, end: f.span.end + base },
+      related: f.related?.map((r) => ({ ...r, span: { start: r.span.start + base, end: r.span.end + base } })),
+      fixes: f.fixes?.map((x) => ({ ...x, edits: x.edits.map((e) => ({ span: { start: e.span.start + base, end: e.span.end + base }, newText: resolveIndent(text, e.span.start + base, e.newText) })) })),
+    });
+    for (const outline of outlines) {
+      const pieces: { base: number; end: number; kind: PlacedUnit['kind'] }[] = outline.needsWholeParse
+        ? [{ base: outline.start, end: outline.end, kind: 'document' }]
+        : outline.chunks.map((c) => ({ base: c.start, end: c.end, kind: c.kind }));
+      for (const piece of pieces) {
+        const unitText = text.slice(piece.base, piece.end);
+        const entry = this.unit(unitText, piece.kind);
+        units.push({ base: piece.base, end: piece.end, kind: piece.kind, parsed: entry.parsed });
+        // Syntax problems: ours for label lines replace the parser's on the same line.
+        const ownLines = new Set(entry.labelLineProblems.map((p) => lineStartOf(unitText, p.span.start)));
+        for (const p of entry.labelLineProblems) findings.push(place(syntaxFinding(p, unitText), piece.base));
+        if (mode !== 'off') {
+          for (const p of entry.parsed.problems) {
+            if (ownLines.has(lineStartOf(unitText, p.span.start))) continue;
+            if (mode === 'labels' && !isOnLabelLine(unitText, p.span.start)) continue;
+            findings.push(place(syntaxFinding(p, unitText), piece.base));
+          }
+        }
+        if (entry.parsed.services.length === 0) continue;
+        if (!entry.rules || entry.rules.envKey !== envKey) {
+          const rules = { envKey, findings: [] as Finding[], bindings: [] as PlacedBinding[], hostPorts: [] as PlacedHostPort[] };
+          for (const service of entry.parsed.services) {
+            const r = checkService(service, env);
+            rules.findings.push(...r.findings);
+            for (const b of r.bindings) rules.bindings.push({ ...b, base: 0 });
+            for (const h of r.hostPorts) rules.hostPorts.push({ ...h, base: 0 });
+          }
+          entry.rules = rules;
+        }
+        for (const f of entry.rules.findings) findings.push(place(f, piece.base));
+        for (const b of entry.rules.bindings) bindings.push({ ...b, base: piece.base });
+        for (const h of entry.rules.hostPorts) hostPorts.push({ ...h, base: piece.base });
+      }
+      for (const dup of outline.duplicateServices) {
+        const chunk = outline.chunks[dup.chunkIndex];
+        findings.push({ code: 'yaml-duplicate-key', severity: 'error', message: t("Service '{0}' is defined twice; YAML keeps only one of them. Rename or remove one.", dup.name), span: { start: chunk.start + leadingSpaces(text, chunk.start), end: chunk.start + leadingSpaces(text, chunk.start) + dup.name.length } });
+      }
+    }
+    findings.push(...checkAcrossServices(bindings, hostPorts));
+    this.evict(units.length);
+    return { findings, units, bindings, outlines };
+  }
+
+  /** Parses (or fetches) one unit; exposed for completion/hover on a single service. */
+  unit(unitText: string, kind: PlacedUnit['kind']): UnitCacheEntry {
+    const key = `${kind}\u0000${unitText}`;
+    let entry = this.cache.get(key);
+    if (!entry) {
+      entry = { parsed: parseUnit(unitText, kind), labelLineProblems: scanLabelLines(unitText), generation: this.generation };
+      this.cache.set(key, entry);
+    }
+    entry.generation = this.generation;
+    return entry;
+  }
+
+  private evict(live: number): void {
+    if (this.cache.size <= live * 2 + 2000) return;
+    for (const [key, entry] of this.cache) if (entry.generation < this.generation) this.cache.delete(key);
+  }
+}
+
+function scanLabelLines(unitText: string): SyntaxProblem[] {
+  if (!unitText.includes('aliyun.')) return [];
+  const problems: SyntaxProblem[] = [];
+  LABEL_LINE_MISSING_SPACE.lastIndex = 0;
+  for (let m = LABEL_LINE_MISSING_SPACE.exec(unitText); m; m = LABEL_LINE_MISSING_SPACE.exec(unitText)) {
+    const lineStart = m.index;
+    let lineEnd = unitText.indexOf('\n', lineStart);
+    if (lineEnd < 0) lineEnd = unitText.length;
+    const problem = missingSpaceProblem(unitText, lineStart, unitText.slice(lineStart, lineEnd).replace(/\r$/, ''));
+    if (problem) problems.push(problem);
+  }
+  return problems;
+}
+
+function syntaxFinding(p: SyntaxProblem, unitText: string): Finding {
+  const finding: Finding = { code: p.code, severity: p.severity, message: p.message, span: p.span };
+  if (p.code === 'yaml-missing-space-after-colon') {
+    finding.fixes = [{ title: t("Insert a space after ':'"), edits: [{ span: { start: p.span.end, end: p.span.end }, newText: ' ' }], preferred: true }];
+  } else if (p.code === 'yaml-tab-indent') {
+    const lineStart = lineStartOf(unitText, p.span.start);
+    const m = /^[ \t]*/.exec(unitText.slice(lineStart))!;
+    finding.fixes = [{ title: t('Replace tabs with spaces'), edits: [{ span: { start: lineStart, end: lineStart + m[0].length }, newText: m[0].replace(/\t/g, '  ') }] }];
+  }
+  return finding;
+}
+
+function lineStartOf(text: string, offset: number): number {
+  return text.lastIndexOf('\n', Math.max(0, offset - 1)) + 1;
+}
+
+function leadingSpaces(text: string, offset: number): number {
+  let i = offset;
+  while (text.charCodeAt(i) === 32) i++;
+  return i - offset;
+}
+
+/** Is the line at `offset` a label line, or inside a `labels:` block? (Used for the "labels" syntax-error mode.) */
+export function isOnLabelLine(text: string, offset: number): boolean {
+  const start = lineStartOf(text, offset);
+  let end = text.indexOf('\n', start);
+  if (end < 0) end = text.length;
+  const line = text.slice(start, end);
+  if (line.includes('aliyun.')) return true;
+  let indent = /^ */.exec(line)![0].length;
+  let cursor = start;
+  while (cursor > 0 && indent > 0) {
+    const prevEnd = cursor - 1;
+    const prevStart = lineStartOf(text, prevEnd);
+    const prev = text.slice(prevStart, prevEnd).replace(/\r$/, '');
+    cursor = prevStart;
+    const trimmed = prev.trimStart();
+    if (trimmed === '' || trimmed.startsWith('#')) continue;
+    const prevIndent = prev.length - trimmed.length;
+    if (prevIndent < indent) {
+      if (/^labels\s*:/.test(trimmed)) return true;
+      indent = prevIndent;
+    }
+  }
+  return false;
+}
+
+function resolveIndent(text: string, offset: number, newText: string): string {
+  if (!newText.includes('\u0000INDENT\u0000')) return newText;
+  const start = lineStartOf(text, offset);
+  const indent = /^[ \t]*/.exec(text.slice(start, start + 200))![0];
+  return newText.split('\u0000INDENT\u0000').join(indent);
+}
+
+export function spanContains(span: Span, offset: number): boolean {
+  return offset >= span.start && offset <= span.end;
+}
+
+export function findServiceAt(analysis: Analysis, offset: number): { unit: PlacedUnit; service: ServiceModel } | undefined {
+  for (const unit of analysis.units) {
+    if (offset < unit.base || offset > unit.end) continue;
+    for (const service of unit.parsed.services) return { unit, service };
+  }
+  return undefined;
+}

@@ -1,0 +1,368 @@
+// Parses a chunk (or a whole document) with the `yaml` package and extracts the compose model.
+import { Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Node, Pair, parseDocument, Scalar, YAMLMap } from 'yaml';
+import { ExposeEntry, LabelEntry, ParsedUnit, PortMapping, ScalarKind, ServiceModel, Span, SyntaxProblem } from './model';
+import { describeYamlError } from './yamlErrors';
+
+const TOP_LEVEL_NON_SERVICE_KEYS = new Set(['version', 'services', 'networks', 'volumes', 'configs', 'secrets', 'include', 'name', 'models']);
+
+export type UnitKind = 'service' | 'section' | 'document';
+
+export function parseUnit(text: string, kind: UnitKind): ParsedUnit {
+  const lineCounter = new LineCounter();
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, { lineCounter, prettyErrors: false, merge: true, uniqueKeys: false, strict: false });
+  } catch (error) {
+    return { services: [], problems: [{ code: 'yaml-syntax', message: String((error as Error).message ?? error), span: { start: 0, end: Math.min(1, text.length) }, severity: 'error' }] };
+  }
+  const problems: SyntaxProblem[] = [];
+  for (const e of doc.errors) problems.push(describeYamlError(e, text, 'error'));
+  for (const w of doc.warnings) {
+    // Tags and directives we do not care about are fine in compose files.
+    if (w.code === 'TAG_RESOLVE_FAILED' || w.code === 'BAD_DIRECTIVE') continue;
+    problems.push(describeYamlError(w, text, 'warning'));
+  }
+  const services: ServiceModel[] = [];
+  const contents = doc.contents;
+  if (kind === 'section' || !isMap(contents)) return { services, problems };
+  try {
+    if (kind === 'service') {
+      for (const pair of contents.items) addService(pair, doc, text, services);
+    } else {
+      const servicesPair = contents.items.find((p) => isScalar(p.key) && p.key.value === 'services');
+      if (servicesPair) {
+        const servicesNode = resolveNode(servicesPair.value as Node, doc);
+        if (isMap(servicesNode)) for (const pair of servicesNode.items) addService(pair, doc, text, services);
+      } else {
+        for (const pair of contents.items) {
+          const key = isScalar(pair.key) ? String(pair.key.value) : '';
+          if (!TOP_LEVEL_NON_SERVICE_KEYS.has(key) && !key.startsWith('x-')) addService(pair, doc, text, services);
+        }
+      }
+    }
+  } catch (error) {
+    // Alias loops and similar: report, keep the server alive.
+    problems.push({ code: 'yaml-syntax', message: String((error as Error).message ?? error), span: { start: 0, end: 1 }, severity: 'error' });
+  }
+  return { services, problems };
+}
+
+function resolveNode(node: Node | null | undefined, doc: Document, depth = 0): Node | undefined {
+  if (!node) return undefined;
+  if (isAlias(node)) {
+    if (depth > 20) return undefined;
+    return resolveNode(node.resolve(doc) as Node | undefined, doc, depth + 1);
+  }
+  return node;
+}
+
+interface EffectivePair {
+  key: string;
+  pair: Pair;
+  inherited: boolean;
+}
+
+/** Own pairs plus those merged in with `<<` (own keys win; merges are shallow, as in YAML 1.1). */
+function effectivePairs(map: YAMLMap, doc: Document, inherited = false, depth = 0, budget = { pairs: 20000 }): EffectivePair[] {
+  const own: EffectivePair[] = [];
+  // A merge-key bomb (<<: [*a, *a, ...] nested) must not explode: stop after a fixed budget.
+  if ((budget.pairs -= map.items.length) < 0) return own;
+  const merged: EffectivePair[] = [];
+  for (const pair of map.items) {
+    if (!isPair(pair)) continue;
+    const keyNode = pair.key;
+    const key = isScalar(keyNode) ? String(keyNode.value) : '';
+    if (key === '<<' && depth < 10) {
+      const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
+      for (const source of sources) {
+        const resolved = resolveNode(source as Node, doc);
+        if (isMap(resolved)) merged.push(...effectivePairs(resolved, doc, true, depth + 1, budget));
+      }
+      continue;
+    }
+    own.push({ key, pair, inherited });
+  }
+  const ownKeys = new Set(own.map((p) => p.key));
+  return [...own, ...merged.filter((p) => !ownKeys.has(p.key))];
+}
+
+function spanOf(node: Node | null | undefined): Span | undefined {
+  const range = node?.range;
+  return range ? { start: range[0], end: range[1] } : undefined;
+}
+
+function scalarKind(node: Node | undefined): ScalarKind {
+  if (!node) return 'null';
+  if (isScalar(node)) {
+    const v = node.value;
+    if (v === null || v === undefined) return 'null';
+    if (typeof v === 'string') return 'string';
+    if (typeof v === 'number' || typeof v === 'bigint') return 'number';
+    if (typeof v === 'boolean') return 'boolean';
+    return 'other';
+  }
+  if (isMap(node) || isSeq(node)) return 'collection';
+  return 'other';
+}
+
+/** Content span of a scalar (inside quotes) and whether its text maps 1:1 onto the source. */
+function scalarContent(node: Scalar, text: string): { span: Span; exact: boolean } {
+  const [start, end] = node.range ?? [0, 0, 0];
+  const quoted = node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE;
+  const span = quoted ? { start: start + 1, end: Math.max(start + 1, end - 1) } : { start, end };
+  const source = text.slice(span.start, span.end);
+  return { span, exact: source === String(node.value ?? (node.source ?? '')) };
+}
+
+function addService(pair: Pair, doc: Document, text: string, out: ServiceModel[]): void {
+  if (!isScalar(pair.key)) return;
+  const nameSpan = spanOf(pair.key as Node) ?? { start: 0, end: 0 };
+  const service: ServiceModel = {
+    name: String(pair.key.value),
+    nameSpan,
+    labels: [],
+    ports: [],
+    expose: [],
+    hasUnresolvedPorts: false,
+    duplicateLabelKeys: [],
+  };
+  out.push(service);
+  const body = resolveNode(pair.value as Node, doc);
+  if (!isMap(body)) return;
+  for (const { key, pair: p, inherited } of effectivePairs(body, doc)) {
+    const value = resolveNode(p.value as Node, doc);
+    switch (key) {
+      case 'labels':
+        if (!inherited) service.labelsKeySpan = spanOf(p.key as Node);
+        service.labelsForm = isMap(value) ? 'map' : isSeq(value) ? 'list' : 'other';
+        readLabels(value, doc, text, 'labels', inherited || value !== p.value, service);
+        break;
+      case 'deploy':
+        if (isMap(value)) {
+          for (const d of effectivePairs(value, doc, inherited)) {
+            if (d.key === 'labels') readLabels(resolveNode(d.pair.value as Node, doc), doc, text, 'deploy.labels', d.inherited, service);
+          }
+        }
+        break;
+      case 'ports':
+        if (!inherited) {
+          service.portsKeySpan = spanOf(p.key as Node);
+          service.portsNodeSpan = spanOf(value);
+          service.portsFlow = isSeq(value) && value.flow === true;
+        }
+        if (isSeq(value)) for (const item of value.items) readPort(resolveNode(item as Node, doc), doc, inherited, service);
+        break;
+      case 'expose':
+        if (isSeq(value)) for (const item of value.items) readExpose(resolveNode(item as Node, doc), service);
+        break;
+      case 'image':
+        if (isScalar(value) && value.value !== null) service.image = String(value.value);
+        break;
+    }
+  }
+}
+
+function readLabels(node: Node | undefined, doc: Document, text: string, where: LabelEntry['where'], inherited: boolean, service: ServiceModel): void {
+  if (isMap(node)) {
+    const seen = new Map<string, Span>();
+    for (const { key, pair, inherited: merged } of effectivePairs(node, doc, inherited)) {
+      if (!isScalar(pair.key)) continue;
+      const keyContent = scalarContent(pair.key, text);
+      const valueNode = resolveNode(pair.value as Node, doc);
+      const kind = scalarKind(valueNode);
+      let valueSpan: Span;
+      let valueNodeSpan: Span;
+      let exact = keyContent.exact;
+      let plain = true;
+      if (isScalar(valueNode) && valueNode.range && valueNode === pair.value) {
+        const content = scalarContent(valueNode, text);
+        valueSpan = content.span;
+        valueNodeSpan = { start: valueNode.range[0], end: valueNode.range[1] };
+        exact = exact && content.exact;
+        plain = valueNode.type === Scalar.PLAIN;
+      } else if (valueNode && valueNode.range) {
+        valueSpan = { start: valueNode.range[0], end: valueNode.range[1] };
+        valueNodeSpan = valueSpan;
+      } else {
+        // `key:` with nothing after it: point just after the colon.
+        const after = keyContent.span.end + (text[keyContent.span.end] === '"' || text[keyContent.span.end] === "'" ? 1 : 0) + 1;
+        valueSpan = { start: after, end: after };
+        valueNodeSpan = valueSpan;
+      }
+      const entry: LabelEntry = {
+        key,
+        value: kind === 'collection' ? undefined : valueNode && isScalar(valueNode) ? (valueNode.value === null ? '' : String(valueNode.value)) : '',
+        valueKind: kind,
+        plain,
+        form: 'map',
+        keySpan: keyContent.span,
+        valueSpan,
+        valueNodeSpan,
+        exactOffsets: exact,
+        where,
+        inherited: merged,
+      };
+      const previous = seen.get(key);
+      if (previous && !merged) service.duplicateLabelKeys.push({ key, first: previous, second: entry.keySpan });
+      seen.set(key, entry.keySpan);
+      service.labels.push(entry);
+    }
+    return;
+  }
+  if (isSeq(node)) {
+    for (const rawItem of node.items) {
+      const item = resolveNode(rawItem as Node, doc);
+      if (isScalar(item) && item.range) {
+        const content = scalarContent(item, text);
+        const whole = item.value === null ? '' : String(item.value);
+        const eq = whole.indexOf('=');
+        const key = eq < 0 ? whole : whole.slice(0, eq);
+        const value = eq < 0 ? undefined : whole.slice(eq + 1);
+        const base = content.span.start;
+        service.labels.push({
+          key,
+          value: value ?? '',
+          valueKind: eq < 0 ? 'null' : 'string',
+          plain: item.type === Scalar.PLAIN,
+          form: 'list',
+          keySpan: content.exact ? { start: base, end: base + key.length } : content.span,
+          valueSpan: content.exact ? (eq < 0 ? { start: content.span.end, end: content.span.end } : { start: base + eq + 1, end: content.span.end }) : content.span,
+          valueNodeSpan: { start: item.range[0], end: item.range[1] },
+          exactOffsets: content.exact,
+          where,
+          inherited: inherited || item !== rawItem,
+        });
+      } else if (isMap(item) && item.items.length > 0) {
+        // `- aliyun.lb.port_80: tcp://slb:80`: YAML reads a mapping inside the list.
+        const pair = item.items[0];
+        const keyNode = pair.key as Node;
+        const valueNode = resolveNode(pair.value as Node, doc);
+        const keySpan = spanOf(keyNode) ?? { start: 0, end: 0 };
+        const valueSpan = spanOf(valueNode) ?? keySpan;
+        service.labels.push({
+          key: isScalar(keyNode) ? String(keyNode.value) : '',
+          value: isScalar(valueNode) ? String(valueNode.value ?? '') : '',
+          valueKind: scalarKind(valueNode),
+          plain: true,
+          form: 'list',
+          keySpan,
+          valueSpan,
+          valueNodeSpan: { start: keySpan.start, end: valueSpan.end },
+          exactOffsets: false,
+          where,
+          inherited,
+          listItemIsMapping: true,
+        });
+      }
+    }
+  }
+}
+
+/** Reads "[ip:][host[-host]:]container[-container][/protocol]". */
+export function parseShortPort(raw: string): Omit<PortMapping, 'raw' | 'span' | 'form' | 'inherited' | 'unresolved'> {
+  let spec = raw.trim();
+  let protocol = 'tcp';
+  const slash = spec.lastIndexOf('/');
+  if (slash >= 0) {
+    protocol = spec.slice(slash + 1).toLowerCase();
+    spec = spec.slice(0, slash);
+  }
+  let hostIp: string | undefined;
+  // IPv6 host IPs are written in brackets: [::1]:8080:80
+  const v6 = /^\[([^\]]*)\]:(.*)$/.exec(spec);
+  if (v6) {
+    hostIp = v6[1];
+    spec = v6[2];
+  }
+  const parts = spec.split(':');
+  let hostPart: string | undefined;
+  let containerPart: string;
+  if (parts.length === 1) containerPart = parts[0];
+  else if (parts.length === 2) [hostPart, containerPart] = parts;
+  else {
+    containerPart = parts[parts.length - 1];
+    hostPart = parts[parts.length - 2];
+    hostIp = parts.slice(0, parts.length - 2).join(':');
+  }
+  const result: ReturnType<typeof parseShortPort> = { protocol, hostIp };
+  const container = parseRange(containerPart);
+  if (!container) return { ...result, invalid: `container port '${containerPart}'` };
+  result.containerStart = container[0];
+  result.containerEnd = container[1];
+  if (hostPart !== undefined && hostPart !== '') {
+    const host = parseRange(hostPart);
+    if (!host) return { ...result, invalid: `host port '${hostPart}'` };
+    result.hostStart = host[0];
+    result.hostEnd = host[1];
+  }
+  if (!['tcp', 'udp', 'sctp'].includes(protocol)) result.invalid = `protocol '${protocol}'`;
+  return result;
+}
+
+function parseRange(text: string): [number, number] | undefined {
+  const m = /^\s*(\d{1,5})(?:-(\d{1,5}))?\s*$/.exec(text);
+  if (!m) return undefined;
+  const a = Number(m[1]);
+  const b = m[2] === undefined ? a : Number(m[2]);
+  if (a < 1 || b > 65535 || b < a) return undefined;
+  return [a, b];
+}
+
+function readPort(node: Node | undefined, doc: Document, inherited: boolean, service: ServiceModel): void {
+  if (!node || !node.range) return;
+  const span = { start: node.range[0], end: node.range[1] };
+  if (isScalar(node)) {
+    const raw = node.value === null ? '' : String(node.value);
+    const entry: PortMapping = { raw, span, form: 'short', protocol: 'tcp', unresolved: false, inherited };
+    if (raw.includes('$')) {
+      entry.unresolved = true;
+      service.hasUnresolvedPorts = true;
+    } else Object.assign(entry, parseShortPort(raw));
+    service.ports.push(entry);
+    return;
+  }
+  if (isMap(node)) {
+    const get = (k: string) => {
+      const v = node.get(k, true) as Node | undefined;
+      const r = resolveNode(v, doc);
+      return isScalar(r) && r.value !== null ? String(r.value) : undefined;
+    };
+    const target = get('target');
+    const published = get('published');
+    const protocol = (get('protocol') ?? 'tcp').toLowerCase();
+    const entry: PortMapping = { raw: `${published ?? ''}:${target ?? ''}/${protocol}`, span, form: 'long', protocol, hostIp: get('host_ip'), mode: get('mode'), unresolved: false, inherited };
+    if ((target ?? '').includes('$') || (published ?? '').includes('$')) {
+      entry.unresolved = true;
+      service.hasUnresolvedPorts = true;
+    } else {
+      const t = target !== undefined ? parseRange(target) : undefined;
+      if (!t) entry.invalid = `target '${target ?? ''}'`;
+      else {
+        entry.containerStart = t[0];
+        entry.containerEnd = t[1];
+      }
+      if (published !== undefined && published !== '') {
+        const p = parseRange(published);
+        if (!p) entry.invalid = `published '${published}'`;
+        else {
+          entry.hostStart = p[0];
+          entry.hostEnd = p[1];
+        }
+      }
+    }
+    service.ports.push(entry);
+  }
+}
+
+function readExpose(node: Node | undefined, service: ServiceModel): void {
+  if (!isScalar(node) || !node.range) return;
+  const raw = String(node.value ?? '').trim();
+  const entry: ExposeEntry = { raw, span: { start: node.range[0], end: node.range[1] }, protocol: 'tcp' };
+  const m = /^(\d{1,5})(?:-(\d{1,5}))?(?:\/(\w+))?$/.exec(raw);
+  if (m) {
+    entry.start = Number(m[1]);
+    entry.end = m[2] ? Number(m[2]) : entry.start;
+    entry.protocol = (m[3] ?? 'tcp').toLowerCase();
+  }
+  service.expose.push(entry);
+}

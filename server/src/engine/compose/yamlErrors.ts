@@ -1,0 +1,64 @@
+// YAML parser errors in plain words, with the range a user should look at.
+import { YAMLError } from 'yaml';
+import { t } from '../i18n';
+import { SyntaxProblem } from './model';
+
+/** `key:value` with no space after the colon, at the start of a line (optionally a list item). */
+export const MISSING_SPACE_LINE = /^([ \t]*(?:-[ \t]+)?)((?:"[^"\n]*"|'[^'\n]*'|[A-Za-z0-9_][A-Za-z0-9_.\-\/]*)):(?=[^\s:\/])/;
+
+function lineAround(text: string, offset: number): { start: number; end: number; text: string } {
+  const start = text.lastIndexOf('\n', Math.max(0, offset - 1)) + 1;
+  let end = text.indexOf('\n', offset);
+  if (end < 0) end = text.length;
+  return { start, end, text: text.slice(start, end).replace(/\r$/, '') };
+}
+
+export function missingSpaceProblem(text: string, lineStart: number, lineText: string): SyntaxProblem | undefined {
+  const m = MISSING_SPACE_LINE.exec(lineText);
+  if (!m) return undefined;
+  const colon = lineStart + m[1].length + m[2].length;
+  return {
+    code: 'yaml-missing-space-after-colon',
+    message: t("No space after ':' in '{0}': YAML reads the whole line as one word, and the file does not parse. Write '{1}: {2}'.", lineText.trim(), m[2], lineText.slice(m[1].length + m[2].length + 1).trim()),
+    span: { start: colon, end: colon + 1 },
+    severity: 'error',
+  };
+}
+
+export function describeYamlError(error: YAMLError, text: string, severity: 'error' | 'warning'): SyntaxProblem {
+  const [from, to] = error.pos;
+  const start = Math.min(from, text.length);
+  const end = Math.max(start, Math.min(to, text.length));
+  const line = lineAround(text, start);
+  const span = { start, end: end > start ? end : Math.min(start + 1, line.end) };
+  const firstLine = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  switch (error.code) {
+    case 'MISSING_CHAR':
+    case 'MULTILINE_IMPLICIT_KEY':
+    case 'BLOCK_AS_IMPLICIT_KEY': {
+      const missing = missingSpaceProblem(text, line.start, line.text);
+      if (missing) return { ...missing, severity };
+      if (/directive/i.test(firstLine) || line.text.trimStart().startsWith('%'))
+        return { code: 'yaml-directive', message: t("A line starting with '%' is read as a YAML directive; this looks like a template placeholder that was never filled in."), span, severity };
+      if (error.code === 'MULTILINE_IMPLICIT_KEY')
+        return { code: 'yaml-missing-colon', message: t("This key runs over more than one line: a ':' is probably missing at the end of a line above, or the line is indented wrongly."), span, severity };
+      return { code: 'yaml-missing-colon', message: t("Expected 'key: value' here: add ':' and a space after the key, or indent the line under its parent."), span, severity };
+    }
+    case 'BAD_INDENT':
+      return { code: 'yaml-bad-indent', message: t('This line is indented differently from the keys around it. All keys of one mapping must start in the same column: remove or add spaces.'), span: { start: line.start, end: Math.max(line.start + 1, line.start + (line.text.length - line.text.trimStart().length)) }, severity };
+    case 'TAB_AS_INDENT':
+      return { code: 'yaml-tab-indent', message: t('Tabs cannot be used to indent YAML. Use spaces.'), span, severity };
+    case 'DUPLICATE_KEY':
+      return { code: 'yaml-duplicate-key', message: t('This key appears twice in the same mapping; only one of them can take effect. Remove one.'), span, severity };
+    case 'UNEXPECTED_TOKEN':
+      return { code: 'yaml-unexpected', message: t("Unexpected text '{0}' after a value. Quote the value if it contains brackets, braces or ':'.", text.slice(start, end).slice(0, 60)), span, severity };
+    case 'BAD_ALIAS':
+    case 'ALIAS_PROPS':
+    case 'BAD_SCALAR_START':
+      return { code: 'yaml-bad-scalar', message: t("A value cannot start with '{0}' unquoted. Put the value in quotes.", text.slice(start, start + 1)), span, severity };
+    case 'RESOURCE_EXHAUSTION':
+      return { code: 'yaml-alias-bomb', message: t('Too many aliases are expanded here (an alias bomb?). The file was not analysed further.'), span, severity };
+    default:
+      return { code: 'yaml-syntax', message: t('YAML syntax error: {0}', firstLine), span, severity };
+  }
+}

@@ -1,0 +1,53 @@
+// What rules produce: transport-free findings with offsets; the server and CLI turn them into
+// LSP diagnostics or linter lines.
+import { Span } from '../compose/model';
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+export interface TextEdit {
+  span: Span;
+  newText: string;
+}
+
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+  /** The one fix an editor may apply automatically. */
+  preferred?: boolean;
+}
+
+export interface Related {
+  span: Span;
+  message: string;
+}
+
+export interface Finding {
+  code: string;
+  severity: Severity;
+  message: string;
+  span: Span;
+  related?: Related[];
+  fixes?: Fix[];
+}
+
+/** One `scheme://slb:port` binding of a service, the unit of the cross-service checks. */
+export interface LbBinding {
+  service: string;
+  labelKey: string;
+  containerPort: number;
+  scheme: string;
+  slb: string;
+  frontPort: number;
+  hostPort?: number;
+  keySpan: Span;
+  slbSpan: Span;
+  frontPortSpan: Span;
+  wholeSpan: Span;
+}
+
+export interface HostPortUse {
+  service: string;
+  port: number;
+  protocol: string;
+  span: Span;
+}
