@@ -327,3 +327,32 @@ test('the no-space mistake aliyun.lb.port_443:tcp://x:443 is not dressed up as a
 `);
   expectNoScope(doc.allScopes('port_443'), 'keyword.other.scheme', 'no-space form');
 });
+
+test('real-world corpus: every well-formed map-form lb label is highlighted, nothing else is', (t) => {
+  const dir = path.resolve(ROOT, '..', 'shared', 'corpus', 'real-world');
+  if (!fs.existsSync(dir)) {
+    t.skip(`corpus not found at ${dir}`);
+    return;
+  }
+  const files = fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f));
+  assert.ok(files.length > 0);
+  let labels = 0;
+  for (const f of files) {
+    const doc = new Doc(fs.readFileSync(path.join(dir, f), 'utf8').replace(/\r\n/g, '\n'));
+    doc.lines.forEach((line, i) => {
+      const scopes = doc.tokens[i].flatMap((tok) => tok.scopes);
+      const where = `${f}:${i + 1} ${JSON.stringify(line)}`;
+      const m = /^\s*(['"]?)aliyun\.lb\.port_(\d+)\1: +(['"]?)(tcp|udp|https?):\/\/\S+:(\d+)\3(\s+#.*)?$/.exec(line);
+      if (m) {
+        labels++;
+        expectScope(scopes, 'meta.label.lb', where);
+        expectScope(doc.part(line, m[4]), 'keyword.other.scheme', where);
+        expectScope(doc.part(line, m[2]), 'constant.numeric.integer.port.container', where);
+      } else {
+        // commented-out labels, the no-space syntax error, `affinity:aliyun.lb.port_...` values, other keys
+        expectNoScope(scopes, 'meta.label.lb', where);
+      }
+    });
+  }
+  assert.ok(labels >= 10, `only ${labels} labels found in the corpus`);
+});
