@@ -209,6 +209,10 @@ class Session {
   private waiters: Array<() => void> = [];
   private stderrTail = '';
   exited: string | undefined;
+  private readonly exitedPromise: Promise<never>;
+  /** resolves once the process is spawned, rejects if it cannot be */
+  readonly ready: Promise<void>;
+  private resolveExit!: () => void;
 
   constructor(
     private readonly opts: BenchOptions,
@@ -216,13 +220,23 @@ class Session {
     workspaceUri: string,
     workspaceName: string,
   ) {
+    this.exitedPromise = new Promise<void>((r) => (this.resolveExit = r)).then(() => {
+      throw new Error(this.exited);
+    });
+    this.exitedPromise.catch(() => undefined);
     const [cmd, ...args] = splitCommand(opts.server);
     if (!cmd) throw new Error('empty --server command');
     // spawn node itself (not a shell) so proc.pid is the server's pid for VmHWM
     const exe = cmd === 'node' ? process.execPath : cmd;
     this.proc = spawn(exe, args, { cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.ready = new Promise<void>((resolve, reject) => {
+      this.proc.once('spawn', resolve);
+      this.proc.once('error', (e) => reject(new Error(`cannot start the server \`${opts.server}\`: ${e.message}`)));
+    });
+    this.ready.catch(() => undefined);
     this.proc.on('error', (e) => this.onExit(`spawn error: ${e.message}`));
     this.proc.on('exit', (code, signal) => this.onExit(`server exited (code ${code}, signal ${signal})`));
+    this.proc.stdin!.on('error', () => undefined); // EPIPE after a crash is reported via 'exit'
     this.proc.stderr!.on('data', (d: Buffer) => {
       this.stderrTail = (this.stderrTail + d.toString()).slice(-4000);
       if (opts.verbose) process.stderr.write(d);
@@ -252,6 +266,7 @@ class Session {
 
   private onExit(why: string): void {
     if (!this.exited) this.exited = why;
+    this.resolveExit();
     this.wake();
   }
 
@@ -293,12 +308,14 @@ class Session {
 
   /** sends a request and times it at the client; rejects after timeoutMs */
   async timed<R>(method: string, params: unknown): Promise<{ ms: number; result: R }> {
+    if (this.exited) throw new Error(this.exited);
     const cts = new CancellationTokenSource();
     let timer: NodeJS.Timeout | undefined;
     const t0 = performance.now();
     try {
       const result = await Promise.race([
         this.conn.sendRequest(method, params, cts.token) as Promise<R>,
+        this.exitedPromise,
         new Promise<never>((_, reject) => {
           timer = setTimeout(() => {
             cts.cancel();
@@ -311,6 +328,12 @@ class Session {
       if (timer) clearTimeout(timer);
       cts.dispose();
     }
+  }
+
+  /** sends a notification unless the server is gone (vscode-jsonrpc leaks a rejection on a dead pipe) */
+  async notify(method: string, params?: unknown): Promise<void> {
+    if (this.exited) throw new Error(this.exited);
+    await this.conn.sendNotification(method, params);
   }
 
   async shutdown(): Promise<void> {
@@ -384,7 +407,7 @@ async function runOnce(n: number, opts: BenchOptions, iterations: number): Promi
   let version = 1;
   const change = async (range: { start: Pos; end: Pos }, text: string) => {
     version++;
-    await s.conn.sendNotification('textDocument/didChange', {
+    await s.notify('textDocument/didChange', {
       textDocument: { uri, version },
       contentChanges: [{ range, text }],
     });
@@ -395,6 +418,7 @@ async function runOnce(n: number, opts: BenchOptions, iterations: number): Promi
 
   try {
     // ---- initialize
+    await s.ready;
     await s.timed('initialize', {
       processId: process.pid,
       clientInfo: { name: 'slb-labels-bench', version: '1' },
@@ -420,11 +444,11 @@ async function runOnce(n: number, opts: BenchOptions, iterations: number): Promi
       },
     });
     result.init = performance.now() - t0;
-    await s.conn.sendNotification('initialized', {});
+    await s.notify('initialized', {});
 
     // ---- open -> diagnostics
     const tOpen = performance.now();
-    await s.conn.sendNotification('textDocument/didOpen', {
+    await s.notify('textDocument/didOpen', {
       textDocument: { uri, languageId: opts.languageId, version: 1, text: gen.text },
     });
     const firstPub = await s.waitPublish(0, () => true, Math.max(opts.timeoutMs, 60000));
@@ -519,7 +543,11 @@ async function runOnce(n: number, opts: BenchOptions, iterations: number): Promi
   } catch (err) {
     errors.push((err as Error).message);
     const tail = s.stderr.trim();
-    if (tail) errors.push(`server stderr (tail): ${tail.split('\n').slice(-5).join(' | ')}`);
+    if (tail) {
+      const lines = tail.split('\n').map((x) => x.trim()).filter(Boolean);
+      const firstError = lines.find((x) => /error/i.test(x));
+      errors.push(`server stderr: ${[...new Set([firstError, ...lines.slice(-3)].filter(Boolean))].join(' | ')}`);
+    }
   } finally {
     await s.shutdown();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -610,6 +638,10 @@ export function formatTables(results: SizeResult[]): string {
   l.push('');
   // the issue's targets (defined at 5000 services)
   for (const r of results) {
+    if (!Number.isFinite(r.openToDiag) || r.probes.length === 0) {
+      l.push(`- ${r.label}: run failed, no numbers (see errors)`);
+      continue;
+    }
     const reqs = r.probes.filter((p) => ['completion@lbValue', 'completion@lbKeyDot', 'completion@newLabelLine', 'hover@lbKey', 'hover@slbName'].includes(p.name));
     const slowest = reqs.reduce((m, p) => Math.max(m, p.p95), 0);
     const empty = reqs.filter((p) => !(p.size > 0)).map((p) => p.name);
@@ -776,6 +808,14 @@ async function main(argv: string[]): Promise<number> {
 class UsageError extends Error {}
 
 if (require.main === module) {
+  // vscode-jsonrpc 8.2 leaves a rejected promise behind when it writes to a server that died;
+  // the death itself is reported by the run, so do not crash on it
+  process.on('unhandledRejection', (reason) => {
+    const code = (reason as { code?: string })?.code;
+    if (code === 'ERR_STREAM_DESTROYED' || code === 'EPIPE') return;
+    process.stderr.write(`bench: unhandled rejection: ${(reason as Error)?.stack ?? reason}\n`);
+    process.exitCode = 1;
+  });
   main(process.argv).then(
     (code) => {
       process.exitCode = code;
