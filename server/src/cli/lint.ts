@@ -1,0 +1,90 @@
+// `slb-labels lint <files...>`: the language server's diagnostics as a linter.
+import * as fs from 'fs';
+import * as path from 'path';
+import { ComposeAnalyzer } from '../engine/analysis';
+import { readDotEnv } from '../engine/compose/dotEnv';
+import { t } from '../engine/i18n';
+import { Finding } from '../engine/rules/types';
+import { textOf } from '../engine/text';
+
+export interface LintIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+export interface LintFileResult {
+  file: string;
+  diagnostics: { line: number; column: number; endLine: number; endColumn: number; severity: Finding['severity']; code: string; message: string; related?: { line: number; column: number; message: string }[] }[];
+}
+
+export function lintText(file: string, text: string, analyzer = new ComposeAnalyzer()): LintFileResult {
+  let env: Map<string, string> | undefined;
+  try {
+    const envPath = path.join(path.dirname(file), '.env');
+    if (fs.existsSync(envPath)) env = readDotEnv(fs.readFileSync(envPath, 'utf8'));
+  } catch {
+    env = undefined;
+  }
+  const doc = textOf(text);
+  const analysis = analyzer.analyze(text, { env, yamlSyntaxErrors: 'all' });
+  const findings = analysis.findings.slice().sort((a, b) => a.span.start - b.span.start);
+  return {
+    file,
+    diagnostics: findings.map((f) => {
+      const start = doc.positionAt(f.span.start);
+      const end = doc.positionAt(f.span.end);
+      return {
+        line: start.line + 1,
+        column: start.character + 1,
+        endLine: end.line + 1,
+        endColumn: end.character + 1,
+        severity: f.severity,
+        code: f.code,
+        message: f.message,
+        related: f.related?.map((r) => {
+          const p = doc.positionAt(r.span.start);
+          return { line: p.line + 1, column: p.character + 1, message: r.message };
+        }),
+      };
+    }),
+  };
+}
+
+/** Returns the exit code: 0 clean or warnings only, 1 errors, 2 bad usage / unreadable file. */
+export function runLint(files: string[], format: 'text' | 'json', io: LintIo): number {
+  if (files.length === 0) {
+    io.err(t('slb-labels lint: name at least one compose file, e.g. slb-labels lint docker-compose.yml') + '\n');
+    return 2;
+  }
+  const analyzer = new ComposeAnalyzer();
+  const results: LintFileResult[] = [];
+  let unreadable = false;
+  for (const file of files) {
+    let text: string;
+    try {
+      const stat = fs.statSync(file);
+      if (stat.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
+      text = fs.readFileSync(file, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      io.err(
+        (code === 'ENOENT' ? t('{0}: no such file', file) : code === 'EISDIR' ? t('{0}: is a directory, not a compose file', file) : t('{0}: cannot be read ({1})', file, code ?? String(error))) + '\n',
+      );
+      unreadable = true;
+      continue;
+    }
+    results.push(lintText(file, text, analyzer));
+  }
+  let errors = 0;
+  let warnings = 0;
+  for (const r of results) for (const d of r.diagnostics) d.severity === 'error' ? errors++ : d.severity === 'warning' ? warnings++ : undefined;
+  if (format === 'json') io.out(JSON.stringify(results, null, 2) + '\n');
+  else {
+    for (const r of results) {
+      for (const d of r.diagnostics) io.out(`${r.file}:${d.line}:${d.column}: ${d.severity} ${d.message} [${d.code}]\n`);
+    }
+    io.out(t('{0} error(s), {1} warning(s) in {2} file(s)', errors, warnings, results.length) + '\n');
+  }
+  if (unreadable) return 2;
+  return errors > 0 ? 1 : 0;
+}

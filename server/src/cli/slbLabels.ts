@@ -1,0 +1,88 @@
+// The `slb-labels` command line: a thin face on the engine.
+import { normaliseLocale, setLocale, t } from '../engine/i18n';
+import { runLint } from './lint';
+
+const USAGE = `Usage:
+  slb-labels lint <files...> [--format text|json] [--locale en|zh-cn]
+  slb-labels sandbox [--port N] [--host 127.0.0.1] [--seed file.json] [--access-key-id ID --access-key-secret SECRET]
+  slb-labels --version | --help
+`;
+
+interface Parsed {
+  positional: string[];
+  flags: Map<string, string | true>;
+}
+
+function parseArgs(argv: string[], valueFlags: Set<string>): Parsed | string {
+  const positional: string[] = [];
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') {
+      positional.push(...argv.slice(i + 1));
+      break;
+    }
+    if (arg.startsWith('--')) {
+      const [name, inline] = arg.slice(2).split(/=(.*)/s, 2);
+      if (valueFlags.has(name)) {
+        const value = inline ?? argv[++i];
+        if (value === undefined) return `--${name} needs a value`;
+        flags.set(name, value);
+      } else flags.set(name, true);
+    } else positional.push(arg);
+  }
+  return { positional, flags };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const out = (s: string) => process.stdout.write(s);
+  const err = (s: string) => process.stderr.write(s);
+  const [command, ...rest] = argv;
+  if (command === '--version') {
+    out('slb-labels 0.1.0\n');
+    return 0;
+  }
+  if (!command || command === '--help' || command === 'help') {
+    (command ? out : err)(USAGE);
+    return command ? 0 : 2;
+  }
+  if (command === 'sandbox') {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { runSandboxCli } = require('../../../sandbox/src') as typeof import('../../../sandbox/src');
+    return runSandboxCli(rest);
+  }
+  if (command === 'lint') {
+    const parsed = parseArgs(rest, new Set(['format', 'locale']));
+    if (typeof parsed === 'string') {
+      err(`slb-labels lint: ${parsed}\n${USAGE}`);
+      return 2;
+    }
+    const locale = parsed.flags.get('locale');
+    setLocale(normaliseLocale(typeof locale === 'string' ? locale : process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG));
+    const format = parsed.flags.get('format') ?? 'text';
+    if (format !== 'text' && format !== 'json') {
+      err(t("slb-labels lint: --format must be 'text' or 'json'") + '\n');
+      return 2;
+    }
+    const unknown = [...parsed.flags.keys()].filter((k) => !['format', 'locale'].includes(k));
+    if (unknown.length > 0) {
+      err(t('slb-labels lint: unknown option --{0}', unknown[0]) + `\n${USAGE}`);
+      return 2;
+    }
+    return runLint(parsed.positional, format, { out, err });
+  }
+  err(t("slb-labels: unknown command '{0}'", command) + `\n${USAGE}`);
+  return 2;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error) => {
+      process.stderr.write(`slb-labels: ${(error as Error)?.message ?? String(error)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

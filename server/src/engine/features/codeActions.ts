@@ -1,0 +1,15 @@
+// Quick fixes: the fixes each diagnostic carries, as code actions.
+import { CodeAction, CodeActionKind, Diagnostic } from 'vscode-languageserver-types';
+import { DIAGNOSTIC_SOURCE, DiagnosticFixData } from './diagnostics';
+
+export function quickFixes(uri: string, diagnostics: Diagnostic[]): CodeAction[] {
+  const actions: CodeAction[] = [];
+  for (const diagnostic of diagnostics) {
+    if (diagnostic.source !== DIAGNOSTIC_SOURCE) continue;
+    const data = diagnostic.data as DiagnosticFixData | undefined;
+    for (const fix of data?.fixes ?? []) {
+      actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: fix.preferred, edit: { changes: { [uri]: fix.edits } } });
+    }
+  }
+  return actions;
+}

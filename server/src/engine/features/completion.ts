@@ -1,0 +1,233 @@
+// Completion in labels blocks: lb keys for published ports that have no binding yet, the other
+// aliyun.* keys, and in an lb value: scheme, then SLB, then front port.
+import { CompletionItem, CompletionItemKind, InsertTextFormat, MarkupKind, Position } from 'vscode-languageserver-types';
+import { ComposeAnalyzer } from '../analysis';
+import { ServiceModel } from '../compose/model';
+import { t } from '../i18n';
+import { LABEL_CATALOG, labelDoc, LB_DOCS_URL } from '../labels/catalog';
+import { isLbKey, LB_SCHEMES, parseLbKey } from '../labels/lbLabel';
+import { TextLike } from '../text';
+import { SlbSummary } from '../workspaceIndex';
+import { cursorContext, CursorContext } from './cursorContext';
+import { serviceModelAt } from './serviceAtCursor';
+
+/** SLBs known from the account (filled by the cloud layer when credentials exist). */
+export interface CloudSlb {
+  id: string;
+  name: string;
+  address?: string;
+  addressType?: string;
+  status?: string;
+  listeners?: string[];
+}
+
+export interface CompletionInputs {
+  analyzer: ComposeAnalyzer;
+  workspaceSlbs: SlbSummary[];
+  cloudSlbs?: CloudSlb[];
+  snippetSupport: boolean;
+}
+
+const SCHEME_DOCS: Record<string, string> = {
+  tcp: 'Layer-4 TCP listener: the SLB forwards TCP connections to the backend port unchanged (Redis, MySQL, TLS you terminate yourself).',
+  http: 'Layer-7 HTTP listener: the SLB speaks HTTP to clients and to the backend port (adds X-Forwarded-For, HTTP health checks).',
+  https: 'Layer-7 HTTPS listener: the SLB terminates TLS with a server certificate you upload to SLB and forwards plain HTTP to the backend port.',
+  udp: 'Layer-4 UDP listener: the SLB forwards datagrams; the port must be published as /udp.',
+};
+
+export function schemeDoc(scheme: string): string {
+  return SCHEME_DOCS[scheme] ? t(SCHEME_DOCS[scheme]) : '';
+}
+
+export function complete(doc: TextLike, position: Position, inputs: CompletionInputs): CompletionItem[] {
+  const context = cursorContext(doc, position.line, position.character);
+  if (context.kind === 'other' || !context.service) return [];
+  const text = doc.getText();
+  const service = serviceModelAt(inputs.analyzer, text, context.service, context.lineStart);
+  if (context.kind === 'labelKey') return completeKeys(doc, context, service, inputs);
+  if (context.key && isLbKey(context.key)) return completeLbValue(doc, context, service, inputs);
+  return completeOtherValue(doc, context);
+}
+
+function range(doc: TextLike, context: CursorContext) {
+  return { start: doc.positionAt(context.tokenStart), end: doc.positionAt(context.cursor) };
+}
+
+interface PublishedPort {
+  container: number;
+  host: number;
+  protocol: 'tcp' | 'udp';
+}
+
+function publishedPorts(service: ServiceModel | undefined): PublishedPort[] {
+  const result: PublishedPort[] = [];
+  if (!service) return result;
+  for (const p of service.ports) {
+    if (p.unresolved || p.invalid || p.containerStart === undefined || p.hostStart === undefined) continue;
+    if (p.protocol !== 'tcp' && p.protocol !== 'udp') continue;
+    const size = (p.containerEnd ?? p.containerStart) - p.containerStart;
+    if ((p.hostEnd ?? p.hostStart) - p.hostStart !== size || size > 20) continue;
+    for (let i = 0; i <= size; i++) result.push({ container: p.containerStart + i, host: p.hostStart + i, protocol: p.protocol });
+  }
+  return result;
+}
+
+function escapeSnippet(text: string): string {
+  return text.replace(/[$}\\]/g, '\\$&');
+}
+
+function completeKeys(doc: TextLike, context: CursorContext, service: ServiceModel | undefined, inputs: CompletionInputs): CompletionItem[] {
+  const items: CompletionItem[] = [];
+  const editRange = range(doc, context);
+  const separator = context.form === 'list' ? '=' : ': ';
+  const bound = new Set<number>();
+  for (const label of service?.labels ?? []) {
+    if (isLbKey(label.key)) {
+      const port = parseLbKey(label.key).port;
+      if (port !== undefined) bound.add(port);
+    }
+  }
+  const slbPlaceholder = inputs.cloudSlbs?.[0]?.name ?? inputs.workspaceSlbs[0]?.slb ?? 'slb_name';
+  let rank = 0;
+  for (const port of publishedPorts(service)) {
+    if (bound.has(port.container)) continue;
+    bound.add(port.container);
+    const key = `aliyun.lb.port_${port.container}`;
+    const schemes = port.protocol === 'udp' ? 'udp' : '${1|tcp,http,https|}';
+    const snippet = inputs.snippetSupport
+      ? `${key}${separator}${schemes}://\${2:${escapeSnippet(slbPlaceholder)}}:\${3:${port.host}}$0`
+      : `${key}${separator}${port.protocol === 'udp' ? 'udp' : 'tcp'}://${slbPlaceholder}:${port.host}`;
+    items.push({
+      label: key,
+      kind: CompletionItemKind.Property,
+      detail: t('SLB binding for container port {0} (published on host port {1}/{2})', port.container, port.host, port.protocol),
+      documentation: { kind: MarkupKind.Markdown, value: t('Front port (SLB listener) -> host port {0} (backend port) -> container port {1}. The SLB and its listener must exist.', port.host, port.container) + `\n\n[${t('Label documentation')}](${LB_DOCS_URL})` },
+      textEdit: { range: editRange, newText: snippet },
+      insertTextFormat: inputs.snippetSupport ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+      filterText: key,
+      sortText: `0${String(rank++).padStart(3, '0')}`,
+      preselect: rank === 1,
+    });
+  }
+  for (const spec of LABEL_CATALOG) {
+    const isPrefix = spec.prefix === true;
+    const label = isPrefix ? `${spec.key}${spec.suffixPlaceholder ?? ''}` : spec.key;
+    let snippet: string;
+    if (isPrefix) snippet = `${spec.key}\${1}${separator}\${2}`;
+    else if (spec.valueSnippet) snippet = context.form === 'map' ? `${spec.key}: "${spec.valueSnippet}"` : `${spec.key}=${spec.valueSnippet}`;
+    else snippet = `${spec.key}${separator}\${1}`;
+    const plain = `${spec.key}${separator}`;
+    items.push({
+      label,
+      kind: CompletionItemKind.Property,
+      detail: spec.valueFormat,
+      documentation: { kind: MarkupKind.Markdown, value: `${labelDoc(spec)}\n\n${t('Value')}: \`${spec.valueFormat}\`` },
+      textEdit: { range: editRange, newText: inputs.snippetSupport ? snippet : plain },
+      insertTextFormat: inputs.snippetSupport ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+      filterText: spec.key,
+      sortText: `${spec.documented ? '1' : '2'}${spec.key}`,
+    });
+  }
+  return items;
+}
+
+const RETRIGGER = { title: 'suggest', command: 'editor.action.triggerSuggest' };
+
+function completeLbValue(doc: TextLike, context: CursorContext, service: ServiceModel | undefined, inputs: CompletionInputs): CompletionItem[] {
+  const typed = context.typed;
+  // Completing the last ';'-separated entry only.
+  const entryOffset = typed.lastIndexOf(';') + 1;
+  const entry = typed.slice(entryOffset);
+  const entryStart = context.tokenStart + entryOffset;
+  const containerPort = parseLbKey(context.key!).port;
+  const published = publishedPorts(service).find((p) => p.container === containerPort);
+  const items: CompletionItem[] = [];
+  const schemeEnd = entry.indexOf('://');
+  if (schemeEnd < 0) {
+    const editRange = { start: doc.positionAt(entryStart), end: doc.positionAt(context.cursor) };
+    const preferred = published?.protocol === 'udp' ? ['udp'] : ['tcp', 'http', 'https'];
+    LB_SCHEMES.forEach((scheme) => {
+      items.push({
+        label: scheme,
+        kind: CompletionItemKind.EnumMember,
+        detail: scheme === 'udp' ? t('UDP listener') : scheme === 'tcp' ? t('TCP listener (layer 4)') : t('{0} listener (layer 7)', scheme.toUpperCase()),
+        documentation: schemeDoc(scheme),
+        textEdit: { range: editRange, newText: `${scheme}://` },
+        sortText: `${preferred.includes(scheme) ? 0 : 1}${preferred.indexOf(scheme)}${scheme}`,
+        command: RETRIGGER,
+      });
+    });
+    return items;
+  }
+  const afterScheme = entry.slice(schemeEnd + 3);
+  const slbStart = entryStart + schemeEnd + 3;
+  const colon = afterScheme.lastIndexOf(':');
+  if (colon < 0) {
+    const editRange = { start: doc.positionAt(slbStart), end: doc.positionAt(context.cursor) };
+    let rank = 0;
+    const offered = new Set<string>();
+    for (const slb of inputs.cloudSlbs ?? []) {
+      for (const [name, isId] of [[slb.name, false], [slb.id, true]] as const) {
+        if (!name || offered.has(name)) continue;
+        offered.add(name);
+        items.push({
+          label: name,
+          kind: CompletionItemKind.Value,
+          detail: [isId ? slb.name : slb.id, slb.address, slb.addressType, slb.status].filter(Boolean).join(' · '),
+          documentation: slb.listeners?.length ? t('Listeners: {0}', slb.listeners.join(', ')) : t('No listeners yet'),
+          textEdit: { range: editRange, newText: `${name}:` },
+          sortText: `0${String(rank++).padStart(4, '0')}`,
+          command: RETRIGGER,
+        });
+      }
+    }
+    for (const slb of inputs.workspaceSlbs) {
+      if (offered.has(slb.slb)) continue;
+      offered.add(slb.slb);
+      items.push({
+        label: slb.slb,
+        kind: CompletionItemKind.Value,
+        detail: t('Used in {0} compose file(s) of this workspace', slb.files),
+        documentation: t('Front ports in use: {0}. Two services must not share one SLB.', [...slb.frontPorts].sort((a, b) => a - b).join(', ') || '-'),
+        textEdit: { range: editRange, newText: `${slb.slb}:` },
+        sortText: `1${String(rank++).padStart(4, '0')}`,
+        command: RETRIGGER,
+      });
+    }
+    return items;
+  }
+  const slbName = afterScheme.slice(0, colon);
+  const portStart = slbStart + colon + 1;
+  const editRange = { start: doc.positionAt(portStart), end: doc.positionAt(context.cursor) };
+  const used = new Set<number>(inputs.workspaceSlbs.find((s) => s.slb === slbName)?.frontPorts ?? []);
+  const candidates: { port: number; why: string }[] = [];
+  if (published) candidates.push({ port: published.host, why: t('same as the host (backend) port') });
+  if (containerPort !== undefined) candidates.push({ port: containerPort, why: t('same as the container port') });
+  const scheme = entry.slice(0, schemeEnd);
+  if (scheme === 'http') candidates.push({ port: 80, why: t('the usual HTTP port') });
+  if (scheme === 'https') candidates.push({ port: 443, why: t('the usual HTTPS port') });
+  const seen = new Set<number>();
+  let rank = 0;
+  for (const c of candidates) {
+    if (seen.has(c.port)) continue;
+    seen.add(c.port);
+    const taken = used.has(c.port);
+    items.push({
+      label: String(c.port),
+      kind: CompletionItemKind.Value,
+      detail: taken ? t('{0}; already used on this SLB in the workspace', c.why) : c.why,
+      textEdit: { range: editRange, newText: String(c.port) },
+      sortText: `${taken ? 1 : 0}${rank++}`,
+    });
+  }
+  return items;
+}
+
+function completeOtherValue(doc: TextLike, context: CursorContext): CompletionItem[] {
+  const spec = LABEL_CATALOG.find((s) => !s.prefix && s.key === context.key);
+  if (!spec || !spec.valueSnippet) return [];
+  const choices = /\$\{1\|([^|]*)\|\}/.exec(spec.valueSnippet)?.[1]?.split(',');
+  if (!choices) return [];
+  const editRange = range(doc, context);
+  return choices.map((value, i) => ({ label: value, kind: CompletionItemKind.Value, textEdit: { range: editRange, newText: context.form === 'map' && !context.quote ? `"${value}"` : value }, sortText: String(i) }));
+}

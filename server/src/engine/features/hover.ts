@@ -1,0 +1,70 @@
+// Hover on label keys and values: the three-port chain for lb labels, docs for other aliyun.* labels.
+import { Hover, MarkupKind, Position } from 'vscode-languageserver-types';
+import { ComposeAnalyzer } from '../analysis';
+import { LabelEntry, ServiceModel } from '../compose/model';
+import { interpolate } from '../compose/variables';
+import { t } from '../i18n';
+import { findLabelSpec, labelDoc, LABEL_DOCS_URL, LB_DOCS_URL } from '../labels/catalog';
+import { isLbKey, looksLikeSlbId, parseLbKey, parseLbValue, transportOf } from '../labels/lbLabel';
+import { TextLike } from '../text';
+import { cursorContext } from './cursorContext';
+import { schemeDoc } from './completion';
+import { serviceModelAt } from './serviceAtCursor';
+
+export interface HoverInputs {
+  analyzer: ComposeAnalyzer;
+  env?: ReadonlyMap<string, string>;
+  /** Live SLB card from the cloud layer, when available. */
+  describeSlb?: (slb: string) => string | undefined;
+}
+
+export function hover(doc: TextLike, position: Position, inputs: HoverInputs): Hover | null {
+  const context = cursorContext(doc, position.line, position.character);
+  if (!context.service) return null;
+  const text = doc.getText();
+  const service = serviceModelAt(inputs.analyzer, text, context.service);
+  if (!service) return null;
+  const offset = doc.offsetAt(position) - context.service.start;
+  const label = service.labels.find((l) => !l.inherited && offset >= l.keySpan.start && offset <= Math.max(l.valueNodeSpan.end, l.valueSpan.end));
+  if (!label || !label.key.startsWith('aliyun.')) return null;
+  const base = context.service.start;
+  const hoverRange = { start: doc.positionAt(base + label.keySpan.start), end: doc.positionAt(base + Math.max(label.valueNodeSpan.end, label.keySpan.end)) };
+  const value = isLbKey(label.key) ? lbHover(service, label, inputs) : otherHover(label);
+  return value ? { contents: { kind: MarkupKind.Markdown, value }, range: hoverRange } : null;
+}
+
+function otherHover(label: LabelEntry): string | undefined {
+  const spec = findLabelSpec(label.key);
+  if (!spec) return undefined;
+  return [`**${label.key}**`, '', labelDoc(spec), '', `${t('Value')}: \`${spec.valueFormat}\``, '', `[${t('Label documentation')}](${LABEL_DOCS_URL})`].join('\n');
+}
+
+function lbHover(service: ServiceModel, label: LabelEntry, inputs: HoverInputs): string {
+  const key = parseLbKey(label.key);
+  const lines: string[] = [`**${label.key}** — ${t('SLB binding of container port {0}', key.port ?? key.portText)}`, ''];
+  for (const b of parseLbValue(label.value ?? '')) {
+    if (!b.scheme || !b.slb || !b.frontPort) continue;
+    const scheme = interpolate(b.scheme.text, inputs.env);
+    const slb = interpolate(b.slb.text, inputs.env);
+    const front = interpolate(b.frontPort.text, inputs.env);
+    const schemeText = scheme.value ?? b.scheme.text;
+    const slbText = slb.value ?? b.slb.text;
+    const transport = transportOf(schemeText);
+    const mapping = service.ports.find((p) => !p.unresolved && p.containerStart !== undefined && key.port !== undefined && p.containerStart <= key.port && key.port <= (p.containerEnd ?? p.containerStart) && p.protocol === transport);
+    const host = mapping?.hostStart !== undefined && key.port !== undefined ? String(mapping.hostStart + (key.port - mapping.containerStart!)) : '?';
+    lines.push(t('SLB {0} {1} {2} -> host {3} (backend port) -> container {4}', `\`${slbText}\``, schemeText.toUpperCase(), front.value ?? b.frontPort.text, host, key.port ?? '?'));
+    lines.push('');
+    if (schemeDoc(schemeText)) lines.push(`- ${schemeDoc(schemeText)}`);
+    lines.push(`- ${looksLikeSlbId(slbText) ? t('`{0}` is an SLB instance ID.', slbText) : t('`{0}` is an SLB name: it must match exactly one SLB in the region (IDs are safer).', slbText)}`);
+    for (const v of [...slb.unresolved, ...scheme.unresolved, ...front.unresolved]) lines.push(`- ${t('`${0}` is not set in .env: it is asked for when the application is deployed.', v)}`);
+    for (const d of [...slb.defaultsUsed, ...front.defaultsUsed]) lines.push(`- ${t('`${0}` is not set: the default `{1}` is assumed.', d.name, d.value)}`);
+    if (host === '?') lines.push(`- ${t('No fixed host port is published for container port {0}, so the backend port is unknown.', key.port ?? '?')}`);
+    lines.push(`- ${t('The label does not create the SLB or the listener: a {0} listener on port {1} with backend port {2} must exist on the SLB.', schemeText.toUpperCase(), front.value ?? b.frontPort.text, host)}`);
+    const card = inputs.describeSlb?.(slbText);
+    if (card) lines.push('', card);
+    lines.push('');
+  }
+  lines.push(`- ${t('One SLB per service: two services bound to the same SLB remove each other\'s backend servers.')}`);
+  lines.push('', `[${t('Label documentation')}](${LB_DOCS_URL})`);
+  return lines.join('\n');
+}

@@ -1,0 +1,224 @@
+// The language server: LSP wiring only. Every feature is a plain function of the engine; this file
+// owns documents, settings, scheduling and error containment.
+import * as fs from 'fs';
+import * as path from 'path';
+import { fileURLToPath } from 'url';
+import { CodeActionKind, createConnection, DidChangeConfigurationNotification, InitializeParams, InitializeResult, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { ComposeAnalyzer } from './engine/analysis';
+import { readDotEnv } from './engine/compose/dotEnv';
+import { quickFixes } from './engine/features/codeActions';
+import { complete } from './engine/features/completion';
+import { toDiagnostics } from './engine/features/diagnostics';
+import { hover } from './engine/features/hover';
+import { normaliseLocale, setLocale } from './engine/i18n';
+import { WorkspaceSlbIndex } from './engine/workspaceIndex';
+import { globToRegExp, readSettings, ServerSettings } from './lsp/settings';
+import { scanWorkspaceComposeFiles } from './lsp/workspaceScan';
+
+if (process.argv.includes('--version')) {
+  process.stdout.write('slb-labels-language-server 0.1.0\n');
+  process.exit(0);
+}
+if (!process.argv.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket') || a.startsWith('--pipe'))) {
+  process.stderr.write('slb-labels-language-server: choose a transport: --stdio or --node-ipc (for example: slb-labels-language-server --stdio)\n');
+  process.exit(2);
+}
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+const analyzer = new ComposeAnalyzer();
+const slbIndex = new WorkspaceSlbIndex();
+let settings: ServerSettings = readSettings(undefined);
+let composeMatchers: RegExp[] = settings.composeFiles.map(globToRegExp);
+let clientLocale = 'en';
+let snippetSupport = false;
+let relatedInformation = true;
+let configurationPull = false;
+let workspaceTrusted = true;
+let workspaceFolders: string[] = [];
+const timers = new Map<string, NodeJS.Timeout>();
+const envCache = new Map<string, { mtimeMs: number; env: Map<string, string> }>();
+
+function log(level: 'info' | 'warn' | 'error', message: string): void {
+  connection.console[level](message);
+}
+
+/** One wrapper for every request: errors are logged, never sent to the user as a stack. */
+function guarded<P, R>(name: string, fallback: R, handler: (params: P) => R): (params: P) => R {
+  return (params: P) => {
+    try {
+      return handler(params);
+    } catch (error) {
+      log('error', `${name} failed: ${(error as Error)?.stack ?? String(error)}`);
+      return fallback;
+    }
+  };
+}
+
+function applyLocale(): void {
+  setLocale(settings.locale === 'auto' ? normaliseLocale(clientLocale) : settings.locale);
+  analyzer.clear();
+}
+
+function applySettings(raw: unknown): void {
+  settings = readSettings(raw);
+  composeMatchers = settings.composeFiles.map(globToRegExp);
+  applyLocale();
+}
+
+connection.onInitialize((params: InitializeParams): InitializeResult => {
+  const options = (params.initializationOptions ?? {}) as { locale?: string; settings?: unknown; workspaceTrusted?: boolean; diagnosticDelay?: number };
+  clientLocale = options.locale ?? params.locale ?? 'en';
+  if (options.settings) applySettings(options.settings);
+  if (typeof options.diagnosticDelay === 'number') settings.diagnosticDelay = options.diagnosticDelay;
+  applyLocale();
+  workspaceTrusted = options.workspaceTrusted !== false;
+  const caps = params.capabilities;
+  snippetSupport = caps.textDocument?.completion?.completionItem?.snippetSupport === true;
+  relatedInformation = caps.textDocument?.publishDiagnostics?.relatedInformation !== false;
+  configurationPull = caps.workspace?.configuration === true;
+  workspaceFolders = (params.workspaceFolders ?? []).map((f) => f.uri).concat(params.rootUri && !params.workspaceFolders ? [params.rootUri] : []);
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      completionProvider: { triggerCharacters: ['.', '_', ':', '/', '=', ' '], resolveProvider: false },
+      hoverProvider: true,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+    },
+    serverInfo: { name: 'slb-labels-language-server', version: '0.1.0' },
+  };
+});
+
+connection.onInitialized(async () => {
+  if (configurationPull) {
+    void connection.client.register(DidChangeConfigurationNotification.type, { section: 'aliyunSlbLabels' }).catch(() => undefined);
+    await pullSettings();
+  }
+  if (workspaceTrusted) {
+    for (const folder of workspaceFolders) {
+      scanWorkspaceComposeFiles(folder, composeMatchers, (uri, text) => {
+        if (!documents.get(uri)) slbIndex.update(uri, text);
+      }).catch((error) => log('warn', `workspace scan of ${folder} stopped: ${String(error)}`));
+    }
+  }
+});
+
+async function pullSettings(): Promise<void> {
+  try {
+    const [section] = await connection.workspace.getConfiguration([{ section: 'aliyunSlbLabels' }]);
+    if (section) applySettings(section);
+  } catch (error) {
+    log('warn', `could not read settings: ${String(error)}`);
+  }
+}
+
+connection.onDidChangeConfiguration(async (change) => {
+  if (configurationPull) await pullSettings();
+  else applySettings((change.settings as Record<string, unknown> | undefined)?.aliyunSlbLabels ?? change.settings);
+  for (const doc of documents.all()) scheduleValidation(doc);
+});
+
+function isComposeDocument(doc: TextDocument): boolean {
+  if (doc.languageId === 'dockercompose') return true;
+  if (doc.languageId !== 'yaml') return false;
+  const uriPath = decodeURIComponent(doc.uri.replace(/^[a-z]+:\/\/[^/]*/, ''));
+  if (composeMatchers.some((m) => m.test(uriPath))) return true;
+  // A YAML file that carries aliyun.* labels is a compose template whatever its name.
+  return doc.getText().includes('aliyun.');
+}
+
+function envFor(uri: string): Map<string, string> | undefined {
+  if (!workspaceTrusted || !uri.startsWith('file:')) return undefined;
+  try {
+    const envPath = path.join(path.dirname(fileURLToPath(uri)), '.env');
+    const stat = fs.statSync(envPath, { throwIfNoEntry: false });
+    if (!stat || !stat.isFile() || stat.size > 1024 * 1024) return undefined;
+    const cached = envCache.get(envPath);
+    if (cached && cached.mtimeMs === stat.mtimeMs) return cached.env;
+    const env = readDotEnv(fs.readFileSync(envPath, 'utf8'));
+    envCache.set(envPath, { mtimeMs: stat.mtimeMs, env });
+    return env;
+  } catch {
+    return undefined;
+  }
+}
+
+function validate(doc: TextDocument): void {
+  if (!settings.validationEnabled || !isComposeDocument(doc)) {
+    connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: [] });
+    return;
+  }
+  const analysis = analyzer.analyze(doc.getText(), { env: envFor(doc.uri), yamlSyntaxErrors: settings.yamlSyntaxErrors });
+  connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: toDiagnostics(doc, analysis.findings, doc.uri, relatedInformation) });
+}
+
+function scheduleValidation(doc: TextDocument): void {
+  const previous = timers.get(doc.uri);
+  if (previous) clearTimeout(previous);
+  const run = () => {
+    timers.delete(doc.uri);
+    const current = documents.get(doc.uri);
+    if (!current) return;
+    guarded('validation', undefined, validate)(current);
+  };
+  timers.set(doc.uri, settings.diagnosticDelay > 0 ? setTimeout(run, settings.diagnosticDelay) : (setImmediate(run) as unknown as NodeJS.Timeout));
+}
+
+documents.onDidOpen((e) => slbIndex.update(e.document.uri, e.document.getText()));
+documents.onDidChangeContent((e) => {
+  slbIndexDirty.add(e.document.uri);
+  scheduleValidation(e.document);
+});
+documents.onDidClose((e) => {
+  const timer = timers.get(e.document.uri);
+  if (timer) clearTimeout(timer);
+  timers.delete(e.document.uri);
+  connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+});
+
+// The SLB index of open documents is refreshed lazily, when completion needs it.
+const slbIndexDirty = new Set<string>();
+function workspaceSlbs() {
+  for (const uri of slbIndexDirty) {
+    const doc = documents.get(uri);
+    if (doc) slbIndex.update(uri, doc.getText());
+  }
+  slbIndexDirty.clear();
+  return slbIndex.summaries();
+}
+
+connection.onCompletion(
+  guarded('completion', [], (params) => {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc || !settings.completionEnabled || !isComposeDocument(doc)) return [];
+    return complete(doc, params.position, { analyzer, workspaceSlbs: workspaceSlbs(), snippetSupport });
+  }),
+);
+
+connection.onHover(
+  guarded('hover', null, (params) => {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc || !settings.hoverEnabled || !isComposeDocument(doc)) return null;
+    return hover(doc, params.position, { analyzer, env: envFor(doc.uri) });
+  }),
+);
+
+connection.onCodeAction(
+  guarded('codeAction', [], (params) => quickFixes(params.textDocument.uri, params.context.diagnostics)),
+);
+
+connection.onDidChangeWatchedFiles((change) => {
+  for (const event of change.changes) {
+    if (event.uri.endsWith('/.env')) {
+      envCache.clear();
+      for (const doc of documents.all()) scheduleValidation(doc);
+    }
+  }
+});
+
+process.on('uncaughtException', (error) => log('error', `uncaught: ${error?.stack ?? String(error)}`));
+process.on('unhandledRejection', (error) => log('error', `unhandled rejection: ${String(error)}`));
+
+documents.listen(connection);
+connection.listen();
