@@ -159,3 +159,24 @@ test('zh-cn bundle has every cloud message, with the same placeholders', () => {
   assert.match(e.message, /AccessKey ID/);
   assert.match(e.message, /[\u4e00-\u9fff]/);
 });
+
+test('client construction: bad endpoint setting, missing region, empty credentials → SlbApiError', async () => {
+  const { SlbClient } = await import('../../server/src/engine/cloud/slbClient');
+  const creds = { accessKeyId: 'SANDBOXDEMOKEYID0001', accessKeySecret: SECRET };
+  const bad = (f: () => unknown, code: string) => assert.throws(f, (e: unknown) => e instanceof SlbApiError && e.code === code && !e.message.includes(SECRET));
+  bad(() => new SlbClient({ credentials: creds, regionId: 'cn-hangzhou', endpoint: 'ftp://x' }), 'Config.InvalidEndpoint');
+  bad(() => new SlbClient({ credentials: creds, regionId: '' }), 'Config.MissingRegion');
+  bad(() => new SlbClient({ credentials: { accessKeyId: '', accessKeySecret: '' }, regionId: 'cn-hangzhou' }), 'InvalidCredentials');
+  const c = new SlbClient({ credentials: creds, regionId: 'cn-zhangjiakou' });
+  assert.deepEqual(c.endpoint, { host: 'slb.cn-zhangjiakou.aliyuncs.com', protocol: 'HTTPS', source: 'rule' });
+  assert.equal(c.connectTimeoutMs, 5000);
+  assert.equal(c.readTimeoutMs, 10000);
+});
+
+test('an aborted call fails before any I/O', async () => {
+  const { SlbClient } = await import('../../server/src/engine/cloud/slbClient');
+  const c = new SlbClient({ credentials: { accessKeyId: 'SANDBOXDEMOKEYID0001', accessKeySecret: SECRET }, regionId: 'cn-hangzhou', endpoint: 'http://127.0.0.1:9' });
+  const ac = new AbortController();
+  ac.abort();
+  await assert.rejects(c.describeRegions({}, { signal: ac.signal }), (e: unknown) => e instanceof SlbApiError && e.code === 'Aborted');
+});

@@ -295,6 +295,10 @@ export class SlbClient {
       this.secretsLoaded = false;
     } else {
       const c = options.credentials;
+      if (!c || !c.accessKeyId || !c.accessKeySecret) {
+        throw new SlbApiError({ code: LocalErrorCodes.NoCredentials, kind: 'credentials', action: '',
+          message: this.t('No Alibaba Cloud credentials are configured: set an AccessKey or choose a profile.') });
+      }
       this.secrets.push(c.accessKeySecret);
       if (c.securityToken) this.secrets.push(c.securityToken);
       this.credential = makeStaticCredential(c);
