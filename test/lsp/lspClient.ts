@@ -1,0 +1,125 @@
+// A real LSP client over stdio for tests: spawns the bundled server (dist/server/server.js) and
+// talks JSON-RPC to it with vscode-jsonrpc, as an editor would.
+import { ChildProcess, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+
+export const REPO_ROOT = path.resolve(__dirname, '../../..');
+export const SERVER_PATH = path.join(REPO_ROOT, 'dist/server/server.js');
+export const CORPUS_DIR = path.resolve(REPO_ROOT, '../shared/corpus/real-world');
+
+export interface StartOptions {
+  locale?: string;
+  settings?: Record<string, unknown>;
+  snippetSupport?: boolean;
+  workspaceFolder?: string;
+}
+
+export class LspTestClient {
+  readonly connection: MessageConnection;
+  readonly stderr: string[] = [];
+  readonly logs: string[] = [];
+  private readonly diagnostics = new Map<string, PublishDiagnosticsParams[]>();
+  private readonly waiters: { uri: string; version?: number; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
+  private versions = new Map<string, number>();
+
+  private constructor(readonly process: ChildProcess) {
+    this.connection = createMessageConnection(new StreamMessageReader(process.stdout!), new StreamMessageWriter(process.stdin!));
+    process.stderr!.on('data', (d) => this.stderr.push(String(d)));
+    this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
+      const list = this.diagnostics.get(p.uri) ?? [];
+      list.push(p);
+      this.diagnostics.set(p.uri, list);
+      for (const w of this.waiters.slice()) {
+        if (w.uri === p.uri && (w.version === undefined || (p.version ?? 0) >= w.version)) {
+          this.waiters.splice(this.waiters.indexOf(w), 1);
+          w.resolve(p);
+        }
+      }
+    });
+    this.connection.onNotification('window/logMessage', (p: { message: string }) => this.logs.push(p.message));
+    this.connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => null));
+    this.connection.onRequest('client/registerCapability', () => null);
+    this.connection.listen();
+  }
+
+  static async start(options: StartOptions = {}): Promise<LspTestClient> {
+    if (!fs.existsSync(SERVER_PATH)) throw new Error(`${SERVER_PATH} is missing: run npm run build first`);
+    const child = spawn(process.execPath, [SERVER_PATH, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const client = new LspTestClient(child);
+    await client.connection.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: options.workspaceFolder ? `file://${options.workspaceFolder}` : null,
+      workspaceFolders: options.workspaceFolder ? [{ uri: `file://${options.workspaceFolder}`, name: 'ws' }] : null,
+      locale: options.locale ?? 'en',
+      capabilities: {
+        textDocument: {
+          completion: { completionItem: { snippetSupport: options.snippetSupport ?? true } },
+          hover: { contentFormat: ['markdown', 'plaintext'] },
+          publishDiagnostics: { relatedInformation: true },
+          codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } } },
+        },
+        workspace: { configuration: false },
+      },
+      initializationOptions: { settings: { yamlSyntaxErrors: 'all', ...(options.settings ?? {}) }, diagnosticDelay: 0 },
+    });
+    client.connection.sendNotification('initialized', {});
+    return client;
+  }
+
+  /** Opens a document and resolves with its first diagnostics. */
+  async open(uri: string, text: string, languageId = 'dockercompose'): Promise<PublishDiagnosticsParams> {
+    this.versions.set(uri, 1);
+    const waiting = this.nextDiagnostics(uri, 1);
+    await this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
+    return waiting;
+  }
+
+  async replace(uri: string, text: string): Promise<PublishDiagnosticsParams> {
+    const version = (this.versions.get(uri) ?? 1) + 1;
+    this.versions.set(uri, version);
+    const waiting = this.nextDiagnostics(uri, version);
+    await this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+    return waiting;
+  }
+
+  nextDiagnostics(uri: string, version?: number, timeoutMs = 10000): Promise<PublishDiagnosticsParams> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no diagnostics for ${uri} v${version} within ${timeoutMs} ms; stderr: ${this.stderr.join('')}`)), timeoutMs);
+      this.waiters.push({ uri, version, resolve: (p) => (clearTimeout(timer), resolve(p)) });
+    });
+  }
+
+  request<R>(method: string, params: unknown): Promise<R> {
+    return this.connection.sendRequest(method, params) as Promise<R>;
+  }
+
+  async stop(): Promise<void> {
+    try {
+      await Promise.race([this.connection.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);
+      this.connection.sendNotification('exit');
+    } catch {
+      // already gone
+    }
+    await new Promise<void>((resolve) => {
+      if (this.process.exitCode !== null) return resolve();
+      const timer = setTimeout(() => {
+        this.process.kill('SIGKILL');
+        resolve();
+      }, 3000);
+      this.process.once('exit', () => (clearTimeout(timer), resolve()));
+    });
+    this.connection.dispose();
+  }
+}
+
+/** Line/character of the first occurrence of `needle` (+ delta characters). */
+export function positionOf(text: string, needle: string, delta = 0): { line: number; character: number } {
+  const offset = text.indexOf(needle);
+  if (offset < 0) throw new Error(`'${needle}' not in text`);
+  const before = text.slice(0, offset + delta);
+  const line = before.split('\n').length - 1;
+  return { line, character: before.length - (before.lastIndexOf('\n') + 1) };
+}
