@@ -15,6 +15,9 @@ const builds = [
   { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client/extension.js', external: ['vscode'] },
   { ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server/server.js', banner: { js: '#!/usr/bin/env node' } },
   { ...common, entryPoints: ['server/src/cli/slbLabels.ts'], outfile: 'dist/cli/slb-labels.js', banner: { js: '#!/usr/bin/env node' } },
+  // The SLB sandbox is a development/test tool: its own bundle, loaded by `slb-labels sandbox`
+  // at run time and left out of the .vsix (its seed carries a test TLS key).
+  { ...common, entryPoints: ['sandbox/src/index.ts'], outfile: 'dist/sandbox/index.js' },
 ];
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();

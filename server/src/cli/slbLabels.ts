@@ -1,4 +1,6 @@
 // The `slb-labels` command line: a thin face on the engine.
+import * as fs from 'fs';
+import * as path from 'path';
 import { normaliseLocale, setLocale, t } from '../engine/i18n';
 import { runLint } from './lint';
 
@@ -34,6 +36,15 @@ function parseArgs(argv: string[], valueFlags: Set<string>): Parsed | string {
   return { positional, flags };
 }
 
+/** The sandbox ships as its own bundle next to the CLI's (dist/sandbox), or as compiled sources (out/). */
+async function loadSandbox(): Promise<typeof import('../../../sandbox/src')> {
+  const candidates = [path.join(__dirname, '../sandbox/index.js'), path.join(__dirname, '../../../sandbox/src/index.js')];
+  const found = candidates.find((c) => fs.existsSync(c));
+  if (!found) throw new Error(t('the SLB sandbox is not part of this installation (it ships with the npm package, not the .vsix)'));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(found);
+}
+
 export async function main(argv: string[]): Promise<number> {
   const out = (s: string) => process.stdout.write(s);
   const err = (s: string) => process.stderr.write(s);
@@ -47,9 +58,7 @@ export async function main(argv: string[]): Promise<number> {
     return command ? 0 : 2;
   }
   if (command === 'sandbox') {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { runSandboxCli } = require('../../../sandbox/src') as typeof import('../../../sandbox/src');
-    return runSandboxCli(rest);
+    return (await loadSandbox()).runSandboxCli(rest);
   }
   if (command === 'lint') {
     const parsed = parseArgs(rest, new Set(['format', 'locale']));
