@@ -15,6 +15,7 @@ import { normaliseLocale, setLocale } from './engine/i18n';
 import { WorkspaceSlbIndex } from './engine/workspaceIndex';
 import { globToRegExp, readSettings, ServerSettings } from './lsp/settings';
 import { scanWorkspaceComposeFiles } from './lsp/workspaceScan';
+import { CloudSession } from './lsp/cloudSession';
 
 if (process.argv.includes('--version')) {
   process.stdout.write('slb-labels-language-server 0.1.0\n');
@@ -39,6 +40,9 @@ let workspaceTrusted = true;
 let workspaceFolders: string[] = [];
 const timers = new Map<string, NodeJS.Timeout>();
 const envCache = new Map<string, { mtimeMs: number; env: Map<string, string> }>();
+// Cloud (credentials, SLB catalog, online findings): see lsp/cloudSession.ts.
+const cloud = new CloudSession(connection, (level, message) => log(level, message));
+cloud.onDidChange(() => { for (const doc of documents.all()) scheduleValidation(doc); });
 
 function log(level: 'info' | 'warn' | 'error', message: string): void {
   connection.console[level](message);
@@ -63,6 +67,7 @@ function applyLocale(): void {
 
 function applySettings(raw: unknown): void {
   settings = readSettings(raw);
+  cloud.applySettings(raw);
   composeMatchers = settings.composeFiles.map(globToRegExp);
   applyLocale();
 }
@@ -91,6 +96,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
 });
 
 connection.onInitialized(async () => {
+  cloud.start(workspaceTrusted);
   if (configurationPull) {
     void connection.client.register(DidChangeConfigurationNotification.type, { section: 'aliyunSlbLabels' }).catch(() => undefined);
     await pullSettings();
@@ -150,7 +156,7 @@ function validate(doc: TextDocument): void {
     return;
   }
   const analysis = analyzer.analyze(doc.getText(), { env: envFor(doc.uri), yamlSyntaxErrors: settings.yamlSyntaxErrors });
-  connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: toDiagnostics(doc, analysis.findings, doc.uri, relatedInformation) });
+  connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: toDiagnostics(doc, [...analysis.findings, ...cloud.findings(analysis)], doc.uri, relatedInformation) });
 }
 
 function scheduleValidation(doc: TextDocument): void {
@@ -192,7 +198,7 @@ connection.onCompletion(
   guarded('completion', [], (params) => {
     const doc = documents.get(params.textDocument.uri);
     if (!doc || !settings.completionEnabled || !isComposeDocument(doc)) return [];
-    return complete(doc, params.position, { analyzer, workspaceSlbs: workspaceSlbs(), snippetSupport });
+    return complete(doc, params.position, { analyzer, workspaceSlbs: workspaceSlbs(), cloudSlbs: cloud.cloudSlbs(), snippetSupport });
   }),
 );
 
@@ -200,7 +206,7 @@ connection.onHover(
   guarded('hover', null, (params) => {
     const doc = documents.get(params.textDocument.uri);
     if (!doc || !settings.hoverEnabled || !isComposeDocument(doc)) return null;
-    return hover(doc, params.position, { analyzer, env: envFor(doc.uri) });
+    return hover(doc, params.position, { analyzer, env: envFor(doc.uri), describeSlb: cloud.describeSlb });
   }),
 );
 

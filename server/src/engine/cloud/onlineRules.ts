@@ -1,0 +1,165 @@
+// Online checks: the lb bindings of a compose file against the SLB catalog of the account.
+// Pure: bindings + snapshot in, findings out. No snapshot (no credentials, not loaded yet, or the
+// last refresh failed) means no findings at all: online rules never guess.
+import type { PlacedBinding } from '../rules/crossServiceRules';
+import type { Finding } from '../rules/types';
+import { t } from '../i18n';
+import { hasVariable, looksLikeSlbId, portSpaceOf, regionOfOldStyleId } from '../labels/lbLabel';
+import type { CatalogListener, CatalogSlb, CatalogSnapshot, ElsewhereResult } from './catalog';
+
+export const ONLINE_CODES = {
+  notFound: 'slb-not-found',
+  ambiguous: 'slb-name-ambiguous',
+  inactive: 'slb-inactive',
+  intranet: 'slb-intranet',
+  listenerMissing: 'slb-listener-missing',
+  listenerMismatch: 'slb-listener-mismatch',
+  httpsNoCertificate: 'slb-https-no-certificate',
+} as const;
+
+export interface OnlineInputs {
+  /** The trusted snapshot; undefined = say nothing. */
+  snapshot: CatalogSnapshot | undefined;
+  /** Other-region lookups (undefined = not known yet). */
+  elsewhereOf?: (ref: string) => ElsewhereResult | undefined;
+}
+
+export interface OnlineResult {
+  findings: Finding[];
+  /** Names/IDs not found in the region (candidates for an other-region lookup). */
+  missing: string[];
+}
+
+/** Resolve an SLB reference (ID first, then name) in a snapshot. */
+export function lookupSlb(snapshot: CatalogSnapshot, ref: string): CatalogSlb[] {
+  const byId = snapshot.byId.get(ref);
+  if (byId) return [byId];
+  return snapshot.byName.get(ref) ?? [];
+}
+
+export function checkOnline(bindings: readonly PlacedBinding[], inputs: OnlineInputs): OnlineResult {
+  const snapshot = inputs.snapshot;
+  const result: OnlineResult = { findings: [], missing: [] };
+  if (!snapshot) return result;
+  const reportedSlb = new Set<string>();
+  for (const b of bindings) {
+    if (!b.slb || hasVariable(b.slb)) continue;
+    const slbSpan = { start: b.base + b.slbSpan.start, end: b.base + b.slbSpan.end };
+    const portSpan = { start: b.base + b.frontPortSpan.start, end: b.base + b.frontPortSpan.end };
+    // SLB-level findings once per SLB span (a label may list the same SLB twice only on different ports).
+    const slbKey = `${slbSpan.start}:${slbSpan.end}`;
+    const firstForSpan = !reportedSlb.has(slbKey);
+    reportedSlb.add(slbKey);
+    const matches = lookupSlb(snapshot, b.slb);
+    if (matches.length === 0) {
+      if (!result.missing.includes(b.slb)) result.missing.push(b.slb);
+      if (firstForSpan) result.findings.push(notFound(b.slb, snapshot.region, slbSpan, inputs.elsewhereOf?.(b.slb)));
+      continue;
+    }
+    if (matches.length > 1) {
+      if (firstForSpan) {
+        result.findings.push({
+          code: ONLINE_CODES.ambiguous,
+          severity: 'warning',
+          message: t("SLB name '{0}' matches {1} SLBs in {2}: {3}. The label cannot tell them apart: use the ID instead.", b.slb, matches.length, snapshot.region, matches.map((m) => m.id).join(', ')),
+          span: slbSpan,
+          fixes: matches.map((m) => ({
+            title: t('Use SLB ID {0} ({1})', m.id, [m.address, m.addressType, m.status].filter(Boolean).join(', ')),
+            edits: [{ span: slbSpan, newText: m.id }],
+          })),
+        });
+      }
+      continue;
+    }
+    const slb = matches[0];
+    const label = slb.name && slb.name !== b.slb ? `${b.slb} (${slb.name})` : b.slb;
+    if (firstForSpan && slb.status && slb.status !== 'active') {
+      result.findings.push({
+        code: ONLINE_CODES.inactive,
+        severity: 'warning',
+        message:
+          slb.status === 'locked'
+            ? t("SLB '{0}' is locked (overdue or expired): it takes no traffic and its listeners cannot be changed. Renew it, or use another SLB.", label)
+            : t("SLB '{0}' is {1}: it takes no traffic. Start it in the SLB console, or use another SLB.", label, slb.status),
+        span: slbSpan,
+      });
+    }
+    if (firstForSpan && slb.addressType === 'intranet') {
+      result.findings.push({
+        code: ONLINE_CODES.intranet,
+        severity: 'information',
+        message: t("SLB '{0}' has an intranet address ({1}): it is reachable from its VPC only, not from the internet.", label, slb.address ?? '-'),
+        span: slbSpan,
+      });
+    }
+    if (!slb.listenersKnown) continue;
+    const space = portSpaceOf(b.scheme);
+    const onPort = slb.listeners.filter((l) => l.port === b.frontPort && portSpaceOf(l.protocol) === space);
+    if (onPort.length === 0) {
+      result.findings.push({
+        code: ONLINE_CODES.listenerMissing,
+        severity: 'information',
+        message:
+          b.hostPort !== undefined
+            ? t("No listener on front port {0} of SLB '{1}' yet: run 'Provision listener' to create a {2} listener forwarding to backend port {3}.", b.frontPort, label, b.scheme.toUpperCase(), b.hostPort)
+            : t("No listener on front port {0} of SLB '{1}' yet: run 'Provision listener' to create a {2} listener.", b.frontPort, label, b.scheme.toUpperCase()),
+        span: portSpan,
+      });
+      continue;
+    }
+    const same = onPort.find((l) => l.protocol === b.scheme);
+    if (!same) {
+      const other = onPort[0];
+      result.findings.push({
+        code: ONLINE_CODES.listenerMismatch,
+        severity: 'warning',
+        message: t("Front port {0} of SLB '{1}' already has a {2} listener, but this label needs {3}. Use another front port, or change the listener.", b.frontPort, label, other.protocol.toUpperCase(), b.scheme.toUpperCase()),
+        span: portSpan,
+      });
+      continue;
+    }
+    if (b.hostPort !== undefined && same.backendPort !== undefined && !same.vServerGroupId && same.backendPort !== b.hostPort) {
+      result.findings.push({
+        code: ONLINE_CODES.listenerMismatch,
+        severity: 'warning',
+        message: t("The {0} listener on front port {1} of SLB '{2}' forwards to backend port {3}, but this service publishes host port {4}. Publish host port {3}, or change the listener's backend port.", same.protocol.toUpperCase(), b.frontPort, label, same.backendPort, b.hostPort),
+        span: portSpan,
+      });
+    }
+    if (same.protocol === 'https' && !same.serverCertificateId) {
+      result.findings.push({
+        code: ONLINE_CODES.httpsNoCertificate,
+        severity: 'warning',
+        message: t("The HTTPS listener on front port {0} of SLB '{1}' has no server certificate: upload one to SLB and set it on the listener.", b.frontPort, label),
+        span: portSpan,
+      });
+    }
+  }
+  return result;
+}
+
+function notFound(ref: string, region: string, span: { start: number; end: number }, elsewhere: ElsewhereResult | undefined): Finding {
+  const isId = looksLikeSlbId(ref);
+  const regions = new Set(elsewhere?.regions ?? []);
+  const embedded = regionOfOldStyleId(ref);
+  if (embedded && embedded !== region && !elsewhere) regions.add(embedded);
+  regions.delete(region);
+  const where = [...regions].sort();
+  let message: string;
+  if (where.length > 0) {
+    message = isId
+      ? t("SLB '{0}' is not in region {1}: it is in {2}. Switch the region (command 'Select region') or use an SLB of {1}.", ref, region, where.join(', '))
+      : t("No SLB named '{0}' in region {1}, but one exists in {2}. Switch the region (command 'Select region') or use an SLB of {1}.", ref, region, where.join(', '));
+  } else {
+    message = isId
+      ? t("No SLB with ID '{0}' in region {1} of this account. Check the ID and the region.", ref, region)
+      : t("No SLB named '{0}' in region {1} of this account. Check the name (names are case-sensitive) or create the SLB first.", ref, region);
+  }
+  return { code: ONLINE_CODES.notFound, severity: 'warning', message, span };
+}
+
+/** One-line listener text for completion details and cards: `TCP 6379 → 6379 (running)`. */
+export function listenerText(l: CatalogListener): string {
+  const backend = l.backendPort !== undefined ? ` → ${l.backendPort}` : l.vServerGroupId ? ` → ${l.vServerGroupId}` : '';
+  return `${l.protocol.toUpperCase()} ${l.port}${backend}${l.status ? ` (${l.status})` : ''}`;
+}
