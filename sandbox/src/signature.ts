@@ -215,7 +215,11 @@ export class SignatureVerifier {
     const stringToSign = `${req.method.toUpperCase()}&${rfc3986('/')}&${rfc3986(canonicalQuery(all))}`;
     const expected = createHmac('sha1', `${this.creds.accessKeySecret}&`).update(stringToSign).digest('base64');
     if (!sameText(signature, expected)) {
-      throw new ApiError(400, 'SignatureDoesNotMatch', `Specified signature is not matched with our calculation. server string to sign is:${stringToSign}`);
+      // quote the string to sign like the real API, but never echo an STS token
+      const shown = new Map(all);
+      if (shown.has('SecurityToken')) shown.set('SecurityToken', '***');
+      const quoted = `${req.method.toUpperCase()}&${rfc3986('/')}&${rfc3986(canonicalQuery(shown))}`;
+      throw new ApiError(400, 'SignatureDoesNotMatch', `Specified signature is not matched with our calculation. server string to sign is:${quoted}`);
     }
     this.checkToken(all.get('SecurityToken'));
     this.checkNonce(all.get('SignatureNonce')!);
