@@ -606,6 +606,46 @@ describe('SLB sandbox options', () => {
     );
   });
 
+  test('securityToken: STS requests must carry exactly that token (V3 and V1); it is never echoed', async () => {
+    const token = 'sts-token-for-sandbox-test';
+    await withSandbox({ securityToken: token }, async (sb) => {
+      const sts = (t: string | undefined, v1 = false) => {
+        const config = new $OpenApiUtil.Config({ accessKeyId: DEFAULT_ACCESS_KEY_ID, accessKeySecret: DEFAULT_ACCESS_KEY_SECRET, securityToken: t, endpoint: sb.endpoint, protocol: 'HTTP' });
+        if (v1) config.signatureAlgorithm = 'v2';
+        return new OpenApi(config).callApi(
+          new $OpenApiUtil.Params({ action: 'DescribeRegions', version: '2014-05-15', protocol: 'HTTP', pathname: '/', method: 'POST', authType: 'AK', style: 'RPC', reqBodyType: 'formData', bodyType: 'json' }),
+          new $OpenApiUtil.OpenApiRequest({ query: {} }),
+          new $dara.RuntimeOptions({}),
+        );
+      };
+      assert.equal((await sts(token)).statusCode, 200);
+      assert.equal((await sts(token, true)).statusCode, 200);
+      const bad = await rejects(sts(token + 'x'), 'InvalidSecurityToken.Malformed', 400);
+      assert.ok(!JSON.stringify(bad.data).includes(token));
+      await rejects(sts(undefined), 'InvalidSecurityToken.Malformed', 400);
+      const v1 = new OpenApi(new $OpenApiUtil.Config({ accessKeyId: DEFAULT_ACCESS_KEY_ID, accessKeySecret: 'wrong', securityToken: token, endpoint: sb.endpoint, protocol: 'HTTP', signatureAlgorithm: 'v2' }));
+      const mismatch = await rejects(
+        v1.callApi(
+          new $OpenApiUtil.Params({ action: 'DescribeRegions', version: '2014-05-15', protocol: 'HTTP', pathname: '/', method: 'POST', authType: 'AK', style: 'RPC', reqBodyType: 'formData', bodyType: 'json' }),
+          new $OpenApiUtil.OpenApiRequest({ query: {} }),
+          new $dara.RuntimeOptions({}),
+        ),
+        'SignatureDoesNotMatch',
+        400,
+      );
+      assert.ok(!JSON.stringify(mismatch.data).includes(token));
+    });
+    await withSandbox({}, async (sb) => {
+      const config = new $OpenApiUtil.Config({ accessKeyId: DEFAULT_ACCESS_KEY_ID, accessKeySecret: DEFAULT_ACCESS_KEY_SECRET, securityToken: 'unexpected', endpoint: sb.endpoint, protocol: 'HTTP' });
+      const p = new OpenApi(config).callApi(
+        new $OpenApiUtil.Params({ action: 'DescribeRegions', version: '2014-05-15', protocol: 'HTTP', pathname: '/', method: 'POST', authType: 'AK', style: 'RPC', reqBodyType: 'formData', bodyType: 'json' }),
+        new $OpenApiUtil.OpenApiRequest({ query: {} }),
+        new $dara.RuntimeOptions({}),
+      );
+      await rejects(p, 'InvalidSecurityToken.Malformed', 400);
+    });
+  });
+
   test('an invalid seed fails with a clear message', async () => {
     await assert.rejects(
       startSandbox({
