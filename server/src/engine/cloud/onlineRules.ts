@@ -42,6 +42,7 @@ export function checkOnline(bindings: readonly PlacedBinding[], inputs: OnlineIn
   const result: OnlineResult = { findings: [], missing: [] };
   if (!snapshot) return result;
   const reportedSlb = new Set<string>();
+  const intranetReported = new Set<string>();
   for (const b of bindings) {
     if (!b.slb || hasVariable(b.slb)) continue;
     const slbSpan = { start: b.base + b.slbSpan.start, end: b.base + b.slbSpan.end };
@@ -84,7 +85,8 @@ export function checkOnline(bindings: readonly PlacedBinding[], inputs: OnlineIn
         span: slbSpan,
       });
     }
-    if (firstForSpan && slb.addressType === 'intranet') {
+    if (slb.addressType === 'intranet' && !intranetReported.has(slb.id)) {
+      intranetReported.add(slb.id);
       result.findings.push({
         code: ONLINE_CODES.intranet,
         severity: 'information',
