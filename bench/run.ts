@@ -677,7 +677,7 @@ export function machineFacts(opts: BenchOptions): string {
   const cpus = os.cpus();
   return [
     `- machine: ${os.availableParallelism ? os.availableParallelism() : cpus.length} CPUs (nproc), ${cpus[0]?.model ?? 'unknown CPU'}, ${fmt(os.totalmem() / 2 ** 30)} GiB RAM, ${os.type()} ${os.release()}`,
-    `- node ${process.version}; repo commit ${gitCommit(opts.cwd)}`,
+    `- node ${process.version}; repo commit ${gitCommit(opts.cwd)}; load average at the end ${os.loadavg().map((x) => x.toFixed(2)).join(' / ')} (1/5/15 min; other work on the machine skews the numbers)`,
     `- server: \`${opts.server}\`, languageId \`${opts.languageId}\`, initializationOptions \`${JSON.stringify({ diagnosticDelay: 0, ...opts.initializationOptions })}\``,
     `- iterations ${opts.iterations ?? '20 (<5000 services) / 8 (≥5000)'} per probe, ${opts.edits} edits ${opts.editGapMs} ms apart, settle ${opts.settleMs} ms, runs ${opts.runs}${opts.runs > 1 ? ' (medians)' : ''}, generator seed ${opts.seed}`,
   ].join('\n');
