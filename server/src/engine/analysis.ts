@@ -5,7 +5,7 @@ import { Chunk, DocumentOutline, outlineCompose } from './compose/outline';
 import { ParsedUnit, ServiceModel, Span, SyntaxProblem } from './compose/model';
 import { parseUnit } from './compose/parse';
 import { missingSpaceProblem } from './compose/yamlErrors';
-import { checkAcrossServices, PlacedBinding, PlacedHostPort } from './rules/crossServiceRules';
+import { CrossServiceIndex, PlacedBinding, summarise, UnitSummary } from './rules/crossServiceRules';
 import { checkService } from './rules/serviceRules';
 import { Finding } from './rules/types';
 import { t } from './i18n';
@@ -28,7 +28,8 @@ export interface PlacedUnit {
 export interface Analysis {
   findings: Finding[];
   units: PlacedUnit[];
-  bindings: PlacedBinding[];
+  /** Every lb binding with its unit offset (built on first access: only online checks need it). */
+  readonly bindings: PlacedBinding[];
   outlines: DocumentOutline[];
 }
 
@@ -36,18 +37,21 @@ interface UnitCacheEntry {
   parsed: ParsedUnit;
   /** Label-line syntax problems found by our own scan (relative offsets). */
   labelLineProblems: SyntaxProblem[];
-  rules?: { envKey: string; findings: Finding[]; bindings: PlacedBinding[]; hostPorts: PlacedHostPort[] };
+  rules?: { envKey: string; findings: Finding[]; summary: UnitSummary };
   generation: number;
 }
 
 const LABEL_LINE_MISSING_SPACE = /^[ \t]*aliyun\.[A-Za-z0-9_.\-\/]*:[^\s:\/]/gm;
 
 export class ComposeAnalyzer {
-  private readonly cache = new Map<string, UnitCacheEntry>();
+  /** Parsed units by their exact text, one map per unit kind (no key concatenation on the hot path). */
+  private readonly caches: Record<PlacedUnit['kind'], Map<string, UnitCacheEntry>> = { service: new Map(), section: new Map(), document: new Map() };
   private generation = 0;
+  /** Per-document state: one analyzer serves one document (the server keeps one per URI). */
+  private readonly crossIndex = new CrossServiceIndex();
 
   clear(): void {
-    this.cache.clear();
+    for (const cache of Object.values(this.caches)) cache.clear();
   }
 
   analyze(text: string, options: AnalysisOptions = {}): Analysis {
@@ -58,8 +62,7 @@ export class ComposeAnalyzer {
     const outlines = outlineCompose(text);
     const findings: Finding[] = [];
     const units: PlacedUnit[] = [];
-    const bindings: PlacedBinding[] = [];
-    const hostPorts: PlacedHostPort[] = [];
+    const summaries: { base: number; summary: UnitSummary }[] = [];
     const place = (f: Finding, base: number): Finding => ({
       ...f,
       span: { start: f.span.start + base, end: f.span.end + base },
@@ -74,56 +77,71 @@ export class ComposeAnalyzer {
         const unitText = text.slice(piece.base, piece.end);
         const entry = this.unit(unitText, piece.kind);
         units.push({ base: piece.base, end: piece.end, kind: piece.kind, parsed: entry.parsed });
-        // Syntax problems: ours for label lines replace the parser's on the same line.
-        const ownLines = new Set(entry.labelLineProblems.map((p) => lineStartOf(unitText, p.span.start)));
-        for (const p of entry.labelLineProblems) findings.push(place(syntaxFinding(p, unitText), piece.base));
-        if (mode !== 'off') {
-          for (const p of entry.parsed.problems) {
-            if (ownLines.has(lineStartOf(unitText, p.span.start))) continue;
-            if (mode === 'labels' && !isOnLabelLine(unitText, p.span.start)) continue;
-            findings.push(place(syntaxFinding(p, unitText), piece.base));
+        if (entry.labelLineProblems.length > 0 || entry.parsed.problems.length > 0) {
+          // Syntax problems: ours for label lines replace the parser's on the same line.
+          const ownLines = new Set(entry.labelLineProblems.map((p) => lineStartOf(unitText, p.span.start)));
+          for (const p of entry.labelLineProblems) findings.push(place(syntaxFinding(p, unitText), piece.base));
+          if (mode !== 'off') {
+            for (const p of entry.parsed.problems) {
+              if (ownLines.has(lineStartOf(unitText, p.span.start))) continue;
+              if (mode === 'labels' && !isOnLabelLine(unitText, p.span.start)) continue;
+              findings.push(place(syntaxFinding(p, unitText), piece.base));
+            }
           }
         }
         if (entry.parsed.services.length === 0) continue;
         if (!entry.rules || entry.rules.envKey !== envKey) {
-          const rules = { envKey, findings: [] as Finding[], bindings: [] as PlacedBinding[], hostPorts: [] as PlacedHostPort[] };
+          const unitFindings: Finding[] = [];
+          const bindings = [];
+          const hostPorts = [];
           for (const service of entry.parsed.services) {
             const r = checkService(service, env);
-            rules.findings.push(...r.findings);
-            for (const b of r.bindings) rules.bindings.push({ ...b, base: 0 });
-            for (const h of r.hostPorts) rules.hostPorts.push({ ...h, base: 0 });
+            unitFindings.push(...r.findings);
+            bindings.push(...r.bindings);
+            hostPorts.push(...r.hostPorts);
           }
-          entry.rules = rules;
+          entry.rules = { envKey, findings: unitFindings, summary: summarise(bindings, hostPorts) };
         }
         for (const f of entry.rules.findings) findings.push(place(f, piece.base));
-        for (const b of entry.rules.bindings) bindings.push({ ...b, base: piece.base });
-        for (const h of entry.rules.hostPorts) hostPorts.push({ ...h, base: piece.base });
+        summaries.push({ base: piece.base, summary: entry.rules.summary });
       }
       for (const dup of outline.duplicateServices) {
         const chunk = outline.chunks[dup.chunkIndex];
         findings.push({ code: 'yaml-duplicate-key', severity: 'error', message: t("Service '{0}' is defined twice; YAML keeps only one of them. Rename or remove one.", dup.name), span: { start: chunk.start + leadingSpaces(text, chunk.start), end: chunk.start + leadingSpaces(text, chunk.start) + dup.name.length } });
       }
     }
-    findings.push(...checkAcrossServices(bindings, hostPorts));
+    findings.push(...this.crossIndex.update(summaries));
     this.evict(units.length);
-    return { findings, units, bindings, outlines };
+    let placedBindings: PlacedBinding[] | undefined;
+    return {
+      findings,
+      units,
+      outlines,
+      get bindings() {
+        placedBindings ??= summaries.flatMap(({ base, summary }) => summary.bindings.map((b) => ({ ...b, base })));
+        return placedBindings;
+      },
+    };
   }
 
   /** Parses (or fetches) one unit; exposed for completion/hover on a single service. */
   unit(unitText: string, kind: PlacedUnit['kind']): UnitCacheEntry {
-    const key = `${kind}\u0000${unitText}`;
-    let entry = this.cache.get(key);
+    const cache = this.caches[kind];
+    let entry = cache.get(unitText);
     if (!entry) {
       entry = { parsed: parseUnit(unitText, kind), labelLineProblems: scanLabelLines(unitText), generation: this.generation };
-      this.cache.set(key, entry);
+      cache.set(unitText, entry);
     }
     entry.generation = this.generation;
     return entry;
   }
 
+  /** Drops units no longer in the latest text once the cache holds far more than the file needs. */
   private evict(live: number): void {
-    if (this.cache.size <= live * 2 + 2000) return;
-    for (const [key, entry] of this.cache) if (entry.generation < this.generation) this.cache.delete(key);
+    for (const cache of Object.values(this.caches)) {
+      if (cache.size <= live * 2 + 2000) continue;
+      for (const [key, entry] of cache) if (entry.generation < this.generation) cache.delete(key);
+    }
   }
 }
 

@@ -35,94 +35,121 @@ const KEY_LINE = /^(?:"((?:[^"\\]|\\.)*)"|'((?:[^']|'')*)'|([^\s#'"{}\[\],&*!|>%
 const ALIAS = /(?:^|[\s\[{,])\*([^\s\[\]{},]+)/g;
 const ANCHOR = /(?:^|[\s\[{,])&([^\s\[\]{},]+)/g;
 
-interface Line {
-  start: number;
-  end: number; // excluding the newline
-  indent: number;
-  /** First non-space character code, or -1 for blank/comment lines. */
-  first: number;
-  hasTab: boolean;
-}
-
 function keyOf(text: string): string | undefined {
   const m = KEY_LINE.exec(text);
   if (!m) return undefined;
   return (m[1] ?? m[2] ?? m[3] ?? '').trim();
 }
 
-export function outlineCompose(text: string): DocumentOutline[] {
-  const documents: DocumentOutline[] = [];
-  let docStart = 0;
-  let docStartLine = 0;
-  let lines: Line[] = [];
-  let lineNo = 0;
-  let pos = 0;
-  // Skip a UTF-8 BOM: YAML ignores it and so must our columns.
-  if (text.charCodeAt(0) === 0xfeff) pos = 1;
-  const finishDocument = (end: number) => {
-    documents.push(outlineDocument(text, lines, docStart, end, docStartLine));
-    lines = [];
-  };
-  while (pos <= text.length) {
-    let nl = text.indexOf('\n', pos);
-    if (nl < 0) nl = text.length;
-    let lineEnd = nl;
-    if (lineEnd > pos && text.charCodeAt(lineEnd - 1) === 13) lineEnd--;
-    const c0 = text.charCodeAt(pos);
-    // Document markers: '---' or '...' at column 0 followed by space/end.
-    if ((c0 === 45 || c0 === 46) && lineEnd - pos >= 3 && text.startsWith(c0 === 45 ? '---' : '...', pos) && (lineEnd - pos === 3 || /\s/.test(text[pos + 3]))) {
-      if (lines.length > 0 || pos > docStart) finishDocument(pos);
-      docStart = nl + 1 > text.length ? text.length : nl + 1;
-      docStartLine = lineNo + 1;
-      // '--- key: value' on the marker line is rare in compose; the whole parse handles it.
-      if (c0 === 45 && text.slice(pos + 3, lineEnd).trim() !== '' && !text.slice(pos + 3, lineEnd).trim().startsWith('#')) {
-        docStart = pos;
-        docStartLine = lineNo;
-        lines.push({ start: pos, end: lineEnd, indent: 0, first: 45, hasTab: false });
-        (lines as Line[] & { forceWhole?: boolean }).forceWhole = true;
-      }
-    } else {
-      let i = pos;
-      let hasTab = false;
-      while (i < lineEnd) {
-        const c = text.charCodeAt(i);
-        if (c === 32) i++;
-        else if (c === 9) {
-          hasTab = true;
-          i++;
-        } else break;
-      }
-      const first = i < lineEnd && text.charCodeAt(i) !== 35 ? text.charCodeAt(i) : -1;
-      lines.push({ start: pos, end: lineEnd, indent: i - pos, first, hasTab: hasTab && first !== -1 });
-    }
-    if (nl >= text.length) break;
-    pos = nl + 1;
-    lineNo++;
-  }
-  finishDocument(text.length);
-  return documents.filter((d, i) => i === 0 || d.end > d.start || d.chunks.length > 0);
+/**
+ * Cheap line walker: the scan looks only at the lines that can start a chunk (indent 0, and the
+ * service indent inside `services:`), skipping deeper lines after a few character compares.
+ */
+interface LineCursor {
+  start: number;
+  end: number; // without the newline and a trailing \r
+  next: number; // start of the next line, or text.length + 1 at the end
 }
 
-function outlineDocument(text: string, lines: Line[], start: number, end: number, startLine: number): DocumentOutline {
-  const outline: DocumentOutline = { start, end, startLine, version: undefined, chunks: [], needsWholeParse: false, duplicateServices: [] };
-  if ((lines as Line[] & { forceWhole?: boolean }).forceWhole) outline.needsWholeParse = true;
-  // Pass 1: top-level keys.
-  const top: { key: string; lineIndex: number; inlineValue: string }[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    if (line.first === -1) continue;
-    if (line.hasTab) outline.needsWholeParse = true;
-    if (line.indent !== 0) continue;
-    const lineText = text.slice(line.start, line.end);
+function lineFrom(text: string, start: number): LineCursor {
+  let nl = text.indexOf('\n', start);
+  if (nl < 0) nl = text.length;
+  const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+  return { start, end, next: nl + 1 };
+}
+
+/** Indentation of a line, counting spaces only up to `limit + 1` (deeper is all we need to know). -1 for blank/comment lines. */
+function indentOf(text: string, line: LineCursor, limit: number): { indent: number; tab: boolean } {
+  let i = line.start;
+  let tab = false;
+  while (i < line.end && i - line.start <= limit) {
+    const c = text.charCodeAt(i);
+    if (c === 32) i++;
+    else if (c === 9) {
+      tab = true;
+      i++;
+    } else break;
+  }
+  if (i - line.start > limit) return { indent: limit + 1, tab };
+  if (i >= line.end || text.charCodeAt(i) === 35) return { indent: -1, tab: false };
+  return { indent: i - line.start, tab };
+}
+
+function isDocumentMarker(text: string, line: LineCursor): boolean {
+  const c0 = text.charCodeAt(line.start);
+  if (c0 !== 45 && c0 !== 46) return false;
+  if (line.end - line.start < 3 || !text.startsWith(c0 === 45 ? '---' : '...', line.start)) return false;
+  return line.end - line.start === 3 || /\s/.test(text[line.start + 3]);
+}
+
+/** Counts lines monotonically: line numbers of increasing offsets at the cost of one pass in total. */
+class LineNumbers {
+  private offset = 0;
+  private line = 0;
+  constructor(private readonly text: string) {}
+  at(offset: number): number {
+    if (offset < this.offset) {
+      this.offset = 0;
+      this.line = 0;
+    }
+    for (let i = this.text.indexOf('\n', this.offset); i >= 0 && i < offset; i = this.text.indexOf('\n', i + 1)) this.line++;
+    this.offset = offset;
+    return this.line;
+  }
+}
+
+const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?=[ \t\r\n]|$)/gm;
+
+export function outlineCompose(text: string): DocumentOutline[] {
+  const documents: DocumentOutline[] = [];
+  const lines = new LineNumbers(text);
+  // Skip a UTF-8 BOM: YAML ignores it and so must our columns.
+  let docStart = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let forceWhole = false;
+  DOCUMENT_MARKER.lastIndex = 0;
+  for (let m = DOCUMENT_MARKER.exec(text); m; m = DOCUMENT_MARKER.exec(text)) {
+    const line = lineFrom(text, m.index);
+    if (line.start > docStart) documents.push(outlineDocument(text, docStart, line.start, lines, forceWhole));
+    forceWhole = false;
+    const rest = text.slice(line.start + 3, line.end).trim();
+    if (m[0] === '---' && rest !== '' && !rest.startsWith('#')) {
+      // '--- key: value' on the marker line is rare in compose; the whole parse handles it.
+      docStart = line.start;
+      forceWhole = true;
+    } else docStart = Math.min(line.next, text.length);
+    DOCUMENT_MARKER.lastIndex = Math.max(DOCUMENT_MARKER.lastIndex, line.next);
+  }
+  if (text.length > docStart || documents.length === 0) documents.push(outlineDocument(text, docStart, text.length, lines, forceWhole));
+  return documents;
+}
+
+const TOP_LEVEL_LINE = /^\ufeff?[^ \t\r\n#\ufeff]/gm;
+const TAB_AT_COLUMN_ZERO = /^\t+[^\s#]/m;
+
+function outlineDocument(text: string, start: number, end: number, lines: LineNumbers, forceWhole: boolean): DocumentOutline {
+  const startLine = lines.at(start);
+  const outline: DocumentOutline = { start, end, startLine, version: undefined, chunks: [], needsWholeParse: forceWhole, duplicateServices: [] };
+  // Pass 1: top-level keys (lines that start in column 0), found by one regex scan.
+  const top: { key: string; start: number; line: number; inlineValue: string }[] = [];
+  if (TAB_AT_COLUMN_ZERO.test(text.slice(start, end))) outline.needsWholeParse = true;
+  TOP_LEVEL_LINE.lastIndex = start === 1 && text.charCodeAt(0) === 0xfeff ? 0 : start;
+  for (let m = TOP_LEVEL_LINE.exec(text); m && m.index < end; m = TOP_LEVEL_LINE.exec(text)) {
+    const line = lineFrom(text, text.charCodeAt(m.index) === 0xfeff ? m.index + 1 : m.index);
+    const lineText = text.slice(line.start, Math.min(line.end, end));
     const key = keyOf(lineText);
     if (key === undefined) {
-      // Directives (%YAML) and anything odd at column 0: let the real parser speak.
-      outline.needsWholeParse = true;
+      outline.needsWholeParse = true; // directives (%YAML) and anything odd at column 0
       continue;
     }
     const colon = lineText.indexOf(':', lineText.indexOf(key) + key.length);
     const inlineValue = lineText.slice(colon + 1).replace(/\s+#.*$/, '').trim();
-    top.push({ key, lineIndex: i, inlineValue });
+    top.push({ key, start: line.start, line: lines.at(line.start), inlineValue });
+    // `key: value` followed by an indented line (not a block scalar or an open flow collection) is
+    // broken YAML whose recovery only the whole parse reproduces.
+    if (inlineValue !== '' && !/^[|>]/.test(inlineValue) && !/^[[{]/.test(inlineValue)) {
+      const next = /^([ \t]*)[^ \t\r\n#]/m.exec(text.slice(line.next, Math.min(end, line.next + 4096)));
+      if (next && next[1].length > 0 && next.index === 0) outline.needsWholeParse = true;
+    }
     if (key === 'version') {
       const v = inlineValue.replace(/^["']|["']$/g, '');
       outline.version = v.startsWith('3') ? 'v3' : v.startsWith('2') ? 'v2' : v.startsWith('1') ? 'v1' : undefined;
@@ -131,69 +158,77 @@ function outlineDocument(text: string, lines: Line[], start: number, end: number
   const hasServicesKey = top.some((k) => k.key === 'services');
   if (!hasServicesKey && !outline.version && top.some((k) => !TOP_LEVEL_NON_SERVICE_KEYS.has(k.key) && !k.key.startsWith('x-'))) outline.version = 'v1';
   if (hasServicesKey && !outline.version) outline.version = 'v3';
-  const lineLineNo = (i: number) => startLine + i;
 
-  const pushChunk = (kind: Chunk['kind'], name: string, fromLine: number, toLineExclusive: number) => {
-    const chunkStart = lines[fromLine].start;
-    const chunkEnd = toLineExclusive < lines.length ? lines[toLineExclusive].start : end;
-    outline.chunks.push({ kind, name, start: chunkStart, end: chunkEnd, startLine: lineLineNo(fromLine) });
+  const pushChunk = (kind: Chunk['kind'], name: string, chunkStart: number, chunkEnd: number, line: number) => {
+    outline.chunks.push({ kind, name, start: chunkStart, end: chunkEnd, startLine: line });
   };
-
   // Leading comments/blank lines before the first key belong to a "section" chunk of their own.
-  const firstKeyLine = top.length > 0 ? top[0].lineIndex : lines.length;
-  if (firstKeyLine > 0 && lines.length > 0) pushChunk('section', '', 0, firstKeyLine);
+  if (top.length > 0 && top[0].start > start) pushChunk('section', '', start, top[0].start, startLine);
+  if (top.length === 0 && end > start) pushChunk('section', '', start, end, startLine);
 
   for (let k = 0; k < top.length; k++) {
-    const { key, lineIndex, inlineValue } = top[k];
-    const nextTop = k + 1 < top.length ? top[k + 1].lineIndex : lines.length;
+    const { key, start: keyStart, line: keyLine, inlineValue } = top[k];
+    const nextTop = k + 1 < top.length ? top[k + 1].start : end;
     const isV1Service = !hasServicesKey && !TOP_LEVEL_NON_SERVICE_KEYS.has(key) && !key.startsWith('x-');
     if (isV1Service) {
-      pushChunk('service', key, lineIndex, nextTop);
+      pushChunk('service', key, keyStart, nextTop, keyLine);
       continue;
     }
     if (key !== 'services' || inlineValue !== '') {
       if (key === 'services' && inlineValue !== '' && !/^(\{\s*\}|~|null)$/.test(inlineValue)) outline.needsWholeParse = true;
-      pushChunk('section', key, lineIndex, nextTop);
+      pushChunk('section', key, keyStart, nextTop, keyLine);
       continue;
     }
-    // services: block. Service indent = indent of the first content line.
+    // services: block. Service indent = indent of the first content line; then only lines indented
+    // no deeper than that are looked at (one regex scan).
     let serviceIndent = -1;
-    const serviceStarts: { name: string; lineIndex: number }[] = [];
-    for (let i = lineIndex + 1; i < nextTop; i++) {
-      const line = lines[i];
-      if (line.first === -1) continue;
-      if (serviceIndent === -1) serviceIndent = line.indent;
-      if (line.indent < serviceIndent) {
-        outline.needsWholeParse = true; // e.g. one service indented less than the first
-        continue;
-      }
-      if (line.indent === serviceIndent) {
-        const name = keyOf(text.slice(line.start + line.indent, line.end));
+    const serviceStarts: { name: string; start: number; line: number }[] = [];
+    const FIRST = /^([ \t]*)[^ \t\r\n#]/gm;
+    FIRST.lastIndex = lineFrom(text, keyStart).next;
+    const first = FIRST.exec(text);
+    if (first && first.index < nextTop) {
+      serviceIndent = first[1].length;
+      if (first[1].includes('\t')) outline.needsWholeParse = true;
+      const SHALLOW = new RegExp(`^( {0,${serviceIndent}})([^ \\r\\n#])`, 'gm');
+      SHALLOW.lastIndex = first.index;
+      for (let m = SHALLOW.exec(text); m && m.index < nextTop; m = SHALLOW.exec(text)) {
+        const indent = m[1].length;
+        const line = lineFrom(text, m.index);
+        if (m[2] === '\t' || indent < serviceIndent) {
+          outline.needsWholeParse = true; // e.g. one service indented less than the first, or tabs
+          continue;
+        }
+        const name = keyOf(text.slice(line.start + indent, line.end));
         if (name === undefined) {
           outline.needsWholeParse = true; // '- item', flow collections, '? key' ...
           continue;
         }
-        serviceStarts.push({ name, lineIndex: i });
+        serviceStarts.push({ name, start: line.start, line: lines.at(line.start) });
       }
     }
-    pushChunk('section', 'services', lineIndex, serviceStarts.length > 0 ? serviceStarts[0].lineIndex : nextTop);
+    pushChunk('section', 'services', keyStart, serviceStarts.length > 0 ? serviceStarts[0].start : nextTop, keyLine);
     for (let s = 0; s < serviceStarts.length; s++) {
-      const to = s + 1 < serviceStarts.length ? serviceStarts[s + 1].lineIndex : nextTop;
-      pushChunk('service', serviceStarts[s].name, serviceStarts[s].lineIndex, to);
+      const to = s + 1 < serviceStarts.length ? serviceStarts[s + 1].start : nextTop;
+      pushChunk('service', serviceStarts[s].name, serviceStarts[s].start, to, serviceStarts[s].line);
     }
   }
   // Duplicate service names.
-  const seen = new Map<string, number>();
+  const seen = new Set<string>();
   outline.chunks.forEach((chunk, index) => {
     if (chunk.kind !== 'service') return;
     if (seen.has(chunk.name)) outline.duplicateServices.push({ name: chunk.name, chunkIndex: index });
-    else seen.set(chunk.name, index);
+    else seen.add(chunk.name);
   });
   // Aliases that point outside their own chunk need the whole document.
   if (!outline.needsWholeParse) {
+    // One pass for every '*' of the document, then only chunks that hold one are looked at.
+    const stars: number[] = [];
+    for (let i = text.indexOf('*', start); i >= 0 && i < end; i = text.indexOf('*', i + 1)) stars.push(i);
+    let s = 0;
     for (const chunk of outline.chunks) {
+      while (s < stars.length && stars[s] < chunk.start) s++;
+      if (s >= stars.length || stars[s] >= chunk.end) continue;
       const chunkText = text.slice(chunk.start, chunk.end);
-      if (!chunkText.includes('*')) continue;
       const anchors = new Set<string>();
       for (const m of chunkText.matchAll(ANCHOR)) anchors.add(m[1]);
       for (const m of chunkText.matchAll(ALIAS)) {

@@ -10,73 +10,164 @@ export interface PlacedBinding extends LbBinding {
   base: number;
 }
 
-export interface PlacedHostPort extends HostPortUse {
-  base: number;
-}
-
 export interface PlacedFinding extends Finding {
   base: number;
 }
 
-export function checkAcrossServices(bindings: PlacedBinding[], hostPorts: PlacedHostPort[]): PlacedFinding[] {
-  const findings: PlacedFinding[] = [];
-  const rel = (b: PlacedBinding, span: { start: number; end: number }) => ({ start: b.base + span.start, end: b.base + span.end });
+/** Bindings and host ports of one parsed unit, with their map keys computed once (cached with the unit). */
+export interface UnitSummary {
+  bindings: (LbBinding & { frontKey: string })[];
+  hostPorts: (HostPortUse & { key: string })[];
+}
 
-  // X3: front port unique per SLB (tcp/http/https share one port space, udp has its own).
-  const byFront = new Map<string, PlacedBinding>();
-  // X1: two services must not use the same SLB.
-  const bySlb = new Map<string, PlacedBinding>();
-  for (const b of bindings) {
-    const frontKey = `${b.slb}\u0000${portSpaceOf(b.scheme)}\u0000${b.frontPort}`;
-    const first = byFront.get(frontKey);
-    if (!first) byFront.set(frontKey, b);
-    else if (first.service !== b.service || first.containerPort !== b.containerPort || first.scheme !== b.scheme) {
-      findings.push({
-        base: 0,
-        code: 'lb-front-port-conflict',
-        severity: 'error',
-        message:
-          first.service === b.service
-            ? t("SLB '{0}' front port {1} is already bound to container port {2} of this service. One listener port forwards to one backend port: pick another front port.", b.slb, b.frontPort, first.containerPort)
-            : t("SLB '{0}' front port {1} is already used by service '{2}'. One listener port forwards to one backend port: pick another front port.", b.slb, b.frontPort, first.service),
-        span: rel(b, b.frontPortSpan),
-        related: [{ span: rel(first, first.frontPortSpan), message: t("Front port {0} of SLB '{1}' first bound here ({2})", first.frontPort, first.slb, first.service) }],
-      });
+export function summarise(bindings: LbBinding[], hostPorts: HostPortUse[]): UnitSummary {
+  return {
+    bindings: bindings.map((b) => ({ ...b, frontKey: `${b.slb}\u0000${portSpaceOf(b.scheme)}\u0000${b.frontPort}` })),
+    hostPorts: hostPorts.map((h) => ({ ...h, key: `${h.port}/${h.protocol}` })),
+  };
+}
+
+type IndexedBinding = UnitSummary['bindings'][number];
+type IndexedHostPort = UnitSummary['hostPorts'][number];
+interface Owner<T> {
+  summary: UnitSummary;
+  item: T;
+}
+
+/**
+ * The cross-service index of one document, updated incrementally: an edit removes the summaries of
+ * the units that changed and adds the new ones, so the cost follows the edit, not the file. Only
+ * keys used by more than one service are looked at when findings are produced.
+ */
+export class CrossServiceIndex {
+  private readonly byFront = new Map<string, Owner<IndexedBinding>[]>();
+  private readonly bySlb = new Map<string, Owner<IndexedBinding>[]>();
+  private readonly byHostPort = new Map<string, Owner<IndexedHostPort>[]>();
+  private readonly multiFront = new Set<string>();
+  private readonly multiSlb = new Set<string>();
+  private readonly multiHost = new Set<string>();
+  private present = new Map<UnitSummary, number>();
+
+  /** Brings the index to `units` (in document order) and returns the cross-service findings. */
+  update(units: { base: number; summary: UnitSummary }[]): Finding[] {
+    const next = new Map<UnitSummary, number>();
+    const bases = new Map<UnitSummary, number>();
+    for (const u of units) {
+      next.set(u.summary, (next.get(u.summary) ?? 0) + 1);
+      if (!bases.has(u.summary)) bases.set(u.summary, u.base);
     }
-    const owner = bySlb.get(b.slb);
-    if (!owner) bySlb.set(b.slb, b);
-    else if (owner.service !== b.service) {
-      findings.push({
-        base: 0,
-        code: 'lb-slb-shared',
-        severity: 'error',
-        message: t("SLB '{0}' is also used by service '{1}'. Two services must not share one SLB: each service's agent would remove the other's backend servers. Use a separate SLB for each service.", b.slb, owner.service),
-        span: rel(b, b.slbSpan),
-        related: [{ span: rel(owner, owner.slbSpan), message: t("SLB '{0}' used by service '{1}'", owner.slb, owner.service) }],
-      });
+    for (const [summary, count] of this.present) {
+      const now = next.get(summary) ?? 0;
+      for (let i = now; i < count; i++) this.remove(summary);
     }
+    for (const [summary, count] of next) {
+      const before = this.present.get(summary) ?? 0;
+      for (let i = before; i < count; i++) this.add(summary);
+    }
+    this.present = next;
+    return this.findings(bases);
   }
 
-  // P7: the same host port (and protocol) published by two services cannot run on one node.
-  const byHostPort = new Map<string, PlacedHostPort>();
-  const reported = new Set<string>();
-  for (const h of hostPorts) {
-    const key = `${h.port}/${h.protocol}`;
-    const first = byHostPort.get(key);
-    if (!first) byHostPort.set(key, h);
-    else if (first.service !== h.service) {
-      const once = `${h.service}\u0000${h.base + h.span.start}`;
-      if (reported.has(once)) continue;
-      reported.add(once);
-      findings.push({
-        base: 0,
-        code: 'host-port-shared',
-        severity: 'warning',
-        message: t("Host port {0}/{1} is also published by service '{2}'. Containers of the two services can never run on the same node.", h.port, h.protocol, first.service),
-        span: { start: h.base + h.span.start, end: h.base + h.span.end },
-        related: [{ span: { start: first.base + first.span.start, end: first.base + first.span.end }, message: t("Published by service '{0}'", first.service) }],
-      });
+  private add(summary: UnitSummary): void {
+    for (const b of summary.bindings) {
+      push(this.byFront, this.multiFront, b.frontKey, { summary, item: b }, (o) => `${o.item.service}\u0000${o.item.containerPort}\u0000${o.item.scheme}`);
+      push(this.bySlb, this.multiSlb, b.slb, { summary, item: b }, (o) => o.item.service);
     }
+    for (const h of summary.hostPorts) push(this.byHostPort, this.multiHost, h.key, { summary, item: h }, (o) => o.item.service);
   }
-  return findings;
+
+  private remove(summary: UnitSummary): void {
+    for (const b of summary.bindings) {
+      pull(this.byFront, this.multiFront, b.frontKey, summary, (o) => `${o.item.service}\u0000${o.item.containerPort}\u0000${o.item.scheme}`);
+      pull(this.bySlb, this.multiSlb, b.slb, summary, (o) => o.item.service);
+    }
+    for (const h of summary.hostPorts) pull(this.byHostPort, this.multiHost, h.key, summary, (o) => o.item.service);
+  }
+
+  private findings(bases: Map<UnitSummary, number>): Finding[] {
+    const findings: Finding[] = [];
+    const abs = (summary: UnitSummary, span: { start: number; end: number }) => {
+      const base = bases.get(summary) ?? 0;
+      return { start: base + span.start, end: base + span.end };
+    };
+    const ordered = <T,>(owners: Owner<T>[], spanOf: (t: T) => { start: number }) =>
+      owners.slice().sort((a, b) => (bases.get(a.summary) ?? 0) + spanOf(a.item).start - ((bases.get(b.summary) ?? 0) + spanOf(b.item).start));
+    // X3: front port unique per SLB (tcp/http/https share one port space, udp has its own).
+    for (const key of this.multiFront) {
+      const [first, ...rest] = ordered(this.byFront.get(key)!, (b) => b.frontPortSpan);
+      for (const { summary, item: b } of rest) {
+        if (first.item.service === b.service && first.item.containerPort === b.containerPort && first.item.scheme === b.scheme) continue;
+        findings.push({
+          code: 'lb-front-port-conflict',
+          severity: 'error',
+          message:
+            first.item.service === b.service
+              ? t("SLB '{0}' front port {1} is already bound to container port {2} of this service. One listener port forwards to one backend port: pick another front port.", b.slb, b.frontPort, first.item.containerPort)
+              : t("SLB '{0}' front port {1} is already used by service '{2}'. One listener port forwards to one backend port: pick another front port.", b.slb, b.frontPort, first.item.service),
+          span: abs(summary, b.frontPortSpan),
+          related: [{ span: abs(first.summary, first.item.frontPortSpan), message: t("Front port {0} of SLB '{1}' first bound here ({2})", first.item.frontPort, first.item.slb, first.item.service) }],
+        });
+      }
+    }
+    // X1: two services must not use the same SLB.
+    for (const key of this.multiSlb) {
+      const [owner, ...rest] = ordered(this.bySlb.get(key)!, (b) => b.slbSpan);
+      for (const { summary, item: b } of rest) {
+        if (b.service === owner.item.service) continue;
+        findings.push({
+          code: 'lb-slb-shared',
+          severity: 'error',
+          message: t("SLB '{0}' is also used by service '{1}'. Two services must not share one SLB: each service's agent would remove the other's backend servers. Use a separate SLB for each service.", b.slb, owner.item.service),
+          span: abs(summary, b.slbSpan),
+          related: [{ span: abs(owner.summary, owner.item.slbSpan), message: t("SLB '{0}' used by service '{1}'", owner.item.slb, owner.item.service) }],
+        });
+      }
+    }
+    // P7: the same host port (and protocol) published by two services cannot run on one node.
+    const reportedSpans = new Set<unknown>();
+    for (const key of this.multiHost) {
+      const [first, ...rest] = ordered(this.byHostPort.get(key)!, (h) => h.span);
+      for (const { summary, item: h } of rest) {
+        if (h.service === first.item.service || reportedSpans.has(h.span)) continue;
+        reportedSpans.add(h.span);
+        findings.push({
+          code: 'host-port-shared',
+          severity: 'warning',
+          message: t("Host port {0}/{1} is also published by service '{2}'. Containers of the two services can never run on the same node.", h.port, h.protocol, first.item.service),
+          span: abs(summary, h.span),
+          related: [{ span: abs(first.summary, first.item.span), message: t("Published by service '{0}'", first.item.service) }],
+        });
+      }
+    }
+    return findings.sort((a, b) => a.span.start - b.span.start);
+  }
+}
+
+function distinct<T>(owners: Owner<T>[], identity: (o: Owner<T>) => string): boolean {
+  const first = identity(owners[0]);
+  return owners.some((o) => identity(o) !== first);
+}
+
+function push<T>(map: Map<string, Owner<T>[]>, multi: Set<string>, key: string, owner: Owner<T>, identity: (o: Owner<T>) => string): void {
+  const owners = map.get(key);
+  if (!owners) {
+    map.set(key, [owner]);
+    return;
+  }
+  owners.push(owner);
+  if (distinct(owners, identity)) multi.add(key);
+}
+
+function pull<T>(map: Map<string, Owner<T>[]>, multi: Set<string>, key: string, summary: UnitSummary, identity: (o: Owner<T>) => string): void {
+  const owners = map.get(key);
+  if (!owners) return;
+  const index = owners.findIndex((o) => o.summary === summary);
+  if (index >= 0) owners.splice(index, 1);
+  if (owners.length === 0) map.delete(key);
+  if (owners.length <= 1 || !distinct(owners, identity)) multi.delete(key);
+}
+
+/** The same checks without keeping an index (one-shot use, e.g. the CLI). */
+export function checkAcrossServices(units: { base: number; summary: UnitSummary }[]): Finding[] {
+  return new CrossServiceIndex().update(units);
 }
