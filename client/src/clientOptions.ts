@@ -10,6 +10,13 @@ export const SERVER_MODULE = 'dist/server/server.js';
 export const COMMANDS = {
   showOutput: 'aliyunSlbLabels.showOutput',
   restartServer: 'aliyunSlbLabels.restartServer',
+  // Cloud (client/src/credentials.ts, client/src/statusBar.ts)
+  setAccessKey: 'aliyunSlbLabels.setAccessKey',
+  clearAccessKey: 'aliyunSlbLabels.clearAccessKey',
+  selectRegion: 'aliyunSlbLabels.selectRegion',
+  selectProfile: 'aliyunSlbLabels.selectProfile',
+  refreshCatalog: 'aliyunSlbLabels.refreshCatalog',
+  cloudMenu: 'aliyunSlbLabels.cloudMenu',
 } as const;
 
 /**

@@ -15,10 +15,13 @@ import {
   initializationOptions,
   serverExecArgv,
 } from './clientOptions';
+import { clearAccessKey, refreshCatalog, selectProfile, selectRegion, sendCredentials, setAccessKey } from './credentials';
+import { CloudStatusBar, showCloudMenu } from './statusBar';
 
 let client: LanguageClient | undefined;
 let log: vscode.LogOutputChannel | undefined;
 let watcher: vscode.FileSystemWatcher | undefined;
+let cloudStatusBar: CloudStatusBar | undefined;
 
 function currentSettings(): Record<string, unknown> {
   // A plain JSON copy of the section (WorkspaceConfiguration objects do not serialize cleanly).
@@ -63,6 +66,9 @@ async function startClient(context: vscode.ExtensionContext, channel: vscode.Log
   try {
     await client.start();
     channel.info(`Language server started (${module}, locale ${vscode.env.language}).`);
+    // Cloud: status bar follows the server; the AccessKey from SecretStorage goes to the server.
+    if (cloudStatusBar) context.subscriptions.push(cloudStatusBar.attach(client));
+    await sendCredentials(client, context.secrets).catch((err) => channel.warn(`Could not send the stored AccessKey: ${errorText(err)}`));
     return true;
   } catch (err) {
     channel.error(`Language server failed to start: ${errorText(err)}`);
@@ -105,6 +111,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     vscode.commands.registerCommand(COMMANDS.showOutput, () => channel.show(true)),
     vscode.commands.registerCommand(COMMANDS.restartServer, () => restart(context, channel)),
+    // Cloud commands (client/src/credentials.ts, client/src/statusBar.ts).
+    (cloudStatusBar = new CloudStatusBar()),
+    vscode.commands.registerCommand(COMMANDS.setAccessKey, () => setAccessKey(context, client, channel)),
+    vscode.commands.registerCommand(COMMANDS.clearAccessKey, () => clearAccessKey(context, client, channel)),
+    vscode.commands.registerCommand(COMMANDS.selectRegion, () => selectRegion(client)),
+    vscode.commands.registerCommand(COMMANDS.selectProfile, () => selectProfile()),
+    vscode.commands.registerCommand(COMMANDS.refreshCatalog, () => refreshCatalog(client)),
+    vscode.commands.registerCommand(COMMANDS.cloudMenu, () => showCloudMenu(cloudStatusBar?.status)),
+    context.secrets.onDidChange((e) => {
+      if (e.key === 'aliyunSlbLabels.accessKey') void sendCredentials(client, context.secrets);
+    }),
     // The server reads .env and other compose files only in a trusted workspace: tell it when that changes.
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       channel.info('Workspace trusted: restarting the language server so it may read workspace files.');
