@@ -41,7 +41,7 @@ interface UnitCacheEntry {
   generation: number;
 }
 
-const LABEL_LINE_MISSING_SPACE = /^[ \t]*aliyun\.[A-Za-z0-9_.\-\/]*:[^\s:\/]/gm;
+const LABEL_LINE_MISSING_SPACE = /^[ \t]*(["']?)aliyun\.[A-Za-z0-9_.\-\/]*\1:[^\s:\/]/gm;
 
 export class ComposeAnalyzer {
   /** Parsed units by their exact text, one map per unit kind (no key concatenation on the hot path). */
@@ -206,11 +206,15 @@ export function isOnLabelLine(text: string, offset: number): boolean {
   return false;
 }
 
+/** Fills the indentation placeholder of multi-line fixes and keeps the file's line endings. */
 function resolveIndent(text: string, offset: number, newText: string): string {
-  if (!newText.includes('\u0000INDENT\u0000')) return newText;
+  if (!newText.includes('\n')) return newText;
   const start = lineStartOf(text, offset);
   const indent = /^[ \t]*/.exec(text.slice(start, start + 200))![0];
-  return newText.split('\u0000INDENT\u0000').join(indent);
+  const lineEnd = text.indexOf('\n', start);
+  const crlf = lineEnd > 0 && text.charCodeAt(lineEnd - 1) === 13;
+  const filled = newText.split('\u0000INDENT\u0000').join(indent);
+  return crlf ? filled.replace(/\r?\n/g, '\r\n') : filled;
 }
 
 export function spanContains(span: Span, offset: number): boolean {

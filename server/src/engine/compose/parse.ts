@@ -71,7 +71,8 @@ function effectivePairs(map: YAMLMap, doc: Document, inherited = false, depth = 
   for (const pair of map.items) {
     if (!isPair(pair)) continue;
     const keyNode = pair.key;
-    const key = isScalar(keyNode) ? String(keyNode.value) : '';
+    // yaml 2.x gives a merge key the value Symbol(<<) when merge keys are on.
+    const key = isScalar(keyNode) ? (typeof keyNode.value === 'symbol' ? '<<' : String(keyNode.value)) : '';
     if (key === '<<' && depth < 10) {
       const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
       for (const source of sources) {

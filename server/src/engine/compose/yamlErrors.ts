@@ -38,8 +38,18 @@ export function describeYamlError(error: YAMLError, text: string, severity: 'err
     case 'BLOCK_AS_IMPLICIT_KEY': {
       const missing = missingSpaceProblem(text, line.start, line.text);
       if (missing) return { ...missing, severity };
-      if (/directive/i.test(firstLine) || line.text.trimStart().startsWith('%'))
-        return { code: 'yaml-directive', message: t("A line starting with '%' is read as a YAML directive; this looks like a template placeholder that was never filled in."), span, severity };
+      if (/closing .*quote/i.test(firstLine)) {
+        // Point at the line that opens the quote, not at the end of the file where the parser gave up.
+        const quoteAt = Math.max(text.lastIndexOf('"', Math.max(0, start - 1)), text.lastIndexOf("'", Math.max(0, start - 1)));
+        const quoteLine = lineAround(text, Math.max(0, quoteAt));
+        return { code: 'yaml-unterminated-quote', message: t('This quoted value has no closing quote, so the rest of the file is read as part of it. Add the closing quote.'), span: { start: quoteAt >= 0 ? quoteAt : line.start, end: quoteLine.end > quoteAt ? quoteLine.end : quoteAt + 1 }, severity };
+      }
+      if (/directive/i.test(firstLine) || line.text.trimStart().startsWith('%')) {
+        // The parser reports where the document should have started; the culprit is the '%' line above.
+        const directiveAt = /^%/m.exec(text.slice(0, line.end));
+        const dLine = lineAround(text, directiveAt ? directiveAt.index : line.start);
+        return { code: 'yaml-directive', message: t("A line starting with '%' is read as a YAML directive; this looks like a template placeholder that was never filled in."), span: { start: dLine.start, end: Math.max(dLine.start + 1, dLine.end) }, severity };
+      }
       if (error.code === 'MULTILINE_IMPLICIT_KEY')
         return { code: 'yaml-missing-colon', message: t("This key runs over more than one line: a ':' is probably missing at the end of a line above, or the line is indented wrongly."), span, severity };
       return { code: 'yaml-missing-colon', message: t("Expected 'key: value' here: add ':' and a space after the key, or indent the line under its parent."), span, severity };

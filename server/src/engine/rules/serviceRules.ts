@@ -97,7 +97,9 @@ function checkLabel(service: ServiceModel, label: LabelEntry, ports: PortMapping
     });
     return;
   }
-  const spec = findLabelSpec(key);
+  // A key that YAML error recovery glued across lines is covered by the syntax error already.
+  if (/\s/.test(key)) return;
+  const spec = isLbKey(key) ? findLabelSpec('aliyun.lb.port_0') : findLabelSpec(key);
   if (!spec) {
     const suggestion = suggestLabelKey(key);
     out.findings.push({
