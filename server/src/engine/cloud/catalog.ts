@@ -67,6 +67,8 @@ export interface SlbCatalogOptions {
   refreshTimeoutMs?: number;
   /** Per-call read timeout for catalog calls (default 8 s). */
   readTimeoutMs?: number;
+  /** DescribeLoadBalancers page size (default 100, the API's maximum; tests use less). */
+  pageSize?: number;
   /** Log sink (no secrets are ever passed to it). Called once per new error, not per read. */
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
   now?: () => number;
@@ -256,7 +258,7 @@ export class SlbCatalog {
 
   private async load(client: CatalogClient, region: string, signal: AbortSignal): Promise<CatalogSnapshot> {
     const opts = { signal, readTimeoutMs: this.options.readTimeoutMs ?? 8_000 };
-    const lbs = await client.describeAllLoadBalancers({ RegionId: region }, { ...opts, pageSize: 100, maxPages: 50 });
+    const lbs = await client.describeAllLoadBalancers({ RegionId: region }, { ...opts, pageSize: this.options.pageSize ?? 100, maxPages: 50 });
     const slbs: CatalogSlb[] = lbs.filter((lb) => lb && lb.LoadBalancerId).map((lb) => toCatalogSlb(lb, region));
     const byId = new Map(slbs.map((s) => [s.id, s]));
     // Listeners, 10 load balancers per call (the API's limit), two calls at a time.
