@@ -98,7 +98,8 @@ export class CloudSession {
       const token = typeof p?.securityToken === 'string' && p.securityToken.trim() ? p.securityToken.trim() : undefined;
       this.explicit = id && secret ? { accessKeyId: id, accessKeySecret: secret, securityToken: token } : undefined;
       this.log('info', this.explicit ? 'Cloud: AccessKey received from the editor.' : 'Cloud: AccessKey from the editor cleared.');
-      void this.reconfigure();
+      // Before `initialized` workspace trust is not known yet: start() picks the credentials up.
+      if (this.started) void this.reconfigure();
     });
     connection.onRequest(CLOUD_METHODS.regions, async () => {
       try {
