@@ -223,8 +223,8 @@ export class CloudSession {
     return slbCard(this.catalog.snapshot(), ref, (id) => this.catalog.healthOf(id));
   };
 
-  /** Online findings for an analysed document (none unless the last refresh succeeded). */
-  findings(analysis: Analysis): Finding[] {
+  /** Online findings for an analysed document's bindings (none unless the last refresh succeeded). Cheap: no I/O. */
+  findings(analysis: Pick<Analysis, 'bindings'>): Finding[] {
     if (!this.active()) return [];
     const snapshot = this.catalog.trustedSnapshot();
     if (!snapshot) return [];
