@@ -14,6 +14,8 @@ const common = {
 const builds = [
   { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client/extension.js', external: ['vscode'] },
   { ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server/server.js', banner: { js: '#!/usr/bin/env node' } },
+  // Validation runs on a worker thread so completion/hover never wait for it.
+  { ...common, entryPoints: ['server/src/lsp/validationWorker.ts'], outfile: 'dist/server/validationWorker.js' },
   { ...common, entryPoints: ['server/src/cli/slbLabels.ts'], outfile: 'dist/cli/slb-labels.js', banner: { js: '#!/usr/bin/env node' } },
   // The SLB sandbox is a development/test tool: its own bundle, loaded by `slb-labels sandbox`
   // at run time and left out of the .vsix (its seed carries a test TLS key).

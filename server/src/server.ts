@@ -5,16 +5,17 @@ import * as path from 'path';
 import { fileURLToPath } from 'url';
 import { CodeActionKind, createConnection, DidChangeConfigurationNotification, InitializeParams, InitializeResult, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { ComposeAnalyzer } from './engine/analysis';
+import { Analysis, ComposeAnalyzer } from './engine/analysis';
 import { readDotEnv } from './engine/compose/dotEnv';
 import { quickFixes } from './engine/features/codeActions';
 import { complete } from './engine/features/completion';
 import { toDiagnostics } from './engine/features/diagnostics';
 import { hover } from './engine/features/hover';
-import { normaliseLocale, setLocale } from './engine/i18n';
+import { getLocale, normaliseLocale, setLocale } from './engine/i18n';
 import { WorkspaceSlbIndex } from './engine/workspaceIndex';
 import { globToRegExp, readSettings, ServerSettings } from './lsp/settings';
 import { scanWorkspaceComposeFiles } from './lsp/workspaceScan';
+import { ValidationHost } from './lsp/validationHost';
 import { CloudSession } from './lsp/cloudSession';
 
 if (process.argv.includes('--version')) {
@@ -28,7 +29,16 @@ if (!process.argv.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsW
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
-const analyzer = new ComposeAnalyzer();
+// One analyzer per open document: it holds that document's parsed units and cross-service index.
+const analyzers = new Map<string, ComposeAnalyzer>();
+function analyzerFor(uri: string): ComposeAnalyzer {
+  let analyzer = analyzers.get(uri);
+  if (!analyzer) analyzers.set(uri, (analyzer = new ComposeAnalyzer()));
+  return analyzer;
+}
+const validation = new ValidationHost((level, message) => log(level, message));
+/** initializationOptions.diagnosticDelay (benchmarks, tests) wins over the setting. */
+let diagnosticDelayOverride: number | undefined;
 const slbIndex = new WorkspaceSlbIndex();
 let settings: ServerSettings = readSettings(undefined);
 let composeMatchers: RegExp[] = settings.composeFiles.map(globToRegExp);
@@ -62,7 +72,7 @@ function guarded<P, R>(name: string, fallback: R, handler: (params: P) => R): (p
 
 function applyLocale(): void {
   setLocale(settings.locale === 'auto' ? normaliseLocale(clientLocale) : settings.locale);
-  analyzer.clear();
+  for (const analyzer of analyzers.values()) analyzer.clear();
 }
 
 function applySettings(raw: unknown): void {
@@ -76,7 +86,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   const options = (params.initializationOptions ?? {}) as { locale?: string; settings?: unknown; workspaceTrusted?: boolean; diagnosticDelay?: number };
   clientLocale = options.locale ?? params.locale ?? 'en';
   if (options.settings) applySettings(options.settings);
-  if (typeof options.diagnosticDelay === 'number') settings.diagnosticDelay = options.diagnosticDelay;
+  if (typeof options.diagnosticDelay === 'number' && options.diagnosticDelay >= 0) diagnosticDelayOverride = options.diagnosticDelay;
   applyLocale();
   workspaceTrusted = options.workspaceTrusted !== false;
   const caps = params.capabilities;
@@ -150,13 +160,29 @@ function envFor(uri: string): Map<string, string> | undefined {
   }
 }
 
-function validate(doc: TextDocument): void {
+async function validate(doc: TextDocument): Promise<void> {
   if (!settings.validationEnabled || !isComposeDocument(doc)) {
     connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: [] });
     return;
   }
-  const analysis = analyzer.analyze(doc.getText(), { env: envFor(doc.uri), yamlSyntaxErrors: settings.yamlSyntaxErrors });
-  connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: toDiagnostics(doc, [...analysis.findings, ...cloud.findings(analysis)], doc.uri, relatedInformation) });
+  const env = envFor(doc.uri);
+  const result = await validation.validate({
+    uri: doc.uri,
+    version: doc.version,
+    text: doc.getText(),
+    env: env ? [...env] : undefined,
+    yamlSyntaxErrors: settings.yamlSyntaxErrors,
+    locale: getLocale(),
+    relatedInformation,
+    wantBindings: cloud.needsBindings(),
+  });
+  const current = documents.get(doc.uri);
+  // A newer version is on its way (or the document closed): publish nothing stale.
+  if (!result || !current || current.version !== result.version) return;
+  // Completion reads SLB names from this index; filling it here keeps completion off the whole text.
+  if (result.slbUses) slbIndex.updateFromUses(doc.uri, result.slbUses);
+  const online = result.bindings ? toDiagnostics(current, cloud.findings({ bindings: result.bindings } as unknown as Analysis), doc.uri, relatedInformation) : [];
+  connection.sendDiagnostics({ uri: doc.uri, version: result.version, diagnostics: online.length > 0 ? [...result.diagnostics, ...online] : result.diagnostics });
 }
 
 function scheduleValidation(doc: TextDocument): void {
@@ -166,31 +192,24 @@ function scheduleValidation(doc: TextDocument): void {
     timers.delete(doc.uri);
     const current = documents.get(doc.uri);
     if (!current) return;
-    guarded('validation', undefined, validate)(current);
+    guarded('validation', undefined, validate)(current)?.catch((error) => log('error', `validation failed: ${String(error)}`));
   };
-  timers.set(doc.uri, settings.diagnosticDelay > 0 ? setTimeout(run, settings.diagnosticDelay) : (setImmediate(run) as unknown as NodeJS.Timeout));
+  const delay = diagnosticDelayOverride ?? settings.diagnosticDelay;
+  timers.set(doc.uri, delay > 0 ? setTimeout(run, delay) : (setImmediate(run) as unknown as NodeJS.Timeout));
 }
 
 documents.onDidOpen((e) => slbIndex.update(e.document.uri, e.document.getText()));
-documents.onDidChangeContent((e) => {
-  slbIndexDirty.add(e.document.uri);
-  scheduleValidation(e.document);
-});
+documents.onDidChangeContent((e) => scheduleValidation(e.document));
 documents.onDidClose((e) => {
   const timer = timers.get(e.document.uri);
   if (timer) clearTimeout(timer);
   timers.delete(e.document.uri);
+  analyzers.delete(e.document.uri);
+  validation.close(e.document.uri);
   connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
 
-// The SLB index of open documents is refreshed lazily, when completion needs it.
-const slbIndexDirty = new Set<string>();
 function workspaceSlbs() {
-  for (const uri of slbIndexDirty) {
-    const doc = documents.get(uri);
-    if (doc) slbIndex.update(uri, doc.getText());
-  }
-  slbIndexDirty.clear();
   return slbIndex.summaries();
 }
 
@@ -198,7 +217,7 @@ connection.onCompletion(
   guarded('completion', [], (params) => {
     const doc = documents.get(params.textDocument.uri);
     if (!doc || !settings.completionEnabled || !isComposeDocument(doc)) return [];
-    return complete(doc, params.position, { analyzer, workspaceSlbs: workspaceSlbs(), cloudSlbs: cloud.cloudSlbs(), snippetSupport });
+    return complete(doc, params.position, { analyzer: analyzerFor(doc.uri), workspaceSlbs: workspaceSlbs(), cloudSlbs: cloud.cloudSlbs(), snippetSupport });
   }),
 );
 
@@ -206,7 +225,7 @@ connection.onHover(
   guarded('hover', null, (params) => {
     const doc = documents.get(params.textDocument.uri);
     if (!doc || !settings.hoverEnabled || !isComposeDocument(doc)) return null;
-    return hover(doc, params.position, { analyzer, env: envFor(doc.uri), describeSlb: cloud.describeSlb });
+    return hover(doc, params.position, { analyzer: analyzerFor(doc.uri), env: envFor(doc.uri), describeSlb: cloud.describeSlb });
   }),
 );
 

@@ -17,7 +17,7 @@ const EXPECTED: Record<string, [string, number][]> = {
   '17': [['label-value-not-string', 18]],
   '22': [['yaml-bad-indent', 6], ['yaml-bad-indent', 8]],
   '23': [['yaml-unexpected', 20], ['yaml-unexpected', 22]],
-  '24': [['yaml-directive', 2]],
+  '24': [['yaml-directive', 1]],
   '28': [['label-value-not-string', 17], ['label-value-not-string', 29]],
   '34': [['label-value-not-string', 13]],
   '35': [['label-value-not-string', 7]],

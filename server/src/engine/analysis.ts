@@ -1,7 +1,7 @@
 // The engine's entry point for validation: text in, findings out. Parses per service chunk and
 // caches by chunk text, so a keystroke re-parses one service; cross-service checks then run over
 // the cached summaries.
-import { Chunk, DocumentOutline, outlineCompose } from './compose/outline';
+import { Chunk, DocumentOutline, outlineCompose, reoutlineAfterEdit } from './compose/outline';
 import { ParsedUnit, ServiceModel, Span, SyntaxProblem } from './compose/model';
 import { parseUnit } from './compose/parse';
 import { missingSpaceProblem } from './compose/yamlErrors';
@@ -30,6 +30,10 @@ export interface Analysis {
   units: PlacedUnit[];
   /** Every lb binding with its unit offset (built on first access: only online checks need it). */
   readonly bindings: PlacedBinding[];
+  /** `slb\u0000scheme\u0000frontPort` of every binding, in document order (cheap: no positions). */
+  slbUses(): string[];
+  /** The per-unit summaries in document order: the same objects as last time means the same bindings. */
+  unitSummaries: UnitSummary[];
   outlines: DocumentOutline[];
 }
 
@@ -49,9 +53,14 @@ export class ComposeAnalyzer {
   private generation = 0;
   /** Per-document state: one analyzer serves one document (the server keeps one per URI). */
   private readonly crossIndex = new CrossServiceIndex();
+  /** The previous analysis, so an edit can re-outline and re-look-up only the chunks it touched. */
+  /** How the last analyses went (tests check that the incremental path is really taken). */
+  readonly stats = { incremental: 0, full: 0 };
+  private last: { text: string; envKey: string; outline: DocumentOutline; entries: UnitCacheEntry[] } | undefined;
 
   clear(): void {
     for (const cache of Object.values(this.caches)) cache.clear();
+    this.last = undefined;
   }
 
   analyze(text: string, options: AnalysisOptions = {}): Analysis {
@@ -59,7 +68,28 @@ export class ComposeAnalyzer {
     const env = options.env;
     const envKey = env ? [...env.entries()].map(([k, v]) => `${k}=${v}`).join('\u0000') : '';
     const mode = options.yamlSyntaxErrors ?? 'all';
-    const outlines = outlineCompose(text);
+    let outlines: DocumentOutline[] | undefined;
+    // Entries known from the previous analysis, by chunk index (unchanged chunks need no lookup).
+    let known: (UnitCacheEntry | undefined)[] | undefined;
+    const last = this.last;
+    if (last && last.envKey === envKey && last.text !== text) {
+      const prefix = commonPrefixLength(last.text, text);
+      const suffix = commonSuffixLength(last.text, text, Math.min(last.text.length, text.length) - prefix);
+      const edit = reoutlineAfterEdit(last.outline, text, prefix, last.text.length - suffix, text.length - last.text.length);
+      if (edit) {
+        this.stats.incremental++;
+        outlines = [edit.outline];
+        known = [...last.entries.slice(0, edit.firstChanged), ...new Array<undefined>(edit.newCount), ...last.entries.slice(edit.firstChanged + edit.removedCount)];
+      }
+    } else if (last && last.envKey === envKey && last.text === text) {
+      outlines = [last.outline];
+      known = last.entries;
+    }
+    if (!outlines) {
+      this.stats.full++;
+      outlines = outlineCompose(text);
+    }
+    const entries: UnitCacheEntry[] = [];
     const findings: Finding[] = [];
     const units: PlacedUnit[] = [];
     const summaries: { base: number; summary: UnitSummary }[] = [];
@@ -73,9 +103,13 @@ export class ComposeAnalyzer {
       const pieces: { base: number; end: number; kind: PlacedUnit['kind'] }[] = outline.needsWholeParse
         ? [{ base: outline.start, end: outline.end, kind: 'document' }]
         : outline.chunks.map((c) => ({ base: c.start, end: c.end, kind: c.kind }));
-      for (const piece of pieces) {
+      for (let index = 0; index < pieces.length; index++) {
+        const piece = pieces[index];
         const unitText = text.slice(piece.base, piece.end);
-        const entry = this.unit(unitText, piece.kind);
+        let entry = outlines.length === 1 && !outline.needsWholeParse ? known?.[index] : undefined;
+        if (entry) entry.generation = this.generation;
+        else entry = this.unit(unitText, piece.kind);
+        entries.push(entry);
         units.push({ base: piece.base, end: piece.end, kind: piece.kind, parsed: entry.parsed });
         if (entry.labelLineProblems.length > 0 || entry.parsed.problems.length > 0) {
           // Syntax problems: ours for label lines replace the parser's on the same line.
@@ -111,12 +145,15 @@ export class ComposeAnalyzer {
       }
     }
     findings.push(...this.crossIndex.update(summaries));
+    this.last = outlines.length === 1 && !outlines[0].needsWholeParse ? { text, envKey, outline: outlines[0], entries } : undefined;
     this.evict(units.length);
     let placedBindings: PlacedBinding[] | undefined;
     return {
       findings,
       units,
       outlines,
+      unitSummaries: summaries.map((s) => s.summary),
+      slbUses: () => summaries.flatMap(({ summary }) => summary.bindings.map((b) => `${b.slb}\u0000${b.scheme}\u0000${b.frontPort}`)),
       get bindings() {
         placedBindings ??= summaries.flatMap(({ base, summary }) => summary.bindings.map((b) => ({ ...b, base })));
         return placedBindings;
@@ -227,4 +264,27 @@ export function findServiceAt(analysis: Analysis, offset: number): { unit: Place
     for (const service of unit.parsed.services) return { unit, service };
   }
   return undefined;
+}
+
+/** Length of the common prefix of two strings, by binary search on slice equality (memcmp speed). */
+function commonPrefixLength(a: string, b: string): number {
+  let low = 0;
+  let high = Math.min(a.length, b.length);
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (a.slice(low, mid) === b.slice(low, mid)) low = mid;
+    else high = mid - 1;
+  }
+  return low;
+}
+
+function commonSuffixLength(a: string, b: string, max: number): number {
+  let low = 0;
+  let high = max;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (a.slice(a.length - mid, a.length - low) === b.slice(b.length - mid, b.length - low)) low = mid;
+    else high = mid - 1;
+  }
+  return low;
 }

@@ -39,6 +39,18 @@ export class WorkspaceSlbIndex {
     this.summaryCache = undefined;
   }
 
+  /** Same, from an analysis's `slbUses()` (no text scan; used for open documents after validation). */
+  updateFromUses(uri: string, uses: string[]): void {
+    this.byFile.set(
+      uri,
+      uses.map((u) => {
+        const [slb, scheme, frontPort] = u.split('\u0000');
+        return { slb, scheme, frontPort: Number(frontPort) };
+      }),
+    );
+    this.summaryCache = undefined;
+  }
+
   remove(uri: string): void {
     this.byFile.delete(uri);
     this.summaryCache = undefined;

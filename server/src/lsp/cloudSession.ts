@@ -136,8 +136,13 @@ export class CloudSession {
     this.catalog.onDidChange(listener);
   }
 
-  private active(): boolean {
+  active(): boolean {
     return this.settings.enabled && this.trusted;
+  }
+
+  /** Online checks run only once a usable catalog exists; until then validation need not ship bindings. */
+  needsBindings(): boolean {
+    return this.active() && !!this.catalog.trustedSnapshot();
   }
 
   /** Re-resolve credentials and region, rebuild clients, refresh the catalog in the background. */

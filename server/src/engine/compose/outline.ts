@@ -28,6 +28,8 @@ export interface DocumentOutline {
   needsWholeParse: boolean;
   /** Names of services that appear more than once (the YAML map would reject them). */
   duplicateServices: { name: string; chunkIndex: number }[];
+  /** Indentation of the service keys under `services:` (0 for V1), -1 when unknown. */
+  serviceIndent: number;
 }
 
 const TOP_LEVEL_NON_SERVICE_KEYS = new Set(['version', 'services', 'networks', 'volumes', 'configs', 'secrets', 'include', 'name', 'models']);
@@ -128,7 +130,7 @@ const TAB_AT_COLUMN_ZERO = /^\t+[^\s#]/m;
 
 function outlineDocument(text: string, start: number, end: number, lines: LineNumbers, forceWhole: boolean): DocumentOutline {
   const startLine = lines.at(start);
-  const outline: DocumentOutline = { start, end, startLine, version: undefined, chunks: [], needsWholeParse: forceWhole, duplicateServices: [] };
+  const outline: DocumentOutline = { start, end, startLine, version: undefined, chunks: [], needsWholeParse: forceWhole, duplicateServices: [], serviceIndent: -1 };
   // Pass 1: top-level keys (lines that start in column 0), found by one regex scan.
   const top: { key: string; start: number; line: number; inlineValue: string }[] = [];
   if (TAB_AT_COLUMN_ZERO.test(text.slice(start, end))) outline.needsWholeParse = true;
@@ -171,6 +173,7 @@ function outlineDocument(text: string, start: number, end: number, lines: LineNu
     const nextTop = k + 1 < top.length ? top[k + 1].start : end;
     const isV1Service = !hasServicesKey && !TOP_LEVEL_NON_SERVICE_KEYS.has(key) && !key.startsWith('x-');
     if (isV1Service) {
+      outline.serviceIndent = 0;
       pushChunk('service', key, keyStart, nextTop, keyLine);
       continue;
     }
@@ -188,6 +191,7 @@ function outlineDocument(text: string, start: number, end: number, lines: LineNu
     const first = FIRST.exec(text);
     if (first && first.index < nextTop) {
       serviceIndent = first[1].length;
+      outline.serviceIndent = serviceIndent;
       if (first[1].includes('\t')) outline.needsWholeParse = true;
       const SHALLOW = new RegExp(`^( {0,${serviceIndent}})([^ \\r\\n#])`, 'gm');
       SHALLOW.lastIndex = first.index;
@@ -212,13 +216,7 @@ function outlineDocument(text: string, start: number, end: number, lines: LineNu
       pushChunk('service', serviceStarts[s].name, serviceStarts[s].start, to, serviceStarts[s].line);
     }
   }
-  // Duplicate service names.
-  const seen = new Set<string>();
-  outline.chunks.forEach((chunk, index) => {
-    if (chunk.kind !== 'service') return;
-    if (seen.has(chunk.name)) outline.duplicateServices.push({ name: chunk.name, chunkIndex: index });
-    else seen.add(chunk.name);
-  });
+  outline.duplicateServices = findDuplicateServices(outline.chunks);
   // Aliases that point outside their own chunk need the whole document.
   if (!outline.needsWholeParse) {
     // One pass for every '*' of the document, then only chunks that hold one are looked at.
@@ -241,4 +239,75 @@ function outlineDocument(text: string, start: number, end: number, lines: LineNu
     }
   }
   return outline;
+}
+
+function findDuplicateServices(chunks: Chunk[]): DocumentOutline['duplicateServices'] {
+  const duplicates: DocumentOutline['duplicateServices'] = [];
+  const seen = new Set<string>();
+  chunks.forEach((chunk, index) => {
+    if (chunk.kind !== 'service') return;
+    if (seen.has(chunk.name)) duplicates.push({ name: chunk.name, chunkIndex: index });
+    else seen.add(chunk.name);
+  });
+  return duplicates;
+}
+
+/**
+ * Re-outlines only what an edit touched. `previous` is the outline of `oldText`; the edit replaced
+ * oldText[changeStart, oldChangeEnd) with text[changeStart, changeStart + newLength). Returns the new
+ * outline, or undefined when the edit reaches beyond plain service chunks (the caller then outlines
+ * the whole text). Chunks before the edit keep their offsets, chunks after it shift by the length
+ * difference, and only the service chunks around the edit are scanned again.
+ */
+export function reoutlineAfterEdit(previous: DocumentOutline, text: string, changeStart: number, oldChangeEnd: number, delta: number): { outline: DocumentOutline; firstChanged: number; newCount: number; removedCount: number } | undefined {
+  if (previous.needsWholeParse || previous.serviceIndent < 0 || previous.start !== 0) return undefined;
+  const chunks = previous.chunks;
+  // First chunk that the edit can affect: the one holding the start of the edited line.
+  const lineStart = text.lastIndexOf('\n', Math.max(0, changeStart - 1)) + 1;
+  let i = chunks.findIndex((c) => c.end > lineStart);
+  if (i < 0) return undefined;
+  let j = i;
+  while (j < chunks.length && chunks[j].start <= oldChangeEnd) j++;
+  // One more chunk after: a deleted newline can merge the next service into this one.
+  j = Math.min(j + 1, chunks.length);
+  for (let k = i; k < j; k++) if (chunks[k].kind !== 'service') return undefined;
+  if (chunks[i].start > lineStart) return undefined;
+  const regionStart = chunks[i].start;
+  const regionEnd = chunks[j - 1].end + delta;
+  if (regionEnd < regionStart || regionEnd > text.length) return undefined;
+  const region = text.slice(regionStart, regionEnd);
+  if (region.includes('*') || region.includes('\t') || /^(?:---|\.\.\.)/m.test(region)) return undefined;
+  const indent = previous.serviceIndent;
+  const shallow = new RegExp(`^( {0,${indent}})([^ \\r\\n#])`, 'gm');
+  const fresh: Chunk[] = [];
+  const startLineOf = (offset: number) => chunks[i].startLine + countNewlines(text, regionStart, offset);
+  for (let m = shallow.exec(region); m; m = shallow.exec(region)) {
+    if (m[1].length !== indent) return undefined; // a line at a shallower level: structure changed
+    const at = regionStart + m.index;
+    let lineEnd = text.indexOf('\n', at);
+    if (lineEnd < 0) lineEnd = text.length;
+    const keyLine = text.slice(at + indent, lineEnd).replace(/\r$/, '');
+    const name = keyOf(keyLine);
+    if (name === undefined) return undefined;
+    // A service key carries its body on the following lines; anything inline is for the full scan.
+    if (keyLine.slice(keyLine.indexOf(':', keyLine.indexOf(name) + name.length) + 1).replace(/\s+#.*$/, '').trim() !== '') return undefined;
+    if (fresh.length > 0) fresh[fresh.length - 1].end = at;
+    else if (at !== regionStart) return undefined;
+    fresh.push({ kind: 'service', name, start: at, end: regionEnd, startLine: startLineOf(at) });
+  }
+  if (fresh.length === 0) return undefined;
+  // Lines after the region shift by the newlines the edit added or removed.
+  const oldRegionLines = (j < chunks.length ? chunks[j].startLine : -1) - chunks[i].startLine;
+  const newRegionLines = countNewlines(text, regionStart, regionEnd);
+  const shiftLines = j < chunks.length ? newRegionLines - oldRegionLines : 0;
+  const after = chunks.slice(j).map((c) => ({ ...c, start: c.start + delta, end: c.end + delta, startLine: c.startLine + shiftLines }));
+  const nextChunks = [...chunks.slice(0, i), ...fresh, ...after];
+  const outline: DocumentOutline = { ...previous, end: previous.end + delta, chunks: nextChunks, duplicateServices: findDuplicateServices(nextChunks) };
+  return { outline, firstChanged: i, newCount: fresh.length, removedCount: j - i };
+}
+
+function countNewlines(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let k = text.indexOf('\n', from); k >= 0 && k < to; k = text.indexOf('\n', k + 1)) n++;
+  return n;
 }

@@ -70,6 +70,14 @@ export function cursorContext(doc: TextLike, line: number, character: number): C
       if (key === undefined && !isItem) break;
       parents.push({ key: isItem ? '-' : key!, line: l, indent: scanned.indent });
       indent = scanned.indent;
+      // Stop as soon as the answer is known: never walk to the top of a 90k-line file.
+      if (parents[0].key !== 'labels') break;
+      const last = parents[parents.length - 1];
+      if (parents.length >= 2 && last.key !== 'deploy' && last.key !== 'labels' && last.indent > 0) {
+        // A service indented under `services:` (V2/V3): its parent is `services`; no need to find it.
+        parents.push({ key: 'services', line: -1, indent: 0 });
+        break;
+      }
     }
     if (parents.length > 8) break;
   }

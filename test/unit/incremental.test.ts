@@ -1,0 +1,79 @@
+// The incremental path (re-outline and re-look-up only the chunks an edit touched) must give
+// exactly what a fresh analysis of the same text gives, whatever the edit.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { ComposeAnalyzer } from '../../server/src/engine/analysis';
+import { generateCompose } from '../../bench/generateCompose';
+
+function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+const SNIPPETS = ['x', ' ', '\n', ':', '- ', '  ', '\n  web2:\n    image: a\n', '\n    labels:\n      aliyun.lb.port_80: tcp://slb_x:80\n', '"', 'aliyun.lb.port_', '\n    ports:\n      - "80:80"\n', '#', '\n---\n', '*a', '\t', 'services:', '\n  '];
+
+function normalise(findings: { code: string; span: { start: number; end: number }; message: string }[]) {
+  return findings.map((f) => `${f.span.start}-${f.span.end} ${f.code} ${f.message}`).sort();
+}
+
+function fuzz(name: string, initial: string, seed: number, steps: number): { incremental: number; full: number } {
+  const random = prng(seed);
+  const incremental = new ComposeAnalyzer();
+  let text = initial;
+  incremental.analyze(text);
+  for (let step = 0; step < steps; step++) {
+    // Every so often back to the original: random edits soon break the structure for good, and the
+    // way back (a big edit) is a transition worth checking too.
+    if (step % 15 === 0) text = initial;
+    const at = Math.floor(random() * (text.length + 1));
+    if (random() < 0.45 && text.length > 0) {
+      const length = 1 + Math.floor(random() * Math.min(40, text.length - at));
+      text = text.slice(0, at) + text.slice(at + length);
+    } else {
+      text = text.slice(0, at) + SNIPPETS[Math.floor(random() * SNIPPETS.length)] + text.slice(at);
+    }
+    const got = normalise(incremental.analyze(text).findings);
+    const expected = normalise(new ComposeAnalyzer().analyze(text).findings);
+    assert.deepEqual(got, expected, `${name}: step ${step} (seed ${seed}) diverged; text:\n${text}`);
+  }
+  return incremental.stats;
+}
+
+describe('incremental analysis equals a fresh analysis', () => {
+  it('on a generated 40-service file, 400 random edits', () => {
+    const stats = fuzz('generated', generateCompose(40).text, 7, 400);
+    assert.ok(stats.incremental > 50, `the incremental path was taken ${stats.incremental} times of 400`);
+  });
+  it('on a file with conflicts (shared SLBs, front ports, host ports), 300 random edits', () => {
+    const text = `version: '2'\nservices:\n` + Array.from({ length: 12 }, (_, i) => `  s${i}:\n    image: x\n    ports:\n      - "${8000 + (i % 3)}:80"\n    labels:\n      aliyun.lb.port_80: tcp://slb_${i % 4}:${80 + (i % 2)}\n`).join('');
+    const stats = fuzz('conflicts', text, 11, 300);
+    assert.ok(stats.incremental > 25, `the incremental path was taken ${stats.incremental} times of 300`);
+  });
+  it('typing inside service bodies takes the incremental path nearly every time', () => {
+    const random = prng(3);
+    let text = generateCompose(30).text;
+    const incremental = new ComposeAnalyzer();
+    incremental.analyze(text);
+    for (let step = 0; step < 300; step++) {
+      // A position inside a line indented by 4 or more (a service body), as when typing a label;
+      // Enter comes with the editor's auto-indent.
+      const lines = [...text.matchAll(/^ {4,}\S.*$/gm)];
+      const line = lines[Math.floor(random() * lines.length)];
+      const at = line.index! + 4 + Math.floor(random() * (line[0].length - 4));
+      text = random() < 0.3 ? text.slice(0, at) + text.slice(at + 1) : text.slice(0, at) + ['a', 'b', ':', ' ', '-', '=', '\n      '][Math.floor(random() * 7)] + text.slice(at);
+      assert.deepEqual(normalise(incremental.analyze(text).findings), normalise(new ComposeAnalyzer().analyze(text).findings), `step ${step}`);
+    }
+    assert.ok(incremental.stats.incremental >= 280, `incremental ${incremental.stats.incremental} of 300`);
+  });
+  const corpus = path.resolve(__dirname, '../../../../shared/corpus/real-world');
+  it('on every real-world corpus file, 60 random edits each', { skip: !fs.existsSync(corpus) }, () => {
+    for (const file of fs.readdirSync(corpus).filter((f) => f.endsWith('.yml'))) {
+      fuzz(file, fs.readFileSync(path.join(corpus, file), 'utf8'), file.length * 31, 60);
+    }
+  });
+});
