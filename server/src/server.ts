@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
-import { CodeActionKind, createConnection, DidChangeConfigurationNotification, InitializeParams, InitializeResult, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import { CodeActionKind, createConnection, DidChangeConfigurationNotification, InitializeParams, InitializeResult, ProposedFeatures, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Analysis, ComposeAnalyzer } from './engine/analysis';
 import { readDotEnv } from './engine/compose/dotEnv';
@@ -16,6 +16,7 @@ import { WorkspaceSlbIndex } from './engine/workspaceIndex';
 import { globToRegExp, readSettings, ServerSettings } from './lsp/settings';
 import { scanWorkspaceComposeFiles } from './lsp/workspaceScan';
 import { ValidationHost } from './lsp/validationHost';
+import { DocumentStore } from './lsp/documentStore';
 import { CloudSession } from './lsp/cloudSession';
 
 if (process.argv.includes('--version')) {
@@ -28,7 +29,25 @@ if (!process.argv.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsW
 }
 
 const connection = createConnection(ProposedFeatures.all);
-const documents = new TextDocuments(TextDocument);
+const documents = new DocumentStore({
+  opened: (document) => {
+    validation.open(document.uri, document.version, document.getText());
+    slbIndex.update(document.uri, document.getText());
+    scheduleValidation(document);
+  },
+  changed: (document, changes) => {
+    validation.change(document.uri, document.version, changes);
+    scheduleValidation(document);
+  },
+  closed: (uri) => {
+    const timer = timers.get(uri);
+    if (timer) clearTimeout(timer);
+    timers.delete(uri);
+    analyzers.delete(uri);
+    validation.close(uri);
+    connection.sendDiagnostics({ uri, diagnostics: [] });
+  },
+});
 // One analyzer per open document: it holds that document's parsed units and cross-service index.
 const analyzers = new Map<string, ComposeAnalyzer>();
 function analyzerFor(uri: string): ComposeAnalyzer {
@@ -37,6 +56,10 @@ function analyzerFor(uri: string): ComposeAnalyzer {
   return analyzer;
 }
 const validation = new ValidationHost((level, message) => log(level, message));
+validation.currentText = (uri) => {
+  const doc = documents.get(uri);
+  return doc ? { version: doc.version, text: doc.getText() } : undefined;
+};
 /** initializationOptions.diagnosticDelay (benchmarks, tests) wins over the setting. */
 let diagnosticDelayOverride: number | undefined;
 const slbIndex = new WorkspaceSlbIndex();
@@ -169,7 +192,6 @@ async function validate(doc: TextDocument): Promise<void> {
   const result = await validation.validate({
     uri: doc.uri,
     version: doc.version,
-    text: doc.getText(),
     env: env ? [...env] : undefined,
     yamlSyntaxErrors: settings.yamlSyntaxErrors,
     locale: getLocale(),
@@ -198,16 +220,7 @@ function scheduleValidation(doc: TextDocument): void {
   timers.set(doc.uri, delay > 0 ? setTimeout(run, delay) : (setImmediate(run) as unknown as NodeJS.Timeout));
 }
 
-documents.onDidOpen((e) => slbIndex.update(e.document.uri, e.document.getText()));
-documents.onDidChangeContent((e) => scheduleValidation(e.document));
-documents.onDidClose((e) => {
-  const timer = timers.get(e.document.uri);
-  if (timer) clearTimeout(timer);
-  timers.delete(e.document.uri);
-  analyzers.delete(e.document.uri);
-  validation.close(e.document.uri);
-  connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
-});
+
 
 function workspaceSlbs() {
   return slbIndex.summaries();

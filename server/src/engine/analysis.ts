@@ -153,7 +153,7 @@ export class ComposeAnalyzer {
       units,
       outlines,
       unitSummaries: summaries.map((s) => s.summary),
-      slbUses: () => summaries.flatMap(({ summary }) => summary.bindings.map((b) => `${b.slb}\u0000${b.scheme}\u0000${b.frontPort}`)),
+      slbUses: () => summaries.flatMap(({ summary }) => summary.uses),
       get bindings() {
         placedBindings ??= summaries.flatMap(({ base, summary }) => summary.bindings.map((b) => ({ ...b, base })));
         return placedBindings;

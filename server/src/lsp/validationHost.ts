@@ -3,7 +3,7 @@
 import * as path from 'path';
 import * as fs from 'fs';
 import { Worker } from 'worker_threads';
-import { Diagnostic } from 'vscode-languageserver';
+import { Diagnostic, TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import type { PlacedBinding } from '../engine/rules/crossServiceRules';
 
 export interface AnalyzeRequest {
@@ -11,7 +11,6 @@ export interface AnalyzeRequest {
   id: number;
   uri: string;
   version: number;
-  text: string;
   env?: [string, string][];
   yamlSyntaxErrors: string;
   locale: string;
@@ -20,7 +19,11 @@ export interface AnalyzeRequest {
   wantBindings: boolean;
 }
 
-export type ValidationRequest = AnalyzeRequest | { type: 'close'; uri: string };
+export type ValidationRequest =
+  | AnalyzeRequest
+  | { type: 'open'; uri: string; version: number; text: string }
+  | { type: 'change'; uri: string; version: number; changes: TextDocumentContentChangeEvent[] }
+  | { type: 'close'; uri: string };
 
 export interface ValidationResult {
   type: 'result';
@@ -33,14 +36,19 @@ export interface ValidationResult {
   slbUses?: string[];
 }
 
-type WorkerReply = ValidationResult | { type: 'error'; id: number; uri: string; version: number; error: string };
+export type ValidationReply = ValidationResult | { type: 'error'; id: number; uri: string; version: number; error: string };
+type WorkerReply = ValidationReply;
 
 export class ValidationHost {
   private worker: Worker | undefined;
   private nextId = 1;
   private readonly inFlight = new Map<string, { id: number; request: Omit<AnalyzeRequest, 'id' | 'type'>; resolve: (r: ValidationResult | undefined) => void }>();
   private readonly pending = new Map<string, { request: Omit<AnalyzeRequest, 'id' | 'type'>; resolve: (r: ValidationResult | undefined) => void }>();
-  private inProcess: ((m: ValidationRequest) => ValidationResult | undefined) | undefined;
+  private inProcess: ((m: ValidationRequest) => ValidationReply | undefined) | undefined;
+  /** Documents the worker holds; after a worker crash they are re-sent from the current text. */
+  private readonly opened = new Map<string, { version: number; text: string | undefined }>();
+  /** Gives the current text of a document (to re-open documents in the in-process fallback). */
+  currentText: (uri: string) => { version: number; text: string } | undefined = () => undefined;
 
   constructor(private readonly log: (level: 'info' | 'warn' | 'error', message: string) => void) {
     const workerPath = path.join(__dirname, 'validationWorker.js');
@@ -69,7 +77,18 @@ export class ValidationHost {
     });
   }
 
+  /** The worker keeps its own copy of each document: the full text once, then only the edits. */
+  open(uri: string, version: number, text: string): void {
+    this.opened.set(uri, { version, text: undefined });
+    this.send({ type: 'open', uri, version, text });
+  }
+
+  change(uri: string, version: number, changes: TextDocumentContentChangeEvent[]): void {
+    this.send({ type: 'change', uri, version, changes });
+  }
+
   close(uri: string): void {
+    this.opened.delete(uri);
     this.pending.get(uri)?.resolve(undefined);
     this.pending.delete(uri);
     this.send({ type: 'close', uri });
@@ -90,15 +109,18 @@ export class ValidationHost {
       this.worker.postMessage(message);
       return;
     }
-    // In-process fallback: same code, on the next turn so the caller's request handling finishes first.
-    setImmediate(() => {
+    // In-process fallback: document messages apply at once (order matters); analysis on the next
+    // turn so the caller's request handling finishes first.
+    const run = () => {
       try {
         const result = this.inProcess!(message);
         if (result) this.onReply(result);
       } catch (error) {
         if (message.type === 'analyze') this.onReply({ type: 'error', id: message.id, uri: message.uri, version: message.version, error: (error as Error)?.stack ?? String(error) });
       }
-    });
+    };
+    if (message.type === 'analyze') setImmediate(run);
+    else run();
   }
 
   private onReply(reply: WorkerReply): void {
@@ -121,7 +143,12 @@ export class ValidationHost {
     this.worker = undefined;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     this.inProcess ??= (require('./validationWorker') as typeof import('./validationWorker')).handleValidationMessage;
-    // Requests that were with the dead worker are sent again in-process.
+    // The documents the dead worker held are opened again in-process from their current text,
+    // and the requests that were with it are sent again.
+    for (const uri of this.opened.keys()) {
+      const current = this.currentText(uri);
+      if (current) this.send({ type: 'open', uri, version: current.version, text: current.text });
+    }
     for (const [uri, flight] of [...this.inFlight]) {
       this.inFlight.delete(uri);
       this.dispatch(flight.request, flight.resolve);

@@ -18,12 +18,18 @@ export interface PlacedFinding extends Finding {
 export interface UnitSummary {
   bindings: (LbBinding & { frontKey: string })[];
   hostPorts: (HostPortUse & { key: string })[];
+  /** `slb\u0000scheme\u0000frontPort` of each binding, and all of them joined (cheap equality for the SLB index). */
+  uses: string[];
+  usesKey: string;
 }
 
 export function summarise(bindings: LbBinding[], hostPorts: HostPortUse[]): UnitSummary {
+  const uses = bindings.map((b) => `${b.slb}\u0000${b.scheme}\u0000${b.frontPort}`);
   return {
     bindings: bindings.map((b) => ({ ...b, frontKey: `${b.slb}\u0000${portSpaceOf(b.scheme)}\u0000${b.frontPort}` })),
     hostPorts: hostPorts.map((h) => ({ ...h, key: `${h.port}/${h.protocol}` })),
+    uses,
+    usesKey: uses.join('\n'),
   };
 }
 
