@@ -217,7 +217,8 @@ function scheduleValidation(doc: TextDocument): void {
     guarded('validation', undefined, validate)(current)?.catch((error) => log('error', `validation failed: ${String(error)}`));
   };
   const delay = diagnosticDelayOverride ?? settings.diagnosticDelay;
-  timers.set(doc.uri, delay > 0 ? setTimeout(run, delay) : (setImmediate(run) as unknown as NodeJS.Timeout));
+  // With no delay, still yield once: requests that came in with the edit (completion) answer first.
+  timers.set(doc.uri, setTimeout(run, delay));
 }
 
 

@@ -54,7 +54,7 @@ export class ValidationHost {
     const workerPath = path.join(__dirname, 'validationWorker.js');
     if (fs.existsSync(workerPath)) {
       try {
-        this.worker = new Worker(workerPath);
+        this.worker = new Worker(workerPath, { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
         this.worker.unref();
         this.worker.on('message', (reply: WorkerReply) => this.onReply(reply));
         this.worker.on('error', (error) => this.fallBack(`validation worker failed: ${error?.stack ?? String(error)}`));
@@ -119,7 +119,7 @@ export class ValidationHost {
         if (message.type === 'analyze') this.onReply({ type: 'error', id: message.id, uri: message.uri, version: message.version, error: (error as Error)?.stack ?? String(error) });
       }
     };
-    if (message.type === 'analyze') setImmediate(run);
+    if (message.type === 'analyze') setTimeout(run, 0);
     else run();
   }
 
