@@ -3,9 +3,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { normaliseLocale, setLocale, t } from '../engine/i18n';
 import { runLint } from './lint';
+import { runReachCli } from './reach';
 
 const USAGE = `Usage:
   slb-labels lint <files...> [--format text|json] [--locale en|zh-cn]
+  slb-labels reach <file> [--format text|json] [--timeout ms] [--region R] [--endpoint E] [--profile P] [--locale en|zh-cn]
   slb-labels sandbox [--port N] [--host 127.0.0.1] [--seed file.json] [--access-key-id ID --access-key-secret SECRET]
   slb-labels --version | --help
 `;
@@ -59,6 +61,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (command === 'sandbox') {
     return (await loadSandbox()).runSandboxCli(rest);
+  }
+  if (command === 'reach') {
+    return runReachCli(rest, { out, err });
   }
   if (command === 'lint') {
     const parsed = parseArgs(rest, new Set(['format', 'locale']));
