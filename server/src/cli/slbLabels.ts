@@ -4,9 +4,12 @@ import * as path from 'path';
 import { normaliseLocale, setLocale, t } from '../engine/i18n';
 import { runLint } from './lint';
 import { runReachCli } from './reach';
+import { runPlanCli, runProvisionCli } from './provision';
 
 const USAGE = `Usage:
   slb-labels lint <files...> [--format text|json] [--locale en|zh-cn]
+  slb-labels plan <file> [--format text|json] [--region R] [--endpoint E] [--profile P] [--locale en|zh-cn]
+  slb-labels provision <file> [--yes] [--certificate-id ID] [--region R] [--endpoint E] [--profile P] [--locale en|zh-cn]
   slb-labels reach <file> [--format text|json] [--timeout ms] [--region R] [--endpoint E] [--profile P] [--locale en|zh-cn]
   slb-labels sandbox [--port N] [--host 127.0.0.1] [--seed file.json] [--access-key-id ID --access-key-secret SECRET]
   slb-labels --version | --help
@@ -30,7 +33,7 @@ function parseArgs(argv: string[], valueFlags: Set<string>): Parsed | string {
       const [name, inline] = arg.slice(2).split(/=(.*)/s, 2);
       if (valueFlags.has(name)) {
         const value = inline ?? argv[++i];
-        if (value === undefined) return `--${name} needs a value`;
+        if (value === undefined) return t('--{0} needs a value', name);
         flags.set(name, value);
       } else flags.set(name, true);
     } else positional.push(arg);
@@ -62,6 +65,8 @@ export async function main(argv: string[]): Promise<number> {
   if (command === 'sandbox') {
     return (await loadSandbox()).runSandboxCli(rest);
   }
+  if (command === 'plan') return runPlanCli(rest, { out, err });
+  if (command === 'provision') return runProvisionCli(rest, { out, err });
   if (command === 'reach') {
     return runReachCli(rest, { out, err });
   }
