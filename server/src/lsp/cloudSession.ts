@@ -184,6 +184,28 @@ export class CloudSession {
     void this.catalog.refresh();
   }
 
+  /**
+   * A fresh SLB client for an explicit command (reachability, provisioning): same credentials
+   * (editor AccessKey, env, aliyun CLI, credentials file), profile, region and endpoint as the
+   * catalog. Refused in an untrusted workspace; works with online.enable off (the user asked).
+   */
+  async commandClient(opts: { connectTimeoutMs?: number; readTimeoutMs?: number } = {}): Promise<
+    { ok: true; client: SlbClient; region: string; endpoint?: string; sourceDescription: string } | { ok: false; message: string }
+  > {
+    if (!this.trusted) return { ok: false, message: t('Cloud features are off in an untrusted workspace.') };
+    const found = await resolveCredentials({ explicit: this.explicit, env: this.env, profile: this.settings.profile || undefined, region: this.settings.region || undefined, t });
+    if (!found.ok) return { ok: false, message: found.message };
+    if (!found.region) return { ok: false, message: t('No region is set: run "Select region" or set aliyunSlbLabels.region.') };
+    const endpoint = this.settings.endpoint || undefined;
+    const client = new SlbClient({ credentials: found.credentials, regionId: found.region, endpoint, connectTimeoutMs: opts.connectTimeoutMs ?? 4_000, readTimeoutMs: opts.readTimeoutMs ?? 8_000, retry: { maxAttempts: 2 }, t });
+    return { ok: true, client, region: found.region, endpoint, sourceDescription: describeCredentialSource(found, t) };
+  }
+
+  /** Is the workspace trusted (cloud commands refuse otherwise)? */
+  isTrusted(): boolean {
+    return this.trusted;
+  }
+
   status(): CloudStatusParams {
     const base = { enabled: this.settings.enabled, trusted: this.trusted, endpoint: this.settings.endpoint || undefined };
     if (!this.active()) {
