@@ -185,6 +185,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const query = parseParams(q < 0 ? '' : rawUrl.slice(q + 1));
       const form = /application\/x-www-form-urlencoded/i.test(String(req.headers['content-type'] ?? '')) ? parseParams(body.toString('utf8')) : new Map<string, string>();
       rec.action = String(req.headers['x-acs-action'] ?? query.get('Action') ?? form.get('Action') ?? '');
+      // The scheme the request is signed with, logged also when its check fails (wrong secret etc.).
+      rec.signatureVersion = String(req.headers.authorization ?? '').trim() ? 'v3' : query.has('Signature') || form.has('Signature') ? 'v1' : 'none';
       const v = verifier.verify({ method: req.method ?? 'POST', path, query, form, body, headers: req.headers });
       rec.signatureVersion = v.signatureVersion;
       if (!v.action) throw new ApiError(400, 'MissingParameter.Action', 'The input parameter "Action" that is mandatory for processing this request is not supplied.');

@@ -161,6 +161,7 @@ export interface SandboxLoadBalancerState {
 export interface SandboxRequestRecord {
   at: number;
   action: string;
+  /** The scheme the request was signed with (also when the signature check failed); none = unsigned. */
   signatureVersion: 'v3' | 'v1' | 'none';
   status: number;
   code?: string;
