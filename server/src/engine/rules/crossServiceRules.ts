@@ -111,7 +111,7 @@ export class CrossServiceIndex {
               ? t("SLB '{0}' front port {1} is already bound to container port {2} of this service. One listener port forwards to one backend port: pick another front port.", b.slb, b.frontPort, first.item.containerPort)
               : t("SLB '{0}' front port {1} is already used by service '{2}'. One listener port forwards to one backend port: pick another front port.", b.slb, b.frontPort, first.item.service),
           span: abs(summary, b.frontPortSpan),
-          related: [{ span: abs(first.summary, first.item.frontPortSpan), message: t("Front port {0} of SLB '{1}' first bound here ({2})", first.item.frontPort, first.item.slb, first.item.service) }],
+          related: [{ span: abs(first.summary, first.item.frontPortSpan), message: t("Front port {0} of SLB '{1}' first bound here (service '{2}')", first.item.frontPort, first.item.slb, first.item.service) }],
         });
       }
     }

@@ -261,7 +261,10 @@ function checkPortChain(service: ServiceModel, label: LabelEntry, containerPort:
       out.findings.push({
         code: 'lb-protocol-mismatch',
         severity: 'error',
-        message: t('{0} SLB binding on container port {1}, but the port is published as {2}. The SLB listener and the backend port must use the same protocol: publish it as {3} or change the scheme.', scheme, containerPort, other.protocol, transport === 'udp' ? `"${containerPort}:${containerPort}/udp"` : 'tcp'),
+        message:
+          transport === 'udp'
+            ? t("udp SLB binding on container port {0}, but the port is published as {1}. The SLB listener and the backend port must use the same protocol: publish it as '{2}' or change the scheme to tcp.", containerPort, other.protocol, `${containerPort}:${containerPort}/udp`)
+            : t("{0} SLB binding on container port {1}, but the port is published only as {2}. The SLB listener and the backend port must use the same protocol: publish it as TCP ('{3}') or change the scheme to udp.", scheme, containerPort, other.protocol, `${containerPort}:${containerPort}`),
         span: schemeSpan,
         related: [{ span: other.span, message: t('Published here as {0}', other.protocol) }],
         fixes,
@@ -326,7 +329,12 @@ function checkPortChain(service: ServiceModel, label: LabelEntry, containerPort:
 
 function addMappingFix(service: ServiceModel, mapping: string, label: LabelEntry): Fix | undefined {
   const title = t("Add '{0}' under ports", mapping);
-  if (service.portsNodeSpan && service.portsFlow) return undefined;
+  if (service.portsNodeSpan && service.portsFlow) {
+    // ports: ["80:80"] -> ports: ["80:80", "6379:6379"]: insert before the closing bracket.
+    if (service.ports.some((p) => p.inherited)) return undefined;
+    const close = { start: service.portsNodeSpan.end - 1, end: service.portsNodeSpan.end - 1 };
+    return { title, edits: [{ span: close, newText: service.ports.length > 0 ? `, "${mapping}"` : `"${mapping}"` }], preferred: true };
+  }
   if (service.portsNodeSpan && service.ports.length > 0) {
     // Append after the last block sequence item, at the same indentation (computed by the caller from text).
     const last = service.ports[service.ports.length - 1];
