@@ -1,0 +1,7 @@
+// Provisioning of SLB listeners for lb labels (issue 4, "Provision listener"). See README.md.
+export * from './types';
+export { planListeners, provisionTargets, evaluateBinding, listenerSpecFor, listenerDescription, listCertificates, readListeners, isUnbound, lineId } from './plan';
+export type { ProvisionClient, ProvisionTarget, UnboundLabel, TargetSelection, PlanOptions, Evaluation } from './plan';
+export { applyPlan, withSlbLock, slbLockKey, isLocked, createRequest } from './apply';
+export type { ApplyOptions } from './apply';
+export { formatPlanText, formatResultText, formatEvent, confirmationText, planSummaryText, resultSummaryText, planHasChanges, lineTitle } from './format';
