@@ -1,0 +1,6 @@
+// Reachability: which labels (targets.ts), the walk (walk.ts), the probes (probes.ts), reports (report.ts).
+export * from './types';
+export { reachTargets, targetAt } from './targets';
+export { checkReachability } from './walk';
+export { isRedisImage } from './probes';
+export { formatReport, summaryLine, inlineMessage } from './report';
