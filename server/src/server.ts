@@ -231,7 +231,7 @@ connection.onCompletion(
   guarded('completion', [], (params) => {
     const doc = documents.get(params.textDocument.uri);
     if (!doc || !settings.completionEnabled || !isComposeDocument(doc)) return [];
-    return complete(doc, params.position, { analyzer: analyzerFor(doc.uri), workspaceSlbs: workspaceSlbs(), cloudSlbs: cloud.cloudSlbs(), snippetSupport });
+    return complete(doc, params.position, { analyzer: analyzerFor(doc.uri), workspaceSlbs: workspaceSlbs(), cloudSlbs: cloud.cloudSlbs(), cloudListeners: cloud.cloudListeners, snippetSupport });
   }),
 );
 

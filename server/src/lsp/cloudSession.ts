@@ -14,9 +14,9 @@ import type { Analysis } from '../engine/analysis';
 import { slbCard, toCloudSlbs } from '../engine/cloud/card';
 import { SlbCatalog } from '../engine/cloud/catalog';
 import { CredentialLookupResult, describeCredentialSource, resolveCredentials, StaticCredentials } from '../engine/cloud/credentials';
-import { checkOnline } from '../engine/cloud/onlineRules';
+import { checkOnline, lookupSlb } from '../engine/cloud/onlineRules';
 import { SlbClient } from '../engine/cloud/slbClient';
-import type { CloudSlb } from '../engine/features/completion';
+import type { CloudListener, CloudSlb } from '../engine/features/completion';
 import { t } from '../engine/i18n';
 import type { Finding } from '../engine/rules/types';
 
@@ -243,6 +243,18 @@ export class CloudSession {
     if (!this.active()) return undefined;
     return toCloudSlbs(this.catalog.snapshot());
   }
+
+  /**
+   * Listeners of one SLB (name or ID) for front-port completion, from the last snapshot (no I/O);
+   * undefined without a snapshot, for an unknown or ambiguous name, or when its listeners are unknown.
+   */
+  readonly cloudListeners = (ref: string): CloudListener[] | undefined => {
+    if (!this.active()) return undefined;
+    const snapshot = this.catalog.snapshot();
+    const matches = snapshot ? lookupSlb(snapshot, ref) : [];
+    if (matches.length !== 1 || !matches[0].listenersKnown) return undefined;
+    return matches[0].listeners.map((l) => ({ port: l.port, protocol: l.protocol, backendPort: l.backendPort, status: l.status }));
+  };
 
   /** Live hover card of an SLB name/ID; undefined without a snapshot. */
   readonly describeSlb = (ref: string): string | undefined => {

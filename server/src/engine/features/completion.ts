@@ -5,7 +5,7 @@ import { ComposeAnalyzer } from '../analysis';
 import { ServiceModel } from '../compose/model';
 import { t } from '../i18n';
 import { LABEL_CATALOG, labelDoc, LB_DOCS_URL } from '../labels/catalog';
-import { isLbKey, LB_SCHEMES, parseLbKey } from '../labels/lbLabel';
+import { hasVariable, isLbKey, LB_SCHEMES, parseLbKey, portSpaceOf } from '../labels/lbLabel';
 import { TextLike } from '../text';
 import { SlbSummary } from '../workspaceIndex';
 import { cursorContext, CursorContext } from './cursorContext';
@@ -21,10 +21,24 @@ export interface CloudSlb {
   listeners?: string[];
 }
 
+/** A listener of an account SLB (from the cached catalog). */
+export interface CloudListener {
+  port: number;
+  /** tcp | udp | http | https (lower case). */
+  protocol: string;
+  backendPort?: number;
+  status?: string;
+}
+
 export interface CompletionInputs {
   analyzer: ComposeAnalyzer;
   workspaceSlbs: SlbSummary[];
   cloudSlbs?: CloudSlb[];
+  /**
+   * Listeners of the SLB named/identified in the label, from the cached catalog (never waits on the
+   * network); undefined when unknown (no credentials, no snapshot, no such SLB, ambiguous name).
+   */
+  cloudListeners?: (slb: string) => CloudListener[] | undefined;
   snippetSupport: boolean;
 }
 
@@ -200,27 +214,74 @@ function completeLbValue(doc: TextLike, context: CursorContext, service: Service
   const portStart = slbStart + colon + 1;
   const editRange = { start: doc.positionAt(portStart), end: doc.positionAt(context.cursor) };
   const used = new Set<number>(inputs.workspaceSlbs.find((s) => s.slb === slbName)?.frontPorts ?? []);
+  const scheme = entry.slice(0, schemeEnd);
+  // Listeners of this SLB in the account: front ports in the label's port space (tcp/http/https
+  // share the TCP ports, udp has its own) are taken; one with the label's protocol that already
+  // forwards to the host port is what the label wants.
+  const space = portSpaceOf(scheme);
+  const accountListeners = (slbName && !hasVariable(slbName) ? inputs.cloudListeners?.(slbName) : undefined) ?? [];
+  const takenBy = new Map<number, CloudListener>();
+  for (const l of accountListeners) if (portSpaceOf(l.protocol) === space && !takenBy.has(l.port)) takenBy.set(l.port, l);
+  const seen = new Set<number>();
+  let rank = 0;
+  const sort = (category: number) => `${category}${String(rank++).padStart(3, '0')}`;
+  if (published) {
+    for (const l of accountListeners) {
+      if (l.protocol !== scheme || l.backendPort !== published.host || seen.has(l.port)) continue;
+      seen.add(l.port);
+      items.push({
+        label: String(l.port),
+        kind: CompletionItemKind.Value,
+        detail: t('existing listener: matches this label'),
+        documentation: cloudListenerText(l),
+        textEdit: { range: editRange, newText: String(l.port) },
+        sortText: sort(0),
+        preselect: true,
+      });
+    }
+  }
   const candidates: { port: number; why: string }[] = [];
   if (published) candidates.push({ port: published.host, why: t('same as the host (backend) port') });
   if (containerPort !== undefined) candidates.push({ port: containerPort, why: t('same as the container port') });
-  const scheme = entry.slice(0, schemeEnd);
   if (scheme === 'http') candidates.push({ port: 80, why: t('the usual HTTP port') });
   if (scheme === 'https') candidates.push({ port: 443, why: t('the usual HTTPS port') });
-  const seen = new Set<number>();
-  let rank = 0;
+  let free = 0;
   for (const c of candidates) {
     if (seen.has(c.port)) continue;
     seen.add(c.port);
+    const listener = takenBy.get(c.port);
     const taken = used.has(c.port);
+    if (!listener && !taken) free++;
     items.push({
       label: String(c.port),
       kind: CompletionItemKind.Value,
-      detail: taken ? t('{0}; already used on this SLB in the workspace', c.why) : c.why,
+      detail: listener ? t('taken: {0}', cloudListenerText(listener)) : taken ? t('{0}; already used on this SLB in the workspace', c.why) : c.why,
+      documentation: listener ? c.why : undefined,
       textEdit: { range: editRange, newText: String(c.port) },
-      sortText: `${taken ? 1 : 0}${rank++}`,
+      sortText: sort(listener ? 3 : taken ? 2 : 1),
     });
   }
+  // Every suggestion is taken in the account: offer the next port that is free there and in the workspace.
+  const base = published?.host ?? containerPort;
+  if (free === 0 && takenBy.size > 0 && base !== undefined && !items.some((i) => i.sortText?.startsWith('0'))) {
+    let port = base + 1;
+    while (port <= 65535 && (takenBy.has(port) || used.has(port) || seen.has(port))) port++;
+    if (port <= 65535) {
+      items.push({
+        label: String(port),
+        kind: CompletionItemKind.Value,
+        detail: t('free on this SLB (the usual ports are taken)'),
+        textEdit: { range: editRange, newText: String(port) },
+        sortText: sort(1),
+      });
+    }
+  }
   return items;
+}
+
+/** `TCP 6379 → 6379, running` */
+function cloudListenerText(l: CloudListener): string {
+  return `${l.protocol.toUpperCase()} ${l.port}${l.backendPort !== undefined ? ` → ${l.backendPort}` : ''}${l.status ? `, ${l.status}` : ''}`;
 }
 
 function completeOtherValue(doc: TextLike, context: CursorContext): CompletionItem[] {
