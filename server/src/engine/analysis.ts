@@ -134,7 +134,15 @@ export class ComposeAnalyzer {
             bindings.push(...r.bindings);
             hostPorts.push(...r.hostPorts);
           }
-          entry.rules = { envKey, findings: unitFindings, summary: summarise(bindings, hostPorts) };
+          // Services sharing an anchor report a finding at the anchor once.
+          const seen = new Set<string>();
+          const unique = unitFindings.filter((f) => {
+            const key = `${f.code}\u0000${f.span.start}\u0000${f.span.end}\u0000${f.message}`;
+            if (seen.has(key)) return false;
+            seen.add(key);
+            return true;
+          });
+          entry.rules = { envKey, findings: unique, summary: summarise(bindings, hostPorts) };
         }
         for (const f of entry.rules.findings) findings.push(place(f, piece.base));
         summaries.push({ base: piece.base, summary: entry.rules.summary });

@@ -83,8 +83,15 @@ function effectivePairs(map: YAMLMap, doc: Document, inherited = false, depth = 
     }
     own.push({ key, pair, inherited });
   }
-  const ownKeys = new Set(own.map((p) => p.key));
-  return [...own, ...merged.filter((p) => !ownKeys.has(p.key))];
+  // Own keys win; among merged maps the first one that has a key wins (YAML merge order).
+  const taken = new Set(own.map((p) => p.key));
+  const result = own.slice();
+  for (const p of merged) {
+    if (taken.has(p.key)) continue;
+    taken.add(p.key);
+    result.push(p);
+  }
+  return result;
 }
 
 function spanOf(node: Node | null | undefined): Span | undefined {

@@ -38,8 +38,15 @@ export function checkService(service: ServiceModel, env: Env): ServiceRuleResult
     });
   }
   for (const label of service.labels) {
-    if (label.inherited) continue; // reported where the anchor defines it
+    const before = result.findings.length;
     checkLabel(service, label, ports, env, result);
+    if (label.inherited) {
+      // Reported where the anchor defines the label, pointing back at the service that inherits it.
+      for (const f of result.findings.slice(before)) {
+        f.related = [...(f.related ?? []), { span: service.nameSpan, message: t("Service '{0}' gets this label through an alias or '<<' merge", service.name) }];
+        f.fixes = undefined; // an edit at the anchor changes every service that uses it
+      }
+    }
   }
   return result;
 }
