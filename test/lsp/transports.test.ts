@@ -1,0 +1,48 @@
+// The bundled server answers over both transports the manifest promises: --stdio (other editors)
+// and --node-ipc (what the VS Code client uses), and says what to do when given neither.
+import assert from 'node:assert/strict';
+import { fork, spawnSync } from 'node:child_process';
+import { describe, it } from 'node:test';
+import { createMessageConnection, IPCMessageReader, IPCMessageWriter } from 'vscode-jsonrpc/node';
+import { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import { SERVER_PATH } from './lspClient';
+
+describe('server transports', () => {
+  it('speaks LSP over --node-ipc', async () => {
+    const child = fork(SERVER_PATH, ['--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const connection = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
+    try {
+      const published = new Promise<PublishDiagnosticsParams>((resolve) => connection.onNotification('textDocument/publishDiagnostics', resolve));
+      connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => null));
+      connection.listen();
+      const init = (await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} })) as { capabilities: { hoverProvider?: boolean; completionProvider?: unknown } };
+      assert.equal(init.capabilities.hoverProvider, true);
+      assert.ok(init.capabilities.completionProvider);
+      connection.sendNotification('initialized', {});
+      connection.sendNotification('textDocument/didOpen', { textDocument: { uri: 'file:///ipc/docker-compose.yml', languageId: 'dockercompose', version: 1, text: 'services:\n  web:\n    ports: ["80"]\n    labels:\n      aliyun.lb.port_80: tcp://slb_web:80\n' } });
+      const diagnostics = await published;
+      assert.deepEqual(diagnostics.diagnostics.map((d) => d.code), ['lb-port-random-host']);
+      await connection.sendRequest('shutdown');
+      connection.sendNotification('exit');
+    } finally {
+      connection.dispose();
+      await new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        const timer = setTimeout(() => (child.kill('SIGKILL'), resolve()), 3000);
+        child.once('exit', () => (clearTimeout(timer), resolve()));
+      });
+    }
+  });
+
+  it('explains how to start it when no transport is given', () => {
+    const result = spawnSync(process.execPath, [SERVER_PATH], { encoding: 'utf8', timeout: 10000 });
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /--stdio or --node-ipc/);
+  });
+
+  it('prints its version', () => {
+    const result = spawnSync(process.execPath, [SERVER_PATH, '--version'], { encoding: 'utf8', timeout: 10000 });
+    assert.equal(result.status, 0);
+    assert.match(result.stdout, /slb-labels-language-server \d+\.\d+\.\d+/);
+  });
+});
