@@ -18,6 +18,8 @@ import { scanWorkspaceComposeFiles } from './lsp/workspaceScan';
 import { ValidationHost } from './lsp/validationHost';
 import { DocumentStore } from './lsp/documentStore';
 import { CloudSession } from './lsp/cloudSession';
+import { allCommandNames, CommandDispatcher } from './lsp/commands';
+import { registerProvisionCommands } from './lsp/provisionCommands';
 
 if (process.argv.includes('--version')) {
   process.stdout.write('slb-labels-language-server 0.1.0\n');
@@ -113,6 +115,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   applyLocale();
   workspaceTrusted = options.workspaceTrusted !== false;
   const caps = params.capabilities;
+  clientCapabilities = caps;
   snippetSupport = caps.textDocument?.completion?.completionItem?.snippetSupport === true;
   relatedInformation = caps.textDocument?.publishDiagnostics?.relatedInformation !== false;
   configurationPull = caps.workspace?.configuration === true;
@@ -123,6 +126,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       completionProvider: { triggerCharacters: ['.', '_', ':', '/', '=', ' '], resolveProvider: false },
       hoverProvider: true,
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      executeCommandProvider: { commands: allCommandNames() },
     },
     serverInfo: { name: 'slb-labels-language-server', version: '0.1.0' },
   };
@@ -255,6 +259,12 @@ connection.onDidChangeWatchedFiles((change) => {
     }
   }
 });
+
+// workspace/executeCommand: one dispatcher, every feature registers its commands (lsp/commands.ts).
+let clientCapabilities: InitializeParams['capabilities'] | undefined;
+const commands = new CommandDispatcher();
+registerProvisionCommands(commands, { connection, cloud, document: (uri) => documents.get(uri), analyzerFor, envFor, clientCapabilities: () => clientCapabilities, revalidateAll: () => documents.all().forEach(scheduleValidation), log });
+connection.onExecuteCommand(commands.handle);
 
 process.on('uncaughtException', (error) => log('error', `uncaught: ${error?.stack ?? String(error)}`));
 process.on('unhandledRejection', (error) => log('error', `unhandled rejection: ${String(error)}`));

@@ -106,6 +106,8 @@ export function checkOnline(bindings: readonly PlacedBinding[], inputs: OnlineIn
             ? t("No listener on front port {0} of SLB '{1}' yet: run 'Provision listener' to create a {2} listener forwarding to backend port {3}.", b.frontPort, label, b.scheme.toUpperCase(), b.hostPort)
             : t("No listener on front port {0} of SLB '{1}' yet: run 'Provision listener' to create a {2} listener.", b.frontPort, label, b.scheme.toUpperCase()),
         span: portSpan,
+        // The code action passes [{uri, position}] of this diagnostic (features/codeActions.ts).
+        fixes: [{ title: t('Provision the {0} listener on front port {1}…', b.scheme.toUpperCase(), b.frontPort), edits: [], command: { command: 'aliyunSlbLabels.provision' } }],
       });
       continue;
     }

@@ -8,7 +8,10 @@ export function quickFixes(uri: string, diagnostics: Diagnostic[]): CodeAction[]
     if (diagnostic.source !== DIAGNOSTIC_SOURCE) continue;
     const data = diagnostic.data as DiagnosticFixData | undefined;
     for (const fix of data?.fixes ?? []) {
-      actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: fix.preferred, edit: { changes: { [uri]: fix.edits } } });
+      const action: CodeAction = { title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: fix.preferred };
+      if (fix.edits.length > 0 || !fix.command) action.edit = { changes: { [uri]: fix.edits } };
+      if (fix.command) action.command = { title: fix.title, command: fix.command.command, arguments: fix.command.arguments ?? [{ uri, position: diagnostic.range.start }] };
+      actions.push(action);
     }
   }
   return actions;

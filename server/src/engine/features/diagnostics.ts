@@ -8,7 +8,7 @@ export const DIAGNOSTIC_SOURCE = 'aliyun-slb';
 const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, information: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint };
 
 export interface DiagnosticFixData {
-  fixes: { title: string; preferred?: boolean; edits: { range: Diagnostic['range']; newText: string }[] }[];
+  fixes: { title: string; preferred?: boolean; edits: { range: Diagnostic['range']; newText: string }[]; command?: { command: string; arguments?: unknown[] } }[];
 }
 
 export function toDiagnostics(doc: TextLike, findings: Finding[], uri: string, relatedInformation = true): Diagnostic[] {
@@ -16,7 +16,7 @@ export function toDiagnostics(doc: TextLike, findings: Finding[], uri: string, r
     const diagnostic: Diagnostic = { range: rangeOf(doc, f.span), severity: SEVERITY[f.severity], code: f.code, source: DIAGNOSTIC_SOURCE, message: f.message };
     if (relatedInformation && f.related?.length) diagnostic.relatedInformation = f.related.map((r) => ({ location: { uri, range: rangeOf(doc, r.span) }, message: r.message }));
     if (f.fixes?.length) {
-      const data: DiagnosticFixData = { fixes: f.fixes.map((x) => ({ title: x.title, preferred: x.preferred, edits: x.edits.map((e) => ({ range: rangeOf(doc, e.span), newText: e.newText })) })) };
+      const data: DiagnosticFixData = { fixes: f.fixes.map((x) => ({ title: x.title, preferred: x.preferred, edits: x.edits.map((e) => ({ range: rangeOf(doc, e.span), newText: e.newText })), command: x.command })) };
       diagnostic.data = data;
     }
     return diagnostic;

@@ -14,6 +14,11 @@ export interface Fix {
   edits: TextEdit[];
   /** The one fix an editor may apply automatically. */
   preferred?: boolean;
+  /**
+   * A command to run instead of (or after) the edits, e.g. `aliyunSlbLabels.provision`. Without
+   * `arguments` the code action passes `[{uri, position}]` (the document and the diagnostic's start).
+   */
+  command?: { command: string; arguments?: unknown[] };
 }
 
 export interface Related {
