@@ -43,15 +43,22 @@ export interface InitializationOptions {
   workspaceTrusted: boolean;
   /** Which editor started the server. */
   client: { name: string; version: string };
+  /** Another extension already reports YAML syntax errors (Red Hat YAML, Docker): with
+   *  `yamlSyntaxErrors: "auto"` the server then reports only those on label lines. */
+  otherYamlValidator: boolean;
 }
+
+/** Extensions that report YAML syntax errors in compose files themselves. */
+export const YAML_VALIDATOR_EXTENSIONS = ['redhat.vscode-yaml', 'ms-azuretools.vscode-docker', 'ms-azuretools.vscode-containers', 'docker.docker'];
 
 export function initializationOptions(
   locale: string,
   settings: Record<string, unknown>,
   workspaceTrusted: boolean,
   client: { name: string; version: string },
+  otherYamlValidator = false,
 ): InitializationOptions {
-  return { locale, settings, workspaceTrusted, client };
+  return { locale, settings, workspaceTrusted, client, otherYamlValidator };
 }
 
 /** Node options for the server process; in debug mode the server can be attached to on port 6011. */

@@ -13,6 +13,7 @@ import {
   SERVER_MODULE,
   WATCHED_FILES_GLOB,
   initializationOptions,
+  YAML_VALIDATOR_EXTENSIONS,
   serverExecArgv,
 } from './clientOptions';
 import { clearAccessKey, refreshCatalog, selectProfile, selectRegion, sendCredentials, setAccessKey } from './credentials';
@@ -39,10 +40,13 @@ function createClient(context: vscode.ExtensionContext, channel: vscode.LogOutpu
     outputChannel: channel,
     // Evaluated on every (re)start, so a restart picks up new settings and workspace trust.
     initializationOptions: () =>
-      initializationOptions(vscode.env.language, currentSettings(), vscode.workspace.isTrusted, {
-        name: vscode.env.appName,
-        version: vscode.version,
-      }),
+      initializationOptions(
+        vscode.env.language,
+        currentSettings(),
+        vscode.workspace.isTrusted,
+        { name: vscode.env.appName, version: vscode.version },
+        YAML_VALIDATOR_EXTENSIONS.some((id) => vscode.extensions.getExtension(id) !== undefined),
+      ),
     synchronize: {
       configurationSection: CONFIG_SECTION,
       fileEvents: watcher,

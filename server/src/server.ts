@@ -18,6 +18,7 @@ import { scanWorkspaceComposeFiles } from './lsp/workspaceScan';
 import { ValidationHost } from './lsp/validationHost';
 import { DocumentStore } from './lsp/documentStore';
 import { CloudSession } from './lsp/cloudSession';
+import { ReachCommands } from './lsp/reachCommands';
 import { allCommandNames, CommandDispatcher } from './lsp/commands';
 import { registerProvisionCommands } from './lsp/provisionCommands';
 
@@ -39,6 +40,7 @@ const documents = new DocumentStore({
   },
   changed: (document, changes) => {
     validation.change(document.uri, document.version, changes);
+    reach.changed(document.uri, changes);
     scheduleValidation(document);
   },
   closed: (uri) => {
@@ -47,6 +49,7 @@ const documents = new DocumentStore({
     timers.delete(uri);
     analyzers.delete(uri);
     validation.close(uri);
+    reach.closed(uri);
     connection.sendDiagnostics({ uri, diagnostics: [] });
   },
 });
@@ -64,6 +67,11 @@ validation.currentText = (uri) => {
 };
 /** initializationOptions.diagnosticDelay (benchmarks, tests) wins over the setting. */
 let diagnosticDelayOverride: number | undefined;
+/** Set by the VS Code client when Red Hat YAML or a Docker extension already reports YAML syntax errors. */
+let otherYamlValidator = false;
+function yamlSyntaxErrorMode(): 'all' | 'labels' | 'off' {
+  return settings.yamlSyntaxErrors === 'auto' ? (otherYamlValidator ? 'labels' : 'all') : settings.yamlSyntaxErrors;
+}
 const slbIndex = new WorkspaceSlbIndex();
 let settings: ServerSettings = readSettings(undefined);
 let composeMatchers: RegExp[] = settings.composeFiles.map(globToRegExp);
@@ -78,6 +86,8 @@ const envCache = new Map<string, { mtimeMs: number; env: Map<string, string> }>(
 // Cloud (credentials, SLB catalog, online findings): see lsp/cloudSession.ts.
 const cloud = new CloudSession(connection, (level, message) => log(level, message));
 cloud.onDidChange(() => { for (const doc of documents.all()) scheduleValidation(doc); });
+// Reachability (lsp/reachCommands.ts): aliyunSlbLabels.checkReachability and its inline marks, merged in validate().
+const reach = new ReachCommands({ connection, cloud, documents, env: envFor, log, revalidate: (uri) => { const d = documents.get(uri); if (d) scheduleValidation(d); } });
 
 function log(level: 'info' | 'warn' | 'error', message: string): void {
   connection.console[level](message);
@@ -108,13 +118,15 @@ function applySettings(raw: unknown): void {
 }
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
-  const options = (params.initializationOptions ?? {}) as { locale?: string; settings?: unknown; workspaceTrusted?: boolean; diagnosticDelay?: number };
+  const options = (params.initializationOptions ?? {}) as { locale?: string; settings?: unknown; workspaceTrusted?: boolean; diagnosticDelay?: number; otherYamlValidator?: boolean };
+  otherYamlValidator = options.otherYamlValidator === true;
   clientLocale = options.locale ?? params.locale ?? 'en';
   if (options.settings) applySettings(options.settings);
   if (typeof options.diagnosticDelay === 'number' && options.diagnosticDelay >= 0) diagnosticDelayOverride = options.diagnosticDelay;
   applyLocale();
   workspaceTrusted = options.workspaceTrusted !== false;
   const caps = params.capabilities;
+  reach.setClientCapabilities(caps);
   clientCapabilities = caps;
   snippetSupport = caps.textDocument?.completion?.completionItem?.snippetSupport === true;
   relatedInformation = caps.textDocument?.publishDiagnostics?.relatedInformation !== false;
@@ -197,7 +209,7 @@ async function validate(doc: TextDocument): Promise<void> {
     uri: doc.uri,
     version: doc.version,
     env: env ? [...env] : undefined,
-    yamlSyntaxErrors: settings.yamlSyntaxErrors,
+    yamlSyntaxErrors: yamlSyntaxErrorMode(),
     locale: getLocale(),
     relatedInformation,
     wantBindings: cloud.needsBindings(),
@@ -208,7 +220,7 @@ async function validate(doc: TextDocument): Promise<void> {
   // Completion reads SLB names from this index; filling it here keeps completion off the whole text.
   if (result.slbUses) slbIndex.updateFromUses(doc.uri, result.slbUses);
   const online = result.bindings ? toDiagnostics(current, cloud.findings({ bindings: result.bindings } as unknown as Analysis), doc.uri, relatedInformation) : [];
-  connection.sendDiagnostics({ uri: doc.uri, version: result.version, diagnostics: online.length > 0 ? [...result.diagnostics, ...online] : result.diagnostics });
+  connection.sendDiagnostics({ uri: doc.uri, version: result.version, diagnostics: [...result.diagnostics, ...online, ...reach.marksFor(current)] });
 }
 
 function scheduleValidation(doc: TextDocument): void {
@@ -264,6 +276,7 @@ connection.onDidChangeWatchedFiles((change) => {
 let clientCapabilities: InitializeParams['capabilities'] | undefined;
 const commands = new CommandDispatcher();
 registerProvisionCommands(commands, { connection, cloud, document: (uri) => documents.get(uri), analyzerFor, envFor, clientCapabilities: () => clientCapabilities, revalidateAll: () => documents.all().forEach(scheduleValidation), log });
+reach.register(commands);
 connection.onExecuteCommand(commands.handle);
 
 process.on('uncaughtException', (error) => log('error', `uncaught: ${error?.stack ?? String(error)}`));

@@ -57,8 +57,8 @@ test('settings: names, types and defaults', () => {
   assert.equal(props['aliyunSlbLabels.completion.enable'].default, true);
   assert.equal(props['aliyunSlbLabels.hover.enable'].default, true);
   assert.equal(props['aliyunSlbLabels.validation.enable'].default, true);
-  assert.deepEqual(props['aliyunSlbLabels.yamlSyntaxErrors'].enum, ['labels', 'all', 'off']);
-  assert.equal(props['aliyunSlbLabels.yamlSyntaxErrors'].default, 'labels');
+  assert.deepEqual(props['aliyunSlbLabels.yamlSyntaxErrors'].enum, ['auto', 'labels', 'all', 'off']);
+  assert.equal(props['aliyunSlbLabels.yamlSyntaxErrors'].default, 'auto');
   assert.deepEqual(props['aliyunSlbLabels.locale'].enum, ['auto', 'en', 'zh-cn']);
   assert.equal(props['aliyunSlbLabels.locale'].default, 'auto');
   assert.equal(props['aliyunSlbLabels.diagnosticDelay'].default, 0);
@@ -108,11 +108,12 @@ test('activation events, document selector and server path agree with the manife
 });
 
 test('initializationOptions carry the locale, the settings and workspace trust', () => {
-  const o = initializationOptions('zh-cn', { locale: 'auto' }, false, { name: 'Visual Studio Code', version: '1.100.3' });
+  const o = initializationOptions('zh-cn', { locale: 'auto' }, false, { name: 'Visual Studio Code', version: '1.100.3' }, true);
   assert.deepEqual(JSON.parse(JSON.stringify(o)), {
     locale: 'zh-cn',
     settings: { locale: 'auto' },
     workspaceTrusted: false,
     client: { name: 'Visual Studio Code', version: '1.100.3' },
+    otherYamlValidator: true,
   });
 });

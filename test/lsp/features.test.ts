@@ -220,3 +220,25 @@ describe('syntax-error mode "labels" (the default in VS Code)', () => {
     }
   });
 });
+
+describe('syntax-error mode "auto" (the default)', () => {
+  const text = `version: '2'\n services:\n  web:\n    labels:\n      aliyun.lb.port_80:tcp://x:80\n      aliyun.scale: "1"\n`;
+  it('reports every YAML syntax error when no other YAML extension is there', async () => {
+    const client = await LspTestClient.start({ settings: { yamlSyntaxErrors: 'auto' } });
+    try {
+      const codes = (await client.open('file:///ws/auto1/docker-compose.yml', text)).diagnostics.map((d) => d.code);
+      assert.ok(codes.includes('yaml-bad-indent') && codes.includes('yaml-missing-space-after-colon'), codes.join());
+    } finally {
+      await client.stop();
+    }
+  });
+  it('reports only label-line errors when the client says Red Hat YAML or Docker is installed', async () => {
+    const client = await LspTestClient.start({ settings: { yamlSyntaxErrors: 'auto' }, initializationOptions: { otherYamlValidator: true } });
+    try {
+      const codes = (await client.open('file:///ws/auto2/docker-compose.yml', text)).diagnostics.map((d) => d.code);
+      assert.deepEqual(codes, ['yaml-missing-space-after-colon']);
+    } finally {
+      await client.stop();
+    }
+  });
+});

@@ -15,6 +15,7 @@ export interface StartOptions {
   settings?: Record<string, unknown>;
   snippetSupport?: boolean;
   workspaceFolder?: string;
+  initializationOptions?: Record<string, unknown>;
 }
 
 export class LspTestClient {
@@ -63,7 +64,7 @@ export class LspTestClient {
         },
         workspace: { configuration: false },
       },
-      initializationOptions: { settings: { yamlSyntaxErrors: 'all', ...(options.settings ?? {}) }, diagnosticDelay: 0 },
+      initializationOptions: { settings: { yamlSyntaxErrors: 'all', ...(options.settings ?? {}) }, diagnosticDelay: 0, ...(options.initializationOptions ?? {}) },
     });
     client.connection.sendNotification('initialized', {});
     return client;

@@ -6,7 +6,8 @@ export interface ServerSettings {
   completionEnabled: boolean;
   hoverEnabled: boolean;
   validationEnabled: boolean;
-  yamlSyntaxErrors: YamlSyntaxErrorMode;
+  /** 'auto' resolves to 'labels' when another extension reports YAML syntax errors, else 'all'. */
+  yamlSyntaxErrors: YamlSyntaxErrorMode | 'auto';
   locale: 'auto' | 'en' | 'zh-cn';
   diagnosticDelay: number;
 }
@@ -29,7 +30,7 @@ export function readSettings(raw: unknown): ServerSettings {
     completionEnabled: bool('completion.enable', true),
     hoverEnabled: bool('hover.enable', true),
     validationEnabled: bool('validation.enable', true),
-    yamlSyntaxErrors: mode === 'all' || mode === 'off' || mode === 'labels' ? mode : 'labels',
+    yamlSyntaxErrors: mode === 'all' || mode === 'off' || mode === 'labels' ? mode : 'auto',
     locale: locale === 'en' || locale === 'zh-cn' ? locale : 'auto',
     diagnosticDelay: Number.isFinite(delay) && delay >= 0 ? Math.min(delay, 5000) : 0,
   };
