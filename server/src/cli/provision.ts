@@ -1,18 +1,262 @@
-// `slb-labels plan <file>` and `slb-labels provision <file>` (work in progress).
+// `slb-labels plan <file>` and `slb-labels provision <file>`: the provisioning engine from the
+// command line. Credentials are read like the extension does (resolveCredentials: environment,
+// ~/.aliyun/config.json, ~/.alibabacloud/credentials); an AccessKey is never taken from argv.
+//
+// Exit codes: 0 = every label is (now) provisioned / plan printed; 1 = some label could not be
+// provisioned (conflict, blocked, failed); 2 = usage, credentials, file or confirmation problem.
+import * as fs from 'fs';
+import * as path from 'path';
+import * as readline from 'readline';
+import { ComposeAnalyzer } from '../engine/analysis';
+import { readDotEnv } from '../engine/compose/dotEnv';
+import { describeCredentialSource, resolveCredentials } from '../engine/cloud/credentials';
+import { SlbClient } from '../engine/cloud/slbClient';
+import { isSlbApiError } from '../engine/cloud/slbErrors';
+import { normaliseLocale, setLocale, t } from '../engine/i18n';
+import {
+  applyPlan, formatEvent, lineTitle, Plan, planHasChanges, planListeners, planSummaryText, provisionTargets, resultSummaryText, ApplyResult,
+} from '../engine/provision';
+import { textOf } from '../engine/text';
+
 export interface ProvisionCliIo {
   out: (s: string) => void;
   err: (s: string) => void;
+  /** Environment for credentials (default process.env). */
   env?: Record<string, string | undefined>;
+  /** Home directory for ~/.aliyun and ~/.alibabacloud (default os.homedir()). */
+  homeDir?: string;
+  /** Is stdin a terminal (default process.stdin.isTTY)? */
+  isTTY?: boolean;
+  /** Ask a question on the terminal, resolve with the answer (default: readline on stdin/stderr). */
+  prompt?: (question: string) => Promise<string>;
+}
+
+const VALUE_FLAGS = new Set(['format', 'locale', 'region', 'endpoint', 'profile', 'certificate-id', 'timeout']);
+const PLAN_FLAGS = new Set(['format', 'locale', 'region', 'endpoint', 'profile', 'timeout']);
+const PROVISION_FLAGS = new Set([...PLAN_FLAGS, 'yes', 'certificate-id']);
+const SECRET_FLAGS = new Set(['access-key-id', 'access-key-secret', 'security-token', 'sts-token']);
+
+interface Parsed {
+  file?: string;
+  flags: Map<string, string | true>;
+}
+
+function parse(argv: string[], allowed: Set<string>, command: string, io: ProvisionCliIo): Parsed | number {
+  const flags = new Map<string, string | true>();
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') {
+      positional.push(...argv.slice(i + 1));
+      break;
+    }
+    if (arg === '-y') {
+      flags.set('yes', true);
+      continue;
+    }
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
+    const [name, inline] = arg.slice(2).split(/=(.*)/s, 2);
+    if (SECRET_FLAGS.has(name)) {
+      // Never echo the value.
+      io.err(t('slb-labels {0}: --{1} is not accepted: secrets on the command line leak (shell history, process list). Set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or use an aliyun CLI profile (--profile).', command, name) + '\n');
+      return 2;
+    }
+    if (!allowed.has(name)) {
+      io.err(t('slb-labels {0}: unknown option --{1}', command, name) + '\n');
+      return 2;
+    }
+    if (VALUE_FLAGS.has(name)) {
+      const value = inline ?? argv[++i];
+      if (value === undefined) {
+        io.err(t('--{0} needs a value', name) + '\n');
+        return 2;
+      }
+      flags.set(name, value);
+    } else flags.set(name, true);
+  }
+  if (positional.length !== 1) {
+    io.err(t('slb-labels {0}: name one compose file, e.g. slb-labels {0} docker-compose.yml', command) + '\n');
+    return 2;
+  }
+  return { file: positional[0], flags };
+}
+
+function str(flags: Map<string, string | true>, name: string): string | undefined {
+  const v = flags.get(name);
+  return typeof v === 'string' && v.trim() ? v.trim() : undefined;
+}
+
+interface Prepared {
+  plan: Plan;
+  client: SlbClient;
+  file: string;
+  text: string;
+}
+
+async function prepare(parsed: Parsed, command: string, io: ProvisionCliIo): Promise<Prepared | number> {
+  const flags = parsed.flags;
+  const locale = str(flags, 'locale');
+  const env = io.env ?? process.env;
+  setLocale(normaliseLocale(locale ?? env.LC_ALL ?? env.LC_MESSAGES ?? env.LANG));
+  const format = str(flags, 'format') ?? 'text';
+  if (format !== 'text' && format !== 'json') {
+    io.err(t("slb-labels {0}: --format must be 'text' or 'json'", command) + '\n');
+    return 2;
+  }
+  const file = parsed.file!;
+  let text: string;
+  try {
+    if (fs.statSync(file).isDirectory()) {
+      io.err(t('{0}: is a directory, not a compose file', file) + '\n');
+      return 2;
+    }
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    io.err((code === 'ENOENT' ? t('{0}: no such file', file) : t('{0}: cannot be read ({1})', file, code ?? String(error))) + '\n');
+    return 2;
+  }
+  const found = await resolveCredentials({ env, homeDir: io.homeDir, profile: str(flags, 'profile'), region: str(flags, 'region'), t });
+  if (!found.ok) {
+    io.err(`slb-labels ${command}: ${found.message}\n`);
+    return 2;
+  }
+  if (!found.region) {
+    io.err(t('slb-labels {0}: no region: pass --region (e.g. --region cn-hangzhou) or set the profile\'s region.', command) + '\n');
+    return 2;
+  }
+  const timeout = Number(str(flags, 'timeout') ?? 10_000);
+  let client: SlbClient;
+  try {
+    client = new SlbClient({ credentials: found.credentials, regionId: found.region, endpoint: str(flags, 'endpoint'), connectTimeoutMs: 5_000, readTimeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : 10_000, t });
+  } catch (e) {
+    io.err(`slb-labels ${command}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
+  io.err(t('Using {0}.', describeCredentialSource(found, t)) + '\n');
+  let env2: Map<string, string> | undefined;
+  try {
+    const envPath = path.join(path.dirname(file), '.env');
+    if (fs.existsSync(envPath)) env2 = readDotEnv(fs.readFileSync(envPath, 'utf8'));
+  } catch {
+    env2 = undefined;
+  }
+  const analysis = new ComposeAnalyzer().analyze(text, { env: env2 });
+  const targets = provisionTargets(analysis, text);
+  try {
+    const plan = await planListeners(targets, client);
+    return { plan, client, file, text };
+  } catch (e) {
+    io.err(`slb-labels ${command}: ${isSlbApiError(e) ? e.message : e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
+}
+
+/** The JSON form of a plan: one object per label binding. */
+export function planJson(plan: Plan, file: string, text: string): Array<Record<string, unknown>> {
+  const doc = textOf(text);
+  return plan.lines.map((l) => {
+    const pos = l.keySpan ? doc.positionAt(l.keySpan.start) : undefined;
+    return {
+      file,
+      line: pos ? pos.line + 1 : undefined,
+      column: pos ? pos.character + 1 : undefined,
+      label: l.label,
+      service: l.service,
+      slb: l.slb,
+      slbId: l.slbId ?? null,
+      region: l.regionId ?? plan.region,
+      frontPort: l.frontPort ?? null,
+      protocol: l.protocol ?? null,
+      backendPort: l.backendPort ?? null,
+      action: l.action,
+      reason: l.reason,
+      blockedCode: l.blockedCode ?? null,
+      existing: l.existing ?? null,
+      listener: l.listener ?? null,
+      needsCertificate: l.needsCertificate ?? false,
+    };
+  });
+}
+
+function planText(plan: Plan, file: string, text: string): string {
+  const doc = textOf(text);
+  const out: string[] = [];
+  for (const l of plan.lines) {
+    const pos = l.keySpan ? doc.positionAt(l.keySpan.start) : undefined;
+    out.push(`${file}:${pos ? `${pos.line + 1}:${pos.character + 1}` : '1:1'}: [${l.action}] ${lineTitle(l)}: ${l.reason}`);
+  }
+  out.push(planSummaryText(plan));
+  if (plan.certificates && plan.lines.some((l) => l.needsCertificate)) {
+    out.push(t('Server certificates in {0} (use one with --certificate-id):', plan.region));
+    for (const c of plan.certificates) out.push(`  ${c.id}  ${c.name ?? ''}${c.commonName ? ` CN=${c.commonName}` : ''}${c.expireTime ? ` ${t('expires {0}', c.expireTime)}` : ''}`);
+    if (plan.certificates.length === 0) out.push('  ' + t('(none: upload a certificate to SLB first)'));
+  }
+  return out.join('\n') + '\n';
 }
 
 export async function runPlanCli(argv: string[], io: ProvisionCliIo): Promise<number> {
-  void argv;
-  io.err('slb-labels plan: not implemented yet\n');
-  return 2;
+  const parsed = parse(argv, PLAN_FLAGS, 'plan', io);
+  if (typeof parsed === 'number') return parsed;
+  const prepared = await prepare(parsed, 'plan', io);
+  if (typeof prepared === 'number') return prepared;
+  const { plan, file, text } = prepared;
+  if (str(parsed.flags, 'format') === 'json') io.out(JSON.stringify(planJson(plan, file, text), null, 2) + '\n');
+  else io.out(planText(plan, file, text));
+  return 0;
+}
+
+function defaultPrompt(question: string): Promise<string> {
+  return new Promise((resolve) => {
+    const rl = readline.createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+    rl.question(question, (answer) => {
+      rl.close();
+      resolve(answer);
+    });
+    rl.on('close', () => resolve(''));
+  });
 }
 
 export async function runProvisionCli(argv: string[], io: ProvisionCliIo): Promise<number> {
-  void argv;
-  io.err('slb-labels provision: not implemented yet\n');
-  return 2;
+  const parsed = parse(argv, PROVISION_FLAGS, 'provision', io);
+  if (typeof parsed === 'number') return parsed;
+  const prepared = await prepare(parsed, 'provision', io);
+  if (typeof prepared === 'number') return prepared;
+  const { plan, client, file, text } = prepared;
+  const json = str(parsed.flags, 'format') === 'json';
+  if (!json) io.out(planText(plan, file, text));
+  if (planHasChanges(plan) && parsed.flags.get('yes') !== true) {
+    const tty = io.isTTY ?? process.stdin.isTTY === true;
+    if (!tty) {
+      io.err(t('slb-labels provision: this changes cloud resources and needs a confirmation, but stdin is not a terminal: pass --yes to apply the plan above.') + '\n');
+      return 2;
+    }
+    const answer = await (io.prompt ?? defaultPrompt)(t('Apply this plan to region {0}? [y/N] ', plan.region));
+    if (!/^(y|yes|是|好)$/i.test(answer.trim())) {
+      io.err(t('Provisioning cancelled: nothing was changed.') + '\n');
+      return 2;
+    }
+  }
+  const certificateId = str(parsed.flags, 'certificate-id');
+  const result: ApplyResult = await applyPlan(plan, client, {
+    certificateFor: () => certificateId,
+    onStep: (e) => {
+      const line = formatEvent(e);
+      if (line) io.err(line + '\n');
+    },
+  });
+  if (json) io.out(JSON.stringify({ plan: planJson(plan, file, text), result }, null, 2) + '\n');
+  else {
+    const doc = textOf(text);
+    for (const r of result.lines) {
+      const line = plan.lines.find((l) => l.id === r.id);
+      const pos = line?.keySpan ? doc.positionAt(line.keySpan.start) : undefined;
+      io.out(`${file}:${pos ? `${pos.line + 1}:${pos.character + 1}` : '1:1'}: [${r.outcome}] ${lineTitle(r)}: ${r.message}\n`);
+    }
+    io.out(resultSummaryText(result) + '\n');
+  }
+  return result.ok ? 0 : 1;
 }
