@@ -103,9 +103,17 @@ export interface ProvisionDeps {
 
 export function registerProvisionCommands(dispatcher: CommandDispatcher, deps: ProvisionDeps): void {
   dispatcher.register(COMMANDS.plan, (args) => planCommand(firstArg<PlanCommandArgs>(args), deps));
-  dispatcher.register(COMMANDS.provision, (args, token, workDone, params) =>
-    provisionCommand(firstArg<ProvisionCommandArgs>(args), deps, token, params.workDoneToken !== undefined ? workDone : undefined),
+  dispatcher.register(COMMANDS.provision, (args, token, workDone) =>
+    provisionCommand(firstArg<ProvisionCommandArgs>(args), deps, token, hasToken(workDone) ? workDone : undefined),
   );
+}
+
+/**
+ * Did the request carry a workDoneToken? vscode-languageserver removes it from the params and
+ * passes a reporter bound to it (or a no-op reporter without one); only the bound one has a token.
+ */
+function hasToken(workDone: WorkDoneProgressReporter | undefined): workDone is WorkDoneProgressReporter {
+  return !!workDone && (workDone as unknown as { _token?: unknown })._token !== undefined;
 }
 
 function firstArg<T>(args: unknown[]): T {
