@@ -145,7 +145,7 @@ async function prepare(args: PlanCommandArgs, deps: ProvisionDeps, signal?: Abor
   const uri = typeof args.uri === 'string' ? args.uri : '';
   const fail = (status: CommandStatus, message: string): PlanCommandResult => ({ status, message, uri });
   if (!deps.cloud.isTrusted()) return fail('refused', t('Provisioning SLB listeners is disabled in an untrusted workspace: trust the workspace first.'));
-  if (!uri) return fail('error', t('No document given: pass {uri} of a compose file.'));
+  if (!uri) return fail('error', t('No document given: pass the uri of a compose file.'));
   const doc = loadDocument(uri, deps);
   if (!doc) return fail('error', t('The document {0} is not open and cannot be read.', uri));
   const client = await deps.cloud.commandClient();
