@@ -84,7 +84,7 @@ before(() => {
   vsixPath = path.join(tmp, 'x.vsix');
   const vsce = path.join(path.dirname(require.resolve('@vscode/vsce/package.json')), 'vsce');
   try {
-    execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--out', vsixPath], {
+    execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', vsixPath], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
       encoding: 'utf8',
@@ -133,13 +133,13 @@ test('no sources, tests, source maps or node_modules are shipped', () => {
       /\.tsx?$/.test(n) ||
       /\.map$/.test(n) ||
       /(^|\/)node_modules\//.test(n) ||
-      /^extension\/(test|out|bench|sandbox|client|server|examples|\.ci|\.e2e|\.github|docs)\//.test(n) ||
+      /^extension\/(test|out|bench|sandbox|client|server|examples|\.ci|\.e2e|\.github)\//.test(n) ||
       /^extension\/(tsconfig\.json|esbuild\.mjs|package-lock\.json|\.vscodeignore|\.gitignore)$/.test(n) ||
       /\.vsix$/.test(n),
   );
   assert.deepEqual(bad, [], `unexpected files in the .vsix:\n${bad.join('\n')}`);
   // Everything under extension/ must be one of the allowed places.
-  const allowed = /^extension\/(package\.json|package\.nls(\.[a-z-]+)?\.json|README\.md|CHANGELOG\.md|LICENSE(\.txt)?|l10n\/[^/]+\.json|syntaxes\/[^/]+\.json|dist\/(client|server|cli)\/[^/]+\.js)$/i; // vsce writes readme.md, changelog.md, LICENSE.txt
+  const allowed = /^extension\/(package\.json|package\.nls(\.[a-z-]+)?\.json|README\.md|CHANGELOG\.md|LICENSE(\.txt)?|l10n\/[^/]+\.json|syntaxes\/[^/]+\.json|dist\/(client|server|cli)\/[^/]+\.js|docs\/[^/]+\.md|docs\/screenshots\/[^/]+\.png)$/i; // vsce writes readme.md, changelog.md, LICENSE.txt
   const unexpected = names.filter((n) => n.startsWith('extension/') && !allowed.test(n));
   assert.deepEqual(unexpected, [], `files outside the allowed set:\n${unexpected.join('\n')}`);
 });
