@@ -12,44 +12,67 @@ export const CORPUS_DIR = path.resolve(REPO_ROOT, '../shared/corpus/real-world')
 
 export interface StartOptions {
   locale?: string;
+  /** The aliyunSlbLabels settings; by default `yamlSyntaxErrors: 'all'` so every check shows. */
   settings?: Record<string, unknown>;
+  /** Use `settings` as given, without the test default above. */
+  exactSettings?: boolean;
   snippetSupport?: boolean;
   workspaceFolder?: string;
   initializationOptions?: Record<string, unknown>;
+  /** The server's whole environment (nothing inherited from the test process), e.g. credentials and HOME. */
+  env?: Record<string, string>;
+  workspaceTrusted?: boolean;
 }
 
 export class LspTestClient {
   readonly connection: MessageConnection;
   readonly stderr: string[] = [];
   readonly logs: string[] = [];
-  private readonly diagnostics = new Map<string, PublishDiagnosticsParams[]>();
+  /** Every notification the server sent, as JSON text (for secret-leak checks). */
+  readonly notifications: string[] = [];
+  /** aliyunSlbLabels/cloudStatus notifications. */
+  readonly statuses: Array<Record<string, unknown>> = [];
+  protected readonly diagnostics = new Map<string, PublishDiagnosticsParams[]>();
   private readonly waiters: { uri: string; version?: number; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
-  private versions = new Map<string, number>();
+  private readonly listeners: Array<() => void> = [];
+  protected versions = new Map<string, number>();
 
-  private constructor(readonly process: ChildProcess) {
+  protected constructor(readonly process: ChildProcess) {
     this.connection = createMessageConnection(new StreamMessageReader(process.stdout!), new StreamMessageWriter(process.stdin!));
     process.stderr!.on('data', (d) => this.stderr.push(String(d)));
-    this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
-      const list = this.diagnostics.get(p.uri) ?? [];
-      list.push(p);
-      this.diagnostics.set(p.uri, list);
-      for (const w of this.waiters.slice()) {
-        if (w.uri === p.uri && (w.version === undefined || (p.version ?? 0) >= w.version)) {
-          this.waiters.splice(this.waiters.indexOf(w), 1);
-          w.resolve(p);
+    this.connection.onNotification((method: string, params: unknown) => {
+      this.notifications.push(`${method} ${JSON.stringify(params)}`);
+      if (method === 'textDocument/publishDiagnostics') {
+        const p = params as PublishDiagnosticsParams;
+        const list = this.diagnostics.get(p.uri) ?? [];
+        list.push(p);
+        this.diagnostics.set(p.uri, list);
+        for (const w of this.waiters.slice()) {
+          if (w.uri === p.uri && (w.version === undefined || (p.version ?? 0) >= w.version)) {
+            this.waiters.splice(this.waiters.indexOf(w), 1);
+            w.resolve(p);
+          }
         }
+      } else if (method === 'window/logMessage') {
+        this.logs.push((params as { message: string }).message);
+      } else if (method === 'aliyunSlbLabels/cloudStatus') {
+        this.statuses.push(params as Record<string, unknown>);
       }
+      for (const listener of this.listeners.slice()) listener();
     });
-    this.connection.onNotification('window/logMessage', (p: { message: string }) => this.logs.push(p.message));
     this.connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => null));
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.listen();
   }
 
   static async start(options: StartOptions = {}): Promise<LspTestClient> {
+    return LspTestClient.launch(options, (child) => new LspTestClient(child));
+  }
+
+  protected static async launch<C extends LspTestClient>(options: StartOptions, make: (child: ChildProcess) => C): Promise<C> {
     if (!fs.existsSync(SERVER_PATH)) throw new Error(`${SERVER_PATH} is missing: run npm run build first`);
-    const child = spawn(process.execPath, [SERVER_PATH, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const client = new LspTestClient(child);
+    const child = spawn(process.execPath, [SERVER_PATH, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? process.env });
+    const client = make(child);
     await client.connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: options.workspaceFolder ? `file://${options.workspaceFolder}` : null,
@@ -64,7 +87,12 @@ export class LspTestClient {
         },
         workspace: { configuration: false },
       },
-      initializationOptions: { settings: { yamlSyntaxErrors: 'all', ...(options.settings ?? {}) }, diagnosticDelay: 0, ...(options.initializationOptions ?? {}) },
+      initializationOptions: {
+        settings: options.exactSettings ? (options.settings ?? {}) : { yamlSyntaxErrors: 'all', ...(options.settings ?? {}) },
+        diagnosticDelay: 0,
+        ...(options.workspaceTrusted === undefined ? {} : { workspaceTrusted: options.workspaceTrusted }),
+        ...(options.initializationOptions ?? {}),
+      },
     });
     client.connection.sendNotification('initialized', {});
     return client;
@@ -93,8 +121,49 @@ export class LspTestClient {
     });
   }
 
-  request<R>(method: string, params: unknown): Promise<R> {
-    return this.connection.sendRequest(method, params) as Promise<R>;
+  request<R>(method: string, params?: unknown): Promise<R> {
+    return (params === undefined ? this.connection.sendRequest(method) : this.connection.sendRequest(method, params)) as Promise<R>;
+  }
+
+  notify(method: string, params: unknown): Promise<void> {
+    return this.connection.sendNotification(method, params);
+  }
+
+  /** Resolves when `predicate` holds (checked now and after every notification). */
+  waitFor<T>(what: string, predicate: () => T | undefined | false, timeoutMs = 10000): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const value = predicate();
+        if (!value) return false;
+        clearTimeout(timer);
+        this.listeners.splice(this.listeners.indexOf(check), 1);
+        resolve(value);
+        return true;
+      };
+      const timer = setTimeout(() => {
+        this.listeners.splice(this.listeners.indexOf(check), 1);
+        reject(new Error(`timed out waiting for ${what}; logs: ${this.logs.join(' | ')}; stderr: ${this.stderr.join('')}`));
+      }, timeoutMs);
+      this.listeners.push(check);
+      check();
+    });
+  }
+
+  latestDiagnostics(uri: string): PublishDiagnosticsParams | undefined {
+    const list = this.diagnostics.get(uri);
+    return list?.[list.length - 1];
+  }
+
+  /** Waits for diagnostics of `uri` (current version) that satisfy `predicate`. */
+  diagnosticsWhere(uri: string, predicate: (p: PublishDiagnosticsParams) => boolean, timeoutMs = 10000): Promise<PublishDiagnosticsParams> {
+    return this.waitFor(
+      `diagnostics of ${uri}`,
+      () => {
+        const p = this.latestDiagnostics(uri);
+        return p && (p.version ?? 0) >= (this.versions.get(uri) ?? 0) && predicate(p) ? p : undefined;
+      },
+      timeoutMs,
+    );
   }
 
   async stop(): Promise<void> {
