@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the editor host used by `npm start` and the end-to-end tests:
-#   - Debian packages: chromium (the browser the tests drive; not needed by `npm start`),
+#   - Debian packages: chromium + fonts-wqy-microhei (the browser the tests drive and a CJK font for
+#     the zh-cn screenshots; not needed by `npm start`),
 #     ripgrep (seeds @vscode/ripgrep's download cache), libkrb5-dev (headers for VS Code's
 #     kerberos module, built from source because its prebuilt download is unreachable);
 #   - e2e/host/node_modules: code-server 4.100.3 + playwright-core, exactly as e2e/host/package-lock.json says.
@@ -30,7 +31,7 @@ log() { echo "[e2e setup +$(( $(date +%s) - t0 ))s] $*"; }
 
 # --- 1. Debian packages, only the missing ones -------------------------------------------
 pkgs=(ripgrep libkrb5-dev)
-[ "$want_browser" = 1 ] && pkgs=(chromium "${pkgs[@]}")
+[ "$want_browser" = 1 ] && pkgs=(chromium fonts-wqy-microhei "${pkgs[@]}")   # the font: Chinese text in screenshots
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

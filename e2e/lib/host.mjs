@@ -281,6 +281,28 @@ export function installVsix(stateDir, vsix = VSIX) {
 }
 
 /**
+ * Registers an installed language pack for `locale` the way VS Code's language pack cache does
+ * (user-data/languagepacks.json). code-server resolves `--locale` only through that file and,
+ * with a pack installed from the command line, does not write it before the first window opens.
+ */
+export function registerLanguagePack(stateDir, locale, extensionId, version, label) {
+  const dirs = profileDirs(stateDir);
+  const extDir = path.join(dirs.extensions, `${extensionId}-${version}`);
+  const pkg = JSON.parse(fs.readFileSync(path.join(extDir, 'package.json'), 'utf8'));
+  const loc = pkg.contributes.localizations.find((l) => l.languageId === locale);
+  const translations = Object.fromEntries(loc.translations.map((t) => [t.id, path.join(extDir, t.path)]));
+  const entry = { hash: `${extensionId}-${version}`.replace(/[^a-z0-9]/gi, ''), extensions: [{ extensionIdentifier: { id: extensionId }, version }], translations, label };
+  fs.writeFileSync(path.join(dirs.userData, 'languagepacks.json'), JSON.stringify({ [locale]: entry }));
+}
+
+/** Packages an extension folder into a .vsix with the project's vsce (for test fixtures). */
+export function packFolder(dir, outFile) {
+  const vsce = path.join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
+  execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', outFile], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+  return outFile;
+}
+
+/**
  * Starts code-server on a free loopback port with auth none, the profile in `stateDir` and
  * `env` added to its environment (the extension host inherits it). Resolves to
  * { child, url, port } once /healthz answers.

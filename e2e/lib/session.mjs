@@ -11,6 +11,11 @@ import { openWorkbench } from './workbench.mjs';
 
 export const OUTPUT_ROOT = path.join(h.ROOT, 'test-output', 'e2e');
 
+/**
+ * Options: locale ('zh-cn' also installs the stub language pack e2e/fixtures/zh-cn-language-pack,
+ * without which code-server ignores --locale), settings (user settings), installVsix (false for
+ * the extension-development mode), openFolder, url (s => the URL to open).
+ */
 export async function startSession(name, { locale, settings = {}, installVsix = true, openFolder = true, url: makeUrl } = {}) {
   h.assertHostInstalled();
   const outDir = path.join(OUTPUT_ROOT, name);
@@ -30,6 +35,10 @@ export async function startSession(name, { locale, settings = {}, installVsix = 
       ...settings,
     });
     if (installVsix) h.installVsix(tmp);
+    if (locale === 'zh-cn') {
+      h.installVsix(tmp, h.packFolder(path.join(h.ROOT, 'e2e', 'fixtures', 'zh-cn-language-pack'), path.join(tmp, 'zh-cn-language-pack.vsix')));
+      h.registerLanguagePack(tmp, 'zh-cn', 'slb-labels-e2e.e2e-zh-cn-language-pack', '1.0.0', '中文(简体)');
+    }
     s.codeServer = await h.startCodeServer(tmp, {
       env: { ALIBABA_CLOUD_ACCESS_KEY_ID: h.SANDBOX_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET: h.SANDBOX_KEY_SECRET },
       locale,
