@@ -307,12 +307,12 @@ export function packFolder(dir, outFile) {
  * `env` added to its environment (the extension host inherits it). Resolves to
  * { child, url, port } once /healthz answers.
  */
-export async function startCodeServer(stateDir, { env = {}, locale, folder, extraArgs = [], logFile } = {}) {
+export async function startCodeServer(stateDir, { env = {}, locale, folder, extraArgs = [], logFile, bindPort = 0 } = {}) {
   const dirs = profileDirs(stateDir);
   for (const d of Object.values(dirs)) fs.mkdirSync(d, { recursive: true });
   const args = [
     CODE_SERVER_BIN,
-    '--bind-addr', '127.0.0.1:0',
+    '--bind-addr', `127.0.0.1:${bindPort}`,
     '--auth', 'none',
     '--disable-telemetry',
     '--disable-update-check',
