@@ -17,7 +17,26 @@ export const COMMANDS = {
   selectProfile: 'aliyunSlbLabels.selectProfile',
   refreshCatalog: 'aliyunSlbLabels.refreshCatalog',
   cloudMenu: 'aliyunSlbLabels.cloudMenu',
+  // Provision / reachability (client/src/cloudCommands.ts, CodeLens in client/src/codeLens.ts)
+  provisionLabel: 'aliyunSlbLabels.provisionLabel',
+  provisionFile: 'aliyunSlbLabels.provisionFile',
+  checkReachabilityLabel: 'aliyunSlbLabels.checkReachabilityLabel',
+  checkReachabilityFile: 'aliyunSlbLabels.checkReachabilityFile',
 } as const;
+
+/**
+ * The server's `workspace/executeCommand` ids (server/src/lsp/commands.ts). vscode-languageclient
+ * registers them as VS Code commands itself: the client must not register them; it calls them
+ * with sendRequest and intercepts `provision` in `middleware.executeCommand` (quick fix path).
+ */
+export const SERVER_COMMANDS = {
+  plan: 'aliyunSlbLabels.plan',
+  provision: 'aliyunSlbLabels.provision',
+  checkReachability: 'aliyunSlbLabels.checkReachability',
+} as const;
+
+/** `aliyunSlbLabels.codeLens.enable`: "Provision listener | Check reachability" above each lb label. */
+export const CODELENS_SETTING = 'codeLens.enable';
 
 /**
  * Languages the server gets documents of. VS Code opens docker-compose.yml / compose.yaml as

@@ -18,11 +18,15 @@ import {
 } from './clientOptions';
 import { clearAccessKey, refreshCatalog, selectProfile, selectRegion, sendCredentials, setAccessKey } from './credentials';
 import { CloudStatusBar, showCloudMenu } from './statusBar';
+import { CloudCommands } from './cloudCommands';
+import { VerdictStore } from './cloudFormat';
+import { LbLabelCodeLensProvider } from './codeLens';
 
 let client: LanguageClient | undefined;
 let log: vscode.LogOutputChannel | undefined;
 let watcher: vscode.FileSystemWatcher | undefined;
 let cloudStatusBar: CloudStatusBar | undefined;
+let cloudCommands: CloudCommands | undefined;
 
 function currentSettings(): Record<string, unknown> {
   // A plain JSON copy of the section (WorkspaceConfiguration objects do not serialize cleanly).
@@ -50,6 +54,10 @@ function createClient(context: vscode.ExtensionContext, channel: vscode.LogOutpu
     synchronize: {
       configurationSection: CONFIG_SECTION,
       fileEvents: watcher,
+    },
+    middleware: {
+      // The quick fix runs aliyunSlbLabels.provision: give it the modal and the certificate picker.
+      executeCommand: (command, args, next) => (cloudCommands ? cloudCommands.middleware(command, args, next) : next(command, args)),
     },
   };
   return new LanguageClient(CLIENT_ID, OUTPUT_CHANNEL_NAME, serverOptions, clientOptions);
@@ -111,6 +119,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   log = channel;
   watcher = vscode.workspace.createFileSystemWatcher(WATCHED_FILES_GLOB);
   context.subscriptions.push(channel, watcher);
+
+  // Provision / reachability (client/src/cloudCommands.ts) and their CodeLens (client/src/codeLens.ts).
+  const verdicts = new VerdictStore();
+  const codeLens = new LbLabelCodeLensProvider(verdicts);
+  cloudCommands = new CloudCommands(() => client, channel, verdicts, () => codeLens.refresh());
+  const cloud = cloudCommands;
+  context.subscriptions.push(
+    codeLens,
+    codeLens.register(),
+    vscode.commands.registerCommand(COMMANDS.provisionLabel, (arg?: unknown) => cloud.provisionLabel(arg)),
+    vscode.commands.registerCommand(COMMANDS.provisionFile, (arg?: unknown) => cloud.provisionFile(arg)),
+    vscode.commands.registerCommand(COMMANDS.checkReachabilityLabel, (arg?: unknown) => cloud.checkReachabilityLabel(arg)),
+    vscode.commands.registerCommand(COMMANDS.checkReachabilityFile, (arg?: unknown) => cloud.checkReachabilityFile(arg)),
+  );
 
   context.subscriptions.push(
     vscode.commands.registerCommand(COMMANDS.showOutput, () => channel.show(true)),
