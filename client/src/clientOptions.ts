@@ -29,11 +29,7 @@ export const COMMANDS = {
  * registers them as VS Code commands itself: the client must not register them; it calls them
  * with sendRequest and intercepts `provision` in `middleware.executeCommand` (quick fix path).
  */
-export const SERVER_COMMANDS = {
-  plan: 'aliyunSlbLabels.plan',
-  provision: 'aliyunSlbLabels.provision',
-  checkReachability: 'aliyunSlbLabels.checkReachability',
-} as const;
+export { SERVER_COMMANDS } from '../../common/protocol';
 
 /** `aliyunSlbLabels.codeLens.enable`: "Provision listener | Check reachability" above each lb label. */
 export const CODELENS_SETTING = 'codeLens.enable';

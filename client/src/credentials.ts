@@ -10,18 +10,10 @@ import { CONFIG_SECTION } from './clientOptions';
 /** SecretStorage key of the stored AccessKey (JSON {accessKeyId, accessKeySecret, securityToken?}). */
 export const SECRET_KEY = 'aliyunSlbLabels.accessKey';
 
-export const CLOUD_METHODS = {
-  credentials: 'aliyunSlbLabels/credentials',
-  regions: 'aliyunSlbLabels/regions',
-  refreshCatalog: 'aliyunSlbLabels/refreshCatalog',
-  cloudStatus: 'aliyunSlbLabels/cloudStatus',
-} as const;
+export { CLOUD_METHODS } from '../../common/protocol';
+import { AccessKeyParams, CLOUD_METHODS } from '../../common/protocol';
 
-export interface StoredAccessKey {
-  accessKeyId: string;
-  accessKeySecret: string;
-  securityToken?: string;
-}
+export type StoredAccessKey = AccessKeyParams;
 
 /** Used when the server cannot list regions (no credentials yet, or the API fails). */
 export const FALLBACK_REGIONS: ReadonlyArray<{ id: string; name: string }> = [

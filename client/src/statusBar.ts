@@ -3,22 +3,9 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { COMMANDS } from './clientOptions';
-import { CLOUD_METHODS } from './credentials';
+import { CLOUD_METHODS, CloudStatus } from '../../common/protocol';
 
-export interface CloudStatus {
-  state: 'off' | 'no-credentials' | 'no-region' | 'idle' | 'loading' | 'ready' | 'error';
-  enabled: boolean;
-  trusted: boolean;
-  region?: string;
-  source?: string;
-  profile?: string;
-  sourceDescription?: string;
-  endpoint?: string;
-  count?: number;
-  fetchedAt?: number;
-  message?: string;
-  refreshing?: boolean;
-}
+export type { CloudStatus } from '../../common/protocol';
 
 /** Short name of the credential source for the status bar. */
 export function sourceLabel(s: CloudStatus): string {

@@ -20,12 +20,8 @@ import type { CloudListener, CloudSlb } from '../engine/features/completion';
 import { t } from '../engine/i18n';
 import type { Finding } from '../engine/rules/types';
 
-export const CLOUD_METHODS = {
-  credentials: 'aliyunSlbLabels/credentials',
-  regions: 'aliyunSlbLabels/regions',
-  refreshCatalog: 'aliyunSlbLabels/refreshCatalog',
-  cloudStatus: 'aliyunSlbLabels/cloudStatus',
-} as const;
+export { CLOUD_METHODS } from '../../../common/protocol';
+import { CLOUD_METHODS, CloudStatus } from '../../../common/protocol';
 
 export interface CloudSettings {
   region: string;
@@ -52,24 +48,8 @@ export function readCloudSettings(raw: unknown): CloudSettings {
   };
 }
 
-export interface CloudStatusParams {
-  /** off: disabled/untrusted/no credentials; no-region; loading; ready; error. */
-  state: 'off' | 'no-credentials' | 'no-region' | 'idle' | 'loading' | 'ready' | 'error';
-  enabled: boolean;
-  trusted: boolean;
-  region?: string;
-  /** explicit | env | aliyun-cli | credentials-file */
-  source?: string;
-  profile?: string;
-  /** One safe line: where the credentials come from (masked key id), region. */
-  sourceDescription?: string;
-  endpoint?: string;
-  count?: number;
-  fetchedAt?: number;
-  /** A message a person can act on (never a secret). */
-  message?: string;
-  refreshing?: boolean;
-}
+/** @deprecated name kept for the server's code; the shape lives in common/protocol.ts. */
+export type CloudStatusParams = CloudStatus;
 
 type Log = (level: 'info' | 'warn' | 'error', message: string) => void;
 

@@ -1,14 +1,9 @@
 // Every `workspace/executeCommand` name the server answers, in one list: server.ts advertises
 // them in `executeCommandProvider`, and the VS Code client calls them by these names.
 // Add a line per command (keep the `aliyunSlbLabels.` prefix).
-export const COMMANDS = {
-  /** Reachability walk: args [{uri, position?} | {uri, all: true}] -> ReachResult[] (see lsp/reachCommands.ts). */
-  checkReachability: 'aliyunSlbLabels.checkReachability',
-  /** Provisioning plan: args [{uri, labelKeys?: string[], position?} | {uri, all: true}] -> ProvisionPlanResult (see lsp/provisionCommands.ts). */
-  plan: 'aliyunSlbLabels.plan',
-  /** Provision listeners: args [{uri, position? | all: true | labelKeys?, certificateId?, confirmed?}] -> ProvisionCommandResult (see lsp/provisionCommands.ts). */
-  provision: 'aliyunSlbLabels.provision',
-} as const;
+import { SERVER_COMMANDS } from '../../../common/protocol';
+
+export const COMMANDS = SERVER_COMMANDS;
 
 export type CommandName = (typeof COMMANDS)[keyof typeof COMMANDS];
 
