@@ -22,6 +22,10 @@ export interface StartOptions {
   /** The server's whole environment (nothing inherited from the test process), e.g. credentials and HOME. */
   env?: Record<string, string>;
   workspaceTrusted?: boolean;
+  /** window.workDoneProgress capability (default true). */
+  workDoneProgress?: boolean;
+  /** Title of the action to answer window/showMessageRequest with (undefined = dismiss: null). */
+  answer?: string;
 }
 
 export class LspTestClient {
@@ -32,6 +36,14 @@ export class LspTestClient {
   readonly notifications: string[] = [];
   /** aliyunSlbLabels/cloudStatus notifications. */
   readonly statuses: Array<Record<string, unknown>> = [];
+  /** Every message from the server, notifications and requests, as JSON text (secret-leak checks). */
+  readonly wire: string[] = [];
+  readonly messageRequests: Array<{ type: number; message: string; actions?: { title: string }[] }> = [];
+  readonly progressCreated: unknown[] = [];
+  readonly progress: Array<{ token: unknown; value: { kind: string; title?: string; message?: string; percentage?: number } }> = [];
+  /** How window/showMessageRequest is answered: the title of the action to pick (undefined: dismiss). */
+  answer: string | undefined;
+  initializeResult: { capabilities: { executeCommandProvider?: { commands: string[] }; [key: string]: unknown } } | undefined;
   protected readonly diagnostics = new Map<string, PublishDiagnosticsParams[]>();
   private readonly waiters: { uri: string; version?: number; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
   private readonly listeners: Array<() => void> = [];
@@ -42,6 +54,7 @@ export class LspTestClient {
     process.stderr!.on('data', (d) => this.stderr.push(String(d)));
     this.connection.onNotification((method: string, params: unknown) => {
       this.notifications.push(`${method} ${JSON.stringify(params)}`);
+      this.wire.push(`${method} ${JSON.stringify(params)}`);
       if (method === 'textDocument/publishDiagnostics') {
         const p = params as PublishDiagnosticsParams;
         const list = this.diagnostics.get(p.uri) ?? [];
@@ -60,6 +73,22 @@ export class LspTestClient {
       }
       for (const listener of this.listeners.slice()) listener();
     });
+    // $/progress for tokens the client did not register goes to onUnhandledProgress in vscode-jsonrpc.
+    this.connection.onUnhandledProgress((p) => {
+      this.wire.push(`$/progress ${JSON.stringify(p)}`);
+      this.progress.push(p as never);
+      for (const listener of this.listeners.slice()) listener();
+    });
+    this.connection.onRequest('window/showMessageRequest', (p: { type: number; message: string; actions?: { title: string }[] }) => {
+      this.wire.push(`window/showMessageRequest ${JSON.stringify(p)}`);
+      this.messageRequests.push(p);
+      return p.actions?.find((a) => a.title === this.answer) ?? null;
+    });
+    this.connection.onRequest('window/workDoneProgress/create', (p: unknown) => {
+      this.wire.push(`window/workDoneProgress/create ${JSON.stringify(p)}`);
+      this.progressCreated.push(p);
+      return null;
+    });
     this.connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => null));
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.listen();
@@ -73,12 +102,14 @@ export class LspTestClient {
     if (!fs.existsSync(SERVER_PATH)) throw new Error(`${SERVER_PATH} is missing: run npm run build first`);
     const child = spawn(process.execPath, [SERVER_PATH, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? process.env });
     const client = make(child);
-    await client.connection.sendRequest('initialize', {
+    client.answer = options.answer;
+    client.initializeResult = await client.connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: options.workspaceFolder ? `file://${options.workspaceFolder}` : null,
       workspaceFolders: options.workspaceFolder ? [{ uri: `file://${options.workspaceFolder}`, name: 'ws' }] : null,
       locale: options.locale ?? 'en',
       capabilities: {
+        window: { workDoneProgress: options.workDoneProgress !== false, showMessage: { messageActionItem: { additionalPropertiesSupport: false } } },
         textDocument: {
           completion: { completionItem: { snippetSupport: options.snippetSupport ?? true } },
           hover: { contentFormat: ['markdown', 'plaintext'] },
@@ -123,6 +154,10 @@ export class LspTestClient {
 
   request<R>(method: string, params?: unknown): Promise<R> {
     return (params === undefined ? this.connection.sendRequest(method) : this.connection.sendRequest(method, params)) as Promise<R>;
+  }
+
+  executeCommand<R>(command: string, args: unknown[], workDoneToken?: string): Promise<R> {
+    return this.request<R>('workspace/executeCommand', { command, arguments: args, ...(workDoneToken ? { workDoneToken } : {}) });
   }
 
   notify(method: string, params: unknown): Promise<void> {

@@ -6,6 +6,7 @@ import type { Finding } from '../rules/types';
 import { t } from '../i18n';
 import { hasVariable, looksLikeSlbId, portSpaceOf, regionOfOldStyleId } from '../labels/lbLabel';
 import type { CatalogListener, CatalogSlb, CatalogSnapshot, ElsewhereResult } from './catalog';
+import { SERVER_COMMANDS } from '../../../../common/protocol';
 
 export const ONLINE_CODES = {
   notFound: 'slb-not-found',
@@ -107,7 +108,7 @@ export function checkOnline(bindings: readonly PlacedBinding[], inputs: OnlineIn
             : t("No listener on front port {0} of SLB '{1}' yet: run 'Provision listener' to create a {2} listener.", b.frontPort, label, b.scheme.toUpperCase()),
         span: portSpan,
         // The code action passes [{uri, position}] of this diagnostic (features/codeActions.ts).
-        fixes: [{ title: t('Provision the {0} listener on front port {1}…', b.scheme.toUpperCase(), b.frontPort), edits: [], command: { command: 'aliyunSlbLabels.provision' } }],
+        fixes: [{ title: t('Provision the {0} listener on front port {1}…', b.scheme.toUpperCase(), b.frontPort), edits: [], command: { command: SERVER_COMMANDS.provision } }],
       });
       continue;
     }
