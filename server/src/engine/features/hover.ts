@@ -59,7 +59,7 @@ function lbHover(service: ServiceModel, label: LabelEntry, inputs: HoverInputs):
     for (const v of [...slb.unresolved, ...scheme.unresolved, ...front.unresolved]) lines.push(`- ${t('`${0}` is not set in .env: it is asked for when the application is deployed.', v)}`);
     for (const d of [...slb.defaultsUsed, ...front.defaultsUsed]) lines.push(`- ${t('`${0}` is not set: the default `{1}` is assumed.', d.name, d.value)}`);
     if (host === '?') lines.push(`- ${t('No fixed host port is published for container port {0}, so the backend port is unknown.', key.port ?? '?')}`);
-    lines.push(`- ${t('The label does not create the SLB or the listener: a {0} listener on port {1} with backend port {2} must exist on the SLB.', schemeText.toUpperCase(), front.value ?? b.frontPort.text, host)}`);
+    if (host !== '?') lines.push(`- ${t('The label does not create the SLB or the listener: a {0} listener on port {1} with backend port {2} must exist on the SLB.', schemeText.toUpperCase(), front.value ?? b.frontPort.text, host)}`);
     const card = inputs.describeSlb?.(slbText);
     if (card) lines.push('', card);
     lines.push('');
