@@ -117,6 +117,8 @@ test('the .vsix holds the manifest, the three bundles, translations and the gram
     'extension/package.nls.zh-cn.json',
     'extension/l10n/bundle.l10n.zh-cn.json',
     'extension/syntaxes/aliyun-lb-labels.injection.tmLanguage.json',
+    'extension/media/walkthrough/open-compose.md',
+    'extension/media/walkthrough/sandbox.md',
     'extension/LICENSE.txt',
     ...BUNDLES.map((b) => `extension/${b}`),
   ];
@@ -139,7 +141,7 @@ test('no sources, tests, source maps or node_modules are shipped', () => {
   );
   assert.deepEqual(bad, [], `unexpected files in the .vsix:\n${bad.join('\n')}`);
   // Everything under extension/ must be one of the allowed places.
-  const allowed = /^extension\/(package\.json|package\.nls(\.[a-z-]+)?\.json|README\.md|CHANGELOG\.md|LICENSE(\.txt)?|l10n\/[^/]+\.json|syntaxes\/[^/]+\.json|dist\/(client|server|cli)\/[^/]+\.js|docs\/[^/]+\.md|docs\/screenshots\/[^/]+\.png)$/i; // vsce writes readme.md, changelog.md, LICENSE.txt
+  const allowed = /^extension\/(package\.json|package\.nls(\.[a-z-]+)?\.json|README\.md|CHANGELOG\.md|LICENSE(\.txt)?|l10n\/[^/]+\.json|syntaxes\/[^/]+\.json|dist\/(client|server|cli)\/[^/]+\.js|docs\/[^/]+\.md|docs\/screenshots\/[^/]+\.png|media\/walkthrough\/[^/]+\.md)$/i; // vsce writes readme.md, changelog.md, LICENSE.txt
   const unexpected = names.filter((n) => n.startsWith('extension/') && !allowed.test(n));
   assert.deepEqual(unexpected, [], `files outside the allowed set:\n${unexpected.join('\n')}`);
 });
