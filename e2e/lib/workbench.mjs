@@ -354,3 +354,104 @@ export async function scrollHoverTo(page, text, timeoutMs = 5000) {
     100,
   ).catch(() => {}); // best effort: the screenshot is still taken
 }
+
+// ---------------------------------------------------------------------------------------------
+// CodeLens, modal dialogs, notifications, the output panel
+
+/** The CodeLens link of the active editor whose text contains `text` (waits until it is shown). */
+export async function codeLens(page, text, timeoutMs = 20_000) {
+  const link = page.locator(`${EDITOR} .codelens-decoration a`, { hasText: text }).first();
+  await link.waitFor({ state: 'visible', timeout: timeoutMs });
+  return link;
+}
+
+/** The texts of the CodeLens row(s) of the active editor, normal spaces. */
+export async function codeLensTexts(page) {
+  return (await page.$$eval(`${EDITOR} .codelens-decoration`, (els) => els.map((e) => e.textContent ?? ''))).map(norm);
+}
+
+/** Waits for a CodeLens row of the active editor matching `re`; resolves to the match. */
+export async function waitForCodeLens(page, re, timeoutMs = 20_000) {
+  return waitUntil(async () => (await codeLensTexts(page)).map((t) => t.match(re)).find(Boolean), timeoutMs, `a CodeLens matching ${re}`);
+}
+
+/** The open modal dialog: { message, detail, buttons } once it is shown. */
+export async function modalDialog(page, timeoutMs = 20_000) {
+  await page.waitForSelector('.monaco-dialog-box', { state: 'visible', timeout: timeoutMs });
+  return page.$eval('.monaco-dialog-box', (box) => ({
+    message: box.querySelector('.dialog-message-text')?.textContent ?? '',
+    detail: box.querySelector('.dialog-message-detail')?.textContent ?? '',
+    buttons: [...box.querySelectorAll('.dialog-buttons .monaco-button')].map((b) => b.textContent ?? ''),
+  }));
+}
+
+/** Clicks the modal dialog's button `title` and waits for the dialog to close. */
+export async function clickDialogButton(page, title, timeoutMs = 10_000) {
+  await page.locator('.monaco-dialog-box .dialog-buttons .monaco-button', { hasText: title }).first().click({ timeout: timeoutMs });
+  await page.waitForSelector('.monaco-dialog-box', { state: 'detached', timeout: timeoutMs });
+}
+
+/** Texts of the notification toasts on screen. */
+export async function toastTexts(page) {
+  return (await page.$$eval('.notifications-toasts .notification-list-item-message', (els) => els.map((e) => e.textContent ?? ''))).map(norm);
+}
+
+/** Waits for a notification toast whose text matches `re` (RegExp or string); resolves to the match. */
+export async function waitForToast(page, re, timeoutMs = 30_000) {
+  const rx = re instanceof RegExp ? re : new RegExp(re.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return waitUntil(async () => (await toastTexts(page)).map((t) => t.match(rx)).find(Boolean), timeoutMs, `a notification matching ${rx} (shown: ${JSON.stringify(await toastTexts(page).catch(() => []))})`);
+}
+
+/** Clicks the button `title` of the toast whose message contains `message`. */
+export async function clickToastButton(page, message, title, timeoutMs = 10_000) {
+  const toast = page.locator('.notifications-toasts .notification-list-item', { hasText: message }).first();
+  await toast.locator('.monaco-button', { hasText: title }).first().click({ timeout: timeoutMs });
+}
+
+/** Closes every notification (palette: Notifications: Clear All Notifications) so later waits see only new ones. */
+export async function clearNotifications(page) {
+  await runCommand(page, 'Notifications: Clear All Notifications');
+  await waitUntil(async () => (await toastTexts(page)).length === 0, 10_000, 'no notification toast');
+}
+
+/** The text of the visible output panel (the rendered lines of its editor), once it contains `expect` (a string, or a predicate on the text). */
+export async function outputText(page, expect, timeoutMs = 20_000) {
+  const ok = typeof expect === 'function' ? expect : (text) => text.includes(expect);
+  return waitUntil(
+    async () => {
+      const lines = await page.$$eval('.part.panel .monaco-editor .view-lines .view-line', (els) =>
+        els.map((e) => ({ top: e.getBoundingClientRect().top, text: e.textContent ?? '' })),
+      );
+      const text = norm(lines.sort((a, b) => a.top - b.top).map((l) => l.text).join('\n'));
+      return ok(text) ? text : undefined;
+    },
+    timeoutMs,
+    `the output panel showing ${typeof expect === 'function' ? expect : JSON.stringify(expect)}`,
+  );
+}
+
+/** Drags the sash above the bottom panel so the panel's top edge is at `top` pixels. */
+export async function resizePanel(page, top) {
+  const box = await page.locator('.part.panel').boundingBox();
+  if (!box) throw new Error('the panel is not visible');
+  const x = box.x + box.width / 2;
+  await page.mouse.move(x, box.y);
+  await page.mouse.down();
+  await page.mouse.move(x, top, { steps: 5 });
+  await page.mouse.up();
+  await waitUntil(async () => Math.abs(((await page.locator('.part.panel').boundingBox())?.y ?? 0) - top) < 30, 5000, `the panel's top at ${top}px`);
+}
+
+/** Waits until no notification toast contains `text` (a progress notification that has finished). */
+export async function waitToastGone(page, text, timeoutMs = 10_000) {
+  await waitUntil(async () => !(await toastTexts(page)).some((t) => t.includes(text)), timeoutMs, `the notification ${JSON.stringify(text)} to close`);
+}
+
+/** Opens the Problems panel with `text` in its filter box (only matching rows are listed); '' clears it. */
+export async function filterProblems(page, text) {
+  const visible = await page.$eval('.markers-panel', (e) => e.offsetParent !== null).catch(() => false);
+  if (!visible) await page.keyboard.press('Control+Shift+M');
+  const input = page.locator('.part.panel .viewpane-filter input').first();
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(text);
+}
