@@ -365,6 +365,14 @@ export async function codeLens(page, text, timeoutMs = 20_000) {
   return link;
 }
 
+/**
+ * Waits until the active editor shows its CodeLens rows (above each aliyun.lb.port_* label). They
+ * push the lines below them down when they appear: measure positions (squiggles, text) after this.
+ */
+export async function waitForCodeLenses(page, timeoutMs = 20_000) {
+  await page.locator(`${EDITOR} .codelens-decoration a`).first().waitFor({ state: 'visible', timeout: timeoutMs });
+}
+
 /** The texts of the CodeLens row(s) of the active editor, normal spaces. */
 export async function codeLensTexts(page) {
   return (await page.$$eval(`${EDITOR} .codelens-decoration`, (els) => els.map((e) => e.textContent ?? ''))).map(norm);

@@ -25,6 +25,7 @@ after(async () => {
 it('a broken label shows a squiggle, its message in the hover and in the Problems panel', { timeout: 90_000 }, async () => {
   const { page } = s;
   await wb.openFile(page, 'docker-compose.broken.yml');
+  await wb.waitForCodeLenses(page); // they shift the lines down: measure the squiggle after them
   const sq = await wb.squiggleOnLine(page, 'aliyun.lb.port_8081:', 'error', 45_000);
   const hover = await wb.hoverAt(page, sq.x + Math.min(sq.width / 2, 40), sq.y + sq.height / 2, 'Container port 8081 is not published');
   assert.match(hover, /Add '8081:8081' under ports/);

@@ -22,6 +22,7 @@ after(async () => {
 it('diagnostics, hover and Problems panel are in Chinese with --locale zh-cn', { timeout: 90_000 }, async () => {
   const { page } = s;
   await wb.openFile(page, 'docker-compose.broken.yml');
+  await wb.waitForCodeLenses(page); // they shift the lines down: measure the squiggle after them
   const sq = await wb.squiggleOnLine(page, 'aliyun.lb.port_8081:', 'error', 45_000);
   const hover = await wb.hoverAt(page, sq.x + Math.min(sq.width / 2, 40), sq.y + sq.height / 2, '容器端口 8081 没有发布');
   assert.match(hover, /请在 ports 下添加 '8081:8081'/);
