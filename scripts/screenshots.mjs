@@ -16,9 +16,8 @@ const PICKS = [
   ['ui/slb-live-card.png', 'slb-live-card.png'],
   ['ui/quick-fix.png', 'quick-fix.png'],
   ['zh-cn/zh-cn-problems.png', 'zh-cn-problems.png'],
-  // Added when the provisioning / reachability UI tests exist:
-  ['ui/provision-plan.png', 'provision-plan.png', { optional: true }],
-  ['ui/reachability-report.png', 'reachability-report.png', { optional: true }],
+  ['ui/provision-plan.png', 'provision-plan.png'],
+  ['ui/reachability-report.png', 'reachability-report.png'],
 ];
 
 const run = (cmd, args) => spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit' }).status;
