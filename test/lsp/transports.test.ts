@@ -46,3 +46,23 @@ describe('server transports', () => {
     assert.match(result.stdout, /slb-labels-language-server \d+\.\d+\.\d+/);
   });
 });
+
+describe('validation worker', () => {
+  it('falls back to the main thread when the worker runs out of memory, and keeps validating', async () => {
+    const { LspTestClient } = await import('./lspClient');
+    const client = await LspTestClient.start({ env: { ...process.env, SLB_LABELS_WORKER_HEAP_MB: '12' } as Record<string, string> });
+    try {
+      const services = Array.from({ length: 1500 }, (_, i) => `  s${i}:\n    image: x\n    ports:\n      - "${10000 + i}:80"\n    labels:\n      aliyun.lb.port_80: tcp://slb_${i}:80\n      aliyun.scale: "1"\n`).join('');
+      const text = `services:\n${services}  bad:\n    ports: ["81"]\n    labels:\n      aliyun.lb.port_81: tcp://slb_bad:81\n`;
+      const uri = 'file:///ws/oom/docker-compose.yml';
+      const first = await client.open(uri, text, 'dockercompose');
+      assert.deepEqual(first.diagnostics.map((d) => d.code), ['lb-port-random-host']);
+      await client.waitFor('the fallback log line', () => client.logs.find((l) => /validation worker (failed|exited)/.test(l)), 15000);
+      const edited = await client.replace(uri, text.replace('ports: ["81"]', 'ports: ["81:81"]'));
+      assert.deepEqual(edited.diagnostics, []);
+      assert.equal(client.process.exitCode, null, 'the server is still running');
+    } finally {
+      await client.stop();
+    }
+  });
+});

@@ -174,8 +174,12 @@ export class ComposeAnalyzer {
     const cache = this.caches[kind];
     let entry = cache.get(unitText);
     if (!entry) {
-      entry = { parsed: parseUnit(unitText, kind), labelLineProblems: scanLabelLines(unitText), generation: this.generation };
-      cache.set(unitText, entry);
+      // A slice keeps its whole parent string alive, and so would every string the parser cuts
+      // from it: parse (and key the cache with) a copy, or every edit would pin one more full copy
+      // of the file.
+      const own = detach(unitText);
+      entry = { parsed: parseUnit(own, kind), labelLineProblems: scanLabelLines(own), generation: this.generation };
+      cache.set(own, entry);
     }
     entry.generation = this.generation;
     return entry;
@@ -295,4 +299,9 @@ function commonSuffixLength(a: string, b: string, max: number): number {
     else high = mid - 1;
   }
   return low;
+}
+
+/** A copy of `text` that does not share memory with the string it was sliced from. */
+function detach(text: string): string {
+  return text.length === 0 ? '' : (' ' + text).slice(1);
 }

@@ -54,7 +54,11 @@ export class ValidationHost {
     const workerPath = path.join(__dirname, 'validationWorker.js');
     if (fs.existsSync(workerPath)) {
       try {
-        this.worker = new Worker(workerPath, { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+        // Bounded heap: a small young generation and a ceiling keep the server's peak memory down
+        // (README, Speed). A file too big for it makes the worker run out of memory; validation then
+        // continues on the main thread (fallBack), slower but complete.
+        const oldGenerationMb = Number(process.env.SLB_LABELS_WORKER_HEAP_MB) || 160;
+        this.worker = new Worker(workerPath, { resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: oldGenerationMb } });
         this.worker.unref();
         this.worker.on('message', (reply: WorkerReply) => this.onReply(reply));
         this.worker.on('error', (error) => this.fallBack(`validation worker failed: ${error?.stack ?? String(error)}`));
