@@ -1,26 +1,10 @@
 // Shared helpers of the provisioning tests.
 import { ComposeAnalyzer } from '../../server/src/engine/analysis';
-import { SlbClient } from '../../server/src/engine/cloud/slbClient';
 import { provisionTargets, TargetSelection } from '../../server/src/engine/provision';
-import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET } from '../../sandbox/src/index';
 import type { SandboxHandle } from '../../sandbox/src/index';
+export { CERT_ID, KEY_ID, LOCKED_ID, REDIS_APP_ID as REDIS_ID, SECRET, sandboxClient as clientFor } from '../helpers/sandbox';
 
-export const REDIS_ID = 'lb-bp1rtfnodmywb43ecu4sf'; // slb_redis_app: tcp 6379 running, http 8080 stopped
-export const LOCKED_ID = 'lb-bp1l0ckedq2w3e4r5t6yu'; // slb_overdue_locked
-export const CERT_ID = '1231579085529123_16a8f3b2c41_1714763408_709691807';
-export const SECRET = DEFAULT_ACCESS_KEY_SECRET;
-export const KEY_ID = DEFAULT_ACCESS_KEY_ID;
 
-export function clientFor(sb: SandboxHandle, region = 'cn-hangzhou'): SlbClient {
-  return new SlbClient({
-    credentials: { accessKeyId: DEFAULT_ACCESS_KEY_ID, accessKeySecret: DEFAULT_ACCESS_KEY_SECRET },
-    regionId: region,
-    endpoint: sb.url,
-    connectTimeoutMs: 2000,
-    readTimeoutMs: 5000,
-    retry: { baseDelayMs: 10, maxDelayMs: 50 },
-  });
-}
 
 export function targetsOf(text: string, selection: TargetSelection = {}, env?: Map<string, string>) {
   const analysis = new ComposeAnalyzer().analyze(text, { env });

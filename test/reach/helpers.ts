@@ -4,26 +4,12 @@ import * as dgram from 'node:dgram';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import { ComposeAnalyzer } from '../../server/src/engine/analysis';
-import { SlbClient } from '../../server/src/engine/cloud/slbClient';
 import { reachTargets } from '../../server/src/engine/reach';
-import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET } from '../../sandbox/src/index';
 import type { SandboxHandle } from '../../sandbox/src/index';
+export { CERT_ID, INTERNAL_API_ID as INTERNAL_ID, KEY_ID, REDIS_APP_ID, SECRET, sandboxClient as clientFor } from '../helpers/sandbox';
+import type { SlbClient } from '../../server/src/engine/cloud/slbClient';
 
-export const REDIS_APP_ID = 'lb-bp1rtfnodmywb43ecu4sf'; // slb_redis_app: tcp 6379 running, http 8080 stopped (internet)
-export const INTERNAL_ID = 'lb-bp1o94dp5i6earr9g4mlx'; // slb_internal_api (intranet)
-export const SECRET = DEFAULT_ACCESS_KEY_SECRET;
-export const KEY_ID = DEFAULT_ACCESS_KEY_ID;
 
-export function clientFor(sb: SandboxHandle, region = 'cn-hangzhou'): SlbClient {
-  return new SlbClient({
-    credentials: { accessKeyId: DEFAULT_ACCESS_KEY_ID, accessKeySecret: DEFAULT_ACCESS_KEY_SECRET },
-    regionId: region,
-    endpoint: sb.url,
-    connectTimeoutMs: 2000,
-    readTimeoutMs: 5000,
-    retry: { baseDelayMs: 10, maxDelayMs: 50 },
-  });
-}
 
 export function targetsOf(text: string, env?: Map<string, string>) {
   return reachTargets(new ComposeAnalyzer().analyze(text, { env }), { env });
@@ -144,4 +130,3 @@ export async function createListener(
   if (options.start !== false) await client.startLoadBalancerListener({ LoadBalancerId: lbId, ListenerPort: frontPort, ListenerProtocol: protocol });
 }
 
-export const CERT_ID = '1231579085529123_16a8f3b2c41_1714763408_709691807';
