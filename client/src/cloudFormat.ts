@@ -26,7 +26,8 @@ export interface LspRange {
 
 // -- provisioning ---------------------------------------------------------------------------------
 
-export type PlanAction = 'create' | 'unchanged' | 'start' | 'conflict' | 'blocked';
+export type { PlanAction } from '../../server/src/engine/provision/types';
+import type { PlanAction } from '../../server/src/engine/provision/types';
 
 export interface PlanLineLike {
   id: string;
@@ -60,39 +61,13 @@ export interface PlanLike {
   certificatesError?: string;
 }
 
-export type LineOutcome = 'created' | 'started' | 'unchanged' | 'conflict' | 'blocked' | 'failed' | 'cancelled';
-
-export interface StepLike {
-  step: string;
-  apiAction?: string;
-  status: string;
-  message: string;
-  error?: { code?: string; message?: string; requestId?: string };
-}
-
-export interface LineResultLike {
-  id: string;
-  label: string;
-  service: string;
-  slb: string;
-  frontPort?: number;
-  protocol?: string;
-  backendPort?: number;
-  action: PlanAction;
-  outcome: LineOutcome;
-  created: boolean;
-  started: boolean;
-  ok: boolean;
-  message: string;
-  blockedCode?: string;
-  steps: StepLike[];
-}
-
-export interface ApplyResultLike {
-  ok: boolean;
-  lines: LineResultLike[];
-  summary: Record<LineOutcome, number>;
-}
+// The provisioning result shapes are the engine's own (type-only import: nothing of the server is
+// bundled into the client); the client reads them as the server sends them.
+import type { ApplyResult, LineOutcome, LineResult, StepResult } from '../../server/src/engine/provision/types';
+export type { LineOutcome };
+export type StepLike = StepResult;
+export type LineResultLike = LineResult;
+export type ApplyResultLike = ApplyResult;
 
 export type CommandStatus = 'ok' | 'refused' | 'error' | 'nothing' | 'needs-certificate' | 'cancelled';
 

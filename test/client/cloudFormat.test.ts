@@ -108,7 +108,7 @@ test('provision outcome: half-way failure says what was created and what was not
     label: 'aliyun.lb.port_443', service: 'web', outcome: 'failed', created: true, started: false, ok: false,
     steps: [
       { step: 'create', apiAction: 'CreateLoadBalancerHTTPSListener', status: 'ok', message: 'created' },
-      { step: 'start', apiAction: 'StartLoadBalancerListener', status: 'failed', message: 'Internal error', error: { code: 'InternalError', requestId: 'REQ-1' } },
+      { step: 'start', apiAction: 'StartLoadBalancerListener', status: 'failed', message: 'Internal error', error: { code: 'InternalError', message: 'Internal error', requestId: 'REQ-1' } },
     ],
   });
   const o = provisionOutcome(result([line({ label: 'aliyun.lb.port_7000', service: 'app', outcome: 'created' }), failed]));
