@@ -34,8 +34,9 @@ if (!process.argv.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsW
 const connection = createConnection(ProposedFeatures.all);
 const documents = new DocumentStore({
   opened: (document) => {
+    // The SLB index learns this document's SLBs from its first validation (slbUses), not by a
+    // second scan of the text here.
     validation.open(document.uri, document.version, document.getText());
-    slbIndex.update(document.uri, document.getText());
     scheduleValidation(document);
   },
   changed: (document, changes) => {
