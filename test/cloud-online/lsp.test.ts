@@ -228,7 +228,8 @@ describe('without credentials', () => {
     const startedAt = Date.now();
     const list = items(await client.request('textDocument/completion', { textDocument: { uri }, position: positionOf(text, 'port_6379: tcp://', 'port_6379: tcp://'.length) }));
     const elapsed = Date.now() - startedAt;
-    assert.ok(elapsed < 1000, `completion took ${elapsed} ms`);
+    // Generous bound: the point is that it does not wait on the network (a credential probe or API call would take seconds).
+    assert.ok(elapsed < 3000, `completion took ${elapsed} ms`);
     assert.ok(!list.some((i) => i.label === 'slb_redis_app'), 'no account SLBs without credentials');
     assert.ok(list.some((i) => i.label === 'slb_does_not_exist'), 'workspace SLB names are still offered');
     await new Promise((r) => setTimeout(r, 500));
