@@ -213,7 +213,7 @@ test('nothing configured: quick, clear "no credentials" result', async () => {
   const t0 = performance.now();
   const r = await resolveCredentials({ env: {}, homeDir: home });
   const ms = performance.now() - t0;
-  assert.ok(ms < 200, `took ${ms} ms`);
+  assert.ok(ms < 1500, `took ${ms} ms`); // no network probe (the stock chain waits 5 s); generous for a loaded CI machine
   assert.ok(!r.ok);
   assert.equal(r.reason, 'none');
   assert.match(r.message, /No Alibaba Cloud credentials found/);
