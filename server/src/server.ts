@@ -50,6 +50,7 @@ const documents = new DocumentStore({
     timers.delete(uri);
     analyzers.delete(uri);
     validation.close(uri);
+    slbUsesVersions.delete(uri);
     reach.closed(uri);
     connection.sendDiagnostics({ uri, diagnostics: [] });
   },
@@ -74,6 +75,8 @@ function yamlSyntaxErrorMode(): 'all' | 'labels' | 'off' {
   return settings.yamlSyntaxErrors === 'auto' ? (otherYamlValidator ? 'labels' : 'all') : settings.yamlSyntaxErrors;
 }
 const slbIndex = new WorkspaceSlbIndex();
+/** Which version of each open document's SLB uses the index holds (the worker sends them only when newer). */
+const slbUsesVersions = new Map<string, number>();
 let settings: ServerSettings = readSettings(undefined);
 let composeMatchers: RegExp[] = settings.composeFiles.map(globToRegExp);
 let clientLocale = 'en';
@@ -214,12 +217,16 @@ async function validate(doc: TextDocument): Promise<void> {
     locale: getLocale(),
     relatedInformation,
     wantBindings: cloud.needsBindings(),
+    knownSlbUsesVersion: slbUsesVersions.get(doc.uri),
   });
   const current = documents.get(doc.uri);
   // A newer version is on its way (or the document closed): publish nothing stale.
   if (!result || !current || current.version !== result.version) return;
   // Completion reads SLB names from this index; filling it here keeps completion off the whole text.
-  if (result.slbUses) slbIndex.updateFromUses(doc.uri, result.slbUses);
+  if (result.slbUses) {
+    slbIndex.updateFromUses(doc.uri, result.slbUses);
+    slbUsesVersions.set(doc.uri, result.slbUsesVersion);
+  }
   const online = result.bindings ? toDiagnostics(current, cloud.findings({ bindings: result.bindings } as unknown as Analysis), doc.uri, relatedInformation) : [];
   connection.sendDiagnostics({ uri: doc.uri, version: result.version, diagnostics: [...result.diagnostics, ...online, ...reach.marksFor(current)] });
 }

@@ -17,6 +17,8 @@ export interface AnalyzeRequest {
   relatedInformation: boolean;
   /** The online checks need every binding with its position. */
   wantBindings: boolean;
+  /** Version of this document's SLB uses the main thread already has (see ValidationResult.slbUses). */
+  knownSlbUsesVersion?: number;
 }
 
 export type ValidationRequest =
@@ -34,6 +36,7 @@ export interface ValidationResult {
   bindings?: PlacedBinding[];
   /** `slb\u0000scheme\u0000frontPort` of every binding, only when they changed since the last result. */
   slbUses?: string[];
+  slbUsesVersion: number;
 }
 
 export type ValidationReply = ValidationResult | { type: 'error'; id: number; uri: string; version: number; error: string };

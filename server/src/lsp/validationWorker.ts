@@ -1,5 +1,7 @@
 // Validation runs here, on its own thread, so completion and hover on the main thread never wait
 // for it. One ComposeAnalyzer per document keeps that document's parse cache and cross-service index.
+import { getHeapSpaceStatistics, setFlagsFromString } from 'v8';
+import { runInNewContext } from 'vm';
 import { parentPort } from 'worker_threads';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ComposeAnalyzer, YamlSyntaxErrorMode } from '../engine/analysis';
@@ -12,7 +14,7 @@ const analyzers = new Map<string, ComposeAnalyzer>();
 /** The worker's own copy of each open document, kept in step by the edits the main thread forwards. */
 const documents = new Map<string, TextDocument>();
 /** Last SLB uses sent per document: the main thread's SLB index is refreshed only when they change. */
-const lastSummaries = new Map<string, UnitSummary[]>();
+const lastSummaries = new Map<string, { summaries: UnitSummary[]; usesVersion: number }>();
 
 export function handleValidationMessage(message: ValidationRequest): ValidationReply | undefined {
   if (message.type === 'close') {
@@ -43,8 +45,11 @@ export function handleValidationMessage(message: ValidationRequest): ValidationR
   // Cloning 10k bindings per keystroke is not free: send them only when someone needs them.
   const previous = lastSummaries.get(message.uri);
   const current = analysis.unitSummaries;
-  const usesChanged = !previous || previous.length !== current.length || current.some((s, i) => s !== previous[i] && s.usesKey !== previous[i].usesKey);
-  lastSummaries.set(message.uri, current);
+  const usesChanged = !previous || previous.summaries.length !== current.length || current.some((s, i) => s !== previous.summaries[i] && s.usesKey !== previous.summaries[i].usesKey);
+  const usesVersion = (previous?.usesVersion ?? 0) + (usesChanged ? 1 : 0);
+  lastSummaries.set(message.uri, { summaries: current, usesVersion });
+  // Sent whenever the main thread's copy is older (a result it dropped as stale may have carried them).
+  const sendUses = message.knownSlbUsesVersion !== usesVersion;
   return {
     type: 'result',
     id: message.id,
@@ -52,8 +57,31 @@ export function handleValidationMessage(message: ValidationRequest): ValidationR
     version: doc.version,
     diagnostics: toDiagnostics(doc, analysis.findings, message.uri, message.relatedInformation),
     bindings: message.wantBindings ? analysis.bindings : undefined,
-    slbUses: usesChanged ? analysis.slbUses() : undefined,
+    slbUses: sendUses ? analysis.slbUses() : undefined,
+    slbUsesVersion: usesVersion,
   };
+}
+
+/**
+ * Every edit leaves the previous full text (megabytes for a big file) in V8's large-object space,
+ * which only a full collection frees; left to itself the heap grows by one text per keystroke
+ * until it does. Once those texts add up, collect them while the worker is idle (after the result
+ * is sent), so the server's memory stays near what the file needs.
+ */
+let collectGarbage: (() => void) | undefined;
+function releaseOldTexts(): void {
+  const largeObjects = getHeapSpaceStatistics().find((space) => space.space_name === 'large_object_space');
+  if (!largeObjects || largeObjects.space_used_size < 16 * 1024 * 1024) return;
+  try {
+    if (!collectGarbage) {
+      // V8 offers no other way to ask for a full collection from inside a worker.
+      setFlagsFromString('--expose-gc');
+      collectGarbage = runInNewContext('gc') as () => void;
+    }
+    collectGarbage();
+  } catch {
+    collectGarbage = () => undefined; // not available here: V8 will collect on its own schedule
+  }
 }
 
 if (parentPort) {
@@ -62,6 +90,7 @@ if (parentPort) {
     try {
       const result = handleValidationMessage(message);
       if (result) port.postMessage(result);
+      if (message.type === 'analyze') releaseOldTexts();
     } catch (error) {
       if (message.type === 'analyze') port.postMessage({ type: 'error', id: message.id, uri: message.uri, version: message.version, error: (error as Error)?.stack ?? String(error) });
     }
