@@ -77,3 +77,21 @@ describe('incremental analysis equals a fresh analysis', () => {
     }
   });
 });
+
+describe('a lean analyzer (the validation worker) gives the same findings', () => {
+  it('with models dropped after the rules ran, across edits and .env changes', () => {
+    const random = prng(5);
+    const lean = new ComposeAnalyzer({ keepServiceModels: false });
+    let text = generateCompose(25).text + `  extra:\n    image: x\n    ports: ["\${HOST_PORT}:80"]\n    labels:\n      aliyun.lb.port_80: tcp://\${SLB}:80\n`;
+    const envs = [undefined, new Map([['HOST_PORT', '8080'], ['SLB', 'slb_extra']]), new Map([['SLB', 'slb_0']])];
+    for (let step = 0; step < 120; step++) {
+      const env = envs[step % envs.length];
+      const at = Math.floor(random() * text.length);
+      if (step % 4 === 1) text = text.slice(0, at) + 'x' + text.slice(at);
+      const got = normalise(lean.analyze(text, { env }).findings);
+      lean.releaseServiceModels();
+      const expected = normalise(new ComposeAnalyzer().analyze(text, { env }).findings);
+      assert.deepEqual(got, expected, `step ${step}`);
+    }
+  });
+});

@@ -39,6 +39,10 @@ export interface Analysis {
 
 interface UnitCacheEntry {
   parsed: ParsedUnit;
+  /** The unit's own text (the cache key), to parse again after a lean analyzer dropped the models. */
+  text: string;
+  /** A lean analyzer dropped `parsed.services` once the rules were computed. */
+  modelsDropped?: boolean;
   /** Label-line syntax problems found by our own scan (relative offsets). */
   labelLineProblems: SyntaxProblem[];
   rules?: { envKey: string; findings: Finding[]; summary: UnitSummary };
@@ -47,7 +51,18 @@ interface UnitCacheEntry {
 
 const LABEL_LINE_MISSING_SPACE = /^[ \t]*(["']?)aliyun\.[A-Za-z0-9_.\-\/]*\1:[^\s:\/]/gm;
 
+export interface AnalyzerOptions {
+  /**
+   * Keep every service model after its rules are computed (default). The validation worker turns
+   * this off: it needs only the findings and summaries, and the models of a 5000-service file are
+   * much of its memory. Units then come back with no services; an env change parses them again.
+   */
+  keepServiceModels?: boolean;
+}
+
 export class ComposeAnalyzer {
+  constructor(private readonly options: AnalyzerOptions = {}) {}
+
   /** Parsed units by their exact text, one map per unit kind (no key concatenation on the hot path). */
   private readonly caches: Record<PlacedUnit['kind'], Map<string, UnitCacheEntry>> = { service: new Map(), section: new Map(), document: new Map() };
   private generation = 0;
@@ -58,7 +73,25 @@ export class ComposeAnalyzer {
   readonly stats = { incremental: 0, full: 0 };
   private last: { text: string; envKey: string; outline: DocumentOutline; entries: UnitCacheEntry[] } | undefined;
 
+  /** Entries whose service models a lean analyzer may drop (see releaseServiceModels). */
+  private droppable: UnitCacheEntry[] = [];
+
+  /**
+   * Lean analyzers: drop the service models whose rules are computed. Called when the caller is idle
+   * (after publishing), not during analysis, so a big first analysis does not also pay for
+   * collecting the models it just built.
+   */
+  releaseServiceModels(): void {
+    for (const entry of this.droppable) {
+      if (!entry.rules) continue;
+      entry.parsed = { services: [], problems: entry.parsed.problems };
+      entry.modelsDropped = true;
+    }
+    this.droppable = [];
+  }
+
   clear(): void {
+    this.droppable = [];
     for (const cache of Object.values(this.caches)) cache.clear();
     this.last = undefined;
   }
@@ -123,8 +156,12 @@ export class ComposeAnalyzer {
             }
           }
         }
-        if (entry.parsed.services.length === 0) continue;
+        if (entry.parsed.services.length === 0 && !entry.modelsDropped) continue;
         if (!entry.rules || entry.rules.envKey !== envKey) {
+          if (entry.modelsDropped) {
+            entry.parsed = parseUnit(entry.text, piece.kind);
+            entry.modelsDropped = false;
+          }
           const unitFindings: Finding[] = [];
           const bindings = [];
           const hostPorts = [];
@@ -143,6 +180,7 @@ export class ComposeAnalyzer {
             return true;
           });
           entry.rules = { envKey, findings: unique, summary: summarise(bindings, hostPorts) };
+          if (this.options.keepServiceModels === false) this.droppable.push(entry);
         }
         for (const f of entry.rules.findings) findings.push(place(f, piece.base));
         summaries.push({ base: piece.base, summary: entry.rules.summary });
@@ -178,7 +216,7 @@ export class ComposeAnalyzer {
       // from it: parse (and key the cache with) a copy, or every edit would pin one more full copy
       // of the file.
       const own = detach(unitText);
-      entry = { parsed: parseUnit(own, kind), labelLineProblems: scanLabelLines(own), generation: this.generation };
+      entry = { parsed: parseUnit(own, kind), text: own, labelLineProblems: scanLabelLines(own), generation: this.generation };
       cache.set(own, entry);
     }
     entry.generation = this.generation;

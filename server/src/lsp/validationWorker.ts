@@ -40,7 +40,7 @@ export function handleValidationMessage(message: ValidationRequest): ValidationR
     for (const analyzer of analyzers.values()) analyzer.clear();
   }
   let analyzer = analyzers.get(message.uri);
-  if (!analyzer) analyzers.set(message.uri, (analyzer = new ComposeAnalyzer()));
+  if (!analyzer) analyzers.set(message.uri, (analyzer = new ComposeAnalyzer({ keepServiceModels: false })));
   const analysis = analyzer.analyze(text, { env: message.env ? new Map(message.env) : undefined, yamlSyntaxErrors: message.yamlSyntaxErrors as YamlSyntaxErrorMode });
   // Cloning 10k bindings per keystroke is not free: send them only when someone needs them.
   const previous = lastSummaries.get(message.uri);
@@ -90,7 +90,10 @@ if (parentPort) {
     try {
       const result = handleValidationMessage(message);
       if (result) port.postMessage(result);
-      if (message.type === 'analyze') releaseOldTexts();
+      if (message.type === 'analyze') {
+        analyzers.get(message.uri)?.releaseServiceModels();
+        releaseOldTexts();
+      }
     } catch (error) {
       if (message.type === 'analyze') port.postMessage({ type: 'error', id: message.id, uri: message.uri, version: message.version, error: (error as Error)?.stack ?? String(error) });
     }
