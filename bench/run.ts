@@ -781,7 +781,9 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
-  const [serverExe, serverScript] = splitCommand(opts.server);
+  const [serverExe, ...serverArgs] = splitCommand(opts.server);
+  // The script is the first argument that is not a node option (--v8-pool-size=1 and the like).
+  const serverScript = serverArgs.find((a) => !a.startsWith('-'));
   if (serverExe === 'node' && serverScript && !fs.existsSync(path.resolve(opts.cwd, serverScript))) {
     process.stderr.write(`bench: ${serverScript} not found (run \`npm run build\` first, or pass --server "<cmd>")\n`);
     return 2;

@@ -36,7 +36,7 @@ function currentSettings(): Record<string, unknown> {
 function createClient(context: vscode.ExtensionContext, channel: vscode.LogOutputChannel): LanguageClient {
   const module = context.asAbsolutePath(SERVER_MODULE);
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
+    run: { module, transport: TransportKind.ipc, options: { execArgv: serverExecArgv(false) } },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: serverExecArgv(true) } },
   };
   const clientOptions: LanguageClientOptions = {
