@@ -239,6 +239,9 @@ function scheduleValidation(doc: TextDocument): void {
     const current = documents.get(doc.uri);
     if (!current) return;
     guarded('validation', undefined, validate)(current)?.catch((error) => log('error', `validation failed: ${String(error)}`));
+    // An edit leaves the text as a rope of three pieces; flatten it now, while idle, so the next
+    // keystroke's update (and the completion that follows it) does not pay for copying the file.
+    current.getText().indexOf('\u0000');
   };
   const delay = diagnosticDelayOverride ?? settings.diagnosticDelay;
   // With no delay, still yield once: requests that came in with the edit (completion) answer first.
