@@ -6,17 +6,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { COMMANDS } from '../../client/src/clientOptions';
+import { REPO_ROOT } from '../helpers/repo';
 
-function findRoot(start: string): string {
-  let dir = start;
-  for (;;) {
-    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'client', 'src'))) return dir;
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error(`project root not found above ${start}`);
-    dir = up;
-  }
-}
-const ROOT = findRoot(__dirname);
+const ROOT = REPO_ROOT;
 const readJson = (p: string) => JSON.parse(fs.readFileSync(path.join(ROOT, p), 'utf8'));
 const pkg = readJson('package.json');
 const nlsEn: Record<string, string> = readJson('package.nls.json');

@@ -2,13 +2,9 @@
 // sandbox (default seed: slb_redis_app has TCP 6379 → 6379 running and HTTP 8080 → 8080 stopped).
 import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import type { CompletionItem, CompletionList } from 'vscode-languageserver-protocol';
-import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, startSandbox } from '../../sandbox/src/index';
-import type { SandboxHandle } from '../../sandbox/src/index';
 import { CloudLspClient, positionOf } from './lspCloudClient';
+import { useSandboxServers } from './sandboxServers';
 
 const COMPOSE = `services:
   redis:
@@ -35,41 +31,19 @@ const items = (r: CompletionItem[] | CompletionList | null): CompletionItem[] =>
 const sorted = (list: CompletionItem[]) => [...list].sort((a, b) => (a.sortText ?? '').localeCompare(b.sortText ?? ''));
 const rows = (list: CompletionItem[]) => sorted(list).map((i) => `${i.label} | ${i.detail}`);
 
-let sandbox: SandboxHandle;
-let home: string;
-const clients: CloudLspClient[] = [];
-
-function baseEnv(): Record<string, string> {
-  return { PATH: process.env.PATH ?? '', HOME: home, ALIBABA_CLOUD_CLI_PROFILE_DISABLED: 'true' };
-}
-
-async function startServer(env: Record<string, string>): Promise<CloudLspClient> {
-  const c = await CloudLspClient.start({ env, settings: { region: 'cn-hangzhou', endpoint: sandbox.url } });
-  clients.push(c);
-  return c;
-}
+const fixture = useSandboxServers('slb-ports-home-');
+const { baseEnv, credentialsEnv, startServer } = fixture;
 
 async function portsAt(client: CloudLspClient, uri: string, needle: string): Promise<CompletionItem[]> {
   return items(await client.request('textDocument/completion', { textDocument: { uri }, position: positionOf(COMPOSE, needle, needle.length) }));
 }
-
-before(async () => {
-  sandbox = await startSandbox({ port: 0, dataPlane: false });
-  home = fs.mkdtempSync(path.join(os.tmpdir(), 'slb-ports-home-'));
-});
-
-after(async () => {
-  for (const c of clients) await c.stop();
-  await sandbox?.close();
-  fs.rmSync(home, { recursive: true, force: true });
-});
 
 describe('front ports from the account (credentials in the environment)', () => {
   let client: CloudLspClient;
   const uri = 'file:///ws/ports/docker-compose.yml';
 
   before(async () => {
-    client = await startServer({ ...baseEnv(), ALIBABA_CLOUD_ACCESS_KEY_ID: DEFAULT_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET: DEFAULT_ACCESS_KEY_SECRET });
+    client = await startServer(credentialsEnv());
     await client.open(uri, COMPOSE);
     await client.waitFor('catalog ready', () => client.statuses.some((s) => s.state === 'ready' && !s.refreshing));
   });
@@ -91,9 +65,9 @@ describe('front ports from the account (credentials in the environment)', () => 
   });
 
   it('answers from the cached catalog: no API request per completion', async () => {
-    const before = sandbox.state().requests.length;
+    const before = fixture.sandbox().state().requests.length;
     for (let i = 0; i < 3; i++) await portsAt(client, uri, 'port_6379: tcp://slb_redis_app:');
-    assert.equal(sandbox.state().requests.length, before);
+    assert.equal(fixture.sandbox().state().requests.length, before);
   });
 });
 

@@ -7,19 +7,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vsctm from 'vscode-textmate';
 import * as oniguruma from 'vscode-oniguruma';
+import { REPO_ROOT } from '../helpers/repo';
 
-function findRoot(start: string): string {
-  let dir = start;
-  for (;;) {
-    const pkg = path.join(dir, 'package.json');
-    if (fs.existsSync(pkg) && fs.existsSync(path.join(dir, 'syntaxes'))) return dir;
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error(`project root not found above ${start}`);
-    dir = up;
-  }
-}
 
-const ROOT = findRoot(__dirname);
+const ROOT = REPO_ROOT;
 const INJECTION_PATH = path.join(ROOT, 'syntaxes', 'aliyun-lb-labels.injection.tmLanguage.json');
 const YAML_DIR = path.join(ROOT, 'test', 'grammar', 'fixtures', 'vscode-yaml');
 const YAML_FILES: Record<string, string> = {

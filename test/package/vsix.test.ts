@@ -8,18 +8,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
+import { REPO_ROOT } from '../helpers/repo';
 
-function findRoot(start: string): string {
-  let dir = start;
-  for (;;) {
-    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, '.vscodeignore'))) return dir;
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error(`project root not found above ${start}`);
-    dir = up;
-  }
-}
 
-const ROOT = findRoot(__dirname);
+const ROOT = REPO_ROOT;
 const BUNDLES = ['dist/client/extension.js', 'dist/server/server.js', 'dist/cli/slb-labels.js'];
 
 interface ZipEntry {
