@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
 import { CodeActionKind, createConnection, DidChangeConfigurationNotification, InitializeParams, InitializeResult, ProposedFeatures, TextDocumentSyncKind } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
+import { LineDocument } from './engine/lineDocument';
 import { Analysis, ComposeAnalyzer } from './engine/analysis';
 import { readDotEnv } from './engine/compose/dotEnv';
 import { quickFixes } from './engine/features/codeActions';
@@ -178,14 +178,20 @@ connection.onDidChangeConfiguration(async (change) => {
   for (const doc of documents.all()) scheduleValidation(doc);
 });
 
-function isComposeDocument(doc: TextDocument): boolean {
+function isComposeDocument(doc: LineDocument): boolean {
   if (doc.languageId === 'dockercompose') return true;
   if (doc.languageId !== 'yaml') return false;
   const uriPath = decodeURIComponent(doc.uri.replace(/^[a-z]+:\/\/[^/]*/, ''));
   if (composeMatchers.some((m) => m.test(uriPath))) return true;
-  // A YAML file that carries aliyun.* labels is a compose template whatever its name.
-  return doc.getText().includes('aliyun.');
+  // A YAML file that carries aliyun.* labels is a compose template whatever its name. Asked on
+  // every request, so answered once per version, line by line (no whole-text string).
+  const cached = mentionsAliyun.get(doc);
+  if (cached && cached.version === doc.version) return cached.result;
+  const result = doc.includes('aliyun.');
+  mentionsAliyun.set(doc, { version: doc.version, result });
+  return result;
 }
+const mentionsAliyun = new WeakMap<LineDocument, { version: number; result: boolean }>();
 
 function envFor(uri: string): Map<string, string> | undefined {
   if (!workspaceTrusted || !uri.startsWith('file:')) return undefined;
@@ -203,7 +209,7 @@ function envFor(uri: string): Map<string, string> | undefined {
   }
 }
 
-async function validate(doc: TextDocument): Promise<void> {
+async function validate(doc: LineDocument): Promise<void> {
   if (!settings.validationEnabled || !isComposeDocument(doc)) {
     connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: [] });
     return;
@@ -231,7 +237,7 @@ async function validate(doc: TextDocument): Promise<void> {
   connection.sendDiagnostics({ uri: doc.uri, version: result.version, diagnostics: [...result.diagnostics, ...online, ...reach.marksFor(current)] });
 }
 
-function scheduleValidation(doc: TextDocument): void {
+function scheduleValidation(doc: LineDocument): void {
   const previous = timers.get(doc.uri);
   if (previous) clearTimeout(previous);
   const run = () => {
@@ -239,9 +245,6 @@ function scheduleValidation(doc: TextDocument): void {
     const current = documents.get(doc.uri);
     if (!current) return;
     guarded('validation', undefined, validate)(current)?.catch((error) => log('error', `validation failed: ${String(error)}`));
-    // An edit leaves the text as a rope of three pieces; flatten it now, while idle, so the next
-    // keystroke's update (and the completion that follows it) does not pay for copying the file.
-    current.getText().indexOf('\u0000');
   };
   const delay = diagnosticDelayOverride ?? settings.diagnosticDelay;
   // With no delay, still yield once: requests that came in with the edit (completion) answer first.

@@ -91,6 +91,12 @@ export class LineDocument implements TextDocument {
     return text.slice(0, text.length - breakLength(text));
   }
 
+  /** Whether the text contains a string that has no line break in it, without joining the text. */
+  includes(needle: string): boolean {
+    if (this.joined !== undefined) return this.joined.includes(needle);
+    return this.lines.some((line) => line.includes(needle));
+  }
+
   /** Offset of the first character of a line (clamped to the document). */
   lineStart(line: number): number {
     if (line <= 0) return 0;

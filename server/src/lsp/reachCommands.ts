@@ -17,7 +17,7 @@
 // diagnostics by server.ts's validate() through marksFor(), and dropped when the label's line changes.
 import type { ClientCapabilities, Connection, Diagnostic, TextDocumentContentChangeEvent, WorkDoneProgressReporter } from 'vscode-languageserver/node';
 import { DiagnosticSeverity } from 'vscode-languageserver/node';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { LineDocument } from '../engine/lineDocument';
 import { ComposeAnalyzer } from '../engine/analysis';
 import { t } from '../engine/i18n';
 import { checkReachability, formatReport, inlineMessage, reachTargets, summaryLine, targetAt } from '../engine/reach';
@@ -51,7 +51,7 @@ export interface ReachCommandResult {
 export interface ReachServerDeps {
   connection: Connection;
   cloud: Pick<CloudSession, 'commandClient' | 'isTrusted'>;
-  documents: { get(uri: string): TextDocument | undefined };
+  documents: { get(uri: string): LineDocument | undefined };
   env: (uri: string) => ReadonlyMap<string, string> | undefined;
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
   /** Re-publish the document's diagnostics (they merge marksFor()). */
@@ -143,8 +143,7 @@ export class ReachCommands {
     return workDone ?? { begin: () => undefined, report: () => undefined, done: () => undefined };
   }
 
-  private setMarks(doc: TextDocument, targets: ReachTarget[], results: ReachResult[], replaceAll: boolean): void {
-    const lines = doc.getText().split('\n');
+  private setMarks(doc: LineDocument, targets: ReachTarget[], results: ReachResult[], replaceAll: boolean): void {
     const checkedLines = new Set(targets.map((tg) => doc.positionAt(tg.keySpan.start).line));
     const kept = replaceAll ? [] : (this.marks.get(doc.uri) ?? []).filter((m) => !checkedLines.has(m.line));
     const perLabel = new Map<number, number>();
@@ -155,7 +154,7 @@ export class ReachCommands {
       const message = (perLabel.get(tg.keySpan.start)! > 1 ? `${r.binding}: ` : '') + inlineMessage(r);
       kept.push({
         line: start.line,
-        lineText: (lines[start.line] ?? '').replace(/\r$/, ''),
+        lineText: doc.lineText(start.line),
         diagnostic: {
           range: { start, end: doc.positionAt(tg.keySpan.end) },
           severity: DiagnosticSeverity.Information,
@@ -169,11 +168,10 @@ export class ReachCommands {
   }
 
   /** Reachability marks of the document still valid for its current text (for validate()). */
-  marksFor(doc: TextDocument): Diagnostic[] {
+  marksFor(doc: LineDocument): Diagnostic[] {
     const marks = this.marks.get(doc.uri);
     if (!marks || marks.length === 0) return [];
-    const lines = doc.getText().split('\n');
-    const valid = marks.filter((m) => (lines[m.line] ?? '').replace(/\r$/, '') === m.lineText);
+    const valid = marks.filter((m) => m.line < doc.lineCount && doc.lineText(m.line) === m.lineText);
     if (valid.length !== marks.length) this.marks.set(doc.uri, valid);
     return valid.map((m) => ({ ...m.diagnostic, range: { start: { line: m.line, character: m.diagnostic.range.start.character }, end: { line: m.line, character: m.diagnostic.range.end.character } } }));
   }

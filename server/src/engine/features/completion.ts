@@ -56,8 +56,7 @@ export function schemeDoc(scheme: string): string {
 export function complete(doc: TextLike, position: Position, inputs: CompletionInputs): CompletionItem[] {
   const context = cursorContext(doc, position.line, position.character);
   if (context.kind === 'other' || !context.service) return [];
-  const text = doc.getText();
-  const service = serviceModelAt(inputs.analyzer, text, context.service, context.lineStart);
+  const service = serviceModelAt(inputs.analyzer, doc, context.service, context.lineStart);
   if (context.kind === 'labelKey') return completeKeys(doc, context, service, inputs);
   if (context.key && isLbKey(context.key)) return completeLbValue(doc, context, service, inputs);
   return completeOtherValue(doc, context);

@@ -36,11 +36,9 @@ interface ScannedLine {
   blank: boolean;
 }
 
-function lineAt(doc: TextLike, text: string, line: number): ScannedLine {
-  const start = doc.offsetAt({ line, character: 0 });
-  let end = text.indexOf('\n', start);
-  if (end < 0) end = text.length;
-  const lineText = text.slice(start, end).replace(/\r$/, '');
+function lineAt(doc: TextLike, line: number): ScannedLine {
+  const start = doc.lineStart(line);
+  const lineText = doc.lineText(line);
   const trimmed = lineText.trimStart();
   return { start, text: lineText, indent: lineText.length - trimmed.length, blank: trimmed === '' || trimmed.startsWith('#') };
 }
@@ -53,8 +51,7 @@ function keyOfLine(lineText: string): string | undefined {
 }
 
 export function cursorContext(doc: TextLike, line: number, character: number): CursorContext {
-  const text = doc.getText();
-  const current = lineAt(doc, text, line);
+  const current = lineAt(doc, line);
   const cursor = current.start + Math.min(character, current.text.length);
   const before = current.text.slice(0, Math.min(character, current.text.length));
   const context: CursorContext = { kind: 'other', form: 'map', tokenStart: cursor, cursor, typed: '', lineStart: current.start };
@@ -62,7 +59,7 @@ export function cursorContext(doc: TextLike, line: number, character: number): C
   const parents: { key: string; line: number; indent: number }[] = [];
   let indent = before.trim() === '' ? before.length : current.indent;
   for (let l = line - 1; l >= 0 && indent > 0; l--) {
-    const scanned = lineAt(doc, text, l);
+    const scanned = lineAt(doc, l);
     if (scanned.blank) continue;
     if (scanned.indent < indent) {
       const key = keyOfLine(scanned.text);
@@ -93,9 +90,9 @@ export function cursorContext(doc: TextLike, line: number, character: number): C
   if (!grand && serviceParent.indent !== 0) return context;
   // Service region: from its key line to the next line indented no deeper than it.
   const serviceStart = doc.offsetAt({ line: serviceParent.line, character: 0 });
-  let serviceEnd = text.length;
+  let serviceEnd = doc.length;
   for (let l = serviceParent.line + 1; l < doc.lineCount; l++) {
-    const scanned = lineAt(doc, text, l);
+    const scanned = lineAt(doc, l);
     if (!scanned.blank && scanned.indent <= serviceParent.indent) {
       serviceEnd = scanned.start;
       break;

@@ -1,7 +1,7 @@
 // Findings -> LSP diagnostics (with fixes carried in `data` for the code action provider).
 import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver-types';
 import { Finding } from '../rules/types';
-import { rangeOf, TextLike } from '../text';
+import { PositionMapper, rangeOf } from '../text';
 
 export const DIAGNOSTIC_SOURCE = 'aliyun-slb';
 
@@ -11,7 +11,7 @@ export interface DiagnosticFixData {
   fixes: { title: string; preferred?: boolean; edits: { range: Diagnostic['range']; newText: string }[]; command?: { command: string; arguments?: unknown[] } }[];
 }
 
-export function toDiagnostics(doc: TextLike, findings: Finding[], uri: string, relatedInformation = true): Diagnostic[] {
+export function toDiagnostics(doc: PositionMapper, findings: Finding[], uri: string, relatedInformation = true): Diagnostic[] {
   return findings.map((f) => {
     const diagnostic: Diagnostic = { range: rangeOf(doc, f.span), severity: SEVERITY[f.severity], code: f.code, source: DIAGNOSTIC_SOURCE, message: f.message };
     if (relatedInformation && f.related?.length) diagnostic.relatedInformation = f.related.map((r) => ({ location: { uri, range: rangeOf(doc, r.span) }, message: r.message }));

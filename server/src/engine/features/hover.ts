@@ -21,8 +21,7 @@ export interface HoverInputs {
 export function hover(doc: TextLike, position: Position, inputs: HoverInputs): Hover | null {
   const context = cursorContext(doc, position.line, position.character);
   if (!context.service) return null;
-  const text = doc.getText();
-  const service = serviceModelAt(inputs.analyzer, text, context.service);
+  const service = serviceModelAt(inputs.analyzer, doc, context.service);
   if (!service) return null;
   const offset = doc.offsetAt(position) - context.service.start;
   const label = service.labels.find((l) => !l.inherited && offset >= l.keySpan.start && offset <= Math.max(l.valueNodeSpan.end, l.valueSpan.end));

@@ -2,10 +2,11 @@
 // and hover never wait for a whole-file validation.
 import { ComposeAnalyzer } from '../analysis';
 import { ServiceModel } from '../compose/model';
+import { TextLike } from '../text';
 import { ServiceRegion } from './cursorContext';
 
-export function serviceModelAt(analyzer: ComposeAnalyzer, text: string, region: ServiceRegion, blankLineAt?: number): ServiceModel | undefined {
-  let regionText = text.slice(region.start, region.end);
+export function serviceModelAt(analyzer: ComposeAnalyzer, doc: TextLike, region: ServiceRegion, blankLineAt?: number): ServiceModel | undefined {
+  let regionText = doc.slice(region.start, region.end);
   if (blankLineAt !== undefined && blankLineAt >= region.start && blankLineAt <= region.end) {
     // Blank the line being typed so a half-typed entry does not spoil the parse of its neighbours.
     const rel = blankLineAt - region.start;
