@@ -66,3 +66,24 @@ describe('validation worker', () => {
     }
   });
 });
+
+describe('validation worker priority', () => {
+  // Completion arrives in the same instant as the edit that starts a validation: on a 2-core
+  // machine the worker must yield the CPU to the server's main thread and to the editor.
+  it('runs its thread below normal priority on Linux, and only that thread', { skip: process.platform !== 'linux' }, async () => {
+    const fs = await import('node:fs');
+    const { LspTestClient } = await import('./lspClient');
+    const client = await LspTestClient.start();
+    try {
+      await client.open('file:///ws/priority/docker-compose.yml', 'services:\n  web:\n    ports: ["80:80"]\n    labels:\n      aliyun.lb.port_80: tcp://slb_web:80\n');
+      const pid = client.process.pid!;
+      // Field 19 of /proc/<pid>/task/<tid>/stat is the nice value (the comm field before it has no spaces here).
+      const niceOf = (tid: string) => Number(fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[16]);
+      const threads = fs.readdirSync(`/proc/${pid}/task`).map((tid) => ({ tid, nice: niceOf(tid) }));
+      assert.deepEqual(threads.filter((t) => t.nice !== 0).map((t) => t.nice), [10], `one thread (the worker) at nice 10: ${JSON.stringify(threads)}`);
+      assert.equal(threads.find((t) => t.tid === String(pid))?.nice, 0, 'the main thread keeps normal priority');
+    } finally {
+      await client.stop();
+    }
+  });
+});

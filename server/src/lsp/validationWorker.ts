@@ -1,5 +1,7 @@
 // Validation runs here, on its own thread, so completion and hover on the main thread never wait
 // for it. One ComposeAnalyzer per document keeps that document's parse cache and cross-service index.
+import { readlinkSync } from 'fs';
+import { constants as osConstants, setPriority } from 'os';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'v8';
 import { runInNewContext } from 'vm';
 import { parentPort } from 'worker_threads';
@@ -84,8 +86,27 @@ function releaseOldTexts(): void {
   }
 }
 
+/**
+ * Validation is background work: on a small machine it must not take a core from the editor's
+ * requests (completion arrives in the same instant as the edit that starts a validation) or from
+ * the editor itself. On Linux a thread has its own nice value, so this thread alone is lowered.
+ * Elsewhere, or where procfs is missing, it keeps normal priority.
+ */
+export function lowerThreadPriority(): number | undefined {
+  if (process.platform !== 'linux') return undefined;
+  try {
+    const threadId = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (!Number.isInteger(threadId) || threadId <= 0 || threadId === process.pid) return undefined;
+    setPriority(threadId, osConstants.priority.PRIORITY_BELOW_NORMAL);
+    return threadId;
+  } catch {
+    return undefined;
+  }
+}
+
 if (parentPort) {
   const port = parentPort;
+  lowerThreadPriority();
   port.on('message', (message: ValidationRequest) => {
     try {
       const result = handleValidationMessage(message);
