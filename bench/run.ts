@@ -21,7 +21,9 @@
  *                   p50/p95/p99 over the remaining --iterations - 1 calls, and the number of
  *                   completion items / hover text length of the first call (0 = no real answer)
  *   peak RSS        VmHWM of the server process (/proc/<pid>/status)
- * With --runs R > 1, every number is the median over R runs.
+ * With --runs R > 1, latency percentiles (edits and probes) are taken over the samples of all R
+ * runs pooled (a p95 over 7 samples is just the slowest one); every other number is the median
+ * over R runs.
  */
 import { spawn, ChildProcess } from 'child_process';
 import * as fs from 'fs';
@@ -73,6 +75,8 @@ export interface ProbeResult {
   p99: number;
   /** warm samples behind p50/p95/p99 */
   samples: number;
+  /** the warm latencies themselves (pooled across runs by mergeRuns) */
+  times: number[];
   errors: number;
 }
 
@@ -110,7 +114,7 @@ export function defaultOptions(): BenchOptions {
   return {
     services: [1000, 5000],
     iterations: undefined,
-    edits: 5,
+    edits: 10,
     runs: 1,
     server: DEFAULT_SERVER,
     languageId: 'dockercompose',
@@ -535,6 +539,7 @@ async function runOnce(n: number, opts: BenchOptions, iterations: number): Promi
         p95: percentile(warm, 95),
         p99: percentile(warm, 99),
         samples: warm.length,
+        times: warm,
         errors: errs,
       });
     }
@@ -555,7 +560,7 @@ async function runOnce(n: number, opts: BenchOptions, iterations: number): Promi
   return result;
 }
 
-function mergeRuns(runs: SizeResult[]): SizeResult {
+export function mergeRuns(runs: SizeResult[]): SizeResult {
   if (runs.length === 1) return runs[0];
   const first = runs[0];
   const med = (f: (r: SizeResult) => number) => median(runs.map(f));
@@ -567,8 +572,8 @@ function mergeRuns(runs: SizeResult[]): SizeResult {
     settled: med((r) => r.settled),
     diags: med((r) => r.diags),
     openPublishes: med((r) => r.openPublishes),
-    editP50: med((r) => r.editP50),
-    editP95: med((r) => r.editP95),
+    editP50: percentile(runs.flatMap((r) => r.editSamples), 50),
+    editP95: percentile(runs.flatMap((r) => r.editSamples), 95),
     editSamples: runs.flatMap((r) => r.editSamples),
     editTimeouts: runs.reduce((n, r) => n + r.editTimeouts, 0),
     diagsAfterEdits: med((r) => r.diagsAfterEdits),
@@ -576,7 +581,8 @@ function mergeRuns(runs: SizeResult[]): SizeResult {
     probes: first.probes.map((p, k) => {
       const all = runs.map((r) => r.probes[k]).filter((x) => x && x.name === p.name);
       const m = (f: (x: ProbeResult) => number) => median(all.map(f));
-      return { ...p, size: m((x) => x.size), first: m((x) => x.first), p50: m((x) => x.p50), p95: m((x) => x.p95), p99: m((x) => x.p99), errors: all.reduce((n, x) => n + x.errors, 0) };
+      const times = all.flatMap((x) => x.times);
+      return { ...p, size: m((x) => x.size), first: m((x) => x.first), p50: percentile(times, 50), p95: percentile(times, 95), p99: percentile(times, 99), samples: times.length, times, errors: all.reduce((n, x) => n + x.errors, 0) };
     }),
     errors: runs.flatMap((r, k) => r.errors.map((e) => `run ${k + 1}: ${e}`)),
   };
@@ -586,7 +592,8 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Siz
   const opts: BenchOptions = { ...defaultOptions(), ...partial };
   const out: SizeResult[] = [];
   for (const n of opts.services) {
-    const iterations = opts.iterations ?? (n >= 5000 ? 8 : 20);
+    // 41 calls: the first (cold) one apart, 40 warm ones, so that p95 is not simply the slowest call.
+    const iterations = opts.iterations ?? 41;
     const runs: SizeResult[] = [];
     for (let r = 0; r < opts.runs; r++) {
       opts.log(`bench: ${opts.label}/${n} run ${r + 1}/${opts.runs} (${iterations} iterations, ${opts.edits} edits)`);
@@ -679,7 +686,7 @@ export function machineFacts(opts: BenchOptions): string {
     `- machine: ${os.availableParallelism ? os.availableParallelism() : cpus.length} CPUs (nproc), ${cpus[0]?.model ?? 'unknown CPU'}, ${fmt(os.totalmem() / 2 ** 30)} GiB RAM, ${os.type()} ${os.release()}`,
     `- node ${process.version}; repo commit ${gitCommit(opts.cwd)}; load average at the end ${os.loadavg().map((x) => x.toFixed(2)).join(' / ')} (1/5/15 min; other work on the machine skews the numbers)`,
     `- server: \`${opts.server}\`, languageId \`${opts.languageId}\`, initializationOptions \`${JSON.stringify({ diagnosticDelay: 0, ...opts.initializationOptions })}\``,
-    `- iterations ${opts.iterations ?? '20 (<5000 services) / 8 (≥5000)'} per probe, ${opts.edits} edits ${opts.editGapMs} ms apart, settle ${opts.settleMs} ms, runs ${opts.runs}${opts.runs > 1 ? ' (medians)' : ''}, generator seed ${opts.seed}`,
+    `- iterations ${opts.iterations ?? 41} per probe (the first one reported apart), ${opts.edits} edits ${opts.editGapMs} ms apart, settle ${opts.settleMs} ms, runs ${opts.runs}${opts.runs > 1 ? ' (latency percentiles over the pooled samples of all runs, other numbers medians)' : ''}, generator seed ${opts.seed}`,
   ].join('\n');
 }
 
@@ -687,8 +694,8 @@ export function machineFacts(opts: BenchOptions): string {
 
 const USAGE = `usage: node out/bench/run.js [options]
   --services 1000,5000     sizes (services per generated compose file)
-  --iterations N           requests per probe (default 20 below 5000 services, 8 from 5000)
-  --edits N                one-character edits measured (default 5)
+  --iterations N           requests per probe (default 41: one cold call, 40 warm ones)
+  --edits N                one-character edits measured (default 10)
   --runs N                 runs per size; numbers are medians (default 1)
   --server "<cmd>"         server command (default: ${DEFAULT_SERVER})
   --language-id ID         languageId for didOpen (default dockercompose)

@@ -54,3 +54,18 @@ test('the real server reports 0 problems on the generated (valid) file', { timeo
   const r = await smallRun();
   assert.equal(r.diags, 0, `diagnostics on a valid generated file: ${r.diagSample.join(' | ')}`);
 });
+
+test('runs are merged by pooling latency samples (p95 of 3 × 7 samples is not the median of three maxima)', async () => {
+  const { mergeRuns } = await import('../../bench/run');
+  const probe = (times: number[]) => ({ name: 'completion@x', kind: 'completion' as const, position: { line: 0, character: 0 }, size: 1, first: 9, p50: NaN, p95: NaN, p99: NaN, samples: times.length, times, errors: 0 });
+  const run = (times: number[], edits: number[]) => ({ ...({} as SizeResult), services: 5000, runs: 1, openToDiag: 800, editSamples: edits, errors: [], probes: [probe(times)] });
+  // Each run has one slow outlier; pooled, 3 of 21 samples are slow (14%), so p95 is slow but p50 is not.
+  const merged = mergeRuns([run([1, 1, 1, 1, 1, 1, 9], [10, 20]), run([2, 2, 2, 2, 2, 2, 8], [30]), run([3, 3, 3, 3, 3, 3, 7], [40, 50])]);
+  assert.equal(merged.probes[0].samples, 21);
+  assert.equal(merged.probes[0].p50, 2);
+  assert.equal(merged.probes[0].p95, 8);
+  assert.equal(merged.probes[0].p99, 9);
+  assert.equal(merged.editP50, 30);
+  assert.equal(merged.editP95, 50);
+  assert.equal(merged.openToDiag, 800, 'non-latency numbers stay medians');
+});
