@@ -40,6 +40,24 @@ describe('server transports', () => {
     assert.match(result.stderr, /--stdio or --node-ipc/);
   });
 
+  it('runs as an executable through its shebang (as npm installs the bin), with node options in it', { skip: process.platform === 'win32' }, async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slb-bin-'));
+    try {
+      const bin = path.join(dir, 'slb-labels-language-server');
+      fs.copyFileSync(SERVER_PATH, bin);
+      fs.chmodSync(bin, 0o755);
+      // The kernel reads the shebang; `env -S` must split `node --v8-pool-size=1` for node to start.
+      const result = spawnSync(bin, ['--version'], { encoding: 'utf8', timeout: 10000, env: { ...process.env, PATH: `${path.dirname(process.execPath)}:${process.env.PATH}` } });
+      assert.equal(result.status, 0, result.stderr);
+      assert.match(result.stdout, /slb-labels-language-server \d+\.\d+\.\d+/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('prints its version', () => {
     const result = spawnSync(process.execPath, [SERVER_PATH, '--version'], { encoding: 'utf8', timeout: 10000 });
     assert.equal(result.status, 0);

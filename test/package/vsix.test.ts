@@ -166,7 +166,9 @@ test('the packaged manifest targets VS Code 1.100 or older and resolves its %nls
 test('the bundled server and CLI are executable node scripts', () => {
   for (const b of ['extension/dist/server/server.js', 'extension/dist/cli/slb-labels.js']) {
     const head = entry(b).subarray(0, 64).toString('utf8');
-    assert.ok(head.startsWith('#!/usr/bin/env node'), `${b} has no node shebang: ${JSON.stringify(head)}`);
+    assert.match(head, /^#!\/usr\/bin\/env (-S )?node[ \n]/, `${b} has no node shebang: ${JSON.stringify(head)}`);
   }
+  // The language server bin starts as the VS Code client starts it (one V8 background thread).
+  assert.ok(entry('extension/dist/server/server.js').subarray(0, 64).toString('utf8').startsWith('#!/usr/bin/env -S node --v8-pool-size=1\n'));
   assert.ok(zip.length < 10 * 1024 * 1024, `.vsix is ${zip.length} bytes; expected well under 10 MB`);
 });

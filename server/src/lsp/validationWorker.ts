@@ -5,7 +5,7 @@ import { constants as osConstants, setPriority } from 'os';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'v8';
 import { runInNewContext } from 'vm';
 import { parentPort } from 'worker_threads';
-import { TextDocument } from 'vscode-languageserver-textdocument';
+import { LineDocument } from '../engine/lineDocument';
 import { ComposeAnalyzer, YamlSyntaxErrorMode } from '../engine/analysis';
 import { toDiagnostics } from '../engine/features/diagnostics';
 import { getLocale, Locale, setLocale } from '../engine/i18n';
@@ -13,8 +13,12 @@ import type { ValidationReply, ValidationRequest } from './validationHost';
 import type { UnitSummary } from '../engine/rules/crossServiceRules';
 
 const analyzers = new Map<string, ComposeAnalyzer>();
-/** The worker's own copy of each open document, kept in step by the edits the main thread forwards. */
-const documents = new Map<string, TextDocument>();
+/**
+ * The worker's own copy of each open document, kept in step by the edits the main thread forwards.
+ * The same class as the main thread's store, so both apply an edit identically (TextDocument.update
+ * miscounts lines for a range past the last line, and the copies would drift apart).
+ */
+const documents = new Map<string, LineDocument>();
 /** Last SLB uses sent per document: the main thread's SLB index is refreshed only when they change. */
 const lastSummaries = new Map<string, { summaries: UnitSummary[]; usesVersion: number }>();
 
@@ -26,12 +30,12 @@ export function handleValidationMessage(message: ValidationRequest): ValidationR
     return undefined;
   }
   if (message.type === 'open') {
-    documents.set(message.uri, TextDocument.create(message.uri, 'dockercompose', message.version, message.text));
+    documents.set(message.uri, new LineDocument(message.uri, 'dockercompose', message.version, message.text));
     return undefined;
   }
   if (message.type === 'change') {
     const document = documents.get(message.uri);
-    if (document) TextDocument.update(document, message.changes, message.version);
+    if (document) document.update(message.changes, message.version);
     return undefined;
   }
   const doc = documents.get(message.uri);
