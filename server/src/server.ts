@@ -51,6 +51,7 @@ const documents = new DocumentStore({
     analyzers.delete(uri);
     validation.close(uri);
     slbUsesVersions.delete(uri);
+    reindexFromDisk(uri);
     reach.closed(uri);
     connection.sendDiagnostics({ uri, diagnostics: [] });
   },
@@ -253,6 +254,25 @@ function scheduleValidation(doc: LineDocument): void {
 
 
 
+/** A closed document's SLB names are what its file on disk says, not the unsaved text it had open. */
+function reindexFromDisk(uri: string): void {
+  slbIndex.remove(uri);
+  if (!workspaceTrusted || !uri.startsWith('file:')) return;
+  try {
+    // The same files the workspace scan indexes (lsp/workspaceScan.ts).
+    const file = fileURLToPath(uri);
+    const folder = workspaceFolders.find((f) => uri.startsWith(f.endsWith('/') ? f : `${f}/`));
+    if (!folder || !/\.ya?ml$/i.test(file)) return;
+    const stat = fs.statSync(file, { throwIfNoEntry: false });
+    if (!stat?.isFile() || stat.size > 5 * 1024 * 1024) return;
+    const text = fs.readFileSync(file, 'utf8');
+    const relative = path.relative(fileURLToPath(folder), file).split(path.sep).join('/');
+    if (composeMatchers.some((m) => m.test(relative)) || text.includes('aliyun.lb.port_')) slbIndex.update(uri, text);
+  } catch (error) {
+    log('warn', `could not re-read ${uri} for the SLB index: ${String(error)}`);
+  }
+}
+
 function workspaceSlbs() {
   return slbIndex.summaries();
 }
@@ -261,7 +281,7 @@ connection.onCompletion(
   guarded('completion', [], (params) => {
     const doc = documents.get(params.textDocument.uri);
     if (!doc || !settings.completionEnabled || !isComposeDocument(doc)) return [];
-    return complete(doc, params.position, { analyzer: analyzerFor(doc.uri), workspaceSlbs: workspaceSlbs(), cloudSlbs: cloud.cloudSlbs(), cloudListeners: cloud.cloudListeners, snippetSupport });
+    return complete(doc, params.position, { analyzer: analyzerFor(doc.uri), workspaceSlbs: workspaceSlbs(), cloudSlbs: cloud.cloudSlbs(), cloudListeners: cloud.cloudListeners, snippetSupport, env: envFor(doc.uri) });
   }),
 );
 

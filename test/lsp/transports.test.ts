@@ -66,16 +66,34 @@ describe('server transports', () => {
 });
 
 describe('validation worker', () => {
-  it('falls back to the main thread when the worker runs out of memory, and keeps validating', async () => {
+  const services = Array.from({ length: 1500 }, (_, i) => `  s${i}:\n    image: x\n    ports:\n      - "${10000 + i}:80"\n    labels:\n      aliyun.lb.port_80: tcp://slb_${i}:80\n      aliyun.scale: "1"\n`).join('');
+  const text = `services:\n${services}  bad:\n    ports: ["81"]\n    labels:\n      aliyun.lb.port_81: tcp://slb_bad:81\n`;
+
+  it('starts the worker again with a larger heap when a file is too big for it, and keeps validating off the main thread', async () => {
     const { LspTestClient } = await import('./lspClient');
     const client = await LspTestClient.start({ env: { ...process.env, SLB_LABELS_WORKER_HEAP_MB: '12' } as Record<string, string> });
     try {
-      const services = Array.from({ length: 1500 }, (_, i) => `  s${i}:\n    image: x\n    ports:\n      - "${10000 + i}:80"\n    labels:\n      aliyun.lb.port_80: tcp://slb_${i}:80\n      aliyun.scale: "1"\n`).join('');
-      const text = `services:\n${services}  bad:\n    ports: ["81"]\n    labels:\n      aliyun.lb.port_81: tcp://slb_bad:81\n`;
+      const uri = 'file:///ws/oom-restart/docker-compose.yml';
+      const first = await client.open(uri, text, 'dockercompose');
+      assert.deepEqual(first.diagnostics.map((d) => d.code), ['lb-port-random-host']);
+      await client.waitFor('the restart log line', () => client.logs.find((l) => /out of memory with a 12 MB heap .*starting it again with 24 MB/.test(l)), 15000);
+      const edited = await client.replace(uri, text.replace('ports: ["81"]', 'ports: ["81:81"]'));
+      assert.deepEqual(edited.diagnostics, []);
+      assert.ok(!client.logs.some((l) => /validating on the main thread|worker exited/.test(l)), client.logs.join('\n'));
+      assert.equal(client.process.exitCode, null, 'the server is still running');
+    } finally {
+      await client.stop();
+    }
+  });
+
+  it('falls back to the main thread when even the largest heap is not enough, and keeps validating', async () => {
+    const { LspTestClient } = await import('./lspClient');
+    const client = await LspTestClient.start({ env: { ...process.env, SLB_LABELS_WORKER_HEAP_MB: '12', SLB_LABELS_WORKER_HEAP_MAX_MB: '12' } as Record<string, string> });
+    try {
       const uri = 'file:///ws/oom/docker-compose.yml';
       const first = await client.open(uri, text, 'dockercompose');
       assert.deepEqual(first.diagnostics.map((d) => d.code), ['lb-port-random-host']);
-      await client.waitFor('the fallback log line', () => client.logs.find((l) => /validation worker (failed|exited)/.test(l)), 15000);
+      await client.waitFor('the fallback log line', () => client.logs.find((l) => /validation worker failed: .*ERR_WORKER_OUT_OF_MEMORY|validation worker failed: Error/.test(l)), 15000);
       const edited = await client.replace(uri, text.replace('ports: ["81"]', 'ports: ["81:81"]'));
       assert.deepEqual(edited.diagnostics, []);
       assert.equal(client.process.exitCode, null, 'the server is still running');

@@ -49,7 +49,7 @@ interface UnitCacheEntry {
   generation: number;
 }
 
-const LABEL_LINE_MISSING_SPACE = /^[ \t]*(["']?)aliyun\.[A-Za-z0-9_.\-\/]*\1:[^\s:\/]/gm;
+const LABEL_LINE_MISSING_SPACE = /^[ \t]*(["']?)aliyun\.[A-Za-z0-9_.\-\/]*\1:(?:[^\s:\/]|\/(?!\/))/gm;
 
 export interface AnalyzerOptions {
   /**
@@ -97,6 +97,7 @@ export class ComposeAnalyzer {
   }
 
   analyze(text: string, options: AnalysisOptions = {}): Analysis {
+    text = lineBreaksAsLf(text);
     this.generation++;
     const env = options.env;
     const envKey = env ? [...env.entries()].map(([k, v]) => `${k}=${v}`).join('\u0000') : '';
@@ -124,13 +125,14 @@ export class ComposeAnalyzer {
     }
     const entries: UnitCacheEntry[] = [];
     const findings: Finding[] = [];
+    let gaveUp = false;
     const units: PlacedUnit[] = [];
     const summaries: { base: number; summary: UnitSummary }[] = [];
     const place = (f: Finding, base: number): Finding => ({
       ...f,
       span: { start: f.span.start + base, end: f.span.end + base },
       related: f.related?.map((r) => ({ ...r, span: { start: r.span.start + base, end: r.span.end + base } })),
-      fixes: f.fixes?.map((x) => ({ ...x, edits: x.edits.map((e) => ({ span: { start: e.span.start + base, end: e.span.end + base }, newText: resolveIndent(text, e.span.start + base, e.newText) })) })),
+      fixes: f.fixes?.map((x) => ({ ...x, edits: x.edits.map((e) => ({ span: { start: e.span.start + base, end: e.span.end + base }, newText: resolveIndent(text, e.span.start + base, e.newText, base) })) })),
     });
     for (const outline of outlines) {
       const pieces: { base: number; end: number; kind: PlacedUnit['kind'] }[] = outline.needsWholeParse
@@ -147,10 +149,20 @@ export class ComposeAnalyzer {
         if (entry.labelLineProblems.length > 0 || entry.parsed.problems.length > 0) {
           // Syntax problems: ours for label lines replace the parser's on the same line.
           const ownLines = new Set(entry.labelLineProblems.map((p) => lineStartOf(unitText, p.span.start)));
+          // An unclosed '{' or '[' makes the parser complain on the line after it: that is the same problem.
+          for (const p of entry.labelLineProblems) {
+            const nextLine = unitText.indexOf('\n', p.span.end) + 1;
+            if (p.code === 'yaml-label-value-needs-quotes' && nextLine > 0) ownLines.add(nextLine);
+          }
           for (const p of entry.labelLineProblems) findings.push(place(syntaxFinding(p, unitText), piece.base));
           if (mode !== 'off') {
             for (const p of entry.parsed.problems) {
               if (ownLines.has(lineStartOf(unitText, p.span.start))) continue;
+              // The parser gave up on the file: say so once, not once per place it gave up.
+              if (p.code === 'yaml-alias-bomb' || p.code === 'yaml-too-deep') {
+                if (gaveUp) continue;
+                gaveUp = true;
+              }
               if (mode === 'labels' && !isOnLabelLine(unitText, p.span.start)) continue;
               findings.push(place(syntaxFinding(p, unitText), piece.base));
             }
@@ -165,9 +177,12 @@ export class ComposeAnalyzer {
           const unitFindings: Finding[] = [];
           const bindings = [];
           const hostPorts = [];
+          // A label whose value YAML misreads (unquoted '*', '{', ...) gets the syntax finding only:
+          // rules about the misread value would only confuse.
+          const misread = new Set(entry.labelLineProblems.filter((p) => p.code === 'yaml-label-value-needs-quotes').map((p) => lineStartOf(entry!.text, p.span.start)));
           for (const service of entry.parsed.services) {
             const r = checkService(service, env);
-            unitFindings.push(...r.findings);
+            unitFindings.push(...(misread.size === 0 ? r.findings : r.findings.filter((f) => !misread.has(lineStartOf(entry!.text, f.span.start)))));
             bindings.push(...r.bindings);
             hostPorts.push(...r.hostPorts);
           }
@@ -209,6 +224,7 @@ export class ComposeAnalyzer {
 
   /** Parses (or fetches) one unit; exposed for completion/hover on a single service. */
   unit(unitText: string, kind: PlacedUnit['kind']): UnitCacheEntry {
+    unitText = lineBreaksAsLf(unitText);
     const cache = this.caches[kind];
     let entry = cache.get(unitText);
     if (!entry) {
@@ -238,17 +254,125 @@ function scanLabelLines(unitText: string): SyntaxProblem[] {
   LABEL_LINE_MISSING_SPACE.lastIndex = 0;
   for (let m = LABEL_LINE_MISSING_SPACE.exec(unitText); m; m = LABEL_LINE_MISSING_SPACE.exec(unitText)) {
     const lineStart = m.index;
+    if (insideBlockScalar(unitText, lineStart)) continue; // text of a `command: |` script, not a label
     let lineEnd = unitText.indexOf('\n', lineStart);
     if (lineEnd < 0) lineEnd = unitText.length;
     const problem = missingSpaceProblem(unitText, lineStart, unitText.slice(lineStart, lineEnd).replace(/\r$/, ''));
     if (problem) problems.push(problem);
   }
+  LABEL_VALUE_INDICATOR.lastIndex = 0;
+  for (let m = LABEL_VALUE_INDICATOR.exec(unitText); m; m = LABEL_VALUE_INDICATOR.exec(unitText)) {
+    if (insideBlockScalar(unitText, m.index)) continue;
+    const problem = indicatorValueProblem(unitText, m);
+    if (problem) problems.push(problem);
+  }
+  LABEL_VALUE_TRAILING_COLON.lastIndex = 0;
+  for (let m = LABEL_VALUE_TRAILING_COLON.exec(unitText); m; m = LABEL_VALUE_TRAILING_COLON.exec(unitText)) {
+    if (insideBlockScalar(unitText, m.index)) continue;
+    const start = m.index + m[1].length;
+    const value = m[3];
+    problems.push({
+      code: 'yaml-label-value-needs-quotes',
+      message: t("A plain value cannot end with ':' (YAML reads '{0}' as a key): add what should follow the ':' (the SLB front port?), or quote the value.", value),
+      span: { start, end: start + value.length },
+      severity: 'error',
+    });
+  }
   return problems;
 }
 
+/** `aliyun.x: tcp://slb:` — a plain value ending with ':' is a nested key to YAML. */
+const LABEL_VALUE_TRAILING_COLON = /^([ \t]*(["']?)aliyun\.[A-Za-z0-9_.\-\/]*\2:[ \t]+)([^"'\s#*!%{[|>&@`][^\r\n#]*?:)[ \t]*(?:#[^\r\n]*)?$/gm;
+
+/** `aliyun.x: <value>` where the value starts with a character YAML reads as syntax (reference §1.3). */
+const LABEL_VALUE_INDICATOR = /^([ \t]*(?:-[ \t]+)?(["']?)aliyun\.[A-Za-z0-9_.\-\/]*\2:[ \t]+)([*!%{[][^\r\n]*)$/gm;
+
+function indicatorValueProblem(unitText: string, m: RegExpExecArray): SyntaxProblem | undefined {
+  const [, head, , rest] = m;
+  // The value up to a trailing comment (' #'), without trailing spaces.
+  const value = rest.replace(/\s+#.*$/, '').trimEnd();
+  const first = value[0];
+  if (first === '!' && /^!!(str|int|bool|float|null)\s/.test(value)) return undefined; // an explicit standard tag is intended
+  if (first === '*' && !/^\*[^\s,\[\]{}]+$/.test(value)) return undefined; // not an alias shape: let the parser speak
+  // A flow collection that closes is either whole (the label rules say what is wrong) or followed by
+  // junk (a mangled Markdown link: the parser's "unexpected text" says it).
+  if ((first === '{' || first === '[') && flowCloses(value)) return undefined;
+  if (first === '*') {
+    // An alias of an anchor defined in this unit is deliberate YAML. (An anchor in another chunk
+    // makes the outline parse the document whole, so the unit then holds it.)
+    const anchor = `&${value.slice(1)}`;
+    for (let i = unitText.indexOf(anchor); i >= 0; i = unitText.indexOf(anchor, i + 1)) {
+      const after = unitText[i + anchor.length];
+      if (after === undefined || after === ' ' || after === '\t' || after === '\n' || after === '\r') return undefined;
+    }
+  }
+  const start = m.index + head.length;
+  const what: Record<string, string> = {
+    '*': t("YAML reads a value starting with '*' as an alias of an anchor, and there is no anchor '{0}'", value.slice(1)),
+    '!': t("YAML reads '{0}' as a tag, which compose rejects", value.split(/\s/)[0]),
+    '%': t("a value cannot start with '%' in YAML 1.1 (docker-compose 1.x rejects the file)"),
+    '{': t("YAML reads a value starting with '{' or '[' as a flow collection, and this one is not closed"),
+    '[': t("YAML reads a value starting with '{' or '[' as a flow collection, and this one is not closed"),
+  };
+  return {
+    code: 'yaml-label-value-needs-quotes',
+    message: t('{0}: quote the label value, e.g. {1}.', what[first], JSON.stringify(value)),
+    span: { start, end: start + value.length },
+    severity: 'error',
+  };
+}
+
+/** Whether a flow collection written on one line closes (its brackets balance, outside quotes). */
+function flowCloses(value: string): boolean {
+  let depth = 0;
+  let quote = '';
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i];
+    if (quote) {
+      if (c === quote) quote = '';
+      continue;
+    }
+    if (c === '"' || c === "'") quote = c;
+    else if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') {
+      depth--;
+      if (depth === 0) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Is the line at `lineStart` text inside a block scalar (`command: |` and the like)? Walks up the
+ * less-indented lines above it: if one of them opens a block scalar, this line is its content.
+ */
+function insideBlockScalar(text: string, lineStart: number): boolean {
+  let indent = leadingSpaces(text, lineStart);
+  let cursor = lineStart;
+  while (cursor > 0 && indent > 0) {
+    const prevStart = lineStartOf(text, cursor - 1);
+    const prev = text.slice(prevStart, cursor - 1).replace(/\r$/, '');
+    cursor = prevStart;
+    const trimmed = prev.trimStart();
+    if (trimmed === '') continue;
+    const prevIndent = prev.length - trimmed.length;
+    if (prevIndent >= indent) continue;
+    if (BLOCK_SCALAR_HEADER.test(trimmed)) return true;
+    if (trimmed.startsWith('#')) continue;
+    indent = prevIndent;
+  }
+  return false;
+}
+
+/** `key: |`, `key: >-`, `- |2`, `key: !tag |` (optionally with a comment). */
+const BLOCK_SCALAR_HEADER = /(?:^|:[ \t]+|^-[ \t]+)(?:[!&][^\s]*[ \t]+)*[|>][-+1-9]{0,2}[ \t]*(?:#.*)?$/;
+
 function syntaxFinding(p: SyntaxProblem, unitText: string): Finding {
   const finding: Finding = { code: p.code, severity: p.severity, message: p.message, span: p.span };
-  if (p.code === 'yaml-missing-space-after-colon') {
+  if (p.code === 'yaml-label-value-needs-quotes') {
+    const value = unitText.slice(p.span.start, p.span.end);
+    finding.fixes = [{ title: t('Quote the value: {0}', JSON.stringify(value)), edits: [{ span: p.span, newText: JSON.stringify(value) }], preferred: true }];
+  } else if (p.code === 'yaml-missing-space-after-colon') {
     finding.fixes = [{ title: t("Insert a space after ':'"), edits: [{ span: { start: p.span.end, end: p.span.end }, newText: ' ' }], preferred: true }];
   } else if (p.code === 'yaml-tab-indent') {
     const lineStart = lineStartOf(unitText, p.span.start);
@@ -293,14 +417,21 @@ export function isOnLabelLine(text: string, offset: number): boolean {
   return false;
 }
 
-/** Fills the indentation placeholder of multi-line fixes and keeps the file's line endings. */
-function resolveIndent(text: string, offset: number, newText: string): string {
+/**
+ * Fills the indentation placeholders of multi-line fixes and keeps the file's line endings:
+ * `\0INDENT\0` is the indentation of the edited line, `\0INDENT@n\0` that of the line holding
+ * unit offset n.
+ */
+function resolveIndent(text: string, offset: number, newText: string, base: number): string {
   if (!newText.includes('\n')) return newText;
+  const indentOfLineAt = (at: number) => {
+    const start = lineStartOf(text, at);
+    return /^[ \t]*/.exec(text.slice(start, start + 200))![0];
+  };
   const start = lineStartOf(text, offset);
-  const indent = /^[ \t]*/.exec(text.slice(start, start + 200))![0];
   const lineEnd = text.indexOf('\n', start);
   const crlf = lineEnd > 0 && text.charCodeAt(lineEnd - 1) === 13;
-  const filled = newText.split('\u0000INDENT\u0000').join(indent);
+  const filled = newText.replace(/\u0000INDENT(?:@(\d+))?\u0000/g, (_, at: string | undefined) => indentOfLineAt(at === undefined ? offset : base + Number(at)));
   return crlf ? filled.replace(/\r?\n/g, '\r\n') : filled;
 }
 
@@ -338,6 +469,16 @@ function commonSuffixLength(a: string, b: string, max: number): number {
   }
   return low;
 }
+
+/**
+ * YAML (and LSP) take a lone CR as a line break, like LF and CRLF; the outline, the parser and the
+ * line scans here only know LF and CRLF. CR -> LF keeps every offset (and LSP position) as it was.
+ */
+function lineBreaksAsLf(text: string): string {
+  return text.includes('\r') && LONE_CR.test(text) ? text.replace(LONE_CR_GLOBAL, '\n') : text;
+}
+const LONE_CR = /\r(?!\n)/;
+const LONE_CR_GLOBAL = /\r(?!\n)/g;
 
 /** A copy of `text` that does not share memory with the string it was sliced from. */
 function detach(text: string): string {

@@ -1,7 +1,7 @@
 // SLB names/IDs (and their front ports) used in the workspace's compose files, for completion.
 // A regex pass over raw text: cheap enough to run on every file at start-up, tolerant of files
 // that do not parse.
-import { parseLbValue } from './labels/lbLabel';
+import { parseLbValue, slbNameProblem } from './labels/lbLabel';
 
 const LB_LABEL = /aliyun\.lb\.port_\d+\s*[:=]\s*["']?([^"'\n#]+)/g;
 
@@ -17,7 +17,8 @@ export function collectSlbUses(text: string): SlbUse[] {
   LB_LABEL.lastIndex = 0;
   for (let m = LB_LABEL.exec(text); m; m = LB_LABEL.exec(text)) {
     for (const b of parseLbValue(m[1].trim())) {
-      if (!b.slb || !b.scheme || b.slb.text === '' || b.slb.text.includes('$')) continue;
+      // Only names a label may use (S5): completion must never offer one that fails validation.
+      if (!b.slb || !b.scheme || b.slb.text.includes('$') || b.shapeProblem || slbNameProblem(b.slb.text)) continue;
       uses.push({ slb: b.slb.text, scheme: b.scheme.text, frontPort: b.frontPort && /^\d+$/.test(b.frontPort.text) ? Number(b.frontPort.text) : undefined });
     }
   }

@@ -53,23 +53,49 @@ export class ValidationHost {
   /** Gives the current text of a document (to re-open documents in the in-process fallback). */
   currentText: (uri: string) => { version: number; text: string } | undefined = () => undefined;
 
+  /**
+   * The worker's heap ceiling. It starts small, which keeps the server's peak memory down on
+   * ordinary files (README, Speed); a file too big for it makes the worker run out of memory, and
+   * the worker is then started again with twice the heap, up to `maxHeapMb`. Only past that does
+   * validation move to the main thread, where it would hold up completion and hover.
+   */
+  private heapMb = Number(process.env.SLB_LABELS_WORKER_HEAP_MB) || 160;
+  private readonly maxHeapMb = Math.max(this.heapMb, Number(process.env.SLB_LABELS_WORKER_HEAP_MAX_MB) || 2048);
+
   constructor(private readonly log: (level: 'info' | 'warn' | 'error', message: string) => void) {
     const workerPath = path.join(__dirname, 'validationWorker.js');
-    if (fs.existsSync(workerPath)) {
-      try {
-        // Bounded heap: a small young generation and a ceiling keep the server's peak memory down
-        // (README, Speed). A file too big for it makes the worker run out of memory; validation then
-        // continues on the main thread (fallBack), slower but complete.
-        const oldGenerationMb = Number(process.env.SLB_LABELS_WORKER_HEAP_MB) || 160;
-        this.worker = new Worker(workerPath, { resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: oldGenerationMb } });
-        this.worker.unref();
-        this.worker.on('message', (reply: WorkerReply) => this.onReply(reply));
-        this.worker.on('error', (error) => this.fallBack(`validation worker failed: ${error?.stack ?? String(error)}`));
-        this.worker.on('exit', (code) => code !== 0 && this.fallBack(`validation worker exited with code ${code}`));
-      } catch (error) {
-        this.fallBack(`validation worker could not start: ${String(error)}`);
+    if (fs.existsSync(workerPath)) this.startWorker(workerPath);
+    else this.fallBack(`validation worker not found at ${workerPath}; validating on the main thread`);
+  }
+
+  private startWorker(workerPath: string): void {
+    let worker: Worker;
+    try {
+      worker = new Worker(workerPath, { resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: this.heapMb } });
+    } catch (error) {
+      this.fallBack(`validation worker could not start: ${String(error)}`);
+      return;
+    }
+    this.worker = worker;
+    worker.unref();
+    worker.on('message', (reply: WorkerReply) => this.onReply(reply));
+    // A dying worker emits 'error' and then 'exit': only the first one counts.
+    worker.on('error', (error: Error & { code?: string }) => {
+      if (this.worker !== worker) return;
+      if (error?.code === 'ERR_WORKER_OUT_OF_MEMORY' && this.heapMb < this.maxHeapMb) {
+        const before = this.heapMb;
+        this.heapMb = Math.min(this.maxHeapMb, this.heapMb * 2);
+        this.log('warn', `validation worker failed: out of memory with a ${before} MB heap (a very large file?); starting it again with ${this.heapMb} MB`);
+        this.worker = undefined;
+        this.startWorker(workerPath);
+        this.resend();
+        return;
       }
-    } else this.fallBack(`validation worker not found at ${workerPath}; validating on the main thread`);
+      this.fallBack(`validation worker failed: ${error?.stack ?? String(error)}`);
+    });
+    worker.on('exit', (code) => {
+      if (this.worker === worker && code !== 0) this.fallBack(`validation worker exited with code ${code}`);
+    });
   }
 
   /** Resolves with the result for this request, or undefined when a newer one for the same document replaced it. */
@@ -150,8 +176,11 @@ export class ValidationHost {
     this.worker = undefined;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     this.inProcess ??= (require('./validationWorker') as typeof import('./validationWorker')).handleValidationMessage;
-    // The documents the dead worker held are opened again in-process from their current text,
-    // and the requests that were with it are sent again.
+    this.resend();
+  }
+
+  /** After a worker died: its documents are opened again from their current text, and the requests it had are sent again. */
+  private resend(): void {
     for (const uri of this.opened.keys()) {
       const current = this.currentText(uri);
       if (current) this.send({ type: 'open', uri, version: current.version, text: current.text });

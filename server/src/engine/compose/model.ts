@@ -44,8 +44,8 @@ export interface PortMapping {
   protocol: string;
   /** Contains variables that could not be resolved: no rule may conclude anything from it. */
   unresolved: boolean;
-  /** The entry could not be read as a port mapping. */
-  invalid?: string;
+  /** The entry could not be read as a port mapping: which part, as written. */
+  invalid?: { part: 'host' | 'container' | 'protocol'; text: string };
   mode?: string;
   inherited: boolean;
 }

@@ -158,7 +158,7 @@ function addService(pair: Pair, doc: Document, text: string, out: ServiceModel[]
           service.portsNodeSpan = spanOf(value);
           service.portsFlow = isSeq(value) && value.flow === true;
         }
-        if (isSeq(value)) for (const item of value.items) readPort(resolveNode(item as Node, doc), doc, inherited, service);
+        if (isSeq(value)) for (const item of value.items) readPort(resolveNode(item as Node, doc), doc, text, inherited, service);
         break;
       case 'expose':
         if (isSeq(value)) for (const item of value.items) readExpose(resolveNode(item as Node, doc), service);
@@ -218,6 +218,8 @@ function readLabels(node: Node | undefined, doc: Document, text: string, where: 
     return;
   }
   if (isSeq(node)) {
+    // Docker keeps the last of two list items with the same key (S7): report it like a map's duplicate.
+    const seen = new Map<string, Span>();
     for (const rawItem of node.items) {
       const item = resolveNode(rawItem as Node, doc);
       if (isScalar(item) && item.range) {
@@ -227,18 +229,23 @@ function readLabels(node: Node | undefined, doc: Document, text: string, where: 
         const key = eq < 0 ? whole : whole.slice(0, eq);
         const value = eq < 0 ? undefined : whole.slice(eq + 1);
         const base = content.span.start;
+        const keySpan = content.exact ? { start: base, end: base + key.length } : content.span;
+        const itemInherited = inherited || item !== rawItem;
+        const previous = seen.get(key);
+        if (previous && !itemInherited && eq >= 0) service.duplicateLabelKeys.push({ key, first: previous, second: keySpan });
+        if (eq >= 0) seen.set(key, keySpan);
         service.labels.push({
           key,
           value: value ?? '',
           valueKind: eq < 0 ? 'null' : 'string',
           plain: item.type === Scalar.PLAIN,
           form: 'list',
-          keySpan: content.exact ? { start: base, end: base + key.length } : content.span,
+          keySpan,
           valueSpan: content.exact ? (eq < 0 ? { start: content.span.end, end: content.span.end } : { start: base + eq + 1, end: content.span.end }) : content.span,
           valueNodeSpan: { start: item.range[0], end: item.range[1] },
           exactOffsets: content.exact,
           where,
-          inherited: inherited || item !== rawItem,
+          inherited: itemInherited,
         });
       } else if (isMap(item) && item.items.length > 0) {
         // `- aliyun.lb.port_80: tcp://slb:80`: YAML reads a mapping inside the list.
@@ -294,16 +301,16 @@ export function parseShortPort(raw: string): Omit<PortMapping, 'raw' | 'span' | 
   }
   const result: ReturnType<typeof parseShortPort> = { protocol, hostIp };
   const container = parseRange(containerPart);
-  if (!container) return { ...result, invalid: `container port '${containerPart}'` };
+  if (!container) return { ...result, invalid: { part: 'container', text: containerPart } };
   result.containerStart = container[0];
   result.containerEnd = container[1];
   if (hostPart !== undefined && hostPart !== '') {
     const host = parseRange(hostPart);
-    if (!host) return { ...result, invalid: `host port '${hostPart}'` };
+    if (!host) return { ...result, invalid: { part: 'host', text: hostPart } };
     result.hostStart = host[0];
     result.hostEnd = host[1];
   }
-  if (!['tcp', 'udp', 'sctp'].includes(protocol)) result.invalid = `protocol '${protocol}'`;
+  if (!['tcp', 'udp', 'sctp'].includes(protocol)) result.invalid = { part: 'protocol', text: protocol };
   return result;
 }
 
@@ -316,9 +323,11 @@ function parseRange(text: string): [number, number] | undefined {
   return [a, b];
 }
 
-function readPort(node: Node | undefined, doc: Document, inherited: boolean, service: ServiceModel): void {
+function readPort(node: Node | undefined, doc: Document, text: string, inherited: boolean, service: ServiceModel): void {
   if (!node || !node.range) return;
   const span = { start: node.range[0], end: node.range[1] };
+  // A block mapping's range runs to the start of the next line: end the span where its text ends.
+  while (span.end > span.start && /\s/.test(text[span.end - 1])) span.end--;
   if (isScalar(node)) {
     const raw = node.value === null ? '' : String(node.value);
     const entry: PortMapping = { raw, span, form: 'short', protocol: 'tcp', unresolved: false, inherited };
@@ -344,14 +353,14 @@ function readPort(node: Node | undefined, doc: Document, inherited: boolean, ser
       service.hasUnresolvedPorts = true;
     } else {
       const t = target !== undefined ? parseRange(target) : undefined;
-      if (!t) entry.invalid = `target '${target ?? ''}'`;
+      if (!t) entry.invalid = { part: 'container', text: target ?? '' };
       else {
         entry.containerStart = t[0];
         entry.containerEnd = t[1];
       }
       if (published !== undefined && published !== '') {
         const p = parseRange(published);
-        if (!p) entry.invalid = `published '${published}'`;
+        if (!p) entry.invalid = { part: 'host', text: published };
         else {
           entry.hostStart = p[0];
           entry.hostEnd = p[1];

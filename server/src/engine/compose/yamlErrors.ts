@@ -5,6 +5,8 @@ import { SyntaxProblem } from './model';
 
 /** `key:value` with no space after the colon, at the start of a line (optionally a list item). */
 export const MISSING_SPACE_LINE = /^([ \t]*(?:-[ \t]+)?)((?:"[^"\n]*"|'[^'\n]*'|[A-Za-z0-9_][A-Za-z0-9_.\-\/]*)):(?=[^\s:\/])/;
+/** The same for aliyun.* keys, whose values may be paths (`aliyun.logs:/var/log`); `key://` stays a URL. */
+const ALIYUN_MISSING_SPACE_LINE = /^([ \t]*(?:-[ \t]+)?)((["']?)aliyun\.[A-Za-z0-9_.\-\/]*\3):(?=[^\s:\/]|\/(?!\/))/;
 
 function lineAround(text: string, offset: number): { start: number; end: number; text: string } {
   const start = text.lastIndexOf('\n', Math.max(0, offset - 1)) + 1;
@@ -14,7 +16,7 @@ function lineAround(text: string, offset: number): { start: number; end: number;
 }
 
 export function missingSpaceProblem(text: string, lineStart: number, lineText: string): SyntaxProblem | undefined {
-  const m = MISSING_SPACE_LINE.exec(lineText);
+  const m = MISSING_SPACE_LINE.exec(lineText) ?? ALIYUN_MISSING_SPACE_LINE.exec(lineText);
   if (!m) return undefined;
   const colon = lineStart + m[1].length + m[2].length;
   return {
@@ -67,6 +69,8 @@ export function describeYamlError(error: YAMLError, text: string, severity: 'err
     case 'BAD_SCALAR_START':
       return { code: 'yaml-bad-scalar', message: t("A value cannot start with '{0}' unquoted. Put the value in quotes.", text.slice(start, start + 1)), span, severity };
     case 'RESOURCE_EXHAUSTION':
+      // The parser gives the same code when brackets or indentation nest too deep for it.
+      if (/call stack/i.test(error.message)) return { code: 'yaml-too-deep', message: t('This is nested too deeply to read (thousands of brackets or indentation levels). The file was not analysed further.'), span, severity };
       return { code: 'yaml-alias-bomb', message: t('Too many aliases are expanded here (an alias bomb?). The file was not analysed further.'), span, severity };
     default:
       return { code: 'yaml-syntax', message: t('YAML syntax error: {0}', firstLine), span, severity };

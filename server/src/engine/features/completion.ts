@@ -6,6 +6,7 @@ import { ServiceModel } from '../compose/model';
 import { t } from '../i18n';
 import { LABEL_CATALOG, labelDoc, LB_DOCS_URL } from '../labels/catalog';
 import { hasVariable, isLbKey, LB_SCHEMES, parseLbKey, portSpaceOf } from '../labels/lbLabel';
+import { isLoopback, resolvedPorts } from '../rules/serviceRules';
 import { TextLike } from '../text';
 import { SlbSummary } from '../workspaceIndex';
 import { cursorContext, CursorContext } from './cursorContext';
@@ -40,6 +41,8 @@ export interface CompletionInputs {
    */
   cloudListeners?: (slb: string) => CloudListener[] | undefined;
   snippetSupport: boolean;
+  /** Variables from the .env next to the file: `${HOST_PORT}:80` counts as published when it is set. */
+  env?: ReadonlyMap<string, string>;
 }
 
 const SCHEME_DOCS: Record<string, string> = {
@@ -72,11 +75,13 @@ interface PublishedPort {
   protocol: 'tcp' | 'udp';
 }
 
-function publishedPorts(service: ServiceModel | undefined): PublishedPort[] {
+/** Ports an lb label can use as they are: fixed host port, same size on both sides, reachable (not loopback). */
+function publishedPorts(service: ServiceModel | undefined, env: ReadonlyMap<string, string> | undefined): PublishedPort[] {
   const result: PublishedPort[] = [];
   if (!service) return result;
-  for (const p of service.ports) {
+  for (const p of resolvedPorts(service, env)) {
     if (p.unresolved || p.invalid || p.containerStart === undefined || p.hostStart === undefined) continue;
+    if (p.hostIp && isLoopback(p.hostIp)) continue; // the label would be an error at once (lb-port-loopback-only)
     if (p.protocol !== 'tcp' && p.protocol !== 'udp') continue;
     const size = (p.containerEnd ?? p.containerStart) - p.containerStart;
     if ((p.hostEnd ?? p.hostStart) - p.hostStart !== size || size > 20) continue;
@@ -102,7 +107,7 @@ function completeKeys(doc: TextLike, context: CursorContext, service: ServiceMod
   }
   const slbPlaceholder = inputs.cloudSlbs?.[0]?.name ?? inputs.workspaceSlbs[0]?.slb ?? 'slb_name';
   let rank = 0;
-  for (const port of publishedPorts(service)) {
+  for (const port of publishedPorts(service, inputs.env)) {
     if (bound.has(port.container)) continue;
     bound.add(port.container);
     const key = `aliyun.lb.port_${port.container}`;
@@ -153,7 +158,7 @@ function completeLbValue(doc: TextLike, context: CursorContext, service: Service
   const entry = typed.slice(entryOffset);
   const entryStart = context.tokenStart + entryOffset;
   const containerPort = parseLbKey(context.key!).port;
-  const published = publishedPorts(service).find((p) => p.container === containerPort);
+  const published = publishedPorts(service, inputs.env).find((p) => p.container === containerPort);
   const items: CompletionItem[] = [];
   const schemeEnd = entry.indexOf('://');
   if (schemeEnd < 0) {

@@ -6,6 +6,7 @@ import { interpolate } from '../compose/variables';
 import { t } from '../i18n';
 import { findLabelSpec, labelDoc, LABEL_DOCS_URL, LB_DOCS_URL } from '../labels/catalog';
 import { isLbKey, looksLikeSlbId, parseLbKey, parseLbValue, transportOf } from '../labels/lbLabel';
+import { resolvedPorts } from '../rules/serviceRules';
 import { TextLike } from '../text';
 import { cursorContext } from './cursorContext';
 import { schemeDoc } from './completion';
@@ -40,6 +41,8 @@ function otherHover(label: LabelEntry): string | undefined {
 
 function lbHover(service: ServiceModel, label: LabelEntry, inputs: HoverInputs): string {
   const key = parseLbKey(label.key);
+  // The same port reading as the rules, so hover and diagnostics agree (${HP} from .env included).
+  const ports = resolvedPorts(service, inputs.env);
   const lines: string[] = [`**${label.key}** — ${t('SLB binding of container port {0}', key.port ?? key.portText)}`, ''];
   for (const b of parseLbValue(label.value ?? '')) {
     if (!b.scheme || !b.slb || !b.frontPort) continue;
@@ -49,7 +52,7 @@ function lbHover(service: ServiceModel, label: LabelEntry, inputs: HoverInputs):
     const schemeText = scheme.value ?? b.scheme.text;
     const slbText = slb.value ?? b.slb.text;
     const transport = transportOf(schemeText);
-    const mapping = service.ports.find((p) => !p.unresolved && p.containerStart !== undefined && key.port !== undefined && p.containerStart <= key.port && key.port <= (p.containerEnd ?? p.containerStart) && p.protocol === transport);
+    const mapping = ports.find((p) => !p.unresolved && !p.invalid && p.containerStart !== undefined && key.port !== undefined && p.containerStart <= key.port && key.port <= (p.containerEnd ?? p.containerStart) && p.protocol === transport);
     const host = mapping?.hostStart !== undefined && key.port !== undefined ? String(mapping.hostStart + (key.port - mapping.containerStart!)) : '?';
     lines.push(t('SLB {0} {1} {2} -> host {3} (backend port) -> container {4}', `\`${slbText}\``, schemeText.toUpperCase(), front.value ?? b.frontPort.text, host, key.port ?? '?'));
     lines.push('');
@@ -57,7 +60,10 @@ function lbHover(service: ServiceModel, label: LabelEntry, inputs: HoverInputs):
     lines.push(`- ${looksLikeSlbId(slbText) ? t('`{0}` is an SLB instance ID.', slbText) : t('`{0}` is an SLB name: it must match exactly one SLB in the region (IDs are safer).', slbText)}`);
     for (const v of [...slb.unresolved, ...scheme.unresolved, ...front.unresolved]) lines.push(`- ${t('`${0}` is not set in .env: it is asked for when the application is deployed.', v)}`);
     for (const d of [...slb.defaultsUsed, ...front.defaultsUsed]) lines.push(`- ${t('`${0}` is not set: the default `{1}` is assumed.', d.name, d.value)}`);
-    if (host === '?') lines.push(`- ${t('No fixed host port is published for container port {0}, so the backend port is unknown.', key.port ?? '?')}`);
+    const otherProtocol = host === '?' && key.port !== undefined ? ports.find((p) => !p.unresolved && !p.invalid && p.containerStart !== undefined && p.containerStart <= key.port! && key.port! <= (p.containerEnd ?? p.containerStart) && p.protocol !== transport) : undefined;
+    if (otherProtocol) lines.push(`- ${t('Container port {0} is published as {1}, but this label binds it with {2}: the protocols must match.', key.port ?? '?', otherProtocol.protocol, transport)}`);
+    else if (host === '?' && ports.some((p) => p.unresolved)) lines.push(`- ${t('A port mapping uses variables that are not set in .env, so the backend port is known only at deploy time.')}`);
+    else if (host === '?') lines.push(`- ${t('No fixed host port is published for container port {0}, so the backend port is unknown.', key.port ?? '?')}`);
     if (host !== '?') lines.push(`- ${t('The label does not create the SLB or the listener: a {0} listener on port {1} with backend port {2} must exist on the SLB.', schemeText.toUpperCase(), front.value ?? b.frontPort.text, host)}`);
     const card = inputs.describeSlb?.(slbText);
     if (card) lines.push('', card);

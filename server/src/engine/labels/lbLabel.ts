@@ -84,7 +84,7 @@ function parseBinding(text: string, offset: number): LbBindingSyntax {
   const rest = text.slice(separator + 3);
   const restOffset = offset + separator + 3;
   // The front port follows the LAST ':' that is not inside a ${...} atom.
-  const masked = rest.replace(VARIABLE_PATTERN, (m) => 'v'.repeat(m.length));
+  const masked = maskVariables(rest);
   const colon = masked.lastIndexOf(':');
   if (colon < 0) {
     binding.slb = { text: rest, start: restOffset, end: restOffset + rest.length };
@@ -93,9 +93,23 @@ function parseBinding(text: string, offset: number): LbBindingSyntax {
   }
   binding.slb = { text: rest.slice(0, colon), start: restOffset, end: restOffset + colon };
   binding.frontPort = { text: rest.slice(colon + 1), start: restOffset + colon + 1, end: restOffset + rest.length };
-  if (/\s/.test(text)) binding.shapeProblem = 'whitespace';
+  // Spaces inside a variable (`${SLB:?set it first}`) are the variable's own text, not the value's.
+  if (/\s/.test(maskVariables(text))) binding.shapeProblem = 'whitespace';
   else if (masked.slice(colon + 1).includes('/')) binding.shapeProblem = 'extraPath';
   return binding;
+}
+
+/** The text with every variable atom replaced by as many 'v's (offsets unchanged). */
+export function maskVariables(text: string): string {
+  return text.replace(VARIABLE_PATTERN, (m) => 'v'.repeat(m.length));
+}
+
+/** Removes whitespace outside variable atoms. */
+export function removeSpacesOutsideVariables(text: string): string {
+  const masked = maskVariables(text);
+  let out = '';
+  for (let i = 0; i < text.length; i++) if (!/\s/.test(masked[i]) || masked[i] !== text[i]) out += text[i];
+  return out;
 }
 
 export function hasVariable(text: string): boolean {

@@ -98,20 +98,30 @@ export class CrossServiceIndex {
     };
     const ordered = <T,>(owners: Owner<T>[], spanOf: (t: T) => { start: number }) =>
       owners.slice().sort((a, b) => (bases.get(a.summary) ?? 0) + spanOf(a.item).start - ((bases.get(b.summary) ?? 0) + spanOf(b.item).start));
+    // A label or mapping inherited through an alias or '<<' sits at the anchor, which may be another
+    // service's own text: name the inheriting service and point at it, or the finding names the wrong one.
+    // `sameSpot`: both uses sit at the very same anchor text, so the finding is about the alias itself.
+    const inheritance = (summary: UnitSummary, item: { service: string; inheritedBy?: { start: number; end: number } }, sameSpot: boolean) =>
+      item.inheritedBy
+        ? { note: sameSpot ? '' : t(" (service '{0}' gets it through an alias or '<<' merge)", item.service), sameSpot, related: [{ span: abs(summary, item.inheritedBy), message: t("Service '{0}' gets this through an alias or '<<' merge", item.service) }] }
+        : { note: '', sameSpot: false, related: [] };
+    const same = (a: Owner<unknown>, aSpan: { start: number }, b: Owner<unknown>, bSpan: { start: number }) => a.summary === b.summary && aSpan.start === bSpan.start;
     // X3: front port unique per SLB (tcp/http/https share one port space, udp has its own).
     for (const key of this.multiFront) {
       const [first, ...rest] = ordered(this.byFront.get(key)!, (b) => b.frontPortSpan);
       for (const { summary, item: b } of rest) {
         if (first.item.service === b.service && first.item.containerPort === b.containerPort && first.item.scheme === b.scheme) continue;
+        const via = inheritance(summary, b, same(first, first.item.frontPortSpan, { summary, item: b }, b.frontPortSpan));
         findings.push({
           code: 'lb-front-port-conflict',
           severity: 'error',
-          message:
-            first.item.service === b.service
+          message: via.sameSpot
+            ? t("SLB '{0}' front port {1} is bound by service '{2}' and, through an alias or '<<' merge, by service '{3}'. One listener port forwards to one backend port: give each service its own front port.", b.slb, b.frontPort, first.item.service, b.service)
+            : (first.item.service === b.service
               ? t("SLB '{0}' front port {1} is already bound to container port {2} of this service. One listener port forwards to one backend port: pick another front port.", b.slb, b.frontPort, first.item.containerPort)
-              : t("SLB '{0}' front port {1} is already used by service '{2}'. One listener port forwards to one backend port: pick another front port.", b.slb, b.frontPort, first.item.service),
+              : t("SLB '{0}' front port {1} is already used by service '{2}'. One listener port forwards to one backend port: pick another front port.", b.slb, b.frontPort, first.item.service)) + via.note,
           span: abs(summary, b.frontPortSpan),
-          related: [{ span: abs(first.summary, first.item.frontPortSpan), message: t("Front port {0} of SLB '{1}' first bound here (service '{2}')", first.item.frontPort, first.item.slb, first.item.service) }],
+          related: [{ span: abs(first.summary, first.item.frontPortSpan), message: t("Front port {0} of SLB '{1}' first bound here (service '{2}')", first.item.frontPort, first.item.slb, first.item.service) }, ...via.related],
         });
       }
     }
@@ -120,12 +130,15 @@ export class CrossServiceIndex {
       const [owner, ...rest] = ordered(this.bySlb.get(key)!, (b) => b.slbSpan);
       for (const { summary, item: b } of rest) {
         if (b.service === owner.item.service) continue;
+        const via = inheritance(summary, b, same(owner, owner.item.slbSpan, { summary, item: b }, b.slbSpan));
         findings.push({
           code: 'lb-slb-shared',
           severity: 'error',
-          message: t("SLB '{0}' is also used by service '{1}'. Two services must not share one SLB: each service's agent would remove the other's backend servers. Use a separate SLB for each service.", b.slb, owner.item.service),
+          message: via.sameSpot
+            ? t("SLB '{0}' is used by service '{1}' and, through an alias or '<<' merge, by service '{2}'. Two services must not share one SLB: each service's agent would remove the other's backend servers. Give each service its own SLB.", b.slb, owner.item.service, b.service)
+            : t("SLB '{0}' is also used by service '{1}'. Two services must not share one SLB: each service's agent would remove the other's backend servers. Use a separate SLB for each service.", b.slb, owner.item.service) + via.note,
           span: abs(summary, b.slbSpan),
-          related: [{ span: abs(owner.summary, owner.item.slbSpan), message: t("SLB '{0}' used by service '{1}'", owner.item.slb, owner.item.service) }],
+          related: [{ span: abs(owner.summary, owner.item.slbSpan), message: t("SLB '{0}' used by service '{1}'", owner.item.slb, owner.item.service) }, ...via.related],
         });
       }
     }
@@ -136,12 +149,15 @@ export class CrossServiceIndex {
       for (const { summary, item: h } of rest) {
         if (h.service === first.item.service || reportedSpans.has(h.span)) continue;
         reportedSpans.add(h.span);
+        const via = inheritance(summary, h, same(first, first.item.span, { summary, item: h }, h.span));
         findings.push({
           code: 'host-port-shared',
           severity: 'warning',
-          message: t("Host port {0}/{1} is also published by service '{2}'. Containers of the two services can never run on the same node.", h.port, h.protocol, first.item.service),
+          message: via.sameSpot
+            ? t("Host port {0}/{1} is published by service '{2}' and, through an alias or '<<' merge, by service '{3}'. Containers of the two services can never run on the same node.", h.port, h.protocol, first.item.service, h.service)
+            : t("Host port {0}/{1} is also published by service '{2}'. Containers of the two services can never run on the same node.", h.port, h.protocol, first.item.service) + via.note,
           span: abs(summary, h.span),
-          related: [{ span: abs(first.summary, first.item.span), message: t("Published by service '{0}'", first.item.service) }],
+          related: [{ span: abs(first.summary, first.item.span), message: t("Published by service '{0}'", first.item.service) }, ...via.related],
         });
       }
     }

@@ -4,7 +4,7 @@ import { LabelEntry, PortMapping, ServiceModel, Span } from '../compose/model';
 import { interpolate } from '../compose/variables';
 import { t } from '../i18n';
 import { findLabelSpec, suggestLabelKey } from '../labels/catalog';
-import { hasVariable, isLbKey, LB_SCHEMES, parseLbKey, parseLbValue, parsePortNumber, slbNameProblem, TextPart, transportOf } from '../labels/lbLabel';
+import { hasVariable, isLbKey, LB_SCHEMES, parseLbKey, parseLbValue, parsePortNumber, removeSpacesOutsideVariables, slbNameProblem, TextPart, transportOf } from '../labels/lbLabel';
 import { Finding, Fix, HostPortUse, LbBinding } from './types';
 
 export interface ServiceRuleResult {
@@ -21,12 +21,16 @@ function sub(span: Span, part: TextPart, exact: boolean): Span {
 
 export function checkService(service: ServiceModel, env: Env): ServiceRuleResult {
   const result: ServiceRuleResult = { findings: [], bindings: [], hostPorts: [] };
-  const ports = service.ports.map((p) => (p.unresolved ? resolvePortVariables(p, env) : p));
+  const ports = resolvedPorts(service, env);
   for (const p of ports) {
     if (p.hostStart !== undefined && !p.unresolved && !p.invalid) {
       for (let port = p.hostStart; port <= (p.hostEnd ?? p.hostStart) && port - p.hostStart < 1000; port++)
-        result.hostPorts.push({ service: service.name, port, protocol: p.protocol, span: p.span });
+        result.hostPorts.push({ service: service.name, port, protocol: p.protocol, span: p.span, inheritedBy: p.inherited ? service.nameSpan : undefined });
     }
+  }
+  if (service.labels.some((l) => isLbKey(l.key))) {
+    // A mapping that cannot be read would leave the lb checks guessing: say which part is wrong.
+    for (const p of ports) if (p.invalid && !p.inherited) result.findings.push(invalidPortFinding(p));
   }
   for (const dup of service.duplicateLabelKeys) {
     result.findings.push({
@@ -51,12 +55,30 @@ export function checkService(service: ServiceModel, env: Env): ServiceRuleResult
   return result;
 }
 
+/** The service's port mappings with ${VAR}s substituted from .env where every variable is set. */
+export function resolvedPorts(service: ServiceModel, env: Env): PortMapping[] {
+  return service.ports.map((p) => (p.unresolved ? resolvePortVariables(p, env) : p));
+}
+
 function resolvePortVariables(port: PortMapping, env: Env): PortMapping {
+  // The long form's raw text is `published:target/protocol`, so both forms read the same way.
   const resolved = interpolate(port.raw, env);
-  if (resolved.value === undefined || port.form === 'long') return port;
+  if (resolved.value === undefined) return port;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { parseShortPort } = require('../compose/parse') as typeof import('../compose/parse');
-  return { ...port, ...parseShortPort(resolved.value), unresolved: false };
+  const parsed = parseShortPort(resolved.value);
+  return { ...port, ...parsed, hostIp: port.form === 'long' ? port.hostIp : parsed.hostIp, unresolved: false };
+}
+
+function invalidPortFinding(p: PortMapping): Finding {
+  const what = p.invalid!;
+  const message =
+    what.part === 'protocol'
+      ? t("Port mapping '{0}' has the protocol '{1}': use tcp or udp (SLB listeners have no other).", p.raw, what.text)
+      : what.part === 'host'
+        ? t("Port mapping '{0}' cannot be read: the host port '{1}' is not a port number or range (1-65535), so Docker rejects it and the SLB backend port is unknown.", p.raw, what.text)
+        : t("Port mapping '{0}' cannot be read: the container port '{1}' is not a port number or range (1-65535), so Docker rejects it.", p.raw, what.text);
+  return { code: 'port-invalid', severity: 'error', message, span: p.span };
 }
 
 function quoteFix(label: LabelEntry): Fix {
@@ -105,7 +127,11 @@ function checkLabel(service: ServiceModel, label: LabelEntry, ports: PortMapping
     return;
   }
   // A key that YAML error recovery glued across lines is covered by the syntax error already.
-  if (/\s/.test(key)) return;
+  // (Its source then differs from its value: only a key written as it reads is judged here.)
+  if (/\s/.test(key)) {
+    if (label.exactOffsets && !/[\r\n]/.test(key)) out.findings.push(keyWhitespaceFinding(label));
+    return;
+  }
   const spec = isLbKey(key) ? findLabelSpec('aliyun.lb.port_0') : findLabelSpec(key);
   if (!spec) {
     const suggestion = suggestLabelKey(key);
@@ -130,6 +156,30 @@ function checkLabel(service: ServiceModel, label: LabelEntry, ports: PortMapping
     });
   }
   if (isLbKey(key)) checkLbLabel(service, label, ports, env, out);
+}
+
+/** S1: spaces in a key make it another key (`- aliyun.lb.port_80 = tcp://...` has the key 'aliyun.lb.port_80 '). */
+function keyWhitespaceFinding(label: LabelEntry): Finding {
+  const trimmed = label.key.replace(/\s+/g, '');
+  const fixes: Fix[] = [];
+  if (label.exactOffsets) {
+    if (label.form === 'list') {
+      // Also drop the spaces after '=', which would otherwise start the value.
+      const valueText = label.value ?? '';
+      const end = label.valueSpan.start + (valueText.length - valueText.trimStart().length);
+      fixes.push({ title: t("Write '{0}'", `${trimmed}=${valueText.trim()}`), edits: [{ span: { start: label.keySpan.start, end }, newText: `${trimmed}=` }], preferred: true });
+    } else fixes.push({ title: t("Write '{0}'", trimmed), edits: [{ span: label.keySpan, newText: trimmed }], preferred: true });
+  }
+  return {
+    code: 'label-key-whitespace',
+    severity: 'error',
+    message:
+      label.form === 'list'
+        ? t("The label key '{0}' contains spaces, so Container Service does not recognise it: in list form write 'key=value' with no spaces around '='.", label.key)
+        : t("The label key '{0}' contains spaces, so Container Service does not recognise it. Remove the spaces.", label.key),
+    span: label.keySpan,
+    fixes,
+  };
 }
 
 function checkLbLabel(service: ServiceModel, label: LabelEntry, ports: PortMapping[], env: Env, out: ServiceRuleResult): void {
@@ -164,6 +214,10 @@ function checkLbLabel(service: ServiceModel, label: LabelEntry, ports: PortMappi
       out.findings.push({ code: 'lb-value-malformed', severity: 'error', message: t("Empty entry between ';': remove the extra ';'."), span: wholeSpan });
       continue;
     }
+    if (/\$\{[^}]*$/.test(b.whole.text)) {
+      out.findings.push({ code: 'lb-value-malformed', severity: 'error', message: t("'{0}' has a '${' that is never closed: write a variable as ${NAME}.", b.whole.text), span: wholeSpan });
+      continue;
+    }
     if (b.shapeProblem === 'missingSchemeSeparator' || !b.scheme || !b.slb) {
       out.findings.push({ code: 'lb-value-malformed', severity: 'error', message: t("'{0}' is not 'scheme://slb_name_or_id:front_port' (e.g. tcp://slb_redis_app:{1}): the '://' after the scheme is missing.", b.whole.text, containerPort), span: wholeSpan });
       continue;
@@ -173,12 +227,21 @@ function checkLbLabel(service: ServiceModel, label: LabelEntry, ports: PortMappi
       continue;
     }
     if (b.shapeProblem === 'whitespace') {
-      out.findings.push({ code: 'lb-value-malformed', severity: 'error', message: t("The SLB binding must not contain spaces: '{0}'.", b.whole.text), span: wholeSpan, fixes: exact ? [{ title: t('Remove the spaces'), edits: [{ span: wholeSpan, newText: b.whole.text.replace(/\s+/g, '') }], preferred: true }] : undefined });
+      out.findings.push({ code: 'lb-value-malformed', severity: 'error', message: t("The SLB binding must not contain spaces: '{0}'.", b.whole.text), span: wholeSpan, fixes: exact ? [{ title: t('Remove the spaces'), edits: [{ span: wholeSpan, newText: removeSpacesOutsideVariables(b.whole.text) }], preferred: true }] : undefined });
       continue;
     }
     const schemeSpan = sub(label.valueSpan, b.scheme, exact);
     const slbSpan = sub(label.valueSpan, b.slb, exact);
     const portSpan = sub(label.valueSpan, b.frontPort, exact);
+    if (b.scheme.text === '') {
+      const separator = sub(label.valueSpan, { text: '://', start: b.scheme.end, end: b.scheme.end + 3 }, exact);
+      out.findings.push({ code: 'lb-value-malformed', severity: 'error', message: t("The scheme is missing before '://': write tcp, http, https or udp, e.g. 'tcp{0}'.", b.whole.text), span: separator });
+      continue;
+    }
+    if (b.frontPort.text === '') {
+      out.findings.push({ code: 'lb-value-malformed', severity: 'error', message: t("The SLB front port is missing after the last ':': add the port, e.g. '{0}{1}'.", b.whole.text, containerPort), span: wholeSpan, fixes: exact ? [{ title: t("Add '{0}'", String(containerPort)), edits: [{ span: { start: wholeSpan.end, end: wholeSpan.end }, newText: String(containerPort) }] }] : undefined });
+      continue;
+    }
     // Resolve variables part by part so ranges stay exact where no variable is involved.
     const scheme = interpolate(b.scheme.text, env).value;
     const slb = interpolate(b.slb.text, env).value;
@@ -239,12 +302,16 @@ function checkLbLabel(service: ServiceModel, label: LabelEntry, ports: PortMappi
     seen.set(bindingKey, wholeSpan);
     const hostPort = checkPortChain(service, label, containerPort, scheme, ports, schemeSpan, out);
     if (slb !== undefined && frontPort !== undefined) {
-      out.bindings.push({ service: service.name, labelKey: label.key, containerPort, scheme, slb, frontPort, hostPort, keySpan: label.keySpan, slbSpan, frontPortSpan: portSpan, wholeSpan });
+      out.bindings.push({ service: service.name, labelKey: label.key, containerPort, scheme, slb, frontPort, hostPort, keySpan: label.keySpan, slbSpan, frontPortSpan: portSpan, wholeSpan, inheritedBy: label.inherited ? service.nameSpan : undefined });
     }
   }
 }
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i;
+
+export function isLoopback(hostIp: string): boolean {
+  return LOOPBACK.test(hostIp);
+}
 
 /** Reference §3.3: the container port must be published on a fixed host port of the same protocol. Returns the host (backend) port. */
 function checkPortChain(service: ServiceModel, label: LabelEntry, containerPort: number, scheme: string, ports: PortMapping[], schemeSpan: Span, out: ServiceRuleResult): number | undefined {
@@ -257,21 +324,23 @@ function checkPortChain(service: ServiceModel, label: LabelEntry, containerPort:
     if (covering.length > 0) {
       const other = covering[0];
       const fixes: Fix[] = [];
+      // The mapping as it should be: the same one with the label's protocol (short form), or the long form's protocol key.
+      const newRaw = transport === 'udp' ? `${other.raw.replace(/\/\w+$/, '')}/udp` : other.raw.replace(/\/\w+$/, '');
+      const publishAs = other.form === 'short' ? `'${newRaw}'` : `'protocol: ${transport}'`;
       if (other.form === 'short' && !other.inherited) {
-        const newRaw = transport === 'udp' ? `${other.raw.replace(/\/\w+$/, '')}/udp` : other.raw.replace(/\/\w+$/, '');
         fixes.push({ title: t("Publish it as '{0}'", newRaw), edits: [{ span: other.span, newText: JSON.stringify(newRaw) }] });
       }
-      if (label.exactOffsets && (other.protocol === 'udp' || other.protocol === 'tcp')) {
-        const newScheme = other.protocol === 'udp' ? 'udp' : 'tcp';
-        fixes.push({ title: t("Change the scheme to '{0}'", newScheme), edits: [{ span: schemeSpan, newText: newScheme }] });
+      // Switching the scheme helps only towards a protocol an SLB listener has (not sctp).
+      const schemeSwitch = other.protocol === 'udp' ? 'udp' : other.protocol === 'tcp' ? 'tcp' : undefined;
+      if (label.exactOffsets && schemeSwitch) {
+        fixes.push({ title: t("Change the scheme to '{0}'", schemeSwitch), edits: [{ span: schemeSpan, newText: schemeSwitch }] });
       }
       out.findings.push({
         code: 'lb-protocol-mismatch',
         severity: 'error',
-        message:
-          transport === 'udp'
-            ? t("udp SLB binding on container port {0}, but the port is published as {1}. The SLB listener and the backend port must use the same protocol: publish it as '{2}' or change the scheme to tcp.", containerPort, other.protocol, `${containerPort}:${containerPort}/udp`)
-            : t("{0} SLB binding on container port {1}, but the port is published only as {2}. The SLB listener and the backend port must use the same protocol: publish it as TCP ('{3}') or change the scheme to udp.", scheme, containerPort, other.protocol, `${containerPort}:${containerPort}`),
+        message: schemeSwitch
+          ? t("{0} SLB binding on container port {1}, but the port is published as {2}. The SLB listener and the backend port must use the same protocol: publish it as {3} or change the scheme to {4}.", scheme, containerPort, other.protocol, publishAs, schemeSwitch)
+          : t("{0} SLB binding on container port {1}, but the port is published as {2}, which SLB listeners do not support: publish it as {3}.", scheme, containerPort, other.protocol, publishAs),
         span: schemeSpan,
         related: [{ span: other.span, message: t('Published here as {0}', other.protocol) }],
         fixes,
@@ -279,6 +348,7 @@ function checkPortChain(service: ServiceModel, label: LabelEntry, containerPort:
       return undefined;
     }
     if (anyUnresolved) return undefined; // a ${VAR} mapping may cover it: don't guess
+    if (ports.some((p) => p.invalid)) return undefined; // an unreadable mapping (reported) may be meant to cover it
     const exposed = service.expose.find((e) => e.start !== undefined && e.start <= containerPort && containerPort <= (e.end ?? e.start));
     const mapping = transport === 'udp' ? `${containerPort}:${containerPort}/udp` : `${containerPort}:${containerPort}`;
     out.findings.push({
@@ -320,11 +390,16 @@ function checkPortChain(service: ServiceModel, label: LabelEntry, containerPort:
     return undefined;
   }
   if (withHost.hostIp && LOOPBACK.test(withHost.hostIp)) {
-    const newRaw = withHost.raw.replace(/^(\[[^\]]*\]|[^:]*):/, '');
+    // Drop exactly the address and its ':' ('127.0.0.1:', '[::1]:' or the unbracketed '::1:').
+    const raw = withHost.raw.trim();
+    const newRaw = raw.startsWith('[') ? raw.slice(raw.indexOf(']:') + 2) : raw.slice(withHost.hostIp.length + 1);
     out.findings.push({
       code: 'lb-port-loopback-only',
       severity: 'error',
-      message: t("Host port of container port {0} is bound to {1} only, which the SLB cannot reach: the SLB connects to the node's network address. Publish it without the loopback address ('{2}').", containerPort, withHost.hostIp, newRaw),
+      message:
+        withHost.form === 'long'
+          ? t("Host port of container port {0} is bound to {1} only (host_ip), which the SLB cannot reach: the SLB connects to the node's network address. Remove 'host_ip: {1}' from this port.", containerPort, withHost.hostIp)
+          : t("Host port of container port {0} is bound to {1} only, which the SLB cannot reach: the SLB connects to the node's network address. Publish it without the loopback address ('{2}').", containerPort, withHost.hostIp, newRaw),
       span: keyPortSpan,
       related: [{ span: withHost.span, message: t('Bound to loopback here') }],
       fixes: withHost.form === 'short' && !withHost.inherited ? [{ title: t("Publish it as '{0}'", newRaw), edits: [{ span: withHost.span, newText: JSON.stringify(newRaw) }], preferred: true }] : undefined,
@@ -346,7 +421,8 @@ function addMappingFix(service: ServiceModel, mapping: string, label: LabelEntry
     // Append after the last block sequence item, at the same indentation (computed by the caller from text).
     const last = service.ports[service.ports.length - 1];
     if (last.inherited) return undefined;
-    return { title, edits: [{ span: { start: last.span.end, end: last.span.end }, newText: `\n\u0000INDENT\u0000- "${mapping}"` }], preferred: true };
+    // Indented like the last item's first line (for a long-form item that is the '- target:' line).
+    return { title, edits: [{ span: { start: last.span.end, end: last.span.end }, newText: `\n\u0000INDENT@${last.span.start}\u0000- "${mapping}"` }], preferred: true };
   }
   if (label.inherited) return undefined;
   // No ports at all: insert a ports block before the labels key (same indentation as labels).

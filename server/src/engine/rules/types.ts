@@ -48,6 +48,8 @@ export interface LbBinding {
   slbSpan: Span;
   frontPortSpan: Span;
   wholeSpan: Span;
+  /** The label comes through an alias or `<<` merge: the spans are the anchor's; this is the inheriting service's name. */
+  inheritedBy?: Span;
 }
 
 export interface HostPortUse {
@@ -55,4 +57,6 @@ export interface HostPortUse {
   port: number;
   protocol: string;
   span: Span;
+  /** The mapping comes through an alias or `<<` merge: the span is the anchor's; this is the inheriting service's name. */
+  inheritedBy?: Span;
 }
