@@ -47,6 +47,33 @@ describe('hover and completion read ports as validation does', () => {
     assert.ok(labels.includes('aliyun.lb.port_90'), `the default of \${HOST_PORT2:-9090} counts: ${labels.join(', ')}`);
   });
 
+  for (const [name, text] of Object.entries({
+    'ports from an alias': 'x-p: &p ["8080:80"]\nservices:\n  web:\n    ports: *p\n    labels:\n      aliyun.lb.port_80: tcp://slb_web:80\n      \n',
+    'ports from a << merge': 'x-base: &base\n  image: x\n  ports: ["8080:80"]\nservices:\n  web:\n    <<: *base\n    labels:\n      aliyun.lb.port_80: tcp://slb_web:80\n      \n',
+    'an anchor in a sibling service': 'services:\n  api:\n    image: x\n    ports: &p ["9000:9000", "8080:80"]\n    labels:\n      aliyun.lb.port_9000: tcp://slb_api:9000\n  web:\n    ports: *p\n    labels:\n      aliyun.lb.port_80: tcp://slb_web:80\n      \n',
+    'Compose V1 with an x- anchor': 'x-p: &p ["8080:80"]\nweb:\n  ports: *p\n  labels:\n    aliyun.lb.port_80: tcp://slb_web:80\n    \n',
+  })) {
+    it(`${name}: hover shows the host port and completion knows the port`, async () => {
+      const uri = pathToFileURL(path.join(dir, name.replace(/\W+/g, '-'), 'docker-compose.yml')).toString();
+      const published = await client.open(uri, text);
+      assert.deepEqual(published.diagnostics.filter((d) => d.code !== 'host-port-shared'), [], JSON.stringify(published.diagnostics));
+      assert.match(await hoverValue(uri, text, 'aliyun.lb.port_80'), /-> host 8080 \(backend port\) -> container 80/);
+      // Port 80 has its label already: completion must know the port is published (and skip it),
+      // while the hover above proves the mapping was found.
+      const result = await client.request<CompletionItem[] | CompletionList>('textDocument/completion', { textDocument: { uri }, position: { line: text.split('\n').length - 2, character: text.split('\n').at(-2)!.length } });
+      assert.ok(items(result).some((i) => i.label === 'aliyun.scale'), 'key completion answers');
+      assert.ok(!items(result).some((i) => i.label === 'aliyun.lb.port_80'), 'port 80 already has a label');
+    });
+  }
+
+  it('a port from an alias is offered for a new label', async () => {
+    const uri = pathToFileURL(path.join(dir, 'alias-offer', 'docker-compose.yml')).toString();
+    const text = 'x-p: &p ["8080:80"]\nservices:\n  web:\n    ports: *p\n    labels:\n      \n';
+    await client.open(uri, text);
+    const labels = await keyItems(uri, text);
+    assert.ok(labels.includes('aliyun.lb.port_80'), labels.join(', '));
+  });
+
   it('a loopback-only port is not offered (the label would be an error at once)', async () => {
     const uri = pathToFileURL(path.join(dir, 'loopback', 'docker-compose.yml')).toString();
     const text = 'services:\n  web:\n    ports: ["127.0.0.1:9443:443", "8080:80"]\n    labels:\n      \n';
