@@ -82,6 +82,7 @@ let settings: ServerSettings = readSettings(undefined);
 let composeMatchers: RegExp[] = settings.composeFiles.map(globToRegExp);
 let clientLocale = 'en';
 let snippetSupport = false;
+let insertReplaceSupport = false;
 let relatedInformation = true;
 let configurationPull = false;
 let workspaceTrusted = true;
@@ -134,6 +135,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   reach.setClientCapabilities(caps);
   clientCapabilities = caps;
   snippetSupport = caps.textDocument?.completion?.completionItem?.snippetSupport === true;
+  insertReplaceSupport = caps.textDocument?.completion?.completionItem?.insertReplaceSupport === true;
   relatedInformation = caps.textDocument?.publishDiagnostics?.relatedInformation !== false;
   configurationPull = caps.workspace?.configuration === true;
   workspaceFolders = (params.workspaceFolders ?? []).map((f) => f.uri).concat(params.rootUri && !params.workspaceFolders ? [params.rootUri] : []);
@@ -281,7 +283,7 @@ connection.onCompletion(
   guarded('completion', [], (params) => {
     const doc = documents.get(params.textDocument.uri);
     if (!doc || !settings.completionEnabled || !isComposeDocument(doc)) return [];
-    return complete(doc, params.position, { analyzer: analyzerFor(doc.uri), workspaceSlbs: workspaceSlbs(), cloudSlbs: cloud.cloudSlbs(), cloudListeners: cloud.cloudListeners, snippetSupport, env: envFor(doc.uri) });
+    return complete(doc, params.position, { analyzer: analyzerFor(doc.uri), workspaceSlbs: workspaceSlbs(), cloudSlbs: cloud.cloudSlbs(), cloudListeners: cloud.cloudListeners, snippetSupport, env: envFor(doc.uri), insertReplace: insertReplaceSupport });
   }),
 );
 

@@ -189,3 +189,25 @@ describe('half-typed, broken YAML still completes', () => {
     assert.ok(labels(items).includes('aliyun.lb.port_6379'));
   });
 });
+
+describe('completing inside a word (InsertReplaceEdit)', () => {
+  const marked = yaml('services:', '  web:', '    ports: ["8080:80"]', '    labels:', '      aliyun.lb.port_80: http://slb_ot|her:8080');
+  const run = (insertReplace: boolean) => {
+    const { doc, position, text } = withCursor(marked);
+    const items = complete(doc, position, { analyzer: new ComposeAnalyzer(), workspaceSlbs: [{ slb: 'slb_other', files: 1, frontPorts: new Set([8080]) }], snippetSupport: true, insertReplace });
+    return { item: items.find((i) => i.label === 'slb_other')!, text };
+  };
+  test('for a client that supports it, "replace" covers the rest of the SLB name and its colon', () => {
+    const { item, text } = run(true);
+    const edit = item.textEdit as { insert: { start: { character: number }; end: { character: number } }; replace: { start: { character: number }; end: { character: number } }; newText: string };
+    const line = text.split('\n')[4];
+    assert.equal(line.slice(edit.insert.start.character, edit.insert.end.character), 'slb_ot');
+    assert.equal(line.slice(edit.replace.start.character, edit.replace.end.character), 'slb_other:');
+    const replaced = line.slice(0, edit.replace.start.character) + edit.newText + line.slice(edit.replace.end.character);
+    assert.equal(replaced, '      aliyun.lb.port_80: http://slb_other:8080');
+  });
+  test('otherwise a plain edit up to the cursor, as before', () => {
+    const { item } = run(false);
+    assert.ok('range' in item.textEdit!, JSON.stringify(item.textEdit));
+  });
+});

@@ -60,30 +60,6 @@ function lineFrom(text: string, start: number): LineCursor {
   return { start, end, next: nl + 1 };
 }
 
-/** Indentation of a line, counting spaces only up to `limit + 1` (deeper is all we need to know). -1 for blank/comment lines. */
-function indentOf(text: string, line: LineCursor, limit: number): { indent: number; tab: boolean } {
-  let i = line.start;
-  let tab = false;
-  while (i < line.end && i - line.start <= limit) {
-    const c = text.charCodeAt(i);
-    if (c === 32) i++;
-    else if (c === 9) {
-      tab = true;
-      i++;
-    } else break;
-  }
-  if (i - line.start > limit) return { indent: limit + 1, tab };
-  if (i >= line.end || text.charCodeAt(i) === 35) return { indent: -1, tab: false };
-  return { indent: i - line.start, tab };
-}
-
-function isDocumentMarker(text: string, line: LineCursor): boolean {
-  const c0 = text.charCodeAt(line.start);
-  if (c0 !== 45 && c0 !== 46) return false;
-  if (line.end - line.start < 3 || !text.startsWith(c0 === 45 ? '---' : '...', line.start)) return false;
-  return line.end - line.start === 3 || /\s/.test(text[line.start + 3]);
-}
-
 /** Counts lines monotonically: line numbers of increasing offsets at the cost of one pass in total. */
 class LineNumbers {
   private offset = 0;

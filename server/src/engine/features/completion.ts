@@ -1,6 +1,6 @@
 // Completion in labels blocks: lb keys for published ports that have no binding yet, the other
 // aliyun.* keys, and in an lb value: scheme, then SLB, then front port.
-import { CompletionItem, CompletionItemKind, InsertTextFormat, MarkupKind, Position } from 'vscode-languageserver-types';
+import { CompletionItem, CompletionItemKind, InsertReplaceEdit, InsertTextFormat, MarkupKind, Position, TextEdit } from 'vscode-languageserver-types';
 import { ComposeAnalyzer } from '../analysis';
 import { ServiceModel } from '../compose/model';
 import { t } from '../i18n';
@@ -43,6 +43,24 @@ export interface CompletionInputs {
   snippetSupport: boolean;
   /** Variables from the .env next to the file: `${HOST_PORT}:80` counts as published when it is set. */
   env?: ReadonlyMap<string, string>;
+  /** The client takes InsertReplaceEdit: completing inside a word can replace the rest of it. */
+  insertReplace?: boolean;
+}
+
+/** What is left of the token after the cursor, for each kind of value item (with the separator the item inserts). */
+const REST_OF_SCHEME = /^[A-Za-z]*(?::\/\/)?/;
+const REST_OF_SLB = /^[A-Za-z0-9\-_/.]*:?/;
+const REST_OF_PORT = /^[0-9]*/;
+
+/**
+ * The edit for a value item: inserts up to the cursor; for clients that support it, a "replace"
+ * range also covers the rest of the token after the cursor (editor.suggest.insertMode: replace).
+ */
+function valueEdit(doc: TextLike, context: CursorContext, start: number, newText: string, rest: RegExp, inputs: CompletionInputs): TextEdit | InsertReplaceEdit {
+  const insert = { start: doc.positionAt(start), end: doc.positionAt(context.cursor) };
+  const extra = inputs.insertReplace ? (rest.exec(context.after)?.[0].length ?? 0) : 0;
+  if (extra === 0) return { range: insert, newText };
+  return { newText, insert, replace: { start: insert.start, end: doc.positionAt(context.cursor + extra) } };
 }
 
 const SCHEME_DOCS: Record<string, string> = {
@@ -162,7 +180,6 @@ function completeLbValue(doc: TextLike, context: CursorContext, service: Service
   const items: CompletionItem[] = [];
   const schemeEnd = entry.indexOf('://');
   if (schemeEnd < 0) {
-    const editRange = { start: doc.positionAt(entryStart), end: doc.positionAt(context.cursor) };
     const preferred = published?.protocol === 'udp' ? ['udp'] : ['tcp', 'http', 'https'];
     LB_SCHEMES.forEach((scheme) => {
       items.push({
@@ -170,7 +187,7 @@ function completeLbValue(doc: TextLike, context: CursorContext, service: Service
         kind: CompletionItemKind.EnumMember,
         detail: scheme === 'udp' ? t('UDP listener') : scheme === 'tcp' ? t('TCP listener (layer 4)') : t('{0} listener (layer 7)', scheme.toUpperCase()),
         documentation: schemeDoc(scheme),
-        textEdit: { range: editRange, newText: `${scheme}://` },
+        textEdit: valueEdit(doc, context, entryStart, `${scheme}://`, REST_OF_SCHEME, inputs),
         sortText: `${preferred.includes(scheme) ? 0 : 1}${preferred.indexOf(scheme)}${scheme}`,
         command: RETRIGGER,
       });
@@ -181,7 +198,6 @@ function completeLbValue(doc: TextLike, context: CursorContext, service: Service
   const slbStart = entryStart + schemeEnd + 3;
   const colon = afterScheme.lastIndexOf(':');
   if (colon < 0) {
-    const editRange = { start: doc.positionAt(slbStart), end: doc.positionAt(context.cursor) };
     let rank = 0;
     const offered = new Set<string>();
     for (const slb of inputs.cloudSlbs ?? []) {
@@ -193,7 +209,7 @@ function completeLbValue(doc: TextLike, context: CursorContext, service: Service
           kind: CompletionItemKind.Value,
           detail: [isId ? slb.name : slb.id, slb.address, slb.addressType, slb.status].filter(Boolean).join(' · '),
           documentation: slb.listeners?.length ? t('Listeners: {0}', slb.listeners.join(', ')) : t('No listeners yet'),
-          textEdit: { range: editRange, newText: `${name}:` },
+          textEdit: valueEdit(doc, context, slbStart, `${name}:`, REST_OF_SLB, inputs),
           sortText: `0${String(rank++).padStart(4, '0')}`,
           command: RETRIGGER,
         });
@@ -207,7 +223,7 @@ function completeLbValue(doc: TextLike, context: CursorContext, service: Service
         kind: CompletionItemKind.Value,
         detail: t('Used in {0} compose file(s) of this workspace', slb.files),
         documentation: t('Front ports in use: {0}. Two services must not share one SLB.', [...slb.frontPorts].sort((a, b) => a - b).join(', ') || '-'),
-        textEdit: { range: editRange, newText: `${slb.slb}:` },
+        textEdit: valueEdit(doc, context, slbStart, `${slb.slb}:`, REST_OF_SLB, inputs),
         sortText: `1${String(rank++).padStart(4, '0')}`,
         command: RETRIGGER,
       });
@@ -216,7 +232,6 @@ function completeLbValue(doc: TextLike, context: CursorContext, service: Service
   }
   const slbName = afterScheme.slice(0, colon);
   const portStart = slbStart + colon + 1;
-  const editRange = { start: doc.positionAt(portStart), end: doc.positionAt(context.cursor) };
   const used = new Set<number>(inputs.workspaceSlbs.find((s) => s.slb === slbName)?.frontPorts ?? []);
   const scheme = entry.slice(0, schemeEnd);
   // Listeners of this SLB in the account: front ports in the label's port space (tcp/http/https
@@ -238,7 +253,7 @@ function completeLbValue(doc: TextLike, context: CursorContext, service: Service
         kind: CompletionItemKind.Value,
         detail: t('existing listener: matches this label'),
         documentation: cloudListenerText(l),
-        textEdit: { range: editRange, newText: String(l.port) },
+        textEdit: valueEdit(doc, context, portStart, String(l.port), REST_OF_PORT, inputs),
         sortText: sort(0),
         preselect: true,
       });
@@ -261,7 +276,7 @@ function completeLbValue(doc: TextLike, context: CursorContext, service: Service
       kind: CompletionItemKind.Value,
       detail: listener ? t('taken: {0}', cloudListenerText(listener)) : taken ? t('{0}; already used on this SLB in the workspace', c.why) : c.why,
       documentation: listener ? c.why : undefined,
-      textEdit: { range: editRange, newText: String(c.port) },
+      textEdit: valueEdit(doc, context, portStart, String(c.port), REST_OF_PORT, inputs),
       sortText: sort(listener ? 3 : taken ? 2 : 1),
     });
   }
@@ -275,7 +290,7 @@ function completeLbValue(doc: TextLike, context: CursorContext, service: Service
         label: String(port),
         kind: CompletionItemKind.Value,
         detail: t('free on this SLB (the usual ports are taken)'),
-        textEdit: { range: editRange, newText: String(port) },
+        textEdit: valueEdit(doc, context, portStart, String(port), REST_OF_PORT, inputs),
         sortText: sort(1),
       });
     }

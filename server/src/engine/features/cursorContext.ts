@@ -27,6 +27,8 @@ export interface CursorContext {
   quote?: string;
   /** Indentation of the labels entries (for snippets spanning lines). */
   lineStart: number;
+  /** Text of the line after the cursor (what a "replace" completion may overwrite). */
+  after: string;
 }
 
 interface ScannedLine {
@@ -54,7 +56,7 @@ export function cursorContext(doc: TextLike, line: number, character: number): C
   const current = lineAt(doc, line);
   const cursor = current.start + Math.min(character, current.text.length);
   const before = current.text.slice(0, Math.min(character, current.text.length));
-  const context: CursorContext = { kind: 'other', form: 'map', tokenStart: cursor, cursor, typed: '', lineStart: current.start };
+  const context: CursorContext = { kind: 'other', form: 'map', tokenStart: cursor, cursor, typed: '', lineStart: current.start, after: current.text.slice(cursor - current.start) };
   // Parent keys: walk up, each time the indentation drops.
   const parents: { key: string; line: number; indent: number }[] = [];
   let indent = before.trim() === '' ? before.length : current.indent;

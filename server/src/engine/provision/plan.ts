@@ -159,12 +159,6 @@ export function describeSpec(spec: ListenerSpec): string {
 
 // -- live state ----------------------------------------------------------------------------------
 
-interface LiveSlb {
-  lb: LoadBalancerSummary;
-  listeners: ExistingListener[] | undefined;
-  listenerError?: string;
-}
-
 interface Resolution {
   matches: LoadBalancerSummary[];
   error?: string;
