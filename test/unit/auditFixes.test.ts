@@ -236,3 +236,31 @@ test('a block scalar with a label-like line is still parsed for real labels afte
   assert.deepEqual(all.map((f) => f.code), ['yaml-missing-space-after-colon'], describeFindings(all, text));
   assert.equal(all[0].span.start, spanOf(text, 'aliyun.lb.port_443:', 0, ':').start);
 });
+
+describe('YAML 1.1 readings (docker-compose 1.x, which Container Service used)', () => {
+  test("unquoted '2222:22' is a base-60 number there: a warning with a quote fix", () => {
+    const text = web('    ports:', '      - 2222:22', '    labels:', '      aliyun.lb.port_22: tcp://slb_ssh:22');
+    const f = only(text, 'port-sexagesimal');
+    assert.equal(f.severity, 'warning');
+    assert.match(f.message, /base-60 number 133342/);
+    assert.deepEqual(codes(fixed(text, f)), []);
+  });
+  test("'8080:80' is not base 60 (80 > 59), and a quoted '2222:22' is fine", () => {
+    assert.deepEqual(codes(web('    ports:', '      - 8080:80', '      - "2222:22"', '    labels:', '      aliyun.lb.port_80: tcp://slb_web:80')), []);
+  });
+  test("'yes' is a boolean there: the non-string warning applies", () => {
+    const text = web('    labels:', '      aliyun.global: yes');
+    const f = only(text, 'label-value-not-string');
+    assert.match(f.message, /'yes' is a boolean/);
+  });
+});
+
+describe('did-you-mean for more misspellings', () => {
+  for (const [typo, meant] of [['aliyun.lb.port80', 'aliyun.lb.port_80'], ['aliyun.auto_scaling.max_cpus', 'aliyun.auto_scaling.max_cpu']]) {
+    test(`${typo} -> ${meant}`, () => {
+      const text = web('    labels:', `      ${typo}: "1"`);
+      const f = only(text, 'aliyun-label-unknown');
+      assert.match(f.message, new RegExp(`Did you mean '${meant.replace(/\./g, '\\.')}'`));
+    });
+  }
+});

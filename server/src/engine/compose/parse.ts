@@ -177,7 +177,9 @@ function readLabels(node: Node | undefined, doc: Document, text: string, where: 
       if (!isScalar(pair.key)) continue;
       const keyContent = scalarContent(pair.key, text);
       const valueNode = resolveNode(pair.value as Node, doc);
-      const kind = scalarKind(valueNode);
+      let kind = scalarKind(valueNode);
+      // docker-compose 1.x (PyYAML, YAML 1.1) reads `aliyun.global: yes` as a boolean.
+      if (kind === 'string' && isScalar(valueNode) && valueNode.type === Scalar.PLAIN && YAML11_BOOLEAN.test(String(valueNode.value))) kind = 'boolean';
       let valueSpan: Span;
       let valueNodeSpan: Span;
       let exact = keyContent.exact;
@@ -323,6 +325,11 @@ function parseRange(text: string): [number, number] | undefined {
   return [a, b];
 }
 
+/** YAML 1.1's base-60 integers (PyYAML: `[-+]?[1-9][0-9_]*(:[0-5]?[0-9])+`). */
+const SEXAGESIMAL = /^[1-9][0-9_]*(?::[0-5]?[0-9])+$/;
+/** What PyYAML (YAML 1.1) reads as a boolean; the `yaml` package (1.2) reads these as strings. */
+const YAML11_BOOLEAN = /^(?:yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF)$/;
+
 function readPort(node: Node | undefined, doc: Document, text: string, inherited: boolean, service: ServiceModel): void {
   if (!node || !node.range) return;
   const span = { start: node.range[0], end: node.range[1] };
@@ -331,6 +338,7 @@ function readPort(node: Node | undefined, doc: Document, text: string, inherited
   if (isScalar(node)) {
     const raw = node.value === null ? '' : String(node.value);
     const entry: PortMapping = { raw, span, form: 'short', protocol: 'tcp', unresolved: false, inherited };
+    if (node.type === Scalar.PLAIN && SEXAGESIMAL.test(raw)) entry.sexagesimal = raw.replace(/_/g, '').split(':').reduce((n, part) => n * 60 + Number(part), 0);
     if (raw.includes('$')) {
       entry.unresolved = true;
       service.hasUnresolvedPorts = true;

@@ -99,12 +99,21 @@ export function suggestLabelKey(key: string): string | undefined {
   };
   for (const spec of LABEL_CATALOG) {
     if (spec.prefix) {
+      if (spec.key === 'aliyun.auto_scaling.') {
+        // The suffix is one of a known set: misspellings on either side (auto_scale.max_cpus).
+        const dot = key.lastIndexOf('.');
+        if (dot < 0) continue;
+        const head = key.slice(0, dot + 1);
+        const tail = key.slice(dot + 1);
+        for (const known of AUTO_SCALING_KEYS) consider(spec.key + known, editDistance(head, spec.key) + editDistance(tail, known));
+        continue;
+      }
       // Split the user's key into "prefix-like part" + trailing suffix (digits or a name after _ or .).
       const m = /^(.*?[._])([A-Za-z0-9-]+)$/.exec(key);
-      if (!m) continue;
-      const [, head, tail] = m;
-      if (spec.key === 'aliyun.auto_scaling.' && !AUTO_SCALING_KEYS.includes(tail)) continue;
-      consider(spec.key + tail, editDistance(head, spec.key));
+      if (m) consider(spec.key + m[2], editDistance(m[1], spec.key));
+      // A port suffix glued on without its separator: aliyun.lb.port80.
+      const digits = /^(.*?)(\d+)$/.exec(key);
+      if (digits && spec.key.endsWith('_')) consider(spec.key + digits[2], editDistance(digits[1], spec.key));
     } else {
       consider(spec.key, editDistance(key, spec.key));
     }

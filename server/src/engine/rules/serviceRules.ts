@@ -31,6 +31,16 @@ export function checkService(service: ServiceModel, env: Env): ServiceRuleResult
   if (service.labels.some((l) => isLbKey(l.key))) {
     // A mapping that cannot be read would leave the lb checks guessing: say which part is wrong.
     for (const p of ports) if (p.invalid && !p.inherited) result.findings.push(invalidPortFinding(p));
+    for (const p of ports) {
+      if (p.sexagesimal === undefined || p.inherited) continue;
+      result.findings.push({
+        code: 'port-sexagesimal',
+        severity: 'warning',
+        message: t("Unquoted, '{0}' is read by YAML 1.1 parsers (docker-compose 1.x, which Container Service used) as the base-60 number {1}, not as a port mapping. Quote it: \"{0}\".", p.raw, p.sexagesimal),
+        span: p.span,
+        fixes: [{ title: t('Quote the value: "{0}"', p.raw), edits: [{ span: p.span, newText: JSON.stringify(p.raw) }], preferred: true }],
+      });
+    }
   }
   for (const dup of service.duplicateLabelKeys) {
     result.findings.push({
