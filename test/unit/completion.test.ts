@@ -52,8 +52,8 @@ describe('label keys, map form', () => {
     const { items } = completeAt(marked);
     const i = item(items, 'aliyun.lb.port_80');
     assert.equal(i.insertTextFormat, InsertTextFormat.Snippet);
-    assert.equal(newText(i), 'aliyun.lb.port_80: ${1|tcp,http,https|}://${2:slb_name}:${3:7777}$0');
-    assert.equal(newText(item(items, 'aliyun.lb.port_6379')), 'aliyun.lb.port_6379: ${1|tcp,http,https|}://${2:slb_name}:${3:6379}$0');
+    assert.equal(newText(i), 'aliyun.lb.port_80: ${1|tcp,http,https|}://${2:slb_x}:${3:7777}$0');
+    assert.equal(newText(item(items, 'aliyun.lb.port_6379')), 'aliyun.lb.port_6379: ${1|tcp,http,https|}://${2:slb_x}:${3:6379}$0');
   });
   test('the edit range starts at the cursor column of the new line', () => {
     const { items, text, offset } = completeAt(marked);
@@ -61,15 +61,19 @@ describe('label keys, map form', () => {
     const range = (i.textEdit as { range: { start: { line: number; character: number } } }).range;
     assert.deepEqual(range.start, { line: text.slice(0, offset).split('\n').length - 1, character: 6 });
   });
-  test('the SLB placeholder is the first workspace SLB', () => {
+  test("the SLB placeholder is the one this service already uses, never another service's", () => {
     const { items } = completeAt(marked, { workspaceSlbs: slbs('slb_redis_app') });
-    assert.match(newText(item(items, 'aliyun.lb.port_6379')), /\$\{2:slb_redis_app\}/);
+    assert.match(newText(item(items, 'aliyun.lb.port_6379')), /\$\{2:slb_x\}/);
+  });
+  test('a service with no SLB yet gets a name of its own, not a workspace SLB (accepting it must not share one)', () => {
+    const { items } = completeAt(yaml('services:', '  web:', '    ports: ["80:80"]', '    labels:', '      |'), { workspaceSlbs: slbs('slb_redis_app') });
+    assert.match(newText(item(items, 'aliyun.lb.port_80')), /\$\{2:slb_web\}/);
   });
   test('without snippet support: plain text', () => {
     const { items } = completeAt(marked, { snippetSupport: false });
     const i = item(items, 'aliyun.lb.port_6379');
     assert.equal(i.insertTextFormat, InsertTextFormat.PlainText);
-    assert.equal(newText(i), 'aliyun.lb.port_6379: tcp://slb_name:6379');
+    assert.equal(newText(i), 'aliyun.lb.port_6379: tcp://slb_x:6379');
   });
   test('the other aliyun.* keys with docs', () => {
     const { items } = completeAt(marked);
@@ -103,8 +107,8 @@ describe('label keys, list form', () => {
   const marked = yaml('services:', '  dns:', '    ports:', '      - "6379:6379"', '      - "53:53/udp"', '    labels:', '      - aliyun.scale=1', '      - |');
   test("uses '=' and the udp scheme for a /udp port", () => {
     const { items } = completeAt(marked);
-    assert.equal(newText(item(items, 'aliyun.lb.port_6379')), 'aliyun.lb.port_6379=${1|tcp,http,https|}://${2:slb_name}:${3:6379}$0');
-    assert.equal(newText(item(items, 'aliyun.lb.port_53')), 'aliyun.lb.port_53=udp://${2:slb_name}:${3:53}$0');
+    assert.equal(newText(item(items, 'aliyun.lb.port_6379')), 'aliyun.lb.port_6379=${1|tcp,http,https|}://${2:slb_dns}:${3:6379}$0');
+    assert.equal(newText(item(items, 'aliyun.lb.port_53')), 'aliyun.lb.port_53=udp://${2:slb_dns}:${3:53}$0');
     assert.equal(newText(item(items, 'aliyun.scale')).includes(': '), false);
   });
   test('a list-form label already bound is not offered again', () => {

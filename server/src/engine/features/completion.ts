@@ -5,7 +5,7 @@ import { ComposeAnalyzer } from '../analysis';
 import { ServiceModel } from '../compose/model';
 import { t } from '../i18n';
 import { LABEL_CATALOG, labelDoc, LB_DOCS_URL } from '../labels/catalog';
-import { hasVariable, isLbKey, LB_SCHEMES, parseLbKey, portSpaceOf } from '../labels/lbLabel';
+import { hasVariable, isLbKey, LB_SCHEMES, parseLbKey, parseLbValue, portSpaceOf, slbNameProblem } from '../labels/lbLabel';
 import { isLoopback, resolvedPorts } from '../rules/serviceRules';
 import { TextLike } from '../text';
 import { SlbSummary } from '../workspaceIndex';
@@ -108,6 +108,24 @@ function publishedPorts(service: ServiceModel | undefined, env: ReadonlyMap<stri
   return result;
 }
 
+/**
+ * The SLB the key snippet proposes. Accepting the defaults must not create an error: an SLB this
+ * service already uses; else an account SLB no compose file of the workspace uses; else a name for
+ * a new SLB of this service. Never another service's SLB (two services must not share one).
+ */
+function defaultSlb(service: ServiceModel | undefined, serviceName: string | undefined, inputs: CompletionInputs): string {
+  for (const label of service?.labels ?? []) {
+    if (!isLbKey(label.key)) continue;
+    const slb = parseLbValue(label.value ?? '')[0]?.slb?.text;
+    if (slb && !slbNameProblem(slb) && !hasVariable(slb)) return slb;
+  }
+  const used = new Set(inputs.workspaceSlbs.map((s) => s.slb));
+  const free = inputs.cloudSlbs?.find((s) => s.name && !used.has(s.name) && !used.has(s.id));
+  if (free?.name) return free.name;
+  const fromService = `slb_${(serviceName ?? 'name').replace(/[^A-Za-z0-9\-_/.]/g, '_')}`.slice(0, 79);
+  return fromService;
+}
+
 function escapeSnippet(text: string): string {
   return text.replace(/[$}\\]/g, '\\$&');
 }
@@ -123,7 +141,7 @@ function completeKeys(doc: TextLike, context: CursorContext, service: ServiceMod
       if (port !== undefined) bound.add(port);
     }
   }
-  const slbPlaceholder = inputs.cloudSlbs?.[0]?.name ?? inputs.workspaceSlbs[0]?.slb ?? 'slb_name';
+  const slbPlaceholder = defaultSlb(service, context.service?.name, inputs);
   let rank = 0;
   for (const port of publishedPorts(service, inputs.env)) {
     if (bound.has(port.container)) continue;
