@@ -264,3 +264,10 @@ describe('did-you-mean for more misspellings', () => {
     });
   }
 });
+
+test('a finding that relies on a ${VAR:-default} says the default was assumed (reference §1.4)', () => {
+  const text = yaml('services:', '  a:', '    ports: ["80:80"]', '    labels:', '      aliyun.lb.port_80: tcp://${SLB:-slb_x}:80', '  b:', '    ports: ["81:81"]', '    labels:', '      aliyun.lb.port_81: tcp://slb_x:81');
+  const f = only(text, 'lb-slb-shared');
+  assert.match(f.message, /assuming the default of \$\{SLB\}: 'slb_x'/);
+  assert.deepEqual(codes(text, { SLB: 'slb_a' }), [], 'with SLB set in .env there is no conflict');
+});

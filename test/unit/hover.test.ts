@@ -114,3 +114,16 @@ describe('null elsewhere', () => {
     test(name, () => assert.equal(hoverAt(marked).value, undefined));
   }
 });
+
+describe('scale with a fixed host port (reference P6), in hover rather than as a diagnostic', () => {
+  test('aliyun.scale 3: needs at least 3 nodes', () => {
+    const { value } = hoverAt(yaml('services:', '  web:', '    ports: ["8080:80"]', '    labels:', '      aliyun.lb.po|rt_80: http://slb_web:80', '      aliyun.scale: "3"'));
+    assert.match(value!, /a scale of 3 needs at least 3 nodes/);
+  });
+  test('deploy.replicas counts too; aliyun.global or scale 1 say nothing', () => {
+    const v3 = hoverAt(yaml('services:', '  web:', '    ports: ["8080:80"]', '    deploy:', '      replicas: 2', '      labels:', '        aliyun.lb.po|rt_80: http://slb_web:80'));
+    assert.match(v3.value!, /a scale of 2 needs at least 2 nodes/);
+    const global = hoverAt(yaml('services:', '  web:', '    ports: ["8080:80"]', '    labels:', '      aliyun.lb.po|rt_80: http://slb_web:80', '      aliyun.scale: "3"', '      aliyun.global: "true"'));
+    assert.doesNotMatch(global.value!, /needs at least/);
+  });
+});

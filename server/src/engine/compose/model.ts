@@ -75,6 +75,9 @@ export interface ServiceModel {
   labelsKeySpan?: Span;
   labelsForm?: 'map' | 'list' | 'other';
   image?: string;
+  /** `deploy.replicas` (Compose V3) and `deploy.mode`. */
+  replicas?: { value: number; span: Span };
+  deployMode?: string;
   hasUnresolvedPorts: boolean;
   /** Labels whose map key appears twice. */
   duplicateLabelKeys: { key: string; first: Span; second: Span }[];

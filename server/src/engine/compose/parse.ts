@@ -149,6 +149,9 @@ function addService(pair: Pair, doc: Document, text: string, out: ServiceModel[]
         if (isMap(value)) {
           for (const d of effectivePairs(value, doc, inherited)) {
             if (d.key === 'labels') readLabels(resolveNode(d.pair.value as Node, doc), doc, text, 'deploy.labels', d.inherited, service);
+            const v = resolveNode(d.pair.value as Node, doc);
+            if (d.key === 'replicas' && isScalar(v) && v.range && Number.isInteger(Number(v.value))) service.replicas = { value: Number(v.value), span: { start: v.range[0], end: v.range[1] } };
+            if (d.key === 'mode' && isScalar(v)) service.deployMode = String(v.value);
           }
         }
         break;

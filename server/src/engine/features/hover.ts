@@ -6,7 +6,7 @@ import { interpolate } from '../compose/variables';
 import { t } from '../i18n';
 import { findLabelSpec, labelDoc, LABEL_DOCS_URL, LB_DOCS_URL } from '../labels/catalog';
 import { isLbKey, looksLikeSlbId, parseLbKey, parseLbValue, transportOf } from '../labels/lbLabel';
-import { resolvedPorts } from '../rules/serviceRules';
+import { resolvedPorts, scaleNeedingNodes } from '../rules/serviceRules';
 import { TextLike } from '../text';
 import { cursorContext } from './cursorContext';
 import { schemeDoc } from './completion';
@@ -65,6 +65,8 @@ function lbHover(service: ServiceModel, label: LabelEntry, inputs: HoverInputs):
     else if (host === '?' && ports.some((p) => p.unresolved)) lines.push(`- ${t('A port mapping uses variables that are not set in .env, so the backend port is known only at deploy time.')}`);
     else if (host === '?') lines.push(`- ${t('No fixed host port is published for container port {0}, so the backend port is unknown.', key.port ?? '?')}`);
     if (host !== '?') lines.push(`- ${t('The label does not create the SLB or the listener: a {0} listener on port {1} with backend port {2} must exist on the SLB.', schemeText.toUpperCase(), front.value ?? b.frontPort.text, host)}`);
+    const scale = host !== '?' ? scaleNeedingNodes(service) : undefined;
+    if (scale !== undefined) lines.push(`- ${t('With the fixed host port {0} at most one container of this service fits on a node: a scale of {1} needs at least {1} nodes (or use aliyun.global: "true").', host, scale)}`);
     const card = inputs.describeSlb?.(slbText);
     if (card) lines.push('', card);
     lines.push('');

@@ -119,7 +119,7 @@ export class CrossServiceIndex {
             ? t("SLB '{0}' front port {1} is bound by service '{2}' and, through an alias or '<<' merge, by service '{3}'. One listener port forwards to one backend port: give each service its own front port.", b.slb, b.frontPort, first.item.service, b.service)
             : (first.item.service === b.service
               ? t("SLB '{0}' front port {1} is already bound to container port {2} of this service. One listener port forwards to one backend port: pick another front port.", b.slb, b.frontPort, first.item.containerPort)
-              : t("SLB '{0}' front port {1} is already used by service '{2}'. One listener port forwards to one backend port: pick another front port.", b.slb, b.frontPort, first.item.service)) + via.note,
+              : t("SLB '{0}' front port {1} is already used by service '{2}'. One listener port forwards to one backend port: pick another front port.", b.slb, b.frontPort, first.item.service)) + via.note + (b.assumed ?? first.item.assumed ?? ''),
           span: abs(summary, b.frontPortSpan),
           related: [{ span: abs(first.summary, first.item.frontPortSpan), message: t("Front port {0} of SLB '{1}' first bound here (service '{2}')", first.item.frontPort, first.item.slb, first.item.service) }, ...via.related],
         });
@@ -136,7 +136,7 @@ export class CrossServiceIndex {
           severity: 'error',
           message: via.sameSpot
             ? t("SLB '{0}' is used by service '{1}' and, through an alias or '<<' merge, by service '{2}'. Two services must not share one SLB: each service's agent would remove the other's backend servers. Give each service its own SLB.", b.slb, owner.item.service, b.service)
-            : t("SLB '{0}' is also used by service '{1}'. Two services must not share one SLB: each service's agent would remove the other's backend servers. Use a separate SLB for each service.", b.slb, owner.item.service) + via.note,
+            : t("SLB '{0}' is also used by service '{1}'. Two services must not share one SLB: each service's agent would remove the other's backend servers. Use a separate SLB for each service.", b.slb, owner.item.service) + via.note + (b.assumed ?? owner.item.assumed ?? ''),
           span: abs(summary, b.slbSpan),
           related: [{ span: abs(owner.summary, owner.item.slbSpan), message: t("SLB '{0}' used by service '{1}'", owner.item.slb, owner.item.service) }, ...via.related],
         });

@@ -65,6 +65,19 @@ export function checkService(service: ServiceModel, env: Env): ServiceRuleResult
   return result;
 }
 
+/**
+ * P6: with a fixed host port at most one container of the service fits on a node, so a scale of N
+ * needs N nodes. The node count is not known offline and most clusters have enough, so this is said
+ * in hover, not as a diagnostic on a valid label. Returns the scale when it is more than 1.
+ */
+export function scaleNeedingNodes(service: ServiceModel): number | undefined {
+  const label = (key: string) => service.labels.find((l) => l.key === key);
+  if (/^true$/i.test(label('aliyun.global')?.value ?? '') || service.deployMode === 'global') return undefined;
+  const scaleText = label('aliyun.scale')?.value ?? '';
+  const scale = /^\s*\d+\s*$/.test(scaleText) ? Number(scaleText) : service.replicas?.value;
+  return scale !== undefined && scale > 1 ? scale : undefined;
+}
+
 /** The service's port mappings with ${VAR}s substituted from .env where every variable is set. */
 export function resolvedPorts(service: ServiceModel, env: Env): PortMapping[] {
   return service.ports.map((p) => (p.unresolved ? resolvePortVariables(p, env) : p));
@@ -219,100 +232,112 @@ function checkLbLabel(service: ServiceModel, label: LabelEntry, ports: PortMappi
   const bindings = parseLbValue(value);
   const seen = new Map<string, Span>();
   for (const b of bindings) {
-    const wholeSpan = sub(label.valueSpan, b.whole, exact);
-    if (b.shapeProblem === 'empty') {
-      out.findings.push({ code: 'lb-value-malformed', severity: 'error', message: t("Empty entry between ';': remove the extra ';'."), span: wholeSpan });
-      continue;
-    }
-    if (/\$\{[^}]*$/.test(b.whole.text)) {
-      out.findings.push({ code: 'lb-value-malformed', severity: 'error', message: t("'{0}' has a '${' that is never closed: write a variable as ${NAME}.", b.whole.text), span: wholeSpan });
-      continue;
-    }
-    if (b.shapeProblem === 'missingSchemeSeparator' || !b.scheme || !b.slb) {
-      out.findings.push({ code: 'lb-value-malformed', severity: 'error', message: t("'{0}' is not 'scheme://slb_name_or_id:front_port' (e.g. tcp://slb_redis_app:{1}): the '://' after the scheme is missing.", b.whole.text, containerPort), span: wholeSpan });
-      continue;
-    }
-    if (b.shapeProblem === 'missingFrontPort' || !b.frontPort) {
-      out.findings.push({ code: 'lb-value-malformed', severity: 'error', message: t("The SLB front port is missing: add ':<port>' after the SLB, e.g. '{0}:{1}'.", b.whole.text, containerPort), span: wholeSpan, fixes: exact ? [{ title: t("Add ':{0}'", containerPort), edits: [{ span: { start: wholeSpan.end, end: wholeSpan.end }, newText: `:${containerPort}` }] }] : undefined });
-      continue;
-    }
-    if (b.shapeProblem === 'whitespace') {
-      out.findings.push({ code: 'lb-value-malformed', severity: 'error', message: t("The SLB binding must not contain spaces: '{0}'.", b.whole.text), span: wholeSpan, fixes: exact ? [{ title: t('Remove the spaces'), edits: [{ span: wholeSpan, newText: removeSpacesOutsideVariables(b.whole.text) }], preferred: true }] : undefined });
-      continue;
-    }
-    const schemeSpan = sub(label.valueSpan, b.scheme, exact);
-    const slbSpan = sub(label.valueSpan, b.slb, exact);
-    const portSpan = sub(label.valueSpan, b.frontPort, exact);
-    if (b.scheme.text === '') {
-      const separator = sub(label.valueSpan, { text: '://', start: b.scheme.end, end: b.scheme.end + 3 }, exact);
-      out.findings.push({ code: 'lb-value-malformed', severity: 'error', message: t("The scheme is missing before '://': write tcp, http, https or udp, e.g. 'tcp{0}'.", b.whole.text), span: separator });
-      continue;
-    }
-    if (b.frontPort.text === '') {
-      out.findings.push({ code: 'lb-value-malformed', severity: 'error', message: t("The SLB front port is missing after the last ':': add the port, e.g. '{0}{1}'.", b.whole.text, containerPort), span: wholeSpan, fixes: exact ? [{ title: t("Add '{0}'", String(containerPort)), edits: [{ span: { start: wholeSpan.end, end: wholeSpan.end }, newText: String(containerPort) }] }] : undefined });
-      continue;
-    }
-    // Resolve variables part by part so ranges stay exact where no variable is involved.
-    const scheme = interpolate(b.scheme.text, env).value;
-    const slb = interpolate(b.slb.text, env).value;
-    const portText = interpolate(b.frontPort.text, env).value;
-    let ok = true;
-    if (scheme !== undefined) {
-      if (!(LB_SCHEMES as readonly string[]).includes(scheme)) {
-        ok = false;
-        const lower = scheme.toLowerCase();
-        const suggestion = (LB_SCHEMES as readonly string[]).includes(lower) ? lower : ({ tls: 'tcp', ssl: 'tcp', grpc: 'tcp', ws: 'http', wss: 'https', h2: 'https' } as Record<string, string>)[lower];
-        const why = lower === 'ws' || lower === 'wss' ? t(' (ws/wss belong to aliyun.routing labels)') : '';
-        out.findings.push({
-          code: 'lb-scheme-unknown',
-          severity: 'error',
-          message: t("Scheme '{0}' is not supported by aliyun.lb{1}: use tcp, http, https or udp.", scheme, why),
-          span: schemeSpan,
-          fixes: suggestion && !hasVariable(b.scheme.text) && exact ? [{ title: t("Change to '{0}'", suggestion), edits: [{ span: schemeSpan, newText: suggestion }], preferred: true }] : undefined,
-        });
+    // Findings about an entry whose value came from a ${VAR:-default} say that the default was assumed (reference §1.4).
+    const firstFinding = out.findings.length;
+    let assumed = '';
+    try {
+      const wholeSpan = sub(label.valueSpan, b.whole, exact);
+      if (b.shapeProblem === 'empty') {
+        out.findings.push({ code: 'lb-value-malformed', severity: 'error', message: t("Empty entry between ';': remove the extra ';'."), span: wholeSpan });
+        continue;
       }
-    }
-    if (slb !== undefined) {
-      const problem = slbNameProblem(slb);
-      if (problem) {
-        ok = false;
-        out.findings.push({
-          code: 'lb-slb-invalid',
-          severity: 'error',
-          message:
-            problem === 'empty'
-              ? t('The SLB name or ID is missing between :// and the front port.')
-              : problem === 'tooLong'
-                ? t('SLB name is {0} characters long; names have at most 79.', slb.length)
-                : t("SLB name '{0}' has characters an SLB name cannot have: use letters, digits, '-', '_', '/' and '.'.", slb),
-          span: slbSpan,
-        });
+      if (/\$\{[^}]*$/.test(b.whole.text)) {
+        out.findings.push({ code: 'lb-value-malformed', severity: 'error', message: t("'{0}' has a '${' that is never closed: write a variable as ${NAME}.", b.whole.text), span: wholeSpan });
+        continue;
       }
-    }
-    let frontPort: number | undefined;
-    if (portText !== undefined) {
-      frontPort = parsePortNumber(portText);
-      if (frontPort === undefined) {
-        ok = false;
-        out.findings.push({
-          code: 'lb-front-port-invalid',
-          severity: 'error',
-          message: /^\d+$/.test(portText) ? t('SLB front port {0} is out of range: ports are 1-65535.', portText) : t("SLB front port '{0}' is not a number (1-65535).", portText),
-          span: portSpan,
-        });
+      if (b.shapeProblem === 'missingSchemeSeparator' || !b.scheme || !b.slb) {
+        out.findings.push({ code: 'lb-value-malformed', severity: 'error', message: t("'{0}' is not 'scheme://slb_name_or_id:front_port' (e.g. tcp://slb_redis_app:{1}): the '://' after the scheme is missing.", b.whole.text, containerPort), span: wholeSpan });
+        continue;
       }
-    }
-    if (!ok || scheme === undefined) continue;
-    const bindingKey = `${scheme}://${slb}:${portText}`;
-    const previous = seen.get(bindingKey);
-    if (previous) {
-      out.findings.push({ code: 'lb-binding-duplicate', severity: 'warning', message: t("'{0}' is listed twice in this label. Remove the duplicate.", bindingKey), span: wholeSpan, related: [{ span: previous, message: t('First occurrence') }] });
-      continue;
-    }
-    seen.set(bindingKey, wholeSpan);
-    const hostPort = checkPortChain(service, label, containerPort, scheme, ports, schemeSpan, out);
-    if (slb !== undefined && frontPort !== undefined) {
-      out.bindings.push({ service: service.name, labelKey: label.key, containerPort, scheme, slb, frontPort, hostPort, keySpan: label.keySpan, slbSpan, frontPortSpan: portSpan, wholeSpan, inheritedBy: label.inherited ? service.nameSpan : undefined });
+      if (b.shapeProblem === 'missingFrontPort' || !b.frontPort) {
+        out.findings.push({ code: 'lb-value-malformed', severity: 'error', message: t("The SLB front port is missing: add ':<port>' after the SLB, e.g. '{0}:{1}'.", b.whole.text, containerPort), span: wholeSpan, fixes: exact ? [{ title: t("Add ':{0}'", containerPort), edits: [{ span: { start: wholeSpan.end, end: wholeSpan.end }, newText: `:${containerPort}` }] }] : undefined });
+        continue;
+      }
+      if (b.shapeProblem === 'whitespace') {
+        out.findings.push({ code: 'lb-value-malformed', severity: 'error', message: t("The SLB binding must not contain spaces: '{0}'.", b.whole.text), span: wholeSpan, fixes: exact ? [{ title: t('Remove the spaces'), edits: [{ span: wholeSpan, newText: removeSpacesOutsideVariables(b.whole.text) }], preferred: true }] : undefined });
+        continue;
+      }
+      const schemeSpan = sub(label.valueSpan, b.scheme, exact);
+      const slbSpan = sub(label.valueSpan, b.slb, exact);
+      const portSpan = sub(label.valueSpan, b.frontPort, exact);
+      if (b.scheme.text === '') {
+        const separator = sub(label.valueSpan, { text: '://', start: b.scheme.end, end: b.scheme.end + 3 }, exact);
+        out.findings.push({ code: 'lb-value-malformed', severity: 'error', message: t("The scheme is missing before '://': write tcp, http, https or udp, e.g. 'tcp{0}'.", b.whole.text), span: separator });
+        continue;
+      }
+      if (b.frontPort.text === '') {
+        out.findings.push({ code: 'lb-value-malformed', severity: 'error', message: t("The SLB front port is missing after the last ':': add the port, e.g. '{0}{1}'.", b.whole.text, containerPort), span: wholeSpan, fixes: exact ? [{ title: t("Add '{0}'", String(containerPort)), edits: [{ span: { start: wholeSpan.end, end: wholeSpan.end }, newText: String(containerPort) }] }] : undefined });
+        continue;
+      }
+      // Resolve variables part by part so ranges stay exact where no variable is involved.
+      const schemeValue = interpolate(b.scheme.text, env);
+      const slbValue = interpolate(b.slb.text, env);
+      const portValue = interpolate(b.frontPort.text, env);
+      const scheme = schemeValue.value;
+      const slb = slbValue.value;
+      const portText = portValue.value;
+      const defaults = [...schemeValue.defaultsUsed, ...slbValue.defaultsUsed, ...portValue.defaultsUsed];
+      if (defaults.length > 0) assumed = t(' (assuming the default of {0})', defaults.map((d) => `\${${d.name}}: '${d.value}'`).join(', '));
+      let ok = true;
+      if (scheme !== undefined) {
+        if (!(LB_SCHEMES as readonly string[]).includes(scheme)) {
+          ok = false;
+          const lower = scheme.toLowerCase();
+          const suggestion = (LB_SCHEMES as readonly string[]).includes(lower) ? lower : ({ tls: 'tcp', ssl: 'tcp', grpc: 'tcp', ws: 'http', wss: 'https', h2: 'https' } as Record<string, string>)[lower];
+          const why = lower === 'ws' || lower === 'wss' ? t(' (ws/wss belong to aliyun.routing labels)') : '';
+          out.findings.push({
+            code: 'lb-scheme-unknown',
+            severity: 'error',
+            message: t("Scheme '{0}' is not supported by aliyun.lb{1}: use tcp, http, https or udp.", scheme, why),
+            span: schemeSpan,
+            fixes: suggestion && !hasVariable(b.scheme.text) && exact ? [{ title: t("Change to '{0}'", suggestion), edits: [{ span: schemeSpan, newText: suggestion }], preferred: true }] : undefined,
+          });
+        }
+      }
+      if (slb !== undefined) {
+        const problem = slbNameProblem(slb);
+        if (problem) {
+          ok = false;
+          out.findings.push({
+            code: 'lb-slb-invalid',
+            severity: 'error',
+            message:
+              problem === 'empty'
+                ? t('The SLB name or ID is missing between :// and the front port.')
+                : problem === 'tooLong'
+                  ? t('SLB name is {0} characters long; names have at most 79.', slb.length)
+                  : t("SLB name '{0}' has characters an SLB name cannot have: use letters, digits, '-', '_', '/' and '.'.", slb),
+            span: slbSpan,
+          });
+        }
+      }
+      let frontPort: number | undefined;
+      if (portText !== undefined) {
+        frontPort = parsePortNumber(portText);
+        if (frontPort === undefined) {
+          ok = false;
+          out.findings.push({
+            code: 'lb-front-port-invalid',
+            severity: 'error',
+            message: /^\d+$/.test(portText) ? t('SLB front port {0} is out of range: ports are 1-65535.', portText) : t("SLB front port '{0}' is not a number (1-65535).", portText),
+            span: portSpan,
+          });
+        }
+      }
+      if (!ok || scheme === undefined) continue;
+      const bindingKey = `${scheme}://${slb}:${portText}`;
+      const previous = seen.get(bindingKey);
+      if (previous) {
+        out.findings.push({ code: 'lb-binding-duplicate', severity: 'warning', message: t("'{0}' is listed twice in this label. Remove the duplicate.", bindingKey), span: wholeSpan, related: [{ span: previous, message: t('First occurrence') }] });
+        continue;
+      }
+      seen.set(bindingKey, wholeSpan);
+      const hostPort = checkPortChain(service, label, containerPort, scheme, ports, schemeSpan, out);
+      if (slb !== undefined && frontPort !== undefined) {
+        out.bindings.push({ service: service.name, labelKey: label.key, containerPort, scheme, slb, frontPort, hostPort, keySpan: label.keySpan, slbSpan, frontPortSpan: portSpan, wholeSpan, inheritedBy: label.inherited ? service.nameSpan : undefined, assumed: assumed || undefined });
+      }
+    } finally {
+      for (const f of out.findings.slice(firstFinding)) f.message += assumed;
     }
   }
 }

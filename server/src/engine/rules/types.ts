@@ -50,6 +50,8 @@ export interface LbBinding {
   wholeSpan: Span;
   /** The label comes through an alias or `<<` merge: the spans are the anchor's; this is the inheriting service's name. */
   inheritedBy?: Span;
+  /** Set when a ${VAR:-default} default was used: the note findings about this binding end with. */
+  assumed?: string;
 }
 
 export interface HostPortUse {
