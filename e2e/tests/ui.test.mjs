@@ -36,7 +36,7 @@ it('a broken label shows a squiggle, its message in the hover and in the Problem
   const row = (re) => assert.ok(rows.some((r) => re.test(r)), `no Problems row matching ${re} in:\n${rows.join('\n')}`);
   row(/^Error: No space after ':' in 'aliyun\.lb\.port_80:http:\/\/slb_internal_api:9000'.* at line 11 and character 24\./);
   row(/^Error: Container port 8081 is not published.* at line 19 /);
-  row(/^Error: tcp SLB binding on container port 53, but the port is published only as udp.* at line 27 /);
+  row(/^Error: tcp SLB binding on container port 53, but the port is published as udp\. .* at line 27 /);
   row(/^Warning: Unknown Container Service label 'aliyun\.lb\.ports_80'\. Did you mean 'aliyun\.lb\.port_80'\? at line 33 /);
   // Online (from the sandbox): the SLB of line 19 exists but is inactive.
   row(/^Warning: SLB 'slb_legacy_inactive' is inactive.* at line 19 /);
