@@ -271,3 +271,34 @@ test('a finding that relies on a ${VAR:-default} says the default was assumed (r
   assert.match(f.message, /assuming the default of \$\{SLB\}: 'slb_x'/);
   assert.deepEqual(codes(text, { SLB: 'slb_a' }), [], 'with SLB set in .env there is no conflict');
 });
+
+describe('second audit: regressions and gaps found in the fixes above', () => {
+  test('a label-like line in a multi-line quoted string is not judged as a label', () => {
+    const text = web('    command: "sh -c \'echo', '      aliyun.lb.port_80: tcp://x:', '      aliyun.lb.port_81: *notalias', '      aliyun.lb.port_83:/path\'"', '    labels:', '      aliyun.scale: "1"');
+    assert.deepEqual(codes(text), []);
+  });
+  test('checks still run under an anchored labels block (labels: &bl)', () => {
+    const text = web('    labels: &bl', '      aliyun.lb.port_443:tcp://x:443', '      aliyun.scale: "1"');
+    assert.deepEqual(codes(text), ['yaml-missing-space-after-colon']);
+  });
+  test('!!str alone at the end of the line (value on the next line) is valid', () => {
+    assert.deepEqual(codes(web('    labels:', '      aliyun.probe.url: !!str', '        http://container/')), []);
+  });
+  test('a long-form port whose keys come through a << merge is read', () => {
+    const text = yaml('x-p: &p {target: 80, protocol: tcp}', 'services:', '  web:', '    ports: [{<<: *p, published: 80}]', '    labels:', '      aliyun.lb.port_80: tcp://slb_web:80');
+    assert.deepEqual(codes(text), []);
+  });
+  test('list form: the same key with the same value, or a non-aliyun key, is not an error', () => {
+    assert.deepEqual(codes(web('    labels:', '      - traefik.enable=true', '      - traefik.enable=true', '      - aliyun.scale=1', '      - aliyun.scale=1')), []);
+  });
+  test('the assumed-default note is only on findings about the value', () => {
+    const text = web('    labels:', '      aliyun.lb.port_80: tcp://${SLB:-slb_x}:80');
+    const f = only(text, 'lb-port-not-published');
+    assert.doesNotMatch(f.message, /assuming/);
+  });
+  test("'aliyun.lb.port 80': the fix writes aliyun.lb.port_80", () => {
+    const text = web('    ports: ["80:80"]', '    labels:', '      "aliyun.lb.port 80": tcp://slb_web:80');
+    const f = only(text, 'label-key-whitespace');
+    assert.match(fixed(text, f), /"?aliyun\.lb\.port_80"?: tcp/);
+  });
+});

@@ -215,3 +215,8 @@ describe('completing inside a word (InsertReplaceEdit)', () => {
     assert.ok('range' in item.textEdit!, JSON.stringify(item.textEdit));
   });
 });
+
+test("the snippet's new SLB name is numbered when another service already uses it", () => {
+  const { items } = completeAt(yaml('services:', '  api:', '    ports: ["81:81"]', '    labels:', '      |'), { workspaceSlbs: slbs('slb_api') });
+  assert.match(newText(item(items, 'aliyun.lb.port_81')), /\$\{2:slb_api_2\}/);
+});

@@ -127,3 +127,27 @@ describe('scale with a fixed host port (reference P6), in hover rather than as a
     assert.doesNotMatch(global.value!, /needs at least/);
   });
 });
+
+describe('hover where the service needs anchors from elsewhere (second audit)', () => {
+  test('a label whose value is an alias of an x- anchor', () => {
+    const { value } = hoverAt(yaml('x-slb: &slb tcp://slb_web:80', 'services:', '  web:', '    ports: ["8080:80"]', '    labels:', '      aliyun.lb.po|rt_80: *slb'));
+    assert.match(value!, /SLB `slb_web` TCP 80 -> host 8080/);
+  });
+  test('a quoted "services" key and an anchor in a sibling service', () => {
+    const { value } = hoverAt(yaml('version: "2"', '"services":', '  base:', '    ports: &p ["8080:80"]', '  web:', '    ports: *p', '    labels:', '      aliyun.lb.po|rt_80: tcp://slb_web:80'));
+    assert.match(value!, /-> host 8080 \(backend port\)/);
+  });
+  test('an "&name" in a comment is not the anchor', () => {
+    const { value } = hoverAt(yaml('x-ports: &ports ["8080:80"]', '# the ports come from &ports', 'services:', '  web:', '    ports: *ports', '    labels:', '      aliyun.lb.po|rt_80: tcp://slb_web:80'));
+    assert.match(value!, /-> host 8080 \(backend port\)/);
+  });
+  test('anchors do not cross YAML documents (---), as in validation', () => {
+    const { value } = hoverAt(yaml('x-ports: &ports ["8084:80"]', '---', 'services:', '  web:', '    ports: *ports', '    labels:', '      aliyun.lb.po|rt_80: tcp://slb_web:80'));
+    assert.doesNotMatch(value!, /host 8084/);
+  });
+  test('a long << chain is followed', () => {
+    const chain = Array.from({ length: 8 }, (_, i) => (i === 0 ? 'x-l0: &l0 {ports: ["8080:80"]}' : `x-l${i}: &l${i} {<<: *l${i - 1}}`));
+    const { value } = hoverAt(yaml(...chain, 'services:', '  web:', '    <<: *l7', '    labels:', '      aliyun.lb.po|rt_80: tcp://slb_web:80'));
+    assert.match(value!, /-> host 8080 \(backend port\)/);
+  });
+});

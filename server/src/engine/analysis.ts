@@ -254,7 +254,7 @@ function scanLabelLines(unitText: string): SyntaxProblem[] {
   LABEL_LINE_MISSING_SPACE.lastIndex = 0;
   for (let m = LABEL_LINE_MISSING_SPACE.exec(unitText); m; m = LABEL_LINE_MISSING_SPACE.exec(unitText)) {
     const lineStart = m.index;
-    if (insideBlockScalar(unitText, lineStart)) continue; // text of a `command: |` script, not a label
+    if (!inLabelsBlock(unitText, lineStart)) continue; // e.g. text of a `command: |` script, not a label
     let lineEnd = unitText.indexOf('\n', lineStart);
     if (lineEnd < 0) lineEnd = unitText.length;
     const problem = missingSpaceProblem(unitText, lineStart, unitText.slice(lineStart, lineEnd).replace(/\r$/, ''));
@@ -262,13 +262,13 @@ function scanLabelLines(unitText: string): SyntaxProblem[] {
   }
   LABEL_VALUE_INDICATOR.lastIndex = 0;
   for (let m = LABEL_VALUE_INDICATOR.exec(unitText); m; m = LABEL_VALUE_INDICATOR.exec(unitText)) {
-    if (insideBlockScalar(unitText, m.index)) continue;
+    if (!inLabelsBlock(unitText, m.index)) continue;
     const problem = indicatorValueProblem(unitText, m);
     if (problem) problems.push(problem);
   }
   LABEL_VALUE_TRAILING_COLON.lastIndex = 0;
   for (let m = LABEL_VALUE_TRAILING_COLON.exec(unitText); m; m = LABEL_VALUE_TRAILING_COLON.exec(unitText)) {
-    if (insideBlockScalar(unitText, m.index)) continue;
+    if (!inLabelsBlock(unitText, m.index)) continue;
     const start = m.index + m[1].length;
     const value = m[3];
     problems.push({
@@ -292,7 +292,7 @@ function indicatorValueProblem(unitText: string, m: RegExpExecArray): SyntaxProb
   // The value up to a trailing comment (' #'), without trailing spaces.
   const value = rest.replace(/\s+#.*$/, '').trimEnd();
   const first = value[0];
-  if (first === '!' && /^!!(str|int|bool|float|null)\s/.test(value)) return undefined; // an explicit standard tag is intended
+  if (first === '!' && /^!!(str|int|bool|float|null)(\s|$)/.test(value)) return undefined; // an explicit standard tag is intended
   if (first === '*' && !/^\*[^\s,\[\]{}]+$/.test(value)) return undefined; // not an alias shape: let the parser speak
   // A flow collection that closes is either whole (the label rules say what is wrong) or followed by
   // junk (a mangled Markdown link: the parser's "unexpected text" says it).
@@ -343,29 +343,24 @@ function flowCloses(value: string): boolean {
 }
 
 /**
- * Is the line at `lineStart` text inside a block scalar (`command: |` and the like)? Walks up the
- * less-indented lines above it: if one of them opens a block scalar, this line is its content.
+ * Is the line at `lineStart` an entry of a `labels:` block? Its parent (the first less-indented
+ * line above it) must be the `labels:` key. Text inside a block scalar (`command: |`) or a
+ * multi-line quoted string has another parent, so label-like text there is never judged as a label.
  */
-function insideBlockScalar(text: string, lineStart: number): boolean {
-  let indent = leadingSpaces(text, lineStart);
+function inLabelsBlock(text: string, lineStart: number): boolean {
+  const indent = leadingSpaces(text, lineStart);
   let cursor = lineStart;
   while (cursor > 0 && indent > 0) {
     const prevStart = lineStartOf(text, cursor - 1);
     const prev = text.slice(prevStart, cursor - 1).replace(/\r$/, '');
     cursor = prevStart;
     const trimmed = prev.trimStart();
-    if (trimmed === '') continue;
-    const prevIndent = prev.length - trimmed.length;
-    if (prevIndent >= indent) continue;
-    if (BLOCK_SCALAR_HEADER.test(trimmed)) return true;
-    if (trimmed.startsWith('#')) continue;
-    indent = prevIndent;
+    if (trimmed === '' || trimmed.startsWith('#')) continue;
+    if (prev.length - trimmed.length >= indent) continue;
+    return /^(["']?)labels\1[ \t]*:[ \t]*(?:[&!][^\s]*[ \t]*)*(#.*)?$/.test(trimmed); // `labels: &anchor` too
   }
   return false;
 }
-
-/** `key: |`, `key: >-`, `- |2`, `key: !tag |` (optionally with a comment). */
-const BLOCK_SCALAR_HEADER = /(?:^|:[ \t]+|^-[ \t]+)(?:[!&][^\s]*[ \t]+)*[|>][-+1-9]{0,2}[ \t]*(?:#.*)?$/;
 
 function syntaxFinding(p: SyntaxProblem, unitText: string): Finding {
   const finding: Finding = { code: p.code, severity: p.severity, message: p.message, span: p.span };

@@ -224,7 +224,7 @@ function readLabels(node: Node | undefined, doc: Document, text: string, where: 
   }
   if (isSeq(node)) {
     // Docker keeps the last of two list items with the same key (S7): report it like a map's duplicate.
-    const seen = new Map<string, Span>();
+    const seen = new Map<string, { span: Span; value: string | undefined }>();
     for (const rawItem of node.items) {
       const item = resolveNode(rawItem as Node, doc);
       if (isScalar(item) && item.range) {
@@ -236,9 +236,10 @@ function readLabels(node: Node | undefined, doc: Document, text: string, where: 
         const base = content.span.start;
         const keySpan = content.exact ? { start: base, end: base + key.length } : content.span;
         const itemInherited = inherited || item !== rawItem;
+        // (Only aliyun.* keys, and only when the values differ: otherwise nothing changes.)
         const previous = seen.get(key);
-        if (previous && !itemInherited && eq >= 0) service.duplicateLabelKeys.push({ key, first: previous, second: keySpan });
-        if (eq >= 0) seen.set(key, keySpan);
+        if (previous && previous.value !== value && !itemInherited && eq >= 0 && key.startsWith('aliyun.')) service.duplicateLabelKeys.push({ key, first: previous.span, second: keySpan });
+        if (eq >= 0) seen.set(key, { span: keySpan, value });
         service.labels.push({
           key,
           value: value ?? '',
@@ -350,9 +351,10 @@ function readPort(node: Node | undefined, doc: Document, text: string, inherited
     return;
   }
   if (isMap(node)) {
+    // Keys may come through `<<: *defaults` too.
+    const pairs = new Map(effectivePairs(node, doc).map((p) => [p.key, p.pair.value as Node | undefined]));
     const get = (k: string) => {
-      const v = node.get(k, true) as Node | undefined;
-      const r = resolveNode(v, doc);
+      const r = resolveNode(pairs.get(k), doc);
       return isScalar(r) && r.value !== null ? String(r.value) : undefined;
     };
     const target = get('target');

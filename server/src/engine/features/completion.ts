@@ -122,8 +122,12 @@ function defaultSlb(service: ServiceModel | undefined, serviceName: string | und
   const used = new Set(inputs.workspaceSlbs.map((s) => s.slb));
   const free = inputs.cloudSlbs?.find((s) => s.name && !used.has(s.name) && !used.has(s.id));
   if (free?.name) return free.name;
-  const fromService = `slb_${(serviceName ?? 'name').replace(/[^A-Za-z0-9\-_/.]/g, '_')}`.slice(0, 79);
-  return fromService;
+  // A new name; numbered if some other service already uses it.
+  const fromService = `slb_${(serviceName ?? 'name').replace(/[^A-Za-z0-9\-_/.]/g, '_')}`.slice(0, 75);
+  for (let n = 1; ; n++) {
+    const candidate = n === 1 ? fromService : `${fromService}_${n}`;
+    if (!used.has(candidate)) return candidate;
+  }
 }
 
 function escapeSnippet(text: string): string {

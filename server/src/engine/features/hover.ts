@@ -25,10 +25,17 @@ export function hover(doc: TextLike, position: Position, inputs: HoverInputs): H
   const service = serviceModelAt(inputs.analyzer, doc, context.service);
   if (!service) return null;
   const offset = doc.offsetAt(position) - context.service.start;
-  const label = service.labels.find((l) => !l.inherited && offset >= l.keySpan.start && offset <= Math.max(l.valueNodeSpan.end, l.valueSpan.end));
-  if (!label || !label.key.startsWith('aliyun.')) return null;
   const base = context.service.start;
-  const hoverRange = { start: doc.positionAt(base + label.keySpan.start), end: doc.positionAt(base + Math.max(label.valueNodeSpan.end, label.keySpan.end)) };
+  // Where a label's text ends: its value, or, when the value is an alias (`*slb`) whose node is the
+  // anchor elsewhere in the file, the end of the key's line.
+  const labelEnd = (l: LabelEntry) => {
+    if (l.valueNodeSpan.start >= l.keySpan.end) return Math.max(l.keySpan.end, l.valueNodeSpan.end, l.valueSpan.end);
+    const line = doc.positionAt(base + l.keySpan.start).line;
+    return doc.lineStart(line) + doc.lineText(line).length - base;
+  };
+  const label = service.labels.find((l) => !l.inherited && offset >= l.keySpan.start && offset <= labelEnd(l));
+  if (!label || !label.key.startsWith('aliyun.')) return null;
+  const hoverRange = { start: doc.positionAt(base + label.keySpan.start), end: doc.positionAt(base + labelEnd(label)) };
   const value = isLbKey(label.key) ? lbHover(service, label, inputs) : otherHover(label);
   return value ? { contents: { kind: MarkupKind.Markdown, value }, range: hoverRange } : null;
 }

@@ -22,7 +22,8 @@ export function serviceModelAt(analyzer: ComposeAnalyzer, doc: TextLike, region:
 /** `*name` where YAML reads an alias (after a space, '[', '{', ',' or at the start of a value). */
 const ALIAS = /(?:^|[\s,[{])\*([^\s,[\]{}]+)/;
 const ALIASES = /(?:^|[\s,[{])\*([^\s,[\]{}]+)/g;
-const MAX_ANCHOR_ROUNDS = 5;
+/** Anchors whose blocks use further anchors (`<<` chains): how many levels are followed. */
+const MAX_ANCHOR_ROUNDS = 20;
 
 /**
  * A service that uses `ports: *p` or `<<: *base` needs the anchors, which live elsewhere in the
@@ -80,13 +81,19 @@ function ensureNewline(text: string): string {
   return text.endsWith('\n') ? text : `${text}\n`;
 }
 
-/** The last line before `beforeLine` that defines `&name` (YAML uses the latest definition). */
+/**
+ * The last line before `beforeLine` that defines `&name` (YAML uses the latest definition), within
+ * the same YAML document (anchors do not cross `---`), outside comments.
+ */
 function anchorLine(doc: TextLike, name: string, beforeLine: number): number | undefined {
   const anchor = `&${name}`;
   for (let line = beforeLine - 1; line >= 0; line--) {
     const text = doc.lineText(line);
+    if (/^(---|\.\.\.)(\s|$)/.test(text)) return undefined;
     const at = text.indexOf(anchor);
     if (at < 0) continue;
+    const comment = text.search(/(^|\s)#/);
+    if (comment >= 0 && comment < at) continue;
     const after = text[at + anchor.length];
     if (after === undefined || after === ' ' || after === '\t') return line;
   }
@@ -108,7 +115,7 @@ function enclosingBlock(doc: TextLike, line: number, serviceIndent: number): { s
   let start = top;
   let indent = 0;
   let topLevel = true;
-  if (serviceIndent > 0 && /^services\s*:/.test(topKey)) {
+  if (serviceIndent > 0 && /^(["']?)services\1\s*:/.test(topKey)) {
     // Inside the services section: the sibling service whose key line is at the services' indentation.
     start = line;
     while (start > top && !(isContent(start) && indentOf(doc.lineText(start)) <= serviceIndent)) start--;

@@ -183,7 +183,9 @@ function checkLabel(service: ServiceModel, label: LabelEntry, ports: PortMapping
 
 /** S1: spaces in a key make it another key (`- aliyun.lb.port_80 = tcp://...` has the key 'aliyun.lb.port_80 '). */
 function keyWhitespaceFinding(label: LabelEntry): Finding {
-  const trimmed = label.key.replace(/\s+/g, '');
+  const squeezed = label.key.replace(/\s+/g, '');
+  // `aliyun.lb.port 80` meant aliyun.lb.port_80: the spaces stood for a separator.
+  const trimmed = findLabelSpec(squeezed) || isLbKey(squeezed) ? squeezed : (suggestLabelKey(squeezed) ?? suggestLabelKey(label.key.trim().replace(/\s+/g, '_')) ?? squeezed);
   const fixes: Fix[] = [];
   if (label.exactOffsets) {
     if (label.form === 'list') {
@@ -337,7 +339,9 @@ function checkLbLabel(service: ServiceModel, label: LabelEntry, ports: PortMappi
         out.bindings.push({ service: service.name, labelKey: label.key, containerPort, scheme, slb, frontPort, hostPort, keySpan: label.keySpan, slbSpan, frontPortSpan: portSpan, wholeSpan, inheritedBy: label.inherited ? service.nameSpan : undefined, assumed: assumed || undefined });
       }
     } finally {
-      for (const f of out.findings.slice(firstFinding)) f.message += assumed;
+      // Only findings about the value itself rest on the assumed default.
+      const value = sub(label.valueSpan, b.whole, exact);
+      for (const f of out.findings.slice(firstFinding)) if (f.span.start >= value.start && f.span.end <= value.end) f.message += assumed;
     }
   }
 }
