@@ -136,8 +136,8 @@ function pad(n: number): string {
   return String(n).padStart(5, '0');
 }
 
-/** mulberry32: small deterministic PRNG */
-function prng(seed: number): () => number {
+/** mulberry32: small deterministic PRNG (also used by the fuzz tests, so a failure replays from its seed) */
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -5,18 +5,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Range, TextDocument, TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import { LineDocument } from '../../server/src/engine/lineDocument';
-
-/** Small deterministic PRNG (mulberry32) so a failure can be replayed from its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng as random } from '../../bench/generateCompose';
 
 const PIECES = ['a', 'labels:', ' ', '\n', '\r\n', '\r', '  - "x=1"', 'é', '😀', '', 'aliyun.lb.port_80: tcp://slb:80', '\n\n', '\r\r\n'];
 
