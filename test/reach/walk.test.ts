@@ -6,7 +6,7 @@ import { checkReachability, formatReport, inlineMessage } from '../../server/src
 import type { ReachResult } from '../../server/src/engine/reach';
 import { startSandbox } from '../../sandbox/src/index';
 import type { SandboxHandle } from '../../sandbox/src/index';
-import { Backend, CERT_ID, clientFor, createListener, freePort, httpBackend, INTERNAL_ID, redisBackend, REDIS_APP_ID, SECRET, targetsOf, tcpBackend, udpBackend } from './helpers';
+import { Backend, CERT_ID, clientFor, createListener, freePort, httpBackend, INTERNAL_ID, Protocol, redisBackend, REDIS_APP_ID, SECRET, targetsOf, tcpBackend, udpBackend } from './helpers';
 
 const BASE = '127.0.20.2'; // slb_redis_app = 127.0.20.2, slb_internal_api = 127.0.20.3, ...
 const REDIS_APP_ADDRESS = '127.0.20.2';
@@ -27,6 +27,19 @@ function only(results: ReachResult[]): ReachResult {
 const step = (r: ReachResult, name: string) => r.steps.find((s) => s.name === name);
 const names = (r: ReachResult) => r.steps.map((s) => `${s.name}:${s.ok ? 'ok' : 'x'}`).join(' ');
 
+/** A listener on the SLB forwarding to `backendPort`, once its health check reports `health`; returns the front port. */
+async function healthyListener(
+  protocol: Protocol,
+  backendPort: number,
+  options: { lbId?: string; address?: string; health?: 'normal' | 'abnormal'; certificateId?: string } = {},
+): Promise<number> {
+  const lbId = options.lbId ?? REDIS_APP_ID;
+  const front = await freePort(options.address ?? REDIS_APP_ADDRESS);
+  await createListener(client(), lbId, protocol, front, backendPort, options.certificateId ? { certificateId: options.certificateId } : {});
+  await sb.waitForHealth(lbId, front, options.health ?? 'normal', 5000, protocol);
+  return front;
+}
+
 async function backend<T extends Backend>(b: Promise<T>): Promise<T> {
   const x = await b;
   backends.push(x);
@@ -45,9 +58,7 @@ after(async () => {
 describe('reachable paths', () => {
   it('a tcp label with a live backend (a real local TCP server) is reachable, with latency', async () => {
     const be = await backend(tcpBackend());
-    const front = await freePort(REDIS_APP_ADDRESS);
-    await createListener(client(), REDIS_APP_ID, 'tcp', front, be.port);
-    await sb.waitForHealth(REDIS_APP_ID, front, 'normal', 5000, 'tcp');
+    const front = await healthyListener('tcp', be.port);
     const r = only(await check(`services:
   app:
     image: example/app:1.0
@@ -71,9 +82,7 @@ describe('reachable paths', () => {
 
   it("the product guide's Redis example: a Redis image gets PING and answers +PONG through the SLB", async () => {
     const redis = await backend(redisBackend());
-    const front = await freePort(REDIS_APP_ADDRESS);
-    await createListener(client(), REDIS_APP_ID, 'tcp', front, redis.port);
-    await sb.waitForHealth(REDIS_APP_ID, front, 'normal', 5000, 'tcp');
+    const front = await healthyListener('tcp', redis.port);
     const r = only(await check(`services:
   redis:
     image: redis:7-alpine
@@ -91,9 +100,7 @@ describe('reachable paths', () => {
 
   it('a Redis image whose backend does not speak Redis: APP_PROBE_FAILED', async () => {
     const be = await backend(redisBackend({ reply: 'HTTP/1.1 400 Bad Request\r\n' }));
-    const front = await freePort(REDIS_APP_ADDRESS);
-    await createListener(client(), REDIS_APP_ID, 'tcp', front, be.port);
-    await sb.waitForHealth(REDIS_APP_ID, front, 'normal', 5000, 'tcp');
+    const front = await healthyListener('tcp', be.port);
     const r = only(await check(`services:
   cache:
     image: bitnami/redis:7.2
@@ -109,9 +116,7 @@ describe('reachable paths', () => {
 
   it('http: an HTTP request and its status', async () => {
     const web = await backend(httpBackend());
-    const front = await freePort(REDIS_APP_ADDRESS);
-    await createListener(client(), REDIS_APP_ID, 'http', front, web.port);
-    await sb.waitForHealth(REDIS_APP_ID, front, 'normal', 5000, 'http');
+    const front = await healthyListener('http', web.port);
     const r = only(await check(`services:
   web:
     image: nginx
@@ -126,9 +131,7 @@ describe('reachable paths', () => {
 
   it('https: TLS handshake (self-signed certificate reported, not failed) and a request', async () => {
     const web = await backend(httpBackend());
-    const front = await freePort(REDIS_APP_ADDRESS);
-    await createListener(client(), REDIS_APP_ID, 'https', front, web.port, { certificateId: CERT_ID });
-    await sb.waitForHealth(REDIS_APP_ID, front, 'normal', 5000, 'https');
+    const front = await healthyListener('https', web.port, { certificateId: CERT_ID });
     const r = only(await check(`services:
   web:
     image: nginx
@@ -149,9 +152,7 @@ describe('reachable paths', () => {
 describe('blocked paths', () => {
   it('no backend listening (health check on): BACKENDS_UNHEALTHY, naming the backends that are down', async () => {
     const dead = await freePort();
-    const front = await freePort(REDIS_APP_ADDRESS);
-    await createListener(client(), REDIS_APP_ID, 'tcp', front, dead);
-    await sb.waitForHealth(REDIS_APP_ID, front, 'abnormal', 5000, 'tcp');
+    const front = await healthyListener('tcp', dead, { health: 'abnormal' });
     const r = only(await check(`services:
   app:
     image: example/app
@@ -244,9 +245,7 @@ describe('blocked paths', () => {
   it('an intranet SLB: the address step says so, and the check still runs (reachable here: loopback)', async () => {
     const be = await backend(tcpBackend());
     const address = '127.0.20.3';
-    const front = await freePort(address);
-    await createListener(client(), INTERNAL_ID, 'tcp', front, be.port);
-    await sb.waitForHealth(INTERNAL_ID, front, 'normal', 5000, 'tcp');
+    const front = await healthyListener('tcp', be.port, { lbId: INTERNAL_ID, address });
     const r = only(await check(`services:
   api:
     image: example/api
@@ -328,9 +327,7 @@ describe('blocked paths', () => {
 describe('udp', () => {
   it('a silent UDP backend: reachable but not confirmed, with the honest wording', async () => {
     const be = await backend(udpBackend('silent'));
-    const front = await freePort(REDIS_APP_ADDRESS);
-    await createListener(client(), REDIS_APP_ID, 'udp', front, be.port);
-    await sb.waitForHealth(REDIS_APP_ID, front, 'normal', 5000, 'udp');
+    const front = await healthyListener('udp', be.port);
     const started = Date.now();
     const r = only(await check(`services:
   dns:
@@ -350,9 +347,7 @@ describe('udp', () => {
 
   it('an echoing UDP backend: answered through the SLB, confirmed, latency', async () => {
     const be = await backend(udpBackend('echo'));
-    const front = await freePort(REDIS_APP_ADDRESS);
-    await createListener(client(), REDIS_APP_ID, 'udp', front, be.port);
-    await sb.waitForHealth(REDIS_APP_ID, front, 'normal', 5000, 'udp');
+    const front = await healthyListener('udp', be.port);
     const r = only(await check(`services:
   dns:
     image: example/dns

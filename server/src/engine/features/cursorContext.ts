@@ -132,27 +132,21 @@ export function cursorContext(doc: TextLike, line: number, character: number): C
   if (colon && colon[2] !== '' ) {
     context.kind = 'labelValue';
     context.key = colon[1].replace(/^["']|["']$/g, '');
-    let valueStart = current.start + leading + colon[0].length;
-    let typed = trimmedBefore.slice(colon[0].length);
-    if (typed.startsWith('"') || typed.startsWith("'")) {
-      context.quote = typed[0];
-      typed = typed.slice(1);
-      valueStart++;
-    }
-    context.tokenStart = valueStart;
-    context.typed = typed;
-    return context;
+    return withToken(context, current.start + leading + colon[0].length, trimmedBefore.slice(colon[0].length));
   }
   if (trimmedBefore.includes(':')) return context; // `key:` with no space yet: nothing sensible to offer
   context.kind = 'labelKey';
-  let keyStart = current.start + leading;
-  let typed = trimmedBefore;
+  return withToken(context, current.start + leading, trimmedBefore);
+}
+
+/** Sets the token being typed (from `start`), stepping over an opening quote. */
+function withToken(context: CursorContext, start: number, typed: string): CursorContext {
   if (typed.startsWith('"') || typed.startsWith("'")) {
     context.quote = typed[0];
     typed = typed.slice(1);
-    keyStart++;
+    start++;
   }
-  context.tokenStart = keyStart;
+  context.tokenStart = start;
   context.typed = typed;
   return context;
 }

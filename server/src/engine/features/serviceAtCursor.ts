@@ -87,17 +87,33 @@ function ensureNewline(text: string): string {
  */
 function anchorLine(doc: TextLike, name: string, beforeLine: number): number | undefined {
   const anchor = `&${name}`;
+  // Completion runs on every keystroke, and a `<<: *defaults` near the end of a 90k-line file would
+  // walk the whole file back to its anchor each time: remember where each anchor was found and
+  // reuse it while that line still defines it (edits below an anchor do not move it).
+  let known = anchorLines.get(doc);
+  if (!known) anchorLines.set(doc, (known = new Map()));
+  const cached = known.get(name);
+  if (cached !== undefined && cached < beforeLine && definesAnchor(doc.lineText(cached), anchor)) return cached;
   for (let line = beforeLine - 1; line >= 0; line--) {
     const text = doc.lineText(line);
     if (/^(---|\.\.\.)(\s|$)/.test(text)) return undefined;
-    const at = text.indexOf(anchor);
-    if (at < 0) continue;
-    const comment = text.search(/(^|\s)#/);
-    if (comment >= 0 && comment < at) continue;
-    const after = text[at + anchor.length];
-    if (after === undefined || after === ' ' || after === '\t') return line;
+    if (!definesAnchor(text, anchor)) continue;
+    known.set(name, line);
+    return line;
   }
   return undefined;
+}
+
+const anchorLines = new WeakMap<TextLike, Map<string, number>>();
+
+/** Does the line define `&name` (followed by a space or the line end, not inside a comment)? */
+function definesAnchor(text: string, anchor: string): boolean {
+  const at = text.indexOf(anchor);
+  if (at < 0) return false;
+  const comment = text.search(/(^|\s)#/);
+  if (comment >= 0 && comment < at) return false;
+  const after = text[at + anchor.length];
+  return after === undefined || after === ' ' || after === '\t';
 }
 
 /**
