@@ -8,7 +8,8 @@ import { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
 export const SERVER_PATH = path.join(REPO_ROOT, 'dist/server/server.js');
-export const CORPUS_DIR = path.resolve(REPO_ROOT, '../shared/corpus/real-world');
+/** The corpus beside the checkout (../shared), or where SLB_LABELS_CORPUS says (a worktree sits elsewhere). */
+export const CORPUS_DIR = process.env.SLB_LABELS_CORPUS ?? path.resolve(REPO_ROOT, '../shared/corpus/real-world');
 
 export interface StartOptions {
   locale?: string;

@@ -1,13 +1,15 @@
 // The `slb-labels` command line: a thin face on the engine.
 import * as fs from 'fs';
 import * as path from 'path';
-import { normaliseLocale, setLocale, t } from '../engine/i18n';
+import { getLocale, normaliseLocale, setLocale, t } from '../engine/i18n';
+import { listRules, listRulesText } from '../engine/rules/registry';
 import { runLint } from './lint';
 import { runReachCli } from './reach';
 import { runPlanCli, runProvisionCli } from './provision';
 
 const USAGE = `Usage:
   slb-labels lint <files...> [--format text|json] [--locale en|zh-cn]
+  slb-labels lint --list-rules [--format text|json] [--locale en|zh-cn]
   slb-labels plan <file> [--format text|json] [--region R] [--endpoint E] [--profile P] [--locale en|zh-cn]
   slb-labels provision <file> [--yes] [--certificate-id ID] [--region R] [--endpoint E] [--profile P] [--locale en|zh-cn]
   slb-labels reach <file> [--format text|json] [--timeout ms] [--region R] [--endpoint E] [--profile P] [--locale en|zh-cn]
@@ -83,10 +85,15 @@ export async function main(argv: string[]): Promise<number> {
       err(t("slb-labels lint: --format must be 'text' or 'json'") + '\n');
       return 2;
     }
-    const unknown = [...parsed.flags.keys()].filter((k) => !['format', 'locale'].includes(k));
+    const unknown = [...parsed.flags.keys()].filter((k) => !['format', 'locale', 'list-rules'].includes(k));
     if (unknown.length > 0) {
       err(t('slb-labels lint: unknown option --{0}', unknown[0]) + `\n${USAGE}`);
       return 2;
+    }
+    if (parsed.flags.has('list-rules')) {
+      // From the rule registry: every code the engine can report, with severity, category and summary.
+      out(format === 'json' ? JSON.stringify(listRules(getLocale()), null, 2) + '\n' : listRulesText(getLocale()));
+      return 0;
     }
     return runLint(parsed.positional, format, { out, err });
   }

@@ -2,11 +2,12 @@
 // caches by chunk text, so a keystroke re-parses one service; cross-service checks then run over
 // the cached summaries.
 import { Chunk, DocumentOutline, outlineCompose, reoutlineAfterEdit } from './compose/outline';
-import { ParsedUnit, ServiceModel, Span, SyntaxProblem } from './compose/model';
+import { ParsedUnit, SyntaxProblem } from './compose/model';
 import { parseUnit } from './compose/parse';
-import { missingSpaceProblem } from './compose/yamlErrors';
+import { isOnLabelLine, lineStartOf, scanLabelLines } from './compose/labelLines';
 import { CrossServiceIndex, PlacedBinding, summarise, UnitSummary } from './rules/crossServiceRules';
 import { checkService } from './rules/serviceRules';
+import { syntaxFinding } from './rules/syntaxRules';
 import { Finding } from './rules/types';
 import { t } from './i18n';
 
@@ -48,8 +49,6 @@ interface UnitCacheEntry {
   rules?: { envKey: string; findings: Finding[]; summary: UnitSummary };
   generation: number;
 }
-
-const LABEL_LINE_MISSING_SPACE = /^[ \t]*(["']?)aliyun\.[A-Za-z0-9_.\-\/]*\1:(?:[^\s:\/]|\/(?!\/))/gm;
 
 export interface AnalyzerOptions {
   /**
@@ -248,170 +247,6 @@ export class ComposeAnalyzer {
   }
 }
 
-function scanLabelLines(unitText: string): SyntaxProblem[] {
-  if (!unitText.includes('aliyun.')) return [];
-  const problems: SyntaxProblem[] = [];
-  LABEL_LINE_MISSING_SPACE.lastIndex = 0;
-  for (let m = LABEL_LINE_MISSING_SPACE.exec(unitText); m; m = LABEL_LINE_MISSING_SPACE.exec(unitText)) {
-    const lineStart = m.index;
-    if (!inLabelsBlock(unitText, lineStart)) continue; // e.g. text of a `command: |` script, not a label
-    let lineEnd = unitText.indexOf('\n', lineStart);
-    if (lineEnd < 0) lineEnd = unitText.length;
-    const problem = missingSpaceProblem(unitText, lineStart, unitText.slice(lineStart, lineEnd).replace(/\r$/, ''));
-    if (problem) problems.push(problem);
-  }
-  LABEL_VALUE_INDICATOR.lastIndex = 0;
-  for (let m = LABEL_VALUE_INDICATOR.exec(unitText); m; m = LABEL_VALUE_INDICATOR.exec(unitText)) {
-    if (!inLabelsBlock(unitText, m.index)) continue;
-    const problem = indicatorValueProblem(unitText, m);
-    if (problem) problems.push(problem);
-  }
-  LABEL_VALUE_TRAILING_COLON.lastIndex = 0;
-  for (let m = LABEL_VALUE_TRAILING_COLON.exec(unitText); m; m = LABEL_VALUE_TRAILING_COLON.exec(unitText)) {
-    if (!inLabelsBlock(unitText, m.index)) continue;
-    const start = m.index + m[1].length;
-    const value = m[3];
-    problems.push({
-      code: 'yaml-label-value-needs-quotes',
-      message: t("A plain value cannot end with ':' (YAML reads '{0}' as a key): add what should follow the ':' (the SLB front port?), or quote the value.", value),
-      span: { start, end: start + value.length },
-      severity: 'error',
-    });
-  }
-  return problems;
-}
-
-/** `aliyun.x: tcp://slb:` — a plain value ending with ':' is a nested key to YAML. */
-const LABEL_VALUE_TRAILING_COLON = /^([ \t]*(["']?)aliyun\.[A-Za-z0-9_.\-\/]*\2:[ \t]+)([^"'\s#*!%{[|>&@`][^\r\n#]*?:)[ \t]*(?:#[^\r\n]*)?$/gm;
-
-/** `aliyun.x: <value>` where the value starts with a character YAML reads as syntax (reference §1.3). */
-const LABEL_VALUE_INDICATOR = /^([ \t]*(?:-[ \t]+)?(["']?)aliyun\.[A-Za-z0-9_.\-\/]*\2:[ \t]+)([*!%{[][^\r\n]*)$/gm;
-
-function indicatorValueProblem(unitText: string, m: RegExpExecArray): SyntaxProblem | undefined {
-  const [, head, , rest] = m;
-  // The value up to a trailing comment (' #'), without trailing spaces.
-  const value = rest.replace(/\s+#.*$/, '').trimEnd();
-  const first = value[0];
-  if (first === '!' && /^!!(str|int|bool|float|null)(\s|$)/.test(value)) return undefined; // an explicit standard tag is intended
-  if (first === '*' && !/^\*[^\s,\[\]{}]+$/.test(value)) return undefined; // not an alias shape: let the parser speak
-  // A flow collection that closes is either whole (the label rules say what is wrong) or followed by
-  // junk (a mangled Markdown link: the parser's "unexpected text" says it).
-  if ((first === '{' || first === '[') && flowCloses(value)) return undefined;
-  if (first === '*') {
-    // An alias of an anchor defined in this unit is deliberate YAML. (An anchor in another chunk
-    // makes the outline parse the document whole, so the unit then holds it.)
-    const anchor = `&${value.slice(1)}`;
-    for (let i = unitText.indexOf(anchor); i >= 0; i = unitText.indexOf(anchor, i + 1)) {
-      const after = unitText[i + anchor.length];
-      if (after === undefined || after === ' ' || after === '\t' || after === '\n' || after === '\r') return undefined;
-    }
-  }
-  const start = m.index + head.length;
-  const what: Record<string, string> = {
-    '*': t("YAML reads a value starting with '*' as an alias of an anchor, and there is no anchor '{0}'", value.slice(1)),
-    '!': t("YAML reads '{0}' as a tag, which compose rejects", value.split(/\s/)[0]),
-    '%': t("a value cannot start with '%' in YAML 1.1 (docker-compose 1.x rejects the file)"),
-    '{': t("YAML reads a value starting with '{' or '[' as a flow collection, and this one is not closed"),
-    '[': t("YAML reads a value starting with '{' or '[' as a flow collection, and this one is not closed"),
-  };
-  return {
-    code: 'yaml-label-value-needs-quotes',
-    message: t('{0}: quote the label value, e.g. {1}.', what[first], JSON.stringify(value)),
-    span: { start, end: start + value.length },
-    severity: 'error',
-  };
-}
-
-/** Whether a flow collection written on one line closes (its brackets balance, outside quotes). */
-function flowCloses(value: string): boolean {
-  let depth = 0;
-  let quote = '';
-  for (let i = 0; i < value.length; i++) {
-    const c = value[i];
-    if (quote) {
-      if (c === quote) quote = '';
-      continue;
-    }
-    if (c === '"' || c === "'") quote = c;
-    else if (c === '{' || c === '[') depth++;
-    else if (c === '}' || c === ']') {
-      depth--;
-      if (depth === 0) return true;
-    }
-  }
-  return false;
-}
-
-/**
- * Is the line at `lineStart` an entry of a `labels:` block? Its parent (the first less-indented
- * line above it) must be the `labels:` key. Text inside a block scalar (`command: |`) or a
- * multi-line quoted string has another parent, so label-like text there is never judged as a label.
- */
-function inLabelsBlock(text: string, lineStart: number): boolean {
-  const indent = leadingSpaces(text, lineStart);
-  let cursor = lineStart;
-  while (cursor > 0 && indent > 0) {
-    const prevStart = lineStartOf(text, cursor - 1);
-    const prev = text.slice(prevStart, cursor - 1).replace(/\r$/, '');
-    cursor = prevStart;
-    const trimmed = prev.trimStart();
-    if (trimmed === '' || trimmed.startsWith('#')) continue;
-    if (prev.length - trimmed.length >= indent) continue;
-    return /^(["']?)labels\1[ \t]*:[ \t]*(?:[&!][^\s]*[ \t]*)*(#.*)?$/.test(trimmed); // `labels: &anchor` too
-  }
-  return false;
-}
-
-function syntaxFinding(p: SyntaxProblem, unitText: string): Finding {
-  const finding: Finding = { code: p.code, severity: p.severity, message: p.message, span: p.span };
-  if (p.code === 'yaml-label-value-needs-quotes') {
-    const value = unitText.slice(p.span.start, p.span.end);
-    finding.fixes = [{ title: t('Quote the value: {0}', JSON.stringify(value)), edits: [{ span: p.span, newText: JSON.stringify(value) }], preferred: true }];
-  } else if (p.code === 'yaml-missing-space-after-colon') {
-    finding.fixes = [{ title: t("Insert a space after ':'"), edits: [{ span: { start: p.span.end, end: p.span.end }, newText: ' ' }], preferred: true }];
-  } else if (p.code === 'yaml-tab-indent') {
-    const lineStart = lineStartOf(unitText, p.span.start);
-    const m = /^[ \t]*/.exec(unitText.slice(lineStart))!;
-    finding.fixes = [{ title: t('Replace tabs with spaces'), edits: [{ span: { start: lineStart, end: lineStart + m[0].length }, newText: m[0].replace(/\t/g, '  ') }] }];
-  }
-  return finding;
-}
-
-function lineStartOf(text: string, offset: number): number {
-  return text.lastIndexOf('\n', Math.max(0, offset - 1)) + 1;
-}
-
-function leadingSpaces(text: string, offset: number): number {
-  let i = offset;
-  while (text.charCodeAt(i) === 32) i++;
-  return i - offset;
-}
-
-/** Is the line at `offset` a label line, or inside a `labels:` block? (Used for the "labels" syntax-error mode.) */
-export function isOnLabelLine(text: string, offset: number): boolean {
-  const start = lineStartOf(text, offset);
-  let end = text.indexOf('\n', start);
-  if (end < 0) end = text.length;
-  const line = text.slice(start, end);
-  if (line.includes('aliyun.')) return true;
-  let indent = /^ */.exec(line)![0].length;
-  let cursor = start;
-  while (cursor > 0 && indent > 0) {
-    const prevEnd = cursor - 1;
-    const prevStart = lineStartOf(text, prevEnd);
-    const prev = text.slice(prevStart, prevEnd).replace(/\r$/, '');
-    cursor = prevStart;
-    const trimmed = prev.trimStart();
-    if (trimmed === '' || trimmed.startsWith('#')) continue;
-    const prevIndent = prev.length - trimmed.length;
-    if (prevIndent < indent) {
-      if (/^labels\s*:/.test(trimmed)) return true;
-      indent = prevIndent;
-    }
-  }
-  return false;
-}
-
 /**
  * Fills the indentation placeholders of multi-line fixes and keeps the file's line endings:
  * `\0INDENT\0` is the indentation of the edited line, `\0INDENT@n\0` that of the line holding
@@ -428,18 +263,6 @@ function resolveIndent(text: string, offset: number, newText: string, base: numb
   const crlf = lineEnd > 0 && text.charCodeAt(lineEnd - 1) === 13;
   const filled = newText.replace(/\u0000INDENT(?:@(\d+))?\u0000/g, (_, at: string | undefined) => indentOfLineAt(at === undefined ? offset : base + Number(at)));
   return crlf ? filled.replace(/\r?\n/g, '\r\n') : filled;
-}
-
-export function spanContains(span: Span, offset: number): boolean {
-  return offset >= span.start && offset <= span.end;
-}
-
-export function findServiceAt(analysis: Analysis, offset: number): { unit: PlacedUnit; service: ServiceModel } | undefined {
-  for (const unit of analysis.units) {
-    if (offset < unit.base || offset > unit.end) continue;
-    for (const service of unit.parsed.services) return { unit, service };
-  }
-  return undefined;
 }
 
 /** Length of the common prefix of two strings, by binary search on slice equality (memcmp speed). */
@@ -478,4 +301,10 @@ const LONE_CR_GLOBAL = /\r(?!\n)/g;
 /** A copy of `text` that does not share memory with the string it was sliced from. */
 function detach(text: string): string {
   return text.length === 0 ? '' : (' ' + text).slice(1);
+}
+
+function leadingSpaces(text: string, offset: number): number {
+  let i = offset;
+  while (text.charCodeAt(i) === 32) i++;
+  return i - offset;
 }

@@ -7,6 +7,7 @@ import { t } from '../i18n';
 import { hasVariable, looksLikeSlbId, portSpaceOf, regionOfOldStyleId } from '../labels/lbLabel';
 import type { CatalogListener, CatalogSlb, CatalogSnapshot, ElsewhereResult } from './catalog';
 import { SERVER_COMMANDS } from '../../../../common/protocol';
+import { rule, RuleProvider } from '../rules/ruleSpec';
 
 export const ONLINE_CODES = {
   notFound: 'slb-not-found',
@@ -168,3 +169,33 @@ export function listenerText(l: CatalogListener): string {
   const backend = l.backendPort !== undefined ? ` → ${l.backendPort}` : l.vServerGroupId ? ` → ${l.vServerGroupId}` : '';
   return `${l.protocol.toUpperCase()} ${l.port}${backend}${l.status ? ` (${l.status})` : ''}`;
 }
+
+/** The rules this module checks (registered in rules/registry.ts). They need credentials and run only with a trusted catalog snapshot. */
+export const ONLINE_RULES: RuleProvider = {
+  id: 'cloud/onlineRules',
+  rules: [
+    rule(ONLINE_CODES.notFound, 'warning', 'online', 'workspace', '`tcp://slb_typo:80`',
+      ['No SLB with this name or ID in the region.', 'The agent cannot bind the service; the SLB may be in another region (the finding says which) or the name is misspelled (names are case-sensitive).', 'Check the name and the region, or create the SLB first.'],
+      ['该地域中没有此名称或 ID 的 SLB。', '代理无法绑定服务；SLB 可能在其他地域（诊断会说明是哪个），或名称拼写有误（名称区分大小写）。', '检查名称和地域，或先创建 SLB。']),
+    rule(ONLINE_CODES.ambiguous, 'warning', 'online', 'workspace', '`tcp://web:80` with two SLBs named web',
+      ['The SLB name matches several SLBs.', 'The label cannot tell them apart.', 'Use the ID instead.'],
+      ['该 SLB 名称匹配到多个 SLB。', '标签无法区分它们。', '改用 ID。'],
+      { fix: 'Use SLB ID …' }),
+    rule(ONLINE_CODES.inactive, 'warning', 'online', 'workspace', 'an SLB that is stopped or locked',
+      ['The SLB is not active.', 'An inactive or locked SLB takes no traffic.', 'Start or renew it, or use another SLB.'],
+      ['SLB 未处于运行状态。', '已停止或被锁定的 SLB 不接收流量。', '启动或续费该 SLB，或换用其他 SLB。']),
+    rule(ONLINE_CODES.intranet, 'information', 'online', 'workspace', 'an SLB with an intranet address',
+      ['The SLB has an intranet address.', 'It is reachable from its VPC only, not from the internet.', 'Use an internet SLB if clients outside the VPC must reach the service.'],
+      ['该 SLB 是私网地址。', '它只能从所在 VPC 访问，不能从公网访问。', '如需从 VPC 外访问，请使用公网 SLB。']),
+    rule(ONLINE_CODES.listenerMissing, 'information', 'online', 'workspace', 'no listener on the front port yet',
+      ['The SLB has no listener on the front port yet.', 'The lb label needs a listener that you create; the agent only registers backends.', "Run 'Provision listener' (plan, confirm, apply)."],
+      ['该 SLB 在前端端口上还没有监听。', 'lb 标签需要你自己创建的监听；代理只注册后端服务器。', "运行“创建监听”（计划、确认、执行）。"],
+      { fix: 'Provision the listener…' }),
+    rule(ONLINE_CODES.listenerMismatch, 'warning', 'online', 'workspace', 'a udp listener where the label says tcp',
+      ["The listener's protocol or backend port differs from the label.", 'Traffic would go to the wrong protocol or port.', 'Change the label, the ports mapping or the listener.']
+      , ['监听的协议或后端端口与标签不一致。', '流量会发往错误的协议或端口。', '修改标签、端口映射或监听。']),
+    rule(ONLINE_CODES.httpsNoCertificate, 'warning', 'online', 'workspace', 'an https listener without certificate',
+      ['The HTTPS listener has no server certificate.', 'An HTTPS listener cannot terminate TLS without one.', 'Upload a certificate to SLB and set it on the listener.'],
+      ['HTTPS 监听没有服务器证书。', '没有证书的 HTTPS 监听无法终止 TLS。', '向 SLB 上传证书并配置到该监听。']),
+  ],
+};

@@ -6,7 +6,7 @@ import { ServiceModel } from '../compose/model';
 import { t } from '../i18n';
 import { LABEL_CATALOG, labelDoc, LB_DOCS_URL } from '../labels/catalog';
 import { hasVariable, isLbKey, LB_SCHEMES, parseLbKey, parseLbValue, portSpaceOf, slbNameProblem } from '../labels/lbLabel';
-import { isLoopback, resolvedPorts } from '../rules/serviceRules';
+import { portChainBlocker, resolvedPorts } from '../rules/serviceRules';
 import { TextLike } from '../text';
 import { SlbSummary } from '../workspaceIndex';
 import { cursorContext, CursorContext } from './cursorContext';
@@ -98,11 +98,11 @@ function publishedPorts(service: ServiceModel | undefined, env: ReadonlyMap<stri
   const result: PublishedPort[] = [];
   if (!service) return result;
   for (const p of resolvedPorts(service, env)) {
-    if (p.unresolved || p.invalid || p.containerStart === undefined || p.hostStart === undefined) continue;
-    if (p.hostIp && isLoopback(p.hostIp)) continue; // the label would be an error at once (lb-port-loopback-only)
+    // A label on a mapping that breaks a port-chain rule would be an error at once.
+    if (p.unresolved || portChainBlocker(p) || p.containerStart === undefined || p.hostStart === undefined) continue;
     if (p.protocol !== 'tcp' && p.protocol !== 'udp') continue;
     const size = (p.containerEnd ?? p.containerStart) - p.containerStart;
-    if ((p.hostEnd ?? p.hostStart) - p.hostStart !== size || size > 20) continue;
+    if (size > 20) continue;
     for (let i = 0; i <= size; i++) result.push({ container: p.containerStart + i, host: p.hostStart + i, protocol: p.protocol });
   }
   return result;
