@@ -6,10 +6,12 @@ import { readDotEnv } from '../engine/compose/dotEnv';
 import { t } from '../engine/i18n';
 import { Finding } from '../engine/rules/types';
 import { textOf } from '../engine/text';
+import { COMMANDS, parseCommand, stringValue } from './args';
 
 export interface LintIo {
   out: (text: string) => void;
   err: (text: string) => void;
+  env?: Record<string, string | undefined>;
 }
 
 export interface LintFileResult {
@@ -87,4 +89,12 @@ export function runLint(files: string[], format: 'text' | 'json', io: LintIo): n
   }
   if (unreadable) return 2;
   return errors > 0 ? 1 : 0;
+}
+
+/** `slb-labels lint …`: options from args.ts (COMMANDS.lint). */
+export function runLintCli(argv: string[], io: LintIo): number {
+  const parsed = parseCommand(COMMANDS.lint, argv, io);
+  if (typeof parsed === 'number') return parsed;
+  const format = (stringValue(parsed.values, 'format') ?? 'text') as 'text' | 'json';
+  return runLint(parsed.operands, format, io);
 }
