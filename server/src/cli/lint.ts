@@ -3,13 +3,16 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ComposeAnalyzer } from '../engine/analysis';
 import { readDotEnv } from '../engine/compose/dotEnv';
-import { t } from '../engine/i18n';
+import { getLocale, t } from '../engine/i18n';
+import { listRules, listRulesText } from '../engine/rules/registry';
 import { Finding } from '../engine/rules/types';
 import { textOf } from '../engine/text';
+import { COMMANDS, parseCommand, stringValue } from './args';
 
 export interface LintIo {
   out: (text: string) => void;
   err: (text: string) => void;
+  env?: Record<string, string | undefined>;
 }
 
 export interface LintFileResult {
@@ -87,4 +90,19 @@ export function runLint(files: string[], format: 'text' | 'json', io: LintIo): n
   }
   if (unreadable) return 2;
   return errors > 0 ? 1 : 0;
+}
+
+/** `slb-labels lint …`: options from args.ts (COMMANDS.lint). */
+export function runLintCli(argv: string[], io: LintIo): number {
+  // --list-rules takes no files.
+  const listing = argv.includes('--list-rules');
+  const parsed = parseCommand(listing ? { ...COMMANDS.lint, operandCount: { min: 0, max: 0 } } : COMMANDS.lint, argv, io);
+  if (typeof parsed === 'number') return parsed;
+  const format = (stringValue(parsed.values, 'format') ?? 'text') as 'text' | 'json';
+  if (listing) {
+    // From the rule registry: every code the engine can report, with severity, category and summary.
+    io.out(format === 'json' ? JSON.stringify(listRules(getLocale()), null, 2) + '\n' : listRulesText(getLocale()));
+    return 0;
+  }
+  return runLint(parsed.operands, format, io);
 }
