@@ -1,8 +1,7 @@
 // `slb-labels lint <files...>`: the language server's diagnostics as a linter.
 import * as fs from 'fs';
-import * as path from 'path';
 import { ComposeAnalyzer } from '../engine/analysis';
-import { readDotEnv } from '../engine/compose/dotEnv';
+import { loadEnvBeside } from '../engine/compose/dotEnv';
 import { getLocale, t } from '../engine/i18n';
 import { listRules, listRulesText } from '../engine/rules/registry';
 import { Finding } from '../engine/rules/types';
@@ -21,13 +20,7 @@ export interface LintFileResult {
 }
 
 export function lintText(file: string, text: string, analyzer = new ComposeAnalyzer()): LintFileResult {
-  let env: Map<string, string> | undefined;
-  try {
-    const envPath = path.join(path.dirname(file), '.env');
-    if (fs.existsSync(envPath)) env = readDotEnv(fs.readFileSync(envPath, 'utf8'));
-  } catch {
-    env = undefined;
-  }
+  const env = loadEnvBeside(file);
   const doc = textOf(text);
   const analysis = analyzer.analyze(text, { env, yamlSyntaxErrors: 'all' });
   const findings = analysis.findings.slice().sort((a, b) => a.span.start - b.span.start);

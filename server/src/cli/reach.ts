@@ -1,12 +1,11 @@
 // `slb-labels reach <file>`: the reachability walk from the command line. Options and exit codes
 // are declared in args.ts (COMMANDS.reach); credentials as the extension reads them, never from argv.
 import * as fs from 'fs';
-import * as path from 'path';
 import { ComposeAnalyzer } from '../engine/analysis';
 import { describeCredentialSource, resolveCredentials } from '../engine/cloud/credentials';
 import { SlbClient } from '../engine/cloud/slbClient';
 import { isSlbApiError } from '../engine/cloud/slbErrors';
-import { readDotEnv } from '../engine/compose/dotEnv';
+import { loadEnvBeside } from '../engine/compose/dotEnv';
 import { t } from '../engine/i18n';
 import { checkReachability, formatReport, reachTargets } from '../engine/reach';
 import { COMMANDS, numberValue, parseCommand, stringValue } from './args';
@@ -35,13 +34,7 @@ export async function runReachCli(argv: string[], io: ReachCliIo): Promise<numbe
     io.err((code === 'ENOENT' ? t('{0}: no such file', file) : code === 'EISDIR' ? t('{0}: is a directory, not a compose file', file) : t('{0}: cannot be read ({1})', file, code ?? String(error))) + '\n');
     return 2;
   }
-  let dotEnv: Map<string, string> | undefined;
-  try {
-    const envPath = path.join(path.dirname(file), '.env');
-    if (fs.existsSync(envPath)) dotEnv = readDotEnv(fs.readFileSync(envPath, 'utf8'));
-  } catch {
-    dotEnv = undefined;
-  }
+  const dotEnv = loadEnvBeside(file);
   const analysis = new ComposeAnalyzer().analyze(text, { env: dotEnv, yamlSyntaxErrors: 'all' });
   const targets = reachTargets(analysis, { env: dotEnv });
   if (targets.length === 0) {

@@ -123,6 +123,3 @@ export function suggestLabelKey(key: string): string | undefined {
   return best.distance <= limit && best.candidate !== key ? best.candidate : undefined;
 }
 
-export function knownAutoScalingKeys(): string[] {
-  return AUTO_SCALING_KEYS.slice();
-}

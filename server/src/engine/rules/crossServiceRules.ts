@@ -11,10 +11,6 @@ export interface PlacedBinding extends LbBinding {
   base: number;
 }
 
-export interface PlacedFinding extends Finding {
-  base: number;
-}
-
 /** Bindings and host ports of one parsed unit, with their map keys computed once (cached with the unit). */
 export interface UnitSummary {
   bindings: (LbBinding & { frontKey: string })[];
@@ -188,11 +184,6 @@ function pull<T>(map: Map<string, Owner<T>[]>, multi: Set<string>, key: string, 
   if (index >= 0) owners.splice(index, 1);
   if (owners.length === 0) map.delete(key);
   if (owners.length <= 1 || !distinct(owners, identity)) multi.delete(key);
-}
-
-/** The same checks without keeping an index (one-shot use, e.g. the CLI). */
-export function checkAcrossServices(units: { base: number; summary: UnitSummary }[]): Finding[] {
-  return new CrossServiceIndex().update(units);
 }
 
 /** The rules this module checks (registered in rules/registry.ts). */
