@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { YAMLParseError } from 'yaml';
+import { ComposeAnalyzer } from '../../server/src/engine/analysis';
 import { describeYamlError } from '../../server/src/engine/compose/yamlErrors';
 import { Finding } from '../../server/src/engine/rules/types';
 import { applyEdits, describeFindings, findings, slice, yaml } from './helpers';
@@ -97,5 +98,21 @@ describe('label-key-whitespace', () => {
     const f = only(text, 'label-key-whitespace');
     assert.equal(f.severity, 'error');
     assert.ok(applyEdits(text, f.fixes![0].edits).includes('- aliyun.lb.port_80=tcp://slb_web:80'));
+  });
+});
+
+describe('file-too-large', () => {
+  test('a text over the limit gets this one finding, at the start', () => {
+    const text = yaml('services:', '  web:', '    ports: ["80"]', '    labels:', '      aliyun.lb.port_80: tcp://slb_web:80');
+    const all = new ComposeAnalyzer().analyze(text, { maxTextLength: 20 }).findings;
+    assert.deepEqual(all.map((f) => [f.code, f.severity, f.span.start]), [['file-too-large', 'error', 0]]);
+  });
+});
+
+describe('analysis-stopped', () => {
+  test('no time left: one error where the analysis stopped, nothing else', () => {
+    const text = yaml('services:', '  web:', '    ports: ["80"]', '    labels:', '      aliyun.lb.port_80: tcp://slb_web:80');
+    const all = new ComposeAnalyzer().analyze(text, { timeBudgetMs: -1 }).findings;
+    assert.deepEqual(all.map((f) => [f.code, f.severity]), [['analysis-stopped', 'error']]);
   });
 });

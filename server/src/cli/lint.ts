@@ -7,6 +7,7 @@ import { listRules, listRulesText } from '../engine/rules/registry';
 import { Finding } from '../engine/rules/types';
 import { textOf } from '../engine/text';
 import { COMMANDS, parseCommand, stringValue } from './args';
+import { analysisBudgetMs, DEFAULT_CLI_BUDGET_MS, maxTextLength, sizeLimitFinding } from '../engine/analysisLimits';
 
 export interface LintIo {
   out: (text: string) => void;
@@ -22,7 +23,7 @@ export interface LintFileResult {
 export function lintText(file: string, text: string, analyzer = new ComposeAnalyzer()): LintFileResult {
   const env = loadEnvBeside(file);
   const doc = textOf(text);
-  const analysis = analyzer.analyze(text, { env, yamlSyntaxErrors: 'all' });
+  const analysis = analyzer.analyze(text, { env, yamlSyntaxErrors: 'all', maxTextLength: maxTextLength(), timeBudgetMs: analysisBudgetMs(DEFAULT_CLI_BUDGET_MS) });
   const findings = analysis.findings.slice().sort((a, b) => a.span.start - b.span.start);
   return {
     file,
@@ -60,6 +61,12 @@ export function runLint(files: string[], format: 'text' | 'json', io: LintIo): n
     try {
       const stat = fs.statSync(file);
       if (stat.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
+      // Over the size limit: one finding, without reading (or analysing) the file.
+      if (stat.isFile() && stat.size > maxTextLength()) {
+        const { code, severity, message } = sizeLimitFinding(stat.size, maxTextLength());
+        results.push({ file, diagnostics: [{ line: 1, column: 1, endLine: 1, endColumn: 1, severity, code, message }] });
+        continue;
+      }
       text = fs.readFileSync(file, 'utf8');
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;

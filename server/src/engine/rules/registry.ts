@@ -9,13 +9,13 @@ import { COMPOSE_RULES } from './composeRules';
 import { CROSS_SERVICE_RULES } from './crossServiceRules';
 import { DocLocale, RuleCategory, RuleDoc, RuleProvider, RuleScope, RuleSpec } from './ruleSpec';
 import { SERVICE_RULES } from './serviceRules';
-import { SYNTAX_RULES } from './syntaxRules';
+import { ENGINE_LIMIT_RULES, SYNTAX_RULES } from './syntaxRules';
 import type { Severity } from './types';
 
 export type { DocLocale, RuleCategory, RuleDoc, RuleProvider, RuleScope, RuleSpec };
 
 /** In the order the README table lists them. */
-export const RULE_PROVIDERS: readonly RuleProvider[] = [SYNTAX_RULES, SERVICE_RULES, COMPOSE_RULES, CROSS_SERVICE_RULES, ONLINE_RULES];
+export const RULE_PROVIDERS: readonly RuleProvider[] = [SYNTAX_RULES, SERVICE_RULES, COMPOSE_RULES, CROSS_SERVICE_RULES, ONLINE_RULES, ENGINE_LIMIT_RULES];
 
 export const RULES: readonly RuleSpec[] = RULE_PROVIDERS.flatMap((p) => p.rules);
 

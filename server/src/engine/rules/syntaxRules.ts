@@ -71,3 +71,16 @@ export const SYNTAX_RULES: RuleProvider = {
       ['YAML 语法错误。', '解析器给出的原始信息。', '修正标出位置的 YAML。'], parserWarning),
   ],
 };
+
+/** The engine's own limits (analysisLimits.ts): a file too large to check, an analysis past its time budget. */
+export const ENGINE_LIMIT_RULES: RuleProvider = {
+  id: 'analysisLimits',
+  rules: [
+    rule('file-too-large', 'error', 'syntax', 'file', 'a compose file over 10 MB',
+      ['The file is too large to check.', 'Files over the size limit (10 MB unless SLB_LABELS_MAX_FILE_MB says otherwise) get this finding only.', 'Split the file, or raise the limit.'],
+      ['文件太大，无法检查。', '超过大小上限（默认 10 MB，可用 SLB_LABELS_MAX_FILE_MB 修改）的文件只得到这一条诊断。', '拆分文件，或提高上限。']),
+    rule('analysis-stopped', 'error', 'syntax', 'file', 'a file whose checks take longer than the time budget',
+      ['The analysis stopped at its time budget.', 'The file has no other diagnostics: it was not fully checked.', 'Split the file, or raise SLB_LABELS_ANALYSIS_BUDGET_MS.'],
+      ['分析因超出时间预算而停止。', '该文件没有其他诊断：它没有被完整检查。', '拆分文件，或提高 SLB_LABELS_ANALYSIS_BUDGET_MS。']),
+  ],
+};
