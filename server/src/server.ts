@@ -204,6 +204,16 @@ function envFor(uri: string): Map<string, string> | undefined {
   }
 }
 
+/** The document's path when files beside it may be read (trusted workspace, a file: URI). */
+function filePathFor(uri: string): string | undefined {
+  if (!workspaceTrusted || !uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
+}
+
 async function validate(doc: LineDocument): Promise<void> {
   if (!settings.validationEnabled || !isComposeDocument(doc)) {
     connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: [] });
@@ -214,6 +224,7 @@ async function validate(doc: LineDocument): Promise<void> {
     uri: doc.uri,
     version: doc.version,
     env: env ? [...env] : undefined,
+    filePath: filePathFor(doc.uri),
     yamlSyntaxErrors: yamlSyntaxErrorMode(),
     locale: getLocale(),
     relatedInformation,

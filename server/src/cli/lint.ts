@@ -2,6 +2,7 @@
 import * as fs from 'fs';
 import { ComposeAnalyzer } from '../engine/analysis';
 import { loadEnvBeside } from '../engine/compose/dotEnv';
+import { extendsFilesFor } from '../engine/compose/extends';
 import { getLocale, t } from '../engine/i18n';
 import { listRules, listRulesText } from '../engine/rules/registry';
 import { Finding } from '../engine/rules/types';
@@ -23,7 +24,7 @@ export interface LintFileResult {
 export function lintText(file: string, text: string, analyzer = new ComposeAnalyzer()): LintFileResult {
   const env = loadEnvBeside(file);
   const doc = textOf(text);
-  const analysis = analyzer.analyze(text, { env, yamlSyntaxErrors: 'all', maxTextLength: maxTextLength(), timeBudgetMs: analysisBudgetMs(DEFAULT_CLI_BUDGET_MS) });
+  const analysis = analyzer.analyze(text, { env, files: extendsFilesFor(file), yamlSyntaxErrors: 'all', maxTextLength: maxTextLength(), timeBudgetMs: analysisBudgetMs(DEFAULT_CLI_BUDGET_MS) });
   const findings = analysis.findings.slice().sort((a, b) => a.span.start - b.span.start);
   return {
     file,

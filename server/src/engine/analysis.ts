@@ -6,9 +6,10 @@ import { ParsedUnit, SyntaxProblem } from './compose/model';
 import { parseUnit } from './compose/parse';
 import { isOnLabelLine, lineStartOf, scanLabelLines } from './compose/labelLines';
 import { CrossServiceIndex, PlacedBinding, summarise, UnitSummary } from './rules/crossServiceRules';
-import { checkService } from './rules/serviceRules';
+import { ExtendsContext, ExtendsFiles, ExtendsResolution, factsOf, resolutionKey, resolveExtends, ServiceFacts } from './compose/extends';
+import { FILE_CHECKS, SERVICE_CHECKS } from './rules/registry';
 import { syntaxFinding } from './rules/syntaxRules';
-import { Finding } from './rules/types';
+import { Finding, ServiceRuleResult } from './rules/types';
 import { t } from './i18n';
 import { pushAll } from './arrays';
 import { analysisStoppedFinding, lineOfOffset, maxTextLength, runTestSlowRule, sizeLimitFinding } from './analysisLimits';
@@ -24,6 +25,8 @@ export interface AnalysisOptions {
   timeBudgetMs?: number;
   /** Told the offset of each unit and service as analysis reaches it (the worker's watchdog reads it). */
   onProgress?: (offset: number) => void;
+  /** This file on disk and a reader, for `extends: {file: ...}` (none: other files are not read). */
+  files?: ExtendsFiles;
 }
 
 const MAX_TEXT_LENGTH = maxTextLength();
@@ -56,6 +59,9 @@ interface UnitCacheEntry {
   modelsDropped?: boolean;
   /** Label-line syntax problems found by our own scan (relative offsets). */
   labelLineProblems: SyntaxProblem[];
+  /** What `extends` needs of each service (kept when a lean analyzer drops the models). */
+  facts: ServiceFacts[];
+  /** `envKey` is the .env and, for units with `extends`, what the extended services give. */
   rules?: { envKey: string; findings: Finding[]; summary: UnitSummary };
   generation: number;
 }
@@ -152,6 +158,8 @@ export class ComposeAnalyzer {
       related: f.related?.map((r) => ({ ...r, span: { start: r.span.start + base, end: r.span.end + base } })),
       fixes: f.fixes?.map((x) => ({ ...x, edits: x.edits.map((e) => ({ span: { start: e.span.start + base, end: e.span.end + base }, newText: resolveIndent(text, e.span.start + base, e.newText, base) })) })),
     });
+    // `extends` needs every service of the file first (the extended one may come later).
+    const extendsContext = text.includes('extends') ? this.extendsContext(text, outlines, known, options.files) : undefined;
     for (const outline of outlines) {
       const pieces: { base: number; end: number; kind: PlacedUnit['kind'] }[] = outline.needsWholeParse
         ? [{ base: outline.start, end: outline.end, kind: 'document' }]
@@ -189,14 +197,24 @@ export class ComposeAnalyzer {
           }
         }
         if (entry.parsed.services.length === 0 && !entry.modelsDropped) continue;
-        if (!entry.rules || entry.rules.envKey !== envKey) {
+        let resolutions: Map<string, ExtendsResolution> | undefined;
+        let rulesKey = envKey;
+        if (extendsContext && entry.facts.some((f) => f.extends)) {
+          resolutions = new Map();
+          for (const f of entry.facts) {
+            const r = resolveExtends(f, extendsContext);
+            if (r) resolutions.set(f.name, r);
+          }
+          rulesKey = `${envKey}\u0001${[...resolutions.values()].map(resolutionKey).join('\u0001')}`;
+        }
+        if (!entry.rules || entry.rules.envKey !== rulesKey) {
           if (entry.modelsDropped) {
             entry.parsed = parseUnit(entry.text, piece.kind);
             entry.modelsDropped = false;
           }
           const unitFindings: Finding[] = [];
-          const bindings: ReturnType<typeof checkService>['bindings'] = [];
-          const hostPorts: ReturnType<typeof checkService>['hostPorts'] = [];
+          const bindings: ServiceRuleResult['bindings'] = [];
+          const hostPorts: ServiceRuleResult['hostPorts'] = [];
           // A label whose value YAML misreads (unquoted '*', '{', ...) gets the syntax finding only:
           // rules about the misread value would only confuse.
           const misread = new Set(entry.labelLineProblems.filter((p) => p.code === 'yaml-label-value-needs-quotes').map((p) => lineStartOf(entry!.text, p.span.start)));
@@ -204,7 +222,10 @@ export class ComposeAnalyzer {
             progress?.(piece.base + service.nameSpan.start);
             if (performance.now() > deadline) return this.stopped(text, budget!, piece.base + service.nameSpan.start, units, outlines, summaries);
             runTestSlowRule(service.name);
-            const r = checkService(service, env);
+            // Every service-scope rule provider of the registry (rules/registry.ts).
+            const r: ServiceRuleResult = { findings: [], bindings: [], hostPorts: [] };
+            const input = { service, env, extended: resolutions?.get(service.name) };
+            for (const provider of SERVICE_CHECKS) provider.checkService!(input, r);
             pushAll(unitFindings, misread.size === 0 ? r.findings : r.findings.filter((f) => !misread.has(lineStartOf(entry!.text, f.span.start))));
             pushAll(bindings, r.bindings);
             pushAll(hostPorts, r.hostPorts);
@@ -217,7 +238,7 @@ export class ComposeAnalyzer {
             seen.add(key);
             return true;
           });
-          entry.rules = { envKey, findings: unique, summary: summarise(bindings, hostPorts) };
+          entry.rules = { envKey: rulesKey, findings: unique, summary: summarise(bindings, hostPorts) };
           if (this.options.keepServiceModels === false) this.droppable.push(entry);
         }
         for (const f of entry.rules.findings) findings.push(place(f, piece.base));
@@ -228,6 +249,7 @@ export class ComposeAnalyzer {
         findings.push({ code: 'yaml-duplicate-key', severity: 'error', message: t("Service '{0}' is defined twice; YAML keeps only one of them. Rename or remove one.", dup.name), span: { start: chunk.start + leadingSpaces(text, chunk.start), end: chunk.start + leadingSpaces(text, chunk.start) + dup.name.length } });
       }
     }
+    for (const provider of FILE_CHECKS) pushAll(findings, provider.checkFile!(text));
     pushAll(findings, this.crossIndex.update(summaries));
     this.last = outlines.length === 1 && !outlines[0].needsWholeParse ? { text, envKey, outline: outlines[0], entries } : undefined;
     this.evict(units.length);
@@ -261,6 +283,33 @@ export class ComposeAnalyzer {
     };
   }
 
+  /** Other compose files named by `extends`, parsed once per text (a few files at most). */
+  private readonly extendedFiles = new Map<string, ServiceFacts[]>();
+
+  private extendsContext(text: string, outlines: DocumentOutline[], known: (UnitCacheEntry | undefined)[] | undefined, files: ExtendsFiles | undefined): ExtendsContext {
+    const byName = new Map<string, ServiceFacts>();
+    for (const outline of outlines) {
+      const pieces = outline.needsWholeParse ? [{ start: outline.start, end: outline.end, kind: 'document' as const }] : outline.chunks;
+      pieces.forEach((piece, index) => {
+        const entry = (outlines.length === 1 && !outline.needsWholeParse ? known?.[index] : undefined) ?? this.unit(text.slice(piece.start, piece.end), piece.kind);
+        for (const f of entry.facts) if (!byName.has(f.name)) byName.set(f.name, f);
+      });
+    }
+    return {
+      sameFile: (name) => byName.get(name),
+      files,
+      servicesOf: (other) => {
+        let services = this.extendedFiles.get(other);
+        if (!services) {
+          services = parseUnit(other, 'document').services.map(factsOf);
+          if (this.extendedFiles.size > 16) this.extendedFiles.clear();
+          this.extendedFiles.set(other, services);
+        }
+        return services;
+      },
+    };
+  }
+
   /** Parses (or fetches) one unit; exposed for completion/hover on a single service. */
   unit(unitText: string, kind: PlacedUnit['kind']): UnitCacheEntry {
     unitText = lineBreaksAsLf(unitText);
@@ -271,7 +320,8 @@ export class ComposeAnalyzer {
       // from it: parse (and key the cache with) a copy, or every edit would pin one more full copy
       // of the file.
       const own = detach(unitText);
-      entry = { parsed: parseUnit(own, kind), text: own, labelLineProblems: scanLabelLines(own), generation: this.generation };
+      const parsed = parseUnit(own, kind);
+      entry = { parsed, text: own, labelLineProblems: scanLabelLines(own), facts: parsed.services.map(factsOf), generation: this.generation };
       cache.set(own, entry);
     }
     entry.generation = this.generation;

@@ -171,10 +171,11 @@ function completeKeys(doc: TextLike, context: CursorContext, service: ServiceMod
     const isPrefix = spec.prefix === true;
     const label = isPrefix ? `${spec.key}${spec.suffixPlaceholder ?? ''}` : spec.key;
     let snippet: string;
-    if (isPrefix) snippet = `${spec.key}\${1}${separator}\${2}`;
+    if (spec.nameSuffix !== undefined) snippet = `${spec.key}\${1:name}${spec.nameSuffix}${separator}\${2${spec.valueSnippet ? `:${spec.valueSnippet.replace(/^\$\{1:(.*)\}$/, '$1')}` : ''}}`;
+    else if (isPrefix) snippet = `${spec.key}\${1}${separator}\${2}`;
     else if (spec.valueSnippet) snippet = context.form === 'map' ? `${spec.key}: "${spec.valueSnippet}"` : `${spec.key}=${spec.valueSnippet}`;
     else snippet = `${spec.key}${separator}\${1}`;
-    const plain = `${spec.key}${separator}`;
+    const plain = `${spec.key}${spec.nameSuffix ? `name${spec.nameSuffix}` : ''}${separator}`;
     items.push({
       label,
       kind: CompletionItemKind.Property,
@@ -182,8 +183,8 @@ function completeKeys(doc: TextLike, context: CursorContext, service: ServiceMod
       documentation: { kind: MarkupKind.Markdown, value: `${labelDoc(spec)}\n\n${t('Value')}: \`${spec.valueFormat}\`` },
       textEdit: { range: editRange, newText: inputs.snippetSupport ? snippet : plain },
       insertTextFormat: inputs.snippetSupport ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
-      filterText: spec.key,
-      sortText: `${spec.documented ? '1' : '2'}${spec.key}`,
+      filterText: spec.key + (spec.nameSuffix ?? ''),
+      sortText: `${spec.documented ? '1' : '2'}${spec.key}${spec.nameSuffix ?? ''}`,
     });
   }
   return items;

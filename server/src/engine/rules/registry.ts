@@ -19,6 +19,10 @@ export const RULE_PROVIDERS: readonly RuleProvider[] = [SYNTAX_RULES, SERVICE_RU
 
 export const RULES: readonly RuleSpec[] = RULE_PROVIDERS.flatMap((p) => p.rules);
 
+/** The providers the analysis runs for every service, and once per file. */
+export const SERVICE_CHECKS: readonly RuleProvider[] = RULE_PROVIDERS.filter((p) => p.checkService);
+export const FILE_CHECKS: readonly RuleProvider[] = RULE_PROVIDERS.filter((p) => p.checkFile);
+
 const BY_CODE = new Map<string, RuleSpec>();
 for (const r of RULES) {
   if (BY_CODE.has(r.code)) throw new Error(`rule code ${r.code} is declared twice`);

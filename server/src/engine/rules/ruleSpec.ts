@@ -2,7 +2,16 @@
 // code, default severity, category and scope, its documentation in English and Simplified Chinese,
 // an example line, and the quick fix it offers. The README table, `slb-labels lint --list-rules`,
 // SARIF rule metadata and the guards in provisioning and completion read these, never a copy.
-import type { Severity } from './types';
+import type { ExtendsResolution } from '../compose/extends';
+import type { ServiceModel } from '../compose/model';
+import type { Finding, ServiceRuleResult, Severity } from './types';
+
+/** What a service-scope check reads: the service's model, the .env, and what `extends` adds. */
+export interface ServiceCheckInput {
+  service: ServiceModel;
+  env: ReadonlyMap<string, string> | undefined;
+  extended?: ExtendsResolution;
+}
 
 export type RuleCategory = 'syntax' | 'port chain' | 'cross-service' | 'catalogue' | 'online';
 /** Where a rule looks: one label line, one service, the whole file, or the account/workspace. */
@@ -37,6 +46,10 @@ export interface RuleProvider {
   /** The module, for error messages and docs: `rules/serviceRules`. */
   id: string;
   rules: readonly RuleSpec[];
+  /** Service scope (label line and service rules): appends to `out`. Run by the analysis for every service. */
+  checkService?: (input: ServiceCheckInput, out: ServiceRuleResult) => void;
+  /** File scope: the whole text of a compose file (offsets into it). */
+  checkFile?: (text: string) => Finding[];
 }
 
 /** Compact constructor: docs as [short, full, help] in English and Chinese. */

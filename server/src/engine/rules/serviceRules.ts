@@ -1,18 +1,15 @@
 // Rules that need only one service: label syntax (reference §3.2), the port chain (§3.3),
 // the aliyun.* catalogue and list/map form pitfalls (§1.2).
-import { LabelEntry, PortMapping, ServiceModel, Span } from '../compose/model';
+import { ExtendsResolution } from '../compose/extends';
+import { ExposeEntry, LabelEntry, PortMapping, ServiceModel, Span } from '../compose/model';
 import { interpolate } from '../compose/variables';
 import { t } from '../i18n';
 import { findLabelSpec, suggestLabelKey } from '../labels/catalog';
 import { hasVariable, isLbKey, LB_SCHEMES, parseLbKey, parseLbValue, parsePortNumber, removeSpacesOutsideVariables, slbNameProblem, TextPart, transportOf } from '../labels/lbLabel';
-import { Finding, Fix, HostPortUse, LbBinding } from './types';
+import { Finding, Fix, ServiceRuleResult } from './types';
 import { rule, RuleProvider } from './ruleSpec';
 
-export interface ServiceRuleResult {
-  findings: Finding[];
-  bindings: LbBinding[];
-  hostPorts: HostPortUse[];
-}
+export type { ServiceRuleResult };
 
 type Env = ReadonlyMap<string, string> | undefined;
 
@@ -20,10 +17,29 @@ function sub(span: Span, part: TextPart, exact: boolean): Span {
   return exact ? { start: span.start + part.start, end: span.start + part.end } : span;
 }
 
-export function checkService(service: ServiceModel, env: Env): ServiceRuleResult {
+/**
+ * The ports the port-chain rules read: the service's own and those it gets through `extends`.
+ * `unknown`: the extends chain could not be followed, so no claim may be made about them.
+ * `hostNetwork`: with `network_mode: host` Docker ignores the mappings (composeRules explains).
+ */
+export interface PortView {
+  ports: PortMapping[];
+  expose: ExposeEntry[];
+  unknown: boolean;
+  hostNetwork: boolean;
+}
+
+export function checkService(service: ServiceModel, env: Env, extended?: ExtendsResolution): ServiceRuleResult {
   const result: ServiceRuleResult = { findings: [], bindings: [], hostPorts: [] };
   const ports = resolvedPorts(service, env);
-  for (const p of ports) {
+  const view: PortView = {
+    ports: extended ? [...ports, ...extended.ports.map((p) => (p.unresolved ? resolvePortVariables(p, env) : p))] : ports,
+    expose: extended ? [...service.expose, ...extended.expose] : service.expose,
+    unknown: extended?.problem !== undefined,
+    hostNetwork: isHostNetwork(service),
+  };
+  for (const p of view.ports) {
+    if (view.hostNetwork) break; // Docker ignores mappings: no host port is taken by them
     if (p.hostStart !== undefined && !p.unresolved && !p.invalid) {
       for (let port = p.hostStart; port <= (p.hostEnd ?? p.hostStart) && port - p.hostStart < 1000; port++)
         result.hostPorts.push({ service: service.name, port, protocol: p.protocol, span: p.span, inheritedBy: p.inherited ? service.nameSpan : undefined });
@@ -54,7 +70,7 @@ export function checkService(service: ServiceModel, env: Env): ServiceRuleResult
   }
   for (const label of service.labels) {
     const before = result.findings.length;
-    checkLabel(service, label, ports, env, result);
+    checkLabel(service, label, view, env, result);
     if (label.inherited) {
       // Reported where the anchor defines the label, pointing back at the service that inherits it.
       for (const f of result.findings.slice(before)) {
@@ -110,7 +126,7 @@ function quoteFix(label: LabelEntry): Fix {
   return { title: t('Quote the value: "{0}"', text), edits: [{ span: label.valueNodeSpan, newText: JSON.stringify(text) }], preferred: true };
 }
 
-function checkLabel(service: ServiceModel, label: LabelEntry, ports: PortMapping[], env: Env, out: ServiceRuleResult): void {
+function checkLabel(service: ServiceModel, label: LabelEntry, ports: PortView, env: Env, out: ServiceRuleResult): void {
   const key = label.key;
   if (label.listItemIsMapping) {
     if (!key.startsWith('aliyun.')) return;
@@ -159,12 +175,14 @@ function checkLabel(service: ServiceModel, label: LabelEntry, ports: PortMapping
   const spec = isLbKey(key) ? findLabelSpec('aliyun.lb.port_0') : findLabelSpec(key);
   if (!spec) {
     const suggestion = suggestLabelKey(key);
+    // Nobody can list every aliyun.* label that agents and tools read: only a near-miss of a known
+    // label is likely a mistake (a warning); anything else is at most a hint.
     out.findings.push({
       code: 'aliyun-label-unknown',
-      severity: 'warning',
+      severity: suggestion ? 'warning' : 'hint',
       message: suggestion
         ? t("Unknown Container Service label '{0}'. Did you mean '{1}'?", key, suggestion)
-        : t("Unknown Container Service label '{0}': Container Service ignores it. Check the spelling against the label reference.", key),
+        : t("'{0}' is not an aliyun.* label this extension knows (Container Service, acs/proxy, log-pilot, Alibaba's kompose). If it is meant for one of them, check the spelling; a label your own tooling reads is fine.", key),
       span: label.keySpan,
       fixes: suggestion && label.exactOffsets ? [{ title: t("Change to '{0}'", suggestion), edits: [{ span: label.keySpan, newText: suggestion }], preferred: true }] : undefined,
     });
@@ -208,7 +226,7 @@ function keyWhitespaceFinding(label: LabelEntry): Finding {
   };
 }
 
-function checkLbLabel(service: ServiceModel, label: LabelEntry, ports: PortMapping[], env: Env, out: ServiceRuleResult): void {
+function checkLbLabel(service: ServiceModel, label: LabelEntry, ports: PortView, env: Env, out: ServiceRuleResult): void {
   const lbKey = parseLbKey(label.key);
   const keyPortSpan = label.exactOffsets ? { start: label.keySpan.start + lbKey.portOffset, end: label.keySpan.end } : label.keySpan;
   if (lbKey.problem) {
@@ -349,6 +367,10 @@ function checkLbLabel(service: ServiceModel, label: LabelEntry, ports: PortMappi
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i;
 
+export function isHostNetwork(service: Pick<ServiceModel, 'networkMode'>): boolean {
+  return service.networkMode?.value === 'host';
+}
+
 export function isLoopback(hostIp: string): boolean {
   return LOOPBACK.test(hostIp);
 }
@@ -367,7 +389,11 @@ export function portChainBlocker(p: PortMapping): 'port-invalid' | 'lb-port-rand
 }
 
 /** Reference §3.3: the container port must be published on a fixed host port of the same protocol. Returns the host (backend) port. */
-function checkPortChain(service: ServiceModel, label: LabelEntry, containerPort: number, scheme: string, ports: PortMapping[], schemeSpan: Span, out: ServiceRuleResult): number | undefined {
+function checkPortChain(service: ServiceModel, label: LabelEntry, containerPort: number, scheme: string, view: PortView, schemeSpan: Span, out: ServiceRuleResult): number | undefined {
+  // Host networking (composeRules' lb-host-network explains it) or an extends chain that cannot be
+  // followed: the mappings do not tell the backend port, so nothing is claimed about it.
+  if (view.hostNetwork || view.unknown) return undefined;
+  const ports = view.ports;
   const transport = transportOf(scheme);
   const covering = ports.filter((p) => !p.unresolved && !p.invalid && p.containerStart !== undefined && p.containerStart <= containerPort && containerPort <= (p.containerEnd ?? p.containerStart));
   const anyUnresolved = ports.some((p) => p.unresolved);
@@ -402,7 +428,7 @@ function checkPortChain(service: ServiceModel, label: LabelEntry, containerPort:
     }
     if (anyUnresolved) return undefined; // a ${VAR} mapping may cover it: don't guess
     if (ports.some((p) => p.invalid)) return undefined; // an unreadable mapping (reported) may be meant to cover it
-    const exposed = service.expose.find((e) => e.start !== undefined && e.start <= containerPort && containerPort <= (e.end ?? e.start));
+    const exposed = view.expose.find((e) => e.start !== undefined && e.start <= containerPort && containerPort <= (e.end ?? e.start));
     const mapping = transport === 'udp' ? `${containerPort}:${containerPort}/udp` : `${containerPort}:${containerPort}`;
     out.findings.push({
       code: 'lb-port-not-published',
@@ -488,6 +514,12 @@ function addMappingFix(service: ServiceModel, mapping: string, label: LabelEntry
 /** The rules this module checks (registered in rules/registry.ts). */
 export const SERVICE_RULES: RuleProvider = {
   id: 'rules/serviceRules',
+  checkService: ({ service, env, extended }, out) => {
+    const r = checkService(service, env, extended);
+    for (const f of r.findings) out.findings.push(f);
+    for (const b of r.bindings) out.bindings.push(b);
+    for (const h of r.hostPorts) out.hostPorts.push(h);
+  },
   rules: [
     rule('lb-key-invalid-port', 'error', 'syntax', 'label line', '`aliyun.lb.port_http: tcp://slb_web:80`',
       ['The lb label key does not end in a container port.', "The key must be aliyun.lb.port_ followed by the container port (1-65535); with anything else Container Service cannot tell which port to bind.", 'Write the container port number after aliyun.lb.port_, e.g. aliyun.lb.port_80.'],
