@@ -1,11 +1,11 @@
 // `slb-labels lint <files...>`: the language server's diagnostics as a linter.
-import * as fs from 'fs';
 import * as path from 'path';
 import { ComposeAnalyzer } from '../engine/analysis';
 import { readDotEnv } from '../engine/compose/dotEnv';
 import { t } from '../engine/i18n';
 import { Finding } from '../engine/rules/types';
 import { textOf } from '../engine/text';
+import { readUserFileSync } from '../engine/userFile';
 
 export interface LintIo {
   out: (text: string) => void;
@@ -21,7 +21,8 @@ export function lintText(file: string, text: string, analyzer = new ComposeAnaly
   let env: Map<string, string> | undefined;
   try {
     const envPath = path.join(path.dirname(file), '.env');
-    if (fs.existsSync(envPath)) env = readDotEnv(fs.readFileSync(envPath, 'utf8'));
+    const read = readUserFileSync(envPath, { maxBytes: 1024 * 1024 });
+    if (read.ok) env = readDotEnv(read.text);
   } catch {
     env = undefined;
   }
@@ -60,20 +61,14 @@ export function runLint(files: string[], format: 'text' | 'json', io: LintIo): n
   const results: LintFileResult[] = [];
   let unreadable = false;
   for (const file of files) {
-    let text: string;
-    try {
-      const stat = fs.statSync(file);
-      if (stat.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
-      text = fs.readFileSync(file, 'utf8');
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      io.err(
-        (code === 'ENOENT' ? t('{0}: no such file', file) : code === 'EISDIR' ? t('{0}: is a directory, not a compose file', file) : t('{0}: cannot be read ({1})', file, code ?? String(error))) + '\n',
-      );
+    // Bounded and never blocking: a FIFO or device is refused before any read.
+    const read = readUserFileSync(file, { expected: t('a compose file') });
+    if (!read.ok) {
+      io.err(read.message + '\n');
       unreadable = true;
       continue;
     }
-    results.push(lintText(file, text, analyzer));
+    results.push(lintText(file, read.text, analyzer));
   }
   let errors = 0;
   let warnings = 0;
