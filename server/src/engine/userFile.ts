@@ -37,6 +37,8 @@ export interface UserFileOptions {
   displayName?: string;
   /** What the file should have been, for the message ("the aliyun CLI configuration", "a compose file"). */
   expected?: string;
+  /** What to do about a directory or a special file (default: use a regular file). */
+  advice?: string;
 }
 
 /** Above this nothing is read whatever the caller asks (a JS string cannot hold much more). */
@@ -56,8 +58,8 @@ function limitOf(options: UserFileOptions): number {
   return max !== undefined && Number.isFinite(max) && max >= 0 ? Math.min(max, HARD_MAX_BYTES) : HARD_MAX_BYTES;
 }
 
-function mb(bytes: number): string {
-  return (bytes / (1024 * 1024)).toFixed(1);
+function size(bytes: number): string {
+  return bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
 function refusal(problem: UserFileProblem, options: UserFileOptions, name: string, detail: { code?: string; st?: fs.Stats; bytes?: number; limit?: number }): UserFileRead {
@@ -68,13 +70,13 @@ function refusal(problem: UserFileProblem, options: UserFileOptions, name: strin
       message = t('{0}: no such file', name);
       break;
     case 'directory':
-      message = t('{0} is a directory, not {1}: point to the file itself.', name, expected);
+      message = t('{0} is a directory, not {1}.', name, expected) + ' ' + (options.advice ?? t('Name the file itself.'));
       break;
     case 'not-regular':
-      message = t('{0} is {1}, not {2}: it is not read (reading it could wait forever). Use a regular file.', name, detail.st ? kindOf(detail.st) : t('not a regular file'), expected);
+      message = t('{0} is {1}, not {2}: it is not read (reading it could wait forever).', name, detail.st ? kindOf(detail.st) : t('not a regular file'), expected) + ' ' + (options.advice ?? t('Use a regular file.'));
       break;
     case 'too-big':
-      message = t('{0} is larger than the limit of {1} MB ({2} MB): it is not read.', name, mb(detail.limit ?? 0), mb(detail.bytes ?? 0));
+      message = t('{0} is larger than the limit of {1} ({2}): it is not read.', name, size(detail.limit ?? 0), size(detail.bytes ?? 0));
       break;
     default:
       message = t('{0}: cannot be read ({1})', name, detail.code ?? 'error');

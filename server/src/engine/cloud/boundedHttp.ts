@@ -65,6 +65,7 @@ export function boundedRequest(url: URL, options: BoundedRequest): Promise<Bound
       if (socket.connecting) socket.once('connect', onConnect);
       else onConnect();
     });
+    // (agent: false: the socket comes with the 'socket' event, always a new one.)
     req.once('response', (res) => {
       const chunks: Buffer[] = [];
       let size = 0;

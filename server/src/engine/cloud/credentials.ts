@@ -161,13 +161,10 @@ type FileRead = { text?: string; problem?: string };
 
 /** undefined text and no problem = the file does not exist (not configured). */
 async function readCredentialFile(file: string, shown: string, expected: string, t: Translate): Promise<FileRead> {
-  const r = await readUserFile(file, { maxBytes: MAX_FILE_BYTES, displayName: shown, expected });
+  const r = await readUserFile(file, { maxBytes: MAX_FILE_BYTES, displayName: shown, expected, advice: t('Replace it with a regular file, or remove it.') });
   if (r.ok) return { text: r.text };
   if (r.problem === 'missing') return {};
-  const advice = r.problem === 'directory' || r.problem === 'not-regular'
-    ? ' ' + t('Replace it with a regular file, or remove it.')
-    : '';
-  return { problem: r.message + advice };
+  return { problem: r.message };
 }
 
 interface FoundBase {

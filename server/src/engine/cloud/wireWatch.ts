@@ -62,14 +62,17 @@ export function ensureObserving(): void {
       timer.unref();
     };
     arm('connect', store.connectTimeoutMs);
-    request.once('socket', (socket: Socket) => {
+    const onSocket = (socket: Socket) => {
       const connected = () => {
         store.connected = true;
         arm('read', store.readTimeoutMs);
       };
       if (socket.connecting) socket.once('connect', connected);
       else connected();
-    });
+    };
+    // Node publishes this channel once the request has its socket (new or kept-alive); be ready for either order.
+    if (request.socket) onSocket(request.socket);
+    else request.once('socket', onSocket);
     request.once('response', (res: IncomingMessage) => {
       store.status = res.statusCode;
       const ct = res.headers['content-type'];
