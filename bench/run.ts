@@ -39,6 +39,7 @@ import {
   StreamMessageWriter,
 } from 'vscode-jsonrpc/node';
 import { generateCompose, InsertLineProbe, Pos } from './generateCompose';
+import { formatTypingTable, runTypingReplay } from './typingReplay';
 
 export const DEFAULT_SERVER = 'node dist/server/server.js --stdio';
 
@@ -709,12 +710,16 @@ const USAGE = `usage: node out/bench/run.js [options]
   --out FILE               results file to append to (default bench/results.md)
   --no-write               print only, do not append to the results file
   --verbose                show server stderr and log messages
+  --no-typing              skip the typing replay (real corpus files typed key by key at 90 ms)
+  --typing-only            only the typing replay
 `;
 
 async function main(argv: string[]): Promise<number> {
   const opts = defaultOptions();
   let outFile = path.resolve(__dirname, '..', '..', 'bench', 'results.md');
   let write = true;
+  let typing = true;
+  let sizes = true;
   const args = argv.slice(2);
   const num = (name: string, v: string | undefined, min = 0): number => {
     const n = Number(v);
@@ -774,6 +779,12 @@ async function main(argv: string[]): Promise<number> {
         case '--verbose':
           opts.verbose = true;
           break;
+        case '--no-typing':
+          typing = false;
+          break;
+        case '--typing-only':
+          sizes = false;
+          break;
         case '-h':
         case '--help':
           process.stdout.write(USAGE);
@@ -796,11 +807,22 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
-  const results = await runBench(opts);
-  const tables = formatTables(results);
+  const results = sizes ? await runBench(opts) : [];
+  let tables = sizes ? formatTables(results) : '';
+  if (typing) {
+    // The server's own typing quiet is what is measured: diagnosticDelay stays at the user's default.
+    const { diagnosticDelay: _ignored, ...typingInit } = opts.initializationOptions as { diagnosticDelay?: number };
+    const report = await runTypingReplay(path.resolve(__dirname, '..', '..', 'test', 'fixtures', 'typing'), {
+      server: [serverExe, ...serverArgs],
+      cwd: opts.cwd,
+      initializationOptions: typingInit,
+    });
+    tables += '\n' + formatTypingTable(`${opts.label}/typing`, report, 90);
+  }
   process.stdout.write('\n' + tables);
   if (write) {
-    const section = `\n## ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} — ${opts.label}, ${opts.services.join(' / ')} services\n\n${machineFacts(opts)}\n\n${tables}`;
+    const what = [sizes ? `${opts.services.join(' / ')} services` : '', typing ? 'typing replay' : ''].filter(Boolean).join(', ');
+    const section = `\n## ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} — ${opts.label}, ${what}\n\n${machineFacts(opts)}\n\n${tables}`;
     if (!fs.existsSync(outFile)) {
       fs.writeFileSync(
         outFile,
