@@ -345,7 +345,7 @@ export async function runTypingReplay(corpusDir: string, opts: TypingOptions & {
   }
 }
 
-export function formatTypingTable(label: string, report: TypingReport, intervalMs: number): string {
+export function formatTypingTable(label: string, report: TypingReport, intervalMs: number, initializationOptions: Record<string, unknown> = {}): string {
   const pauseTimes = report.pauses.map((p) => p.pauseToErrorMs).filter(Number.isFinite).sort((a, b) => a - b);
   const at = (q: number) => (pauseTimes.length ? pauseTimes[Math.min(pauseTimes.length - 1, Math.ceil(q * pauseTimes.length) - 1)] : NaN);
   const r = (n: number) => (Number.isFinite(n) ? String(Math.round(n)) : '–');
@@ -353,7 +353,7 @@ export function formatTypingTable(label: string, report: TypingReport, intervalM
   const problems = report.typed.reduce((n, t) => n + t.problemsOnTypedLine, 0) + report.pauses.reduce((n, p) => n + p.problemsWhileTyping, 0);
   const misses = report.pauses.filter((p) => !Number.isFinite(p.pauseToErrorMs)).length;
   const lines = [
-    `Typing replay (bench/typingReplay.ts): real corpus files typed key by key, one didChange per key every ${intervalMs} ms, the server at its default `diagnosticDelay` (200 ms of quiet on the typed line). Target: 0 errors/warnings on the typed line while typing; a wrong line left alone shows its error ≤ 250 ms after the pause.`,
+    `Typing replay (bench/typingReplay.ts): real corpus files typed key by key, one didChange per key every ${intervalMs} ms; server initializationOptions \`${JSON.stringify(initializationOptions)}\` (without a diagnosticDelay override the server's default quiet of 200 ms on the typed line applies). Target: 0 errors/warnings on the typed line while typing; a wrong line left alone shows its error ≤ 250 ms after the pause.`,
     '',
     '| label | keys | errors/warnings on the typed line while typing | pause → error p50 / p95 / max ms (lines) | errors not shown after the pause | other line fixed while typing (ms after the fixing key) |',
     '|---|---|---|---|---|---|',
