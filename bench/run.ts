@@ -686,7 +686,7 @@ export function machineFacts(opts: BenchOptions): string {
   return [
     `- machine: ${os.availableParallelism ? os.availableParallelism() : cpus.length} CPUs (nproc), ${cpus[0]?.model ?? 'unknown CPU'}, ${fmt(os.totalmem() / 2 ** 30)} GiB RAM, ${os.type()} ${os.release()}`,
     `- node ${process.version}; repo commit ${gitCommit(opts.cwd)}; load average at the end ${os.loadavg().map((x) => x.toFixed(2)).join(' / ')} (1/5/15 min; other work on the machine skews the numbers)`,
-    `- server: \`${opts.server}\`, languageId \`${opts.languageId}\`, initializationOptions \`${JSON.stringify({ diagnosticDelay: 0, ...opts.initializationOptions })}\` (the typing replay: without the diagnosticDelay default)`,
+    `- server: \`${opts.server}\`, languageId \`${opts.languageId}\`, initializationOptions \`${JSON.stringify({ diagnosticDelay: 0, ...opts.initializationOptions })}\` (the typing replay: only --init-options, so the default quiet applies)`,
     `- iterations ${opts.iterations ?? 41} per probe (the first one reported apart), ${opts.edits} edits ${opts.editGapMs} ms apart, settle ${opts.settleMs} ms, runs ${opts.runs}${opts.runs > 1 ? ' (latency percentiles over the pooled samples of all runs, other numbers medians)' : ''}, generator seed ${opts.seed}`,
   ].join('\n');
 }
