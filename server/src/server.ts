@@ -21,6 +21,7 @@ import { CloudSession } from './lsp/cloudSession';
 import { ReachCommands } from './lsp/reachCommands';
 import { allCommandNames, CommandDispatcher } from './lsp/commands';
 import { registerProvisionCommands } from './lsp/provisionCommands';
+import { K8sFeatures } from './lsp/k8sFeatures';
 
 if (process.argv.includes('--version')) {
   process.stdout.write('slb-labels-language-server 0.1.0\n');
@@ -53,6 +54,7 @@ const documents = new DocumentStore({
     slbUsesVersions.delete(uri);
     reindexFromDisk(uri);
     reach.closed(uri);
+    k8s.closed(uri);
     connection.sendDiagnostics({ uri, diagnostics: [] });
   },
 });
@@ -93,6 +95,8 @@ const envCache = new Map<string, { mtimeMs: number; env: Map<string, string> }>(
 const cloud = new CloudSession(connection, (level, message) => log(level, message));
 cloud.onDidChange(() => { for (const doc of documents.all()) scheduleValidation(doc); });
 // Reachability (lsp/reachCommands.ts): aliyunSlbLabels.checkReachability and its inline marks, merged in validate().
+// Kubernetes manifests (detected by content): lsp/k8sFeatures.ts.
+const k8s = new K8sFeatures({ cloud, log: (level, message) => log(level, message), revalidate: () => { for (const d of documents.all()) if (k8s.isKubernetes(d)) scheduleValidation(d); } });
 const reach = new ReachCommands({ connection, cloud, documents, env: envFor, log, revalidate: (uri) => { const d = documents.get(uri); if (d) scheduleValidation(d); } });
 
 function log(level: 'info' | 'warn' | 'error', message: string): void {
@@ -213,7 +217,7 @@ function envFor(uri: string): Map<string, string> | undefined {
 }
 
 async function validate(doc: LineDocument): Promise<void> {
-  if (!settings.validationEnabled || !isComposeDocument(doc)) {
+  if (!settings.validationEnabled || !(isComposeDocument(doc) || k8s.isKubernetes(doc))) {
     connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: [] });
     return;
   }
@@ -236,7 +240,7 @@ async function validate(doc: LineDocument): Promise<void> {
     slbIndex.updateFromUses(doc.uri, result.slbUses);
     slbUsesVersions.set(doc.uri, result.slbUsesVersion);
   }
-  const online = result.bindings ? toDiagnostics(current, cloud.findings({ bindings: result.bindings } as unknown as Analysis), doc.uri, relatedInformation) : [];
+  const online = result.bindings ? toDiagnostics(current, cloud.findings({ bindings: result.bindings } as unknown as Analysis), doc.uri, relatedInformation) : k8s.isKubernetes(current) ? k8s.onlineDiagnostics(current, relatedInformation) : [];
   connection.sendDiagnostics({ uri: doc.uri, version: result.version, diagnostics: [...result.diagnostics, ...online, ...reach.marksFor(current)] });
 }
 
@@ -282,6 +286,7 @@ function workspaceSlbs() {
 connection.onCompletion(
   guarded('completion', [], (params) => {
     const doc = documents.get(params.textDocument.uri);
+    if (doc && settings.completionEnabled && k8s.isKubernetes(doc)) return k8s.complete(doc, params.position, snippetSupport);
     if (!doc || !settings.completionEnabled || !isComposeDocument(doc)) return [];
     return complete(doc, params.position, { analyzer: analyzerFor(doc.uri), workspaceSlbs: workspaceSlbs(), cloudSlbs: cloud.cloudSlbs(), cloudListeners: cloud.cloudListeners, snippetSupport, env: envFor(doc.uri), insertReplace: insertReplaceSupport });
   }),
@@ -290,6 +295,7 @@ connection.onCompletion(
 connection.onHover(
   guarded('hover', null, (params) => {
     const doc = documents.get(params.textDocument.uri);
+    if (doc && settings.hoverEnabled && k8s.isKubernetes(doc)) return k8s.hover(doc, params.position);
     if (!doc || !settings.hoverEnabled || !isComposeDocument(doc)) return null;
     return hover(doc, params.position, { analyzer: analyzerFor(doc.uri), env: envFor(doc.uri), describeSlb: cloud.describeSlb });
   }),
