@@ -7,23 +7,12 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { CodeAction, CompletionItem, CompletionList, Diagnostic, Hover, MarkupContent, TextEdit } from 'vscode-languageserver-protocol';
 import { LspTestClient, positionOf, REPO_ROOT } from '../lsp/lspClient';
+import { applyEdits } from './helpers';
 
 const FIXTURES = path.join(REPO_ROOT, 'test/k8s/fixtures');
 const fixture = (name: string) => fs.readFileSync(path.join(FIXTURES, name), 'utf8');
 const items = (r: CompletionItem[] | CompletionList | null): CompletionItem[] => (Array.isArray(r) ? r : r?.items ?? []);
 const codes = (ds: Diagnostic[]) => ds.map((d) => String(d.code)).sort();
-
-/** Applies LSP text edits (one document) to a text. */
-export function applyEdits(text: string, edits: TextEdit[]): string {
-  const offsetOf = (p: { line: number; character: number }) => {
-    const lines = text.split('\n');
-    return lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
-  };
-  const sorted = edits.map((e) => ({ start: offsetOf(e.range.start), end: offsetOf(e.range.end), newText: e.newText })).sort((a, b) => b.start - a.start);
-  let out = text;
-  for (const e of sorted) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
-  return out;
-}
 
 describe('Kubernetes manifests over LSP', () => {
   let client: LspTestClient;
