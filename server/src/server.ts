@@ -22,6 +22,7 @@ import { ReachCommands } from './lsp/reachCommands';
 import { allCommandNames, CommandDispatcher } from './lsp/commands';
 import { registerProvisionCommands } from './lsp/provisionCommands';
 import { K8sFeatures } from './lsp/k8sFeatures';
+import { migrationCodeActions, registerMigrateCommand } from './lsp/migrateCommand';
 
 if (process.argv.includes('--version')) {
   process.stdout.write('slb-labels-language-server 0.1.0\n');
@@ -148,7 +149,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       completionProvider: { triggerCharacters: ['.', '_', ':', '/', '=', ' '], resolveProvider: false },
       hoverProvider: true,
-      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
       executeCommandProvider: { commands: allCommandNames() },
     },
     serverInfo: { name: 'slb-labels-language-server', version: '0.1.0' },
@@ -302,7 +303,11 @@ connection.onHover(
 );
 
 connection.onCodeAction(
-  guarded('codeAction', [], (params) => quickFixes(params.textDocument.uri, params.context.diagnostics)),
+  guarded('codeAction', [], (params) => {
+    const doc = documents.get(params.textDocument.uri);
+    const migrate = doc && isComposeDocument(doc) && !k8s.isKubernetes(doc) ? migrationCodeActions(migrateDeps, doc, params.range) : [];
+    return [...quickFixes(params.textDocument.uri, params.context.diagnostics), ...migrate];
+  }),
 );
 
 connection.onDidChangeWatchedFiles((change) => {
@@ -319,6 +324,8 @@ let clientCapabilities: InitializeParams['capabilities'] | undefined;
 const commands = new CommandDispatcher();
 registerProvisionCommands(commands, { connection, cloud, document: (uri) => documents.get(uri), analyzerFor, envFor, clientCapabilities: () => clientCapabilities, revalidateAll: () => documents.all().forEach(scheduleValidation), log });
 reach.register(commands);
+const migrateDeps = { connection, cloud, document: (uri: string) => documents.get(uri), analyzerFor, envFor, clientCapabilities: () => clientCapabilities };
+registerMigrateCommand(commands, migrateDeps);
 connection.onExecuteCommand(commands.handle);
 
 process.on('uncaughtException', (error) => log('error', `uncaught: ${error?.stack ?? String(error)}`));

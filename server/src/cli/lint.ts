@@ -6,6 +6,8 @@ import { readDotEnv } from '../engine/compose/dotEnv';
 import { t } from '../engine/i18n';
 import { Finding } from '../engine/rules/types';
 import { textOf } from '../engine/text';
+import { ManifestAnalyzer } from '../engine/k8s/analyze';
+import { looksLikeKubernetes } from '../engine/k8s/parse';
 
 export interface LintIo {
   out: (text: string) => void;
@@ -26,7 +28,8 @@ export function lintText(file: string, text: string, analyzer = new ComposeAnaly
     env = undefined;
   }
   const doc = textOf(text);
-  const analysis = analyzer.analyze(text, { env, yamlSyntaxErrors: 'all' });
+  // Kubernetes manifests (apiVersion + kind) get the k8s checks; everything else the compose ones.
+  const analysis = looksLikeKubernetes(text) ? new ManifestAnalyzer().analyze(text) : analyzer.analyze(text, { env, yamlSyntaxErrors: 'all' });
   const findings = analysis.findings.slice().sort((a, b) => a.span.start - b.span.start);
   return {
     file,

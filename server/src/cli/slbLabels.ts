@@ -5,12 +5,14 @@ import { normaliseLocale, setLocale, t } from '../engine/i18n';
 import { runLint } from './lint';
 import { runReachCli } from './reach';
 import { runPlanCli, runProvisionCli } from './provision';
+import { runMigrateCli } from './migrate';
 
 const USAGE = `Usage:
   slb-labels lint <files...> [--format text|json] [--locale en|zh-cn]
   slb-labels plan <file> [--format text|json] [--region R] [--endpoint E] [--profile P] [--locale en|zh-cn]
   slb-labels provision <file> [--yes] [--certificate-id ID] [--region R] [--endpoint E] [--profile P] [--locale en|zh-cn]
   slb-labels reach <file> [--format text|json] [--timeout ms] [--region R] [--endpoint E] [--profile P] [--locale en|zh-cn]
+  slb-labels migrate <compose file> [--out dir] [--service name] [--offline] [--region R] [--endpoint E] [--profile P] [--locale en|zh-cn]
   slb-labels sandbox [--port N] [--host 127.0.0.1] [--seed file.json] [--access-key-id ID --access-key-secret SECRET]
   slb-labels --version | --help
 `;
@@ -67,6 +69,16 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (command === 'plan') return runPlanCli(rest, { out, err });
   if (command === 'provision') return runProvisionCli(rest, { out, err });
+  if (command === 'migrate') {
+    const parsed = parseArgs(rest, new Set(['out', 'service', 'region', 'endpoint', 'profile', 'locale']));
+    const unknown = typeof parsed === 'string' ? [] : [...parsed.flags.keys()].filter((k) => !['out', 'service', 'region', 'endpoint', 'profile', 'locale', 'offline'].includes(k));
+    if (typeof parsed === 'string' || unknown.length > 0 || parsed.positional.length > 1) {
+      err(`slb-labels migrate: ${typeof parsed === 'string' ? parsed : unknown.length ? t('unknown option --{0}', unknown[0]) : t('one compose file at a time')}\n${USAGE}`);
+      return 2;
+    }
+    const flag = (name: string) => (typeof parsed.flags.get(name) === 'string' ? (parsed.flags.get(name) as string) : undefined);
+    return runMigrateCli({ file: parsed.positional[0], out: flag('out'), service: flag('service'), offline: parsed.flags.has('offline'), region: flag('region'), endpoint: flag('endpoint'), profile: flag('profile'), locale: flag('locale') }, { out, err });
+  }
   if (command === 'reach') {
     return runReachCli(rest, { out, err });
   }

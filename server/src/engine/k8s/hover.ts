@@ -9,7 +9,7 @@ import { AnnotationSpec, docOf, lookupAnnotation } from './annotations';
 import { portChains } from './chain';
 import { clbView } from './clbView';
 import type { K8sManifest, ServiceModel } from './model';
-import { CLB_ID } from './rules';
+import { isClbId } from './rules';
 
 export interface K8sHoverInputs {
   manifest: K8sManifest;
@@ -50,7 +50,7 @@ export function k8sHover(doc: TextLike, position: Position, inputs: K8sHoverInpu
     if (known.legacy) lines.push(`- ${t('Legacy spelling (alicloud-): still read; the alibaba-cloud- spelling wins when both are set.')}`);
     if (known.suffix === 'id' || known.suffix === 'protocol-port' || known.suffix === 'force-override-listeners') lines.push('', ...chainLines(service, inputs.manifest));
     const id = annotation.value?.trim();
-    if (known.suffix === 'id' && id && CLB_ID.test(id)) {
+    if (known.suffix === 'id' && id && isClbId(id)) {
       const card = inputs.describeSlb?.(id);
       if (card) lines.push('', card);
     }

@@ -6,7 +6,7 @@ import { t } from '../i18n';
 import type { Finding } from '../rules/types';
 import { clbView, ClbView } from './clbView';
 import type { K8sManifest } from './model';
-import { CLB_ID } from './rules';
+import { isClbId } from './rules';
 
 /** Tags the CCM puts on a CLB it created itself (reference §4.2): such a CLB cannot be reused (R3). */
 export const CLUSTER_TAGS = ['kubernetes.do.not.delete', 'ack.aliyun.com'];
@@ -51,7 +51,7 @@ export function checkManifestOnline(manifest: K8sManifest, inputs: K8sOnlineInpu
     const id = view.reusedId;
     const value = id?.value?.trim();
     if (id && value && !/[${}<>]/.test(value)) {
-      if (!CLB_ID.test(value)) {
+      if (!isClbId(value)) {
         // R2: a name. Offer the ID when the catalog resolves the name.
         const matches = snapshot.byName.get(value) ?? [];
         if (matches.length > 0) {

@@ -4,6 +4,7 @@
 import type { Finding, Fix, Severity } from '../rules/types';
 import { t } from '../i18n';
 import { editDistance } from '../labels/catalog';
+import { looksLikeSlbId } from '../labels/lbLabel';
 import { ANNOTATIONS, annotationKey, CLASS_ANNOTATION_KEY, isClbFamilyKey, LEGACY_ANNOTATION_PREFIX, lookupAnnotation, ANNOTATION_PREFIX } from './annotations';
 import { ClbView, clbView, LISTENER_PROTOCOLS } from './clbView';
 import type { AnnotationEntry, K8sManifest, ServiceModel } from './model';
@@ -32,8 +33,8 @@ export interface FileRule extends RuleBase {
 
 export type K8sRule = ServiceRule | FileRule;
 
-/** A CLB ID as the API writes it: `lb-` and lowercase letters/digits. */
-export const CLB_ID = /^lb-[a-z0-9]{6,40}$/;
+/** A CLB ID as the API writes it: `lb-…`, or an old-style ID like 14a7ba06d3b-cn-hangzhou-dg-a01. */
+export const isClbId = (value: string): boolean => looksLikeSlbId(value);
 /** What the migration (and people) write where an ID still has to be filled in. */
 const PLACEHOLDER = /[<>]|\bTODO\b|REPLACE|CHANGE[-_ ]?ME|xxx/i;
 /** A template variable (envsubst, Helm-rendered elsewhere): the value is known only at deploy time. */
@@ -175,7 +176,7 @@ const idNotAnId: ServiceRule = {
   check(view) {
     const id = view.bySuffix.get('id');
     const value = id?.value?.trim();
-    if (!id || !value || CLB_ID.test(value) || TEMPLATE.test(value)) return [];
+    if (!id || !value || isClbId(value) || TEMPLATE.test(value)) return [];
     if (PLACEHOLDER.test(value)) {
       return [{ code: 'k8s-clb-id-placeholder', severity: 'error', message: t("'{0}' is a placeholder, not a CLB ID: replace it with the ID (lb-…) of the CLB before applying the manifest.", value), span: id.valueSpan }];
     }
@@ -185,6 +186,19 @@ const idNotAnId: ServiceRule = {
       message: t("'{0}' is not a CLB ID: the CCM looks the CLB up by ID only (lb-…), so a name finds nothing. Use the CLB's ID.", value),
       span: id.valueSpan,
     }];
+  },
+};
+
+const placeholder: ServiceRule = {
+  code: 'k8s-annotation-placeholder',
+  severity: 'error',
+  category: 'kubernetes',
+  scope: 'service',
+  docs: { en: 'A value written as <…> (what the migration leaves where only the user knows the value, e.g. a certificate ID) must be filled in before the manifest is applied.', zh: '写成 <…> 的值（迁移在只有用户知道取值的地方留下的占位符，例如证书 ID）必须在应用清单前填好。' },
+  check(view) {
+    return view.service.annotations
+      .filter((a) => isClbFamilyKey(a.key) && lookupAnnotation(a.key)?.suffix !== 'id' && /^<[^<>]*>$/.test(a.value?.trim() ?? ''))
+      .map((a) => ({ code: this.code, severity: this.severity, message: t("'{0}' is a placeholder: write the real value before applying the manifest.", a.value!.trim()), span: a.valueSpan }));
   },
 };
 
@@ -354,7 +368,7 @@ const sharedPort: FileRule = {
     const findings: Finding[] = [];
     for (const service of manifest.services) {
       const view = clbView(service);
-      if (!view.isLoadBalancer || !view.reusedId || !CLB_ID.test(view.reusedId.value!.trim())) continue;
+      if (!view.isLoadBalancer || !view.reusedId || !isClbId(view.reusedId.value!.trim())) continue;
       for (const l of view.listeners) {
         const key = `${view.reusedId.value!.trim()}\u0000${l.port}`;
         const span = l.servicePort.port!.span;
@@ -377,7 +391,7 @@ const sharedPort: FileRule = {
   },
 };
 
-export const K8S_RULES: readonly K8sRule[] = [notLoadBalancer, otherController, notString, unknownKey, legacyShadowed, idNotAnId, protocolPort, httpsWithoutCert, forwardPort, valueShape, requires, sharedPort];
+export const K8S_RULES: readonly K8sRule[] = [notLoadBalancer, otherController, notString, unknownKey, legacyShadowed, idNotAnId, placeholder, protocolPort, httpsWithoutCert, forwardPort, valueShape, requires, sharedPort];
 
 /** Codes a rule unit may emit besides its own (sub-codes), for docs and --list-rules. */
 export const K8S_SUB_CODES: Record<string, string[]> = {
