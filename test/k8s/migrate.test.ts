@@ -155,7 +155,7 @@ describe('migration to ACK manifests', () => {
       assert.match(lintOnline.stdout, /0 error\(s\), 0 warning\(s\)/);
       const bad = await run(['migrate']);
       assert.equal(bad.status, 2);
-      assert.match(bad.stderr, /name a compose file/);
+      assert.match(bad.stderr, /name one compose file/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
       fs.rmSync(home, { recursive: true, force: true });

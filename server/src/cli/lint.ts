@@ -6,12 +6,15 @@ import { readDotEnv } from '../engine/compose/dotEnv';
 import { t } from '../engine/i18n';
 import { Finding } from '../engine/rules/types';
 import { textOf } from '../engine/text';
+import { COMMANDS, parseCommand, stringValue } from './args';
+import { analysisBudgetMs, DEFAULT_CLI_BUDGET_MS, maxTextLength, sizeLimitFinding } from '../engine/analysisLimits';
 import { ManifestAnalyzer } from '../engine/k8s/analyze';
 import { looksLikeKubernetes } from '../engine/k8s/parse';
 
 export interface LintIo {
   out: (text: string) => void;
   err: (text: string) => void;
+  env?: Record<string, string | undefined>;
 }
 
 export interface LintFileResult {
@@ -28,8 +31,11 @@ export function lintText(file: string, text: string, analyzer = new ComposeAnaly
     env = undefined;
   }
   const doc = textOf(text);
-  // Kubernetes manifests (apiVersion + kind) get the k8s checks; everything else the compose ones.
-  const analysis = looksLikeKubernetes(text) ? new ManifestAnalyzer().analyze(text) : analyzer.analyze(text, { env, yamlSyntaxErrors: 'all' });
+  // Kubernetes manifests (apiVersion + kind) get the k8s checks; everything else (and any file over
+  // the size limit, which the compose path reports) the compose ones.
+  const analysis = looksLikeKubernetes(text) && text.length <= maxTextLength()
+    ? new ManifestAnalyzer().analyze(text)
+    : analyzer.analyze(text, { env, yamlSyntaxErrors: 'all', maxTextLength: maxTextLength(), timeBudgetMs: analysisBudgetMs(DEFAULT_CLI_BUDGET_MS) });
   const findings = analysis.findings.slice().sort((a, b) => a.span.start - b.span.start);
   return {
     file,
@@ -67,6 +73,12 @@ export function runLint(files: string[], format: 'text' | 'json', io: LintIo): n
     try {
       const stat = fs.statSync(file);
       if (stat.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
+      // Over the size limit: one finding, without reading (or analysing) the file.
+      if (stat.isFile() && stat.size > maxTextLength()) {
+        const { code, severity, message } = sizeLimitFinding(stat.size, maxTextLength());
+        results.push({ file, diagnostics: [{ line: 1, column: 1, endLine: 1, endColumn: 1, severity, code, message }] });
+        continue;
+      }
       text = fs.readFileSync(file, 'utf8');
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
@@ -90,4 +102,12 @@ export function runLint(files: string[], format: 'text' | 'json', io: LintIo): n
   }
   if (unreadable) return 2;
   return errors > 0 ? 1 : 0;
+}
+
+/** `slb-labels lint …`: options from args.ts (COMMANDS.lint). */
+export function runLintCli(argv: string[], io: LintIo): number {
+  const parsed = parseCommand(COMMANDS.lint, argv, io);
+  if (typeof parsed === 'number') return parsed;
+  const format = (stringValue(parsed.values, 'format') ?? 'text') as 'text' | 'json';
+  return runLint(parsed.operands, format, io);
 }

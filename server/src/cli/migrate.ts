@@ -11,6 +11,7 @@ import { readDotEnv } from '../engine/compose/dotEnv';
 import { normaliseLocale, setLocale, t } from '../engine/i18n';
 import { ManifestAnalyzer } from '../engine/k8s/analyze';
 import { migrateCompose, SlbResolution } from '../engine/k8s/migrate';
+import { ArgsIo, COMMANDS, parseCommand, stringValue } from './args';
 
 export interface MigrateCliIo {
   out: (text: string) => void;
@@ -64,6 +65,17 @@ async function catalogSnapshot(args: MigrateCliArgs, io: MigrateCliIo): Promise<
   } finally {
     catalog.dispose();
   }
+}
+
+/** `slb-labels migrate ...` as the dispatcher calls it: options parsed by args.ts. */
+export async function runMigrateCommand(argv: string[], io: ArgsIo): Promise<number> {
+  const parsed = parseCommand(COMMANDS.migrate, argv, io);
+  if (typeof parsed === 'number') return parsed;
+  const v = parsed.values;
+  return runMigrateCli(
+    { file: parsed.operands[0], out: stringValue(v, 'out'), service: stringValue(v, 'service'), offline: v.offline === true, region: stringValue(v, 'region'), endpoint: stringValue(v, 'endpoint'), profile: stringValue(v, 'profile'), locale: stringValue(v, 'locale') },
+    { out: io.out, err: io.err, env: io.env },
+  );
 }
 
 /** Returns the exit code: 0 written, 1 nothing to migrate, 2 bad usage or unreadable file. */
