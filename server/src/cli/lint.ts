@@ -9,6 +9,8 @@ import { textOf } from '../engine/text';
 import { COMMANDS, parseCommand, stringValue } from './args';
 import { analysisBudgetMs, DEFAULT_CLI_BUDGET_MS, maxTextLength, sizeLimitFinding } from '../engine/analysisLimits';
 import { readUserFileSync } from '../engine/userFile';
+import { ManifestAnalyzer } from '../engine/k8s/analyze';
+import { looksLikeKubernetes } from '../engine/k8s/parse';
 
 export interface LintIo {
   out: (text: string) => void;
@@ -31,7 +33,11 @@ export function lintText(file: string, text: string, analyzer = new ComposeAnaly
     env = undefined;
   }
   const doc = textOf(text);
-  const analysis = analyzer.analyze(text, { env, yamlSyntaxErrors: 'all', maxTextLength: maxTextLength(), timeBudgetMs: analysisBudgetMs(DEFAULT_CLI_BUDGET_MS) });
+  // Kubernetes manifests (apiVersion + kind) get the k8s checks; everything else (and any file over
+  // the size limit, which the compose path reports) the compose ones.
+  const analysis = looksLikeKubernetes(text) && text.length <= maxTextLength()
+    ? new ManifestAnalyzer().analyze(text)
+    : analyzer.analyze(text, { env, yamlSyntaxErrors: 'all', maxTextLength: maxTextLength(), timeBudgetMs: analysisBudgetMs(DEFAULT_CLI_BUDGET_MS) });
   const findings = analysis.findings.slice().sort((a, b) => a.span.start - b.span.start);
   return {
     file,
