@@ -100,7 +100,7 @@ describe('huge inputs (defect 6)', () => {
     const text = 'services:\n  web:\n    labels:\n      aliyun.lb.port_80: tcp://slb:80\n'.repeat(40);
     const analysis = analyze(text, { maxTextLength: 1000 });
     assert.deepEqual(analysis.findings.map((f) => [f.code, f.severity, f.span.start]), [['file-too-large', 'error', 0]]);
-    assert.match(analysis.findings[0].message, /files over 0\.00 MB are not checked/);
+    assert.match(analysis.findings[0].message, /This file is 2\.6 kB; files over 1\.0 kB are not checked/);
     assert.equal(analysis.units.length, 0);
     assert.notEqual(analyze(text, { maxTextLength: text.length }).findings[0]?.code, 'file-too-large');
   });
@@ -134,7 +134,7 @@ describe('time budget (defect 2)', () => {
   test('the findings speak Chinese too', () => {
     setLocale('zh-cn');
     assert.match(analysisStoppedFinding(2500, 0, 41).message, /分析在 2\.5 秒后于第 42 行停止/);
-    assert.match(sizeLimitFinding(50 * 1024 * 1024, 10 * 1024 * 1024).message, /此文件大小为 50\.0 MB；超过 10\.0 MB/);
+    assert.match(sizeLimitFinding(50 * 1024 * 1024, 10 * 1024 * 1024).message, /此文件大小为 50\.0 MB；超过 10\.0 MB 的文件不做检查/);
     assert.match(analyze('x: ' + '['.repeat(300)).findings.find((f) => f.code === 'yaml-too-deep')!.message, /此处嵌套超过 200 层/);
   });
 });
