@@ -129,3 +129,12 @@ describe('time budget (defect 2)', () => {
     assert.match(analyze('x: ' + '['.repeat(300)).findings.find((f) => f.code === 'yaml-too-deep')!.message, /此处嵌套超过 200 层/);
   });
 });
+
+describe('found by the fuzz harness', () => {
+  test('a syntax error on the empty last line keeps its span inside the text', () => {
+    // fast-check counterexample: yaml-bad-indent pointed at {35, 36} in a text of 35 characters.
+    for (const text of ["aliyun.lb.port_80: [version: '3.8'\n", 'a: [\n', 'services:\n  web: {\n']) {
+      for (const f of analyze(text).findings) assert.ok(f.span.start >= 0 && f.span.start <= f.span.end && f.span.end <= text.length, `${f.code} ${JSON.stringify(f.span)} in ${text.length}`);
+    }
+  });
+});
