@@ -5,8 +5,8 @@ import { Finding } from './rules/types';
 
 /**
  * Texts longer than this (in UTF-16 code units, about bytes for compose files) are not analysed.
- * 10 MB is 100 times the largest compose file we have seen (the real-world corpus tops out at
- * 11 kB) and twice the 5 MB the robustness tests analyse. Memory and time grow with the text: a
+ * 10 MB is thousands of times the largest file of the real-world corpus (2.5 kB) and twice the
+ * 5 MB the robustness tests analyse. Memory and time grow with the text: a
  * 50 MB file of 457k services took 110 s and 2.7 GB in the CLI (README, Reliability); at 10 MB that
  * is about a fifth. SLB_LABELS_MAX_FILE_MB overrides it (tests use a small value).
  */
