@@ -50,7 +50,7 @@ function serviceText(s: Service, i: number, step: number): string {
 }
 
 /** A compose-like text: optional version/x- blocks, then services (v2 `services:` or v1 top-level). */
-export const composeArb = fc
+const wholeFileArb = fc
   .record({
     version: fc.constantFrom('', 'version: "2"\n', "version: '3.8'\n"),
     v1: fc.boolean(),
@@ -65,6 +65,17 @@ export const composeArb = fc
     const text = v1 ? head + body.replace(/^ {1,2}/gm, '') : `${head}services:\n${body}\n`;
     return eol === '\n' ? text : text.replace(/\n/g, eol);
   });
+
+/** What a user has typed so far: label lines alone, indented, after blank lines or comments (defect 1's shape). */
+const fragmentArb = fc
+  .record({
+    lead: fc.constantFrom('', '\n', '\n\n', '\r\n', '# c\n', '---\n', '\n    labels:\n'),
+    lines: fc.array(fc.tuple(fc.constantFrom(0, 2, 4, 6), fc.constantFrom('', '- '), fc.constantFrom(...LABEL_KEYS), fc.constantFrom(': ', ':', ' : ', '='), fc.constantFrom(...LABEL_VALUES)), { minLength: 1, maxLength: 4 }),
+    end: fc.constantFrom('', '\n'),
+  })
+  .map(({ lead, lines, end }) => lead + lines.map(([n, dash, key, sep, value]) => `${indent(n)}${dash}${key}${sep}${value}`).join('\n') + end);
+
+export const composeArb = fc.oneof({ arbitrary: wholeFileArb, weight: 4 }, { arbitrary: fragmentArb, weight: 1 });
 
 /** An edit at a fraction of the text: delete some characters, insert a few pieces. */
 export const editArb = fc.record({

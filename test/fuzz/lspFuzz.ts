@@ -112,7 +112,8 @@ export async function runLspFuzz(seed: number, timeLimitMs: number, onlyRound?: 
       for (let step = 0; step < steps; step++) {
         const changes: ({ range: { start: Position; end: Position }; text: string } | { text: string })[] = [];
         const roll = random();
-        if (roll < 0.05) changes.push({ text: pick(random, texts) });
+        // Now and then the whole text: another corpus file, or a few pieces (what a user starts a file with).
+        if (roll < 0.06) changes.push({ text: random() < 0.5 ? pick(random, texts) : insertText() });
         else {
           for (let n = random() < 0.15 ? 2 + int(random, 2) : 1; n > 0; n--) {
             let start = randomPosition();
