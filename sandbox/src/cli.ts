@@ -110,6 +110,20 @@ export async function runSandboxCli(argv: string[], io: SandboxCliIo = {}): Prom
     return 0;
   }
   delete opts.help;
+  return serveSandbox(opts, io);
+}
+
+/**
+ * Runs the sandbox with already-parsed options (`slb-labels sandbox` parses them with the CLI's
+ * common parser): prints the ready line, serves until SIGINT/SIGTERM. Resolves to the exit code.
+ */
+export async function serveSandbox(opts: SandboxOptions, io: SandboxCliIo = {}): Promise<number> {
+  const stdout = io.stdout ?? ((l: string) => process.stdout.write(l + '\n'));
+  const stderr = io.stderr ?? ((l: string) => process.stderr.write(l + '\n'));
+  if ((opts.accessKeyId === undefined) !== (opts.accessKeySecret === undefined)) {
+    stderr('slb-labels sandbox: Give both --access-key-id and --access-key-secret, or neither (to use the demo pair).');
+    return 2;
+  }
   const secret = opts.accessKeySecret;
   let handle: SandboxHandle;
   try {

@@ -62,10 +62,11 @@ describe('slb-labels lint', () => {
       [['lint'], /name at least one compose file/],
       [['lint', '/nonexistent/compose.yml'], /no such file/],
       [['lint', os.tmpdir()], /is a directory/],
-      [['lint', '--format', 'xml', path.join(FIXTURES, 'valid.yml')], /--format must be 'text' or 'json'/],
+      [['lint', '--format', 'xml', path.join(FIXTURES, 'valid.yml')], /--format must be one of text, json/],
+      [['lint', '--locale', 'fr', path.join(FIXTURES, 'valid.yml')], /--locale must be one of en, zh-cn \(not 'fr'\)/],
       [['lint', '--bogus', path.join(FIXTURES, 'valid.yml')], /unknown option --bogus/],
       [['frobnicate'], /unknown command 'frobnicate'/],
-      [[], /Usage:/],
+      [[], /Usage: slb-labels <command>/],
     ];
     for (const [args, message] of cases) {
       const r = run(args);

@@ -140,7 +140,7 @@ describe('slb-labels reach', () => {
   it('refuses a secret on the command line (exit 2) and never echoes it', async () => {
     const r = await run(['reach', reachableFile, '--access-key-secret', 'argv-secret-value-123', ...common()]);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /credentials are not taken on the command line/);
+    assert.match(r.stderr, /--access-key-secret is not accepted: secrets on the command line leak/);
     assert.ok(!(r.stdout + r.stderr).includes('argv-secret-value-123'));
   });
 

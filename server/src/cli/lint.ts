@@ -6,10 +6,13 @@ import { t } from '../engine/i18n';
 import { Finding } from '../engine/rules/types';
 import { textOf } from '../engine/text';
 import { readUserFileSync } from '../engine/userFile';
+import { COMMANDS, parseCommand, stringValue } from './args';
+import { analysisBudgetMs, DEFAULT_CLI_BUDGET_MS, maxTextLength, sizeLimitFinding } from '../engine/analysisLimits';
 
 export interface LintIo {
   out: (text: string) => void;
   err: (text: string) => void;
+  env?: Record<string, string | undefined>;
 }
 
 export interface LintFileResult {
@@ -27,7 +30,7 @@ export function lintText(file: string, text: string, analyzer = new ComposeAnaly
     env = undefined;
   }
   const doc = textOf(text);
-  const analysis = analyzer.analyze(text, { env, yamlSyntaxErrors: 'all' });
+  const analysis = analyzer.analyze(text, { env, yamlSyntaxErrors: 'all', maxTextLength: maxTextLength(), timeBudgetMs: analysisBudgetMs(DEFAULT_CLI_BUDGET_MS) });
   const findings = analysis.findings.slice().sort((a, b) => a.span.start - b.span.start);
   return {
     file,
@@ -61,8 +64,14 @@ export function runLint(files: string[], format: 'text' | 'json', io: LintIo): n
   const results: LintFileResult[] = [];
   let unreadable = false;
   for (const file of files) {
-    // Bounded and never blocking: a FIFO or device is refused before any read.
-    const read = readUserFileSync(file, { expected: t('a compose file') });
+    // Bounded and never blocking: a FIFO or device is refused before any read (userFile.ts).
+    const read = readUserFileSync(file, { expected: t('a compose file'), maxBytes: maxTextLength() });
+    if (!read.ok && read.problem === 'too-big') {
+      // Over the size limit: one finding, without reading (or analysing) the file.
+      const { code, severity, message } = sizeLimitFinding(read.bytes ?? 0, maxTextLength());
+      results.push({ file, diagnostics: [{ line: 1, column: 1, endLine: 1, endColumn: 1, severity, code, message }] });
+      continue;
+    }
     if (!read.ok) {
       io.err(read.message + '\n');
       unreadable = true;
@@ -82,4 +91,12 @@ export function runLint(files: string[], format: 'text' | 'json', io: LintIo): n
   }
   if (unreadable) return 2;
   return errors > 0 ? 1 : 0;
+}
+
+/** `slb-labels lint …`: options from args.ts (COMMANDS.lint). */
+export function runLintCli(argv: string[], io: LintIo): number {
+  const parsed = parseCommand(COMMANDS.lint, argv, io);
+  if (typeof parsed === 'number') return parsed;
+  const format = (stringValue(parsed.values, 'format') ?? 'text') as 'text' | 'json';
+  return runLint(parsed.operands, format, io);
 }

@@ -2,8 +2,7 @@
 // command line. Credentials are read like the extension does (resolveCredentials: environment,
 // ~/.aliyun/config.json, ~/.alibabacloud/credentials); an AccessKey is never taken from argv.
 //
-// Exit codes: 0 = every label is (now) provisioned / plan printed; 1 = some label could not be
-// provisioned (conflict, blocked, failed); 2 = usage, credentials, file or confirmation problem.
+// Options and exit codes are declared in args.ts (COMMANDS.plan, COMMANDS.provision).
 import * as path from 'path';
 import * as readline from 'readline';
 import { ComposeAnalyzer } from '../engine/analysis';
@@ -11,12 +10,13 @@ import { readDotEnv } from '../engine/compose/dotEnv';
 import { describeCredentialSource, resolveCredentials, toCredential } from '../engine/cloud/credentials';
 import { SlbClient } from '../engine/cloud/slbClient';
 import { isSlbApiError } from '../engine/cloud/slbErrors';
-import { normaliseLocale, setLocale, t } from '../engine/i18n';
+import { t } from '../engine/i18n';
 import {
   applyPlan, formatEvent, lineTitle, Plan, planHasChanges, planListeners, planSummaryText, provisionTargets, resultSummaryText, ApplyResult,
 } from '../engine/provision';
 import { textOf } from '../engine/text';
 import { readUserFileSync } from '../engine/userFile';
+import { COMMANDS, numberValue, parseCommand, stringValue, Values } from './args';
 
 export interface ProvisionCliIo {
   out: (s: string) => void;
@@ -31,63 +31,17 @@ export interface ProvisionCliIo {
   prompt?: (question: string) => Promise<string>;
 }
 
-const VALUE_FLAGS = new Set(['format', 'locale', 'region', 'endpoint', 'profile', 'certificate-id', 'timeout']);
-const PLAN_FLAGS = new Set(['format', 'locale', 'region', 'endpoint', 'profile', 'timeout']);
-const PROVISION_FLAGS = new Set([...PLAN_FLAGS, 'yes', 'certificate-id']);
-const SECRET_FLAGS = new Set(['access-key-id', 'access-key-secret', 'security-token', 'sts-token']);
-
 interface Parsed {
-  file?: string;
-  flags: Map<string, string | true>;
+  file: string;
+  flags: Values;
 }
 
-function parse(argv: string[], allowed: Set<string>, command: string, io: ProvisionCliIo): Parsed | number {
-  const flags = new Map<string, string | true>();
-  const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--') {
-      positional.push(...argv.slice(i + 1));
-      break;
-    }
-    if (arg === '-y') {
-      flags.set('yes', true);
-      continue;
-    }
-    if (!arg.startsWith('--')) {
-      positional.push(arg);
-      continue;
-    }
-    const [name, inline] = arg.slice(2).split(/=(.*)/s, 2);
-    if (SECRET_FLAGS.has(name)) {
-      // Never echo the value.
-      io.err(t('slb-labels {0}: --{1} is not accepted: secrets on the command line leak (shell history, process list). Set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or use an aliyun CLI profile (--profile).', command, name) + '\n');
-      return 2;
-    }
-    if (!allowed.has(name)) {
-      io.err(t('slb-labels {0}: unknown option --{1}', command, name) + '\n');
-      return 2;
-    }
-    if (VALUE_FLAGS.has(name)) {
-      const value = inline ?? argv[++i];
-      if (value === undefined) {
-        io.err(t('--{0} needs a value', name) + '\n');
-        return 2;
-      }
-      flags.set(name, value);
-    } else flags.set(name, true);
-  }
-  if (positional.length !== 1) {
-    io.err(t('slb-labels {0}: name one compose file, e.g. slb-labels {0} docker-compose.yml', command) + '\n');
-    return 2;
-  }
-  return { file: positional[0], flags };
+function parse(argv: string[], command: 'plan' | 'provision', io: ProvisionCliIo): Parsed | number {
+  const parsed = parseCommand(COMMANDS[command], argv, io);
+  return typeof parsed === 'number' ? parsed : { file: parsed.operands[0], flags: parsed.values };
 }
 
-function str(flags: Map<string, string | true>, name: string): string | undefined {
-  const v = flags.get(name);
-  return typeof v === 'string' && v.trim() ? v.trim() : undefined;
-}
+const str = stringValue;
 
 interface Prepared {
   plan: Plan;
@@ -98,15 +52,8 @@ interface Prepared {
 
 async function prepare(parsed: Parsed, command: string, io: ProvisionCliIo): Promise<Prepared | number> {
   const flags = parsed.flags;
-  const locale = str(flags, 'locale');
   const env = io.env ?? process.env;
-  setLocale(normaliseLocale(locale ?? env.LC_ALL ?? env.LC_MESSAGES ?? env.LANG));
-  const format = str(flags, 'format') ?? 'text';
-  if (format !== 'text' && format !== 'json') {
-    io.err(t("slb-labels {0}: --format must be 'text' or 'json'", command) + '\n');
-    return 2;
-  }
-  const file = parsed.file!;
+  const file = parsed.file;
   const read = readUserFileSync(file, { expected: t('a compose file') });
   if (!read.ok) {
     io.err(read.message + '\n');
@@ -122,10 +69,10 @@ async function prepare(parsed: Parsed, command: string, io: ProvisionCliIo): Pro
     io.err(t('slb-labels {0}: no region: pass --region (e.g. --region cn-hangzhou) or set the profile\'s region.', command) + '\n');
     return 2;
   }
-  const timeout = Number(str(flags, 'timeout') ?? 10_000);
+  const timeout = numberValue(flags, 'timeout', 10_000);
   let client: SlbClient;
   try {
-    client = new SlbClient({ credentials: toCredential(found), regionId: found.region, endpoint: str(flags, 'endpoint'), connectTimeoutMs: 5_000, readTimeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : 10_000, t });
+    client = new SlbClient({ credentials: toCredential(found), regionId: found.region, endpoint: str(flags, 'endpoint'), connectTimeoutMs: 5_000, readTimeoutMs: timeout, t });
   } catch (e) {
     io.err(`slb-labels ${command}: ${e instanceof Error ? e.message : String(e)}\n`);
     return 2;
@@ -194,7 +141,7 @@ function planText(plan: Plan, file: string, text: string): string {
 }
 
 export async function runPlanCli(argv: string[], io: ProvisionCliIo): Promise<number> {
-  const parsed = parse(argv, PLAN_FLAGS, 'plan', io);
+  const parsed = parse(argv, 'plan', io);
   if (typeof parsed === 'number') return parsed;
   const prepared = await prepare(parsed, 'plan', io);
   if (typeof prepared === 'number') return prepared;
@@ -216,14 +163,14 @@ function defaultPrompt(question: string): Promise<string> {
 }
 
 export async function runProvisionCli(argv: string[], io: ProvisionCliIo): Promise<number> {
-  const parsed = parse(argv, PROVISION_FLAGS, 'provision', io);
+  const parsed = parse(argv, 'provision', io);
   if (typeof parsed === 'number') return parsed;
   const prepared = await prepare(parsed, 'provision', io);
   if (typeof prepared === 'number') return prepared;
   const { plan, client, file, text } = prepared;
   const json = str(parsed.flags, 'format') === 'json';
   if (!json) io.out(planText(plan, file, text));
-  if (planHasChanges(plan) && parsed.flags.get('yes') !== true) {
+  if (planHasChanges(plan) && parsed.flags.yes !== true) {
     const tty = io.isTTY ?? process.stdin.isTTY === true;
     if (!tty) {
       io.err(t('slb-labels provision: this changes cloud resources and needs a confirmation, but stdin is not a terminal: pass --yes to apply the plan above.') + '\n');

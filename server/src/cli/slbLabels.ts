@@ -1,45 +1,12 @@
-// The `slb-labels` command line: a thin face on the engine.
+// The `slb-labels` command line: a thin face on the engine. Every subcommand's options are declared
+// and parsed in one place (args.ts); this file only dispatches.
 import * as fs from 'fs';
 import * as path from 'path';
-import { normaliseLocale, setLocale, t } from '../engine/i18n';
-import { runLint } from './lint';
+import { t } from '../engine/i18n';
+import { applyTopLevelLocale, ArgsIo, COMMANDS, commandHelp, mainHelp, numberValue, parseCommand, stringValue, VERSION } from './args';
+import { runLintCli } from './lint';
 import { runReachCli } from './reach';
 import { runPlanCli, runProvisionCli } from './provision';
-
-const USAGE = `Usage:
-  slb-labels lint <files...> [--format text|json] [--locale en|zh-cn]
-  slb-labels plan <file> [--format text|json] [--region R] [--endpoint E] [--profile P] [--locale en|zh-cn]
-  slb-labels provision <file> [--yes] [--certificate-id ID] [--region R] [--endpoint E] [--profile P] [--locale en|zh-cn]
-  slb-labels reach <file> [--format text|json] [--timeout ms] [--region R] [--endpoint E] [--profile P] [--locale en|zh-cn]
-  slb-labels sandbox [--port N] [--host 127.0.0.1] [--seed file.json] [--access-key-id ID --access-key-secret SECRET]
-  slb-labels --version | --help
-`;
-
-interface Parsed {
-  positional: string[];
-  flags: Map<string, string | true>;
-}
-
-function parseArgs(argv: string[], valueFlags: Set<string>): Parsed | string {
-  const positional: string[] = [];
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--') {
-      positional.push(...argv.slice(i + 1));
-      break;
-    }
-    if (arg.startsWith('--')) {
-      const [name, inline] = arg.slice(2).split(/=(.*)/s, 2);
-      if (valueFlags.has(name)) {
-        const value = inline ?? argv[++i];
-        if (value === undefined) return t('--{0} needs a value', name);
-        flags.set(name, value);
-      } else flags.set(name, true);
-    } else positional.push(arg);
-  }
-  return { positional, flags };
-}
 
 /** The sandbox ships as its own bundle next to the CLI's (dist/sandbox), or as compiled sources (out/). */
 async function loadSandbox(): Promise<typeof import('../../../sandbox/src')> {
@@ -50,48 +17,63 @@ async function loadSandbox(): Promise<typeof import('../../../sandbox/src')> {
   return require(found);
 }
 
-export async function main(argv: string[]): Promise<number> {
-  const out = (s: string) => process.stdout.write(s);
-  const err = (s: string) => process.stderr.write(s);
+async function runSandbox(argv: string[], io: ArgsIo): Promise<number> {
+  const parsed = parseCommand(COMMANDS.sandbox, argv, io);
+  if (typeof parsed === 'number') return parsed;
+  const v = parsed.values;
+  const sandbox = await loadSandbox();
+  return sandbox.serveSandbox({
+    port: numberValue(v, 'port', sandbox.DEFAULT_CLI_PORT),
+    host: stringValue(v, 'host'),
+    seed: stringValue(v, 'seed'),
+    accessKeyId: stringValue(v, 'access-key-id'),
+    accessKeySecret: stringValue(v, 'access-key-secret'),
+    addressBase: stringValue(v, 'address-base'),
+    dataPlane: v['no-data-plane'] === true ? false : undefined,
+    healthCheckIntervalMs: v['health-check-interval-ms'] !== undefined ? numberValue(v, 'health-check-interval-ms', 0) : undefined,
+  });
+}
+
+const RUNNERS: Record<string, (argv: string[], io: ArgsIo) => Promise<number> | number> = {
+  lint: runLintCli,
+  plan: runPlanCli,
+  provision: runProvisionCli,
+  reach: runReachCli,
+  sandbox: runSandbox,
+};
+
+export async function main(argv: string[], io: ArgsIo = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === '--version') {
-    out('slb-labels 0.1.0\n');
+  applyTopLevelLocale(argv, io.env ?? process.env);
+  if (command === '--version' || command === '-V') {
+    io.out(`slb-labels ${VERSION}\n`);
     return 0;
   }
-  if (!command || command === '--help' || command === 'help') {
-    (command ? out : err)(USAGE);
-    return command ? 0 : 2;
+  if (command === '--help' || command === '-h') {
+    io.out(mainHelp());
+    return 0;
   }
-  if (command === 'sandbox') {
-    return (await loadSandbox()).runSandboxCli(rest);
-  }
-  if (command === 'plan') return runPlanCli(rest, { out, err });
-  if (command === 'provision') return runProvisionCli(rest, { out, err });
-  if (command === 'reach') {
-    return runReachCli(rest, { out, err });
-  }
-  if (command === 'lint') {
-    const parsed = parseArgs(rest, new Set(['format', 'locale']));
-    if (typeof parsed === 'string') {
-      err(`slb-labels lint: ${parsed}\n${USAGE}`);
+  if (command === 'help') {
+    const about = rest.find((a) => !a.startsWith('-'));
+    if (about && COMMANDS[about]) io.out(commandHelp(COMMANDS[about]));
+    else if (about) {
+      io.err(t("slb-labels: unknown command '{0}'", about) + '\n' + mainHelp());
       return 2;
-    }
-    const locale = parsed.flags.get('locale');
-    setLocale(normaliseLocale(typeof locale === 'string' ? locale : process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG));
-    const format = parsed.flags.get('format') ?? 'text';
-    if (format !== 'text' && format !== 'json') {
-      err(t("slb-labels lint: --format must be 'text' or 'json'") + '\n');
-      return 2;
-    }
-    const unknown = [...parsed.flags.keys()].filter((k) => !['format', 'locale'].includes(k));
-    if (unknown.length > 0) {
-      err(t('slb-labels lint: unknown option --{0}', unknown[0]) + `\n${USAGE}`);
-      return 2;
-    }
-    return runLint(parsed.positional, format, { out, err });
+    } else io.out(mainHelp());
+    return 0;
   }
-  err(t("slb-labels: unknown command '{0}'", command) + `\n${USAGE}`);
-  return 2;
+  if (!command) {
+    io.err(mainHelp());
+    return 2;
+  }
+  const runner = RUNNERS[command];
+  if (!runner) {
+    // A command name is not a secret, but an option in its place might be: name options only by their flag.
+    const shown = command.startsWith('-') ? command.split('=')[0] : command;
+    io.err(t("slb-labels: unknown command '{0}'", shown) + '\n' + mainHelp());
+    return 2;
+  }
+  return runner(rest, io);
 }
 
 if (require.main === module) {
