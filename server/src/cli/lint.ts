@@ -1,13 +1,16 @@
 // `slb-labels lint <files...>`: the language server's diagnostics as a linter.
+import * as fs from 'fs';
 import * as path from 'path';
 import { ComposeAnalyzer } from '../engine/analysis';
 import { readDotEnv } from '../engine/compose/dotEnv';
 import { t } from '../engine/i18n';
 import { Finding } from '../engine/rules/types';
 import { textOf } from '../engine/text';
-import { readUserFileSync } from '../engine/userFile';
 import { COMMANDS, parseCommand, stringValue } from './args';
 import { analysisBudgetMs, DEFAULT_CLI_BUDGET_MS, maxTextLength, sizeLimitFinding } from '../engine/analysisLimits';
+import { readUserFileSync } from '../engine/userFile';
+import { ManifestAnalyzer } from '../engine/k8s/analyze';
+import { looksLikeKubernetes } from '../engine/k8s/parse';
 
 export interface LintIo {
   out: (text: string) => void;
@@ -30,7 +33,11 @@ export function lintText(file: string, text: string, analyzer = new ComposeAnaly
     env = undefined;
   }
   const doc = textOf(text);
-  const analysis = analyzer.analyze(text, { env, yamlSyntaxErrors: 'all', maxTextLength: maxTextLength(), timeBudgetMs: analysisBudgetMs(DEFAULT_CLI_BUDGET_MS) });
+  // Kubernetes manifests (apiVersion + kind) get the k8s checks; everything else (and any file over
+  // the size limit, which the compose path reports) the compose ones.
+  const analysis = looksLikeKubernetes(text) && text.length <= maxTextLength()
+    ? new ManifestAnalyzer().analyze(text)
+    : analyzer.analyze(text, { env, yamlSyntaxErrors: 'all', maxTextLength: maxTextLength(), timeBudgetMs: analysisBudgetMs(DEFAULT_CLI_BUDGET_MS) });
   const findings = analysis.findings.slice().sort((a, b) => a.span.start - b.span.start);
   return {
     file,
@@ -64,14 +71,21 @@ export function runLint(files: string[], format: 'text' | 'json', io: LintIo): n
   const results: LintFileResult[] = [];
   let unreadable = false;
   for (const file of files) {
-    // Bounded and never blocking: a FIFO or device is refused before any read (userFile.ts).
-    const read = readUserFileSync(file, { expected: t('a compose file'), maxBytes: maxTextLength() });
-    if (!read.ok && read.problem === 'too-big') {
-      // Over the size limit: one finding, without reading (or analysing) the file.
-      const { code, severity, message } = sizeLimitFinding(read.bytes ?? 0, maxTextLength());
+    // Over the size limit: one finding, without reading (or analysing) the file.
+    let size: number | undefined;
+    try {
+      const stat = fs.statSync(file);
+      if (stat.isFile()) size = stat.size;
+    } catch {
+      size = undefined; // readUserFileSync below names the problem
+    }
+    if (size !== undefined && size > maxTextLength()) {
+      const { code, severity, message } = sizeLimitFinding(size, maxTextLength());
       results.push({ file, diagnostics: [{ line: 1, column: 1, endLine: 1, endColumn: 1, severity, code, message }] });
       continue;
     }
+    // Bounded and never blocking: a FIFO or device is refused before any read.
+    const read = readUserFileSync(file, { expected: t('a compose file') });
     if (!read.ok) {
       io.err(read.message + '\n');
       unreadable = true;

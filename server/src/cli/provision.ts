@@ -15,8 +15,8 @@ import {
   applyPlan, formatEvent, lineTitle, Plan, planHasChanges, planListeners, planSummaryText, provisionTargets, resultSummaryText, ApplyResult,
 } from '../engine/provision';
 import { textOf } from '../engine/text';
-import { readUserFileSync } from '../engine/userFile';
 import { COMMANDS, numberValue, parseCommand, stringValue, Values } from './args';
+import { readUserFileSync } from '../engine/userFile';
 
 export interface ProvisionCliIo {
   out: (s: string) => void;

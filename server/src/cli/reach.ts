@@ -8,8 +8,8 @@ import { isSlbApiError } from '../engine/cloud/slbErrors';
 import { readDotEnv } from '../engine/compose/dotEnv';
 import { t } from '../engine/i18n';
 import { checkReachability, formatReport, reachTargets } from '../engine/reach';
-import { readUserFileSync } from '../engine/userFile';
 import { COMMANDS, numberValue, parseCommand, stringValue } from './args';
+import { readUserFileSync } from '../engine/userFile';
 
 export interface ReachCliIo {
   out: (s: string) => void;
