@@ -225,6 +225,11 @@ const protocolPort: ServiceRule = {
         const fixes: Fix[] = (LISTENER_PROTOCOLS as readonly string[]).includes(lower) ? [{ title: t('Change to {0}', lower), edits: [{ span: e.protocol.span, newText: lower }], preferred: true }] : [];
         findings.push({ code: 'k8s-protocol-port-scheme', severity: 'error', message: t("'{0}' is not a listener protocol the CCM accepts: use http, https, tcp or udp (lowercase).", proto), span: e.protocol.span, fixes });
       }
+      if (e.port.value === undefined && /^0[0-9]+$/.test(e.port.text) && Number(e.port.text) >= 1 && Number(e.port.text) <= 65535) {
+        const canonical = String(Number(e.port.text));
+        findings.push({ code: 'k8s-protocol-port-unmatched', severity: 'warning', message: t("'{0}' never matches a Service port: the CCM compares it with the port written without leading zeros ({1}), so this entry is ignored.", e.port.text, canonical), span: e.port.span, fixes: [{ title: t('Change to {0}', canonical), edits: [{ span: e.port.span, newText: canonical }], preferred: true }] });
+        continue;
+      }
       if (e.port.value === undefined) {
         findings.push({ code: 'k8s-protocol-port-syntax', severity: 'error', message: t("'{0}' is not a port number (1-65535).", e.port.text), span: e.port.span });
         continue;
