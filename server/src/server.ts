@@ -21,6 +21,7 @@ import { CloudSession } from './lsp/cloudSession';
 import { ReachCommands } from './lsp/reachCommands';
 import { allCommandNames, CommandDispatcher } from './lsp/commands';
 import { registerProvisionCommands } from './lsp/provisionCommands';
+import { QuietPublisher } from './lsp/typingQuiet';
 import { K8sFeatures } from './lsp/k8sFeatures';
 import { migrationCodeActions, registerMigrateCommand } from './lsp/migrateCommand';
 
@@ -42,6 +43,7 @@ const documents = new DocumentStore({
     scheduleValidation(document);
   },
   changed: (document, changes) => {
+    publisher.edited(document.uri, changes);
     validation.change(document.uri, document.version, changes);
     reach.changed(document.uri, changes);
     scheduleValidation(document);
@@ -56,7 +58,7 @@ const documents = new DocumentStore({
     reindexFromDisk(uri);
     reach.closed(uri);
     k8s.closed(uri);
-    connection.sendDiagnostics({ uri, diagnostics: [] });
+    publisher.clear(uri);
   },
 });
 // One analyzer per open document: it holds that document's parsed units and cross-service index.
@@ -73,6 +75,13 @@ validation.currentText = (uri) => {
 };
 /** initializationOptions.diagnosticDelay (benchmarks, tests) wins over the setting. */
 let diagnosticDelayOverride: number | undefined;
+// Quiet while typing (lsp/typingQuiet.ts): the typed line's diagnostics wait for a pause of
+// `diagnosticDelay` ms; every other line is published at once.
+const publisher = new QuietPublisher(
+  (params) => connection.sendDiagnostics(params),
+  (uri) => documents.get(uri)?.version,
+  () => diagnosticDelayOverride ?? settings.diagnosticDelay,
+);
 /** Set by the VS Code client when Red Hat YAML or a Docker extension already reports YAML syntax errors. */
 let otherYamlValidator = false;
 function yamlSyntaxErrorMode(): 'all' | 'labels' | 'off' {
@@ -219,7 +228,7 @@ function envFor(uri: string): Map<string, string> | undefined {
 
 async function validate(doc: LineDocument): Promise<void> {
   if (!settings.validationEnabled || !(isComposeDocument(doc) || k8s.isKubernetes(doc))) {
-    connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: [] });
+    publisher.publish(doc.uri, doc.version, []);
     return;
   }
   const env = envFor(doc.uri);
@@ -242,7 +251,7 @@ async function validate(doc: LineDocument): Promise<void> {
     slbUsesVersions.set(doc.uri, result.slbUsesVersion);
   }
   const online = result.bindings ? toDiagnostics(current, cloud.findings({ bindings: result.bindings } as unknown as Analysis), doc.uri, relatedInformation) : k8s.isKubernetes(current) ? k8s.onlineDiagnostics(current, relatedInformation) : [];
-  connection.sendDiagnostics({ uri: doc.uri, version: result.version, diagnostics: [...result.diagnostics, ...online, ...reach.marksFor(current)] });
+  publisher.publish(doc.uri, result.version, [...result.diagnostics, ...online, ...reach.marksFor(current)]);
 }
 
 function scheduleValidation(doc: LineDocument): void {
@@ -254,9 +263,9 @@ function scheduleValidation(doc: LineDocument): void {
     if (!current) return;
     guarded('validation', undefined, validate)(current)?.catch((error) => log('error', `validation failed: ${String(error)}`));
   };
-  const delay = diagnosticDelayOverride ?? settings.diagnosticDelay;
-  // With no delay, still yield once: requests that came in with the edit (completion) answer first.
-  timers.set(doc.uri, setTimeout(run, delay));
+  // Validation starts at once (the typing quiet holds back only the typed line's part of the
+  // result); still yield once: requests that came in with the edit (completion) answer first.
+  timers.set(doc.uri, setTimeout(run, 0));
 }
 
 
