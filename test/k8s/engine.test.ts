@@ -5,7 +5,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { ManifestAnalyzer } from '../../server/src/engine/k8s/analyze';
-import { closestKey } from '../../server/src/engine/k8s/rules';
+import { closestKey, K8S_RULES, K8S_SUB_CODES } from '../../server/src/engine/k8s/rules';
+import { K8S_ONLINE_CODES } from '../../server/src/engine/k8s/onlineRules';
+import { K8S_RULE_SPECS } from '../../server/src/engine/k8s/ruleSpecs';
 import { looksLikeKubernetes, parseManifest } from '../../server/src/engine/k8s/parse';
 import { portChains } from '../../server/src/engine/k8s/chain';
 import { CORPUS_DIR } from '../lsp/lspClient';
@@ -16,6 +18,19 @@ const svc = (annotations: string, ports = '  - port: 80\n', type = 'LoadBalancer
   `apiVersion: v1\nkind: Service\nmetadata:\n  name: x\n  annotations:\n${annotations}spec:\n  type: ${type}\n  ports:\n${ports}`;
 
 describe('k8s engine', () => {
+  it('every code the k8s checks emit is declared once in ruleSpecs.ts (registry shape), and nothing else', () => {
+    const emitted = new Set<string>([...K8S_RULES.map((r) => r.code), ...Object.values(K8S_SUB_CODES).flat(), ...Object.values(K8S_ONLINE_CODES)]);
+    emitted.delete('k8s-protocol-port'); // the unit's name; it emits its three sub-codes
+    const declared = K8S_RULE_SPECS.map((r) => r.code);
+    assert.equal(new Set(declared).size, declared.length, 'a code is declared twice');
+    assert.deepEqual([...emitted].sort(), [...declared].sort());
+    for (const rule of K8S_RULES) {
+      const spec = K8S_RULE_SPECS.find((s) => s.code === rule.code);
+      if (spec) assert.equal(spec.severity, rule.severity, rule.code);
+    }
+    for (const s of K8S_RULE_SPECS) for (const d of [s.docs.en, s.docs['zh-cn']]) assert.ok(d.short && d.full && d.help, s.code);
+  });
+
   it('never takes a corpus compose file for a manifest', () => {
     const files = fs.existsSync(CORPUS_DIR) ? fs.readdirSync(CORPUS_DIR).filter((f) => f.endsWith('.yml')) : [];
     for (const f of files) assert.equal(looksLikeKubernetes(fs.readFileSync(path.join(CORPUS_DIR, f), 'utf8')), false, f);
