@@ -57,8 +57,8 @@ const documents = new DocumentStore({
     slbUsesVersions.delete(uri);
     reindexFromDisk(uri);
     reach.closed(uri);
-    k8s.closed(uri);
     publisher.clear(uri);
+    k8s.closed(uri);
   },
 });
 // One analyzer per open document: it holds that document's parsed units and cross-service index.
