@@ -21,6 +21,9 @@ import { CloudSession } from './lsp/cloudSession';
 import { ReachCommands } from './lsp/reachCommands';
 import { allCommandNames, CommandDispatcher } from './lsp/commands';
 import { registerProvisionCommands } from './lsp/provisionCommands';
+import { QuietPublisher } from './lsp/typingQuiet';
+import { K8sFeatures } from './lsp/k8sFeatures';
+import { migrationCodeActions, registerMigrateCommand } from './lsp/migrateCommand';
 
 if (process.argv.includes('--version')) {
   process.stdout.write('slb-labels-language-server 0.1.0\n');
@@ -40,6 +43,7 @@ const documents = new DocumentStore({
     scheduleValidation(document);
   },
   changed: (document, changes) => {
+    publisher.edited(document.uri, changes);
     validation.change(document.uri, document.version, changes);
     reach.changed(document.uri, changes);
     scheduleValidation(document);
@@ -53,7 +57,8 @@ const documents = new DocumentStore({
     slbUsesVersions.delete(uri);
     reindexFromDisk(uri);
     reach.closed(uri);
-    connection.sendDiagnostics({ uri, diagnostics: [] });
+    publisher.clear(uri);
+    k8s.closed(uri);
   },
 });
 // One analyzer per open document: it holds that document's parsed units and cross-service index.
@@ -70,6 +75,13 @@ validation.currentText = (uri) => {
 };
 /** initializationOptions.diagnosticDelay (benchmarks, tests) wins over the setting. */
 let diagnosticDelayOverride: number | undefined;
+// Quiet while typing (lsp/typingQuiet.ts): the typed line's diagnostics wait for a pause of
+// `diagnosticDelay` ms; every other line is published at once.
+const publisher = new QuietPublisher(
+  (params) => connection.sendDiagnostics(params),
+  (uri) => documents.get(uri)?.version,
+  () => diagnosticDelayOverride ?? settings.diagnosticDelay,
+);
 /** Set by the VS Code client when Red Hat YAML or a Docker extension already reports YAML syntax errors. */
 let otherYamlValidator = false;
 function yamlSyntaxErrorMode(): 'all' | 'labels' | 'off' {
@@ -92,6 +104,8 @@ const timers = new Map<string, NodeJS.Timeout>();
 const cloud = new CloudSession(connection, (level, message) => log(level, message));
 cloud.onDidChange(() => { for (const doc of documents.all()) scheduleValidation(doc); });
 // Reachability (lsp/reachCommands.ts): aliyunSlbLabels.checkReachability and its inline marks, merged in validate().
+// Kubernetes manifests (detected by content): lsp/k8sFeatures.ts.
+const k8s = new K8sFeatures({ cloud, log: (level, message) => log(level, message), revalidate: () => { for (const d of documents.all()) if (k8s.isKubernetes(d)) scheduleValidation(d); } });
 const reach = new ReachCommands({ connection, cloud, documents, env: envFor, log, revalidate: (uri) => { const d = documents.get(uri); if (d) scheduleValidation(d); } });
 
 function log(level: 'info' | 'warn' | 'error', message: string): void {
@@ -143,7 +157,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       completionProvider: { triggerCharacters: ['.', '_', ':', '/', '=', ' '], resolveProvider: false },
       hoverProvider: true,
-      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
       executeCommandProvider: { commands: allCommandNames() },
     },
     serverInfo: { name: 'slb-labels-language-server', version: '0.1.0' },
@@ -215,8 +229,8 @@ function filePathFor(uri: string): string | undefined {
 }
 
 async function validate(doc: LineDocument): Promise<void> {
-  if (!settings.validationEnabled || !isComposeDocument(doc)) {
-    connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: [] });
+  if (!settings.validationEnabled || !(isComposeDocument(doc) || k8s.isKubernetes(doc))) {
+    publisher.publish(doc.uri, doc.version, []);
     return;
   }
   const env = envFor(doc.uri);
@@ -239,8 +253,8 @@ async function validate(doc: LineDocument): Promise<void> {
     slbIndex.updateFromUses(doc.uri, result.slbUses);
     slbUsesVersions.set(doc.uri, result.slbUsesVersion);
   }
-  const online = result.bindings ? toDiagnostics(current, cloud.findings({ bindings: result.bindings } as unknown as Analysis), doc.uri, relatedInformation) : [];
-  connection.sendDiagnostics({ uri: doc.uri, version: result.version, diagnostics: [...result.diagnostics, ...online, ...reach.marksFor(current)] });
+  const online = result.bindings ? toDiagnostics(current, cloud.findings({ bindings: result.bindings } as unknown as Analysis), doc.uri, relatedInformation) : k8s.isKubernetes(current) ? k8s.onlineDiagnostics(current, relatedInformation) : [];
+  publisher.publish(doc.uri, result.version, [...result.diagnostics, ...online, ...reach.marksFor(current)]);
 }
 
 function scheduleValidation(doc: LineDocument): void {
@@ -252,9 +266,9 @@ function scheduleValidation(doc: LineDocument): void {
     if (!current) return;
     guarded('validation', undefined, validate)(current)?.catch((error) => log('error', `validation failed: ${String(error)}`));
   };
-  const delay = diagnosticDelayOverride ?? settings.diagnosticDelay;
-  // With no delay, still yield once: requests that came in with the edit (completion) answer first.
-  timers.set(doc.uri, setTimeout(run, delay));
+  // Validation starts at once (the typing quiet holds back only the typed line's part of the
+  // result); still yield once: requests that came in with the edit (completion) answer first.
+  timers.set(doc.uri, setTimeout(run, 0));
 }
 
 
@@ -285,6 +299,7 @@ function workspaceSlbs() {
 connection.onCompletion(
   guarded('completion', [], (params) => {
     const doc = documents.get(params.textDocument.uri);
+    if (doc && settings.completionEnabled && k8s.isKubernetes(doc)) return k8s.complete(doc, params.position, snippetSupport);
     if (!doc || !settings.completionEnabled || !isComposeDocument(doc)) return [];
     return complete(doc, params.position, { analyzer: analyzerFor(doc.uri), workspaceSlbs: workspaceSlbs(), cloudSlbs: cloud.cloudSlbs(), cloudListeners: cloud.cloudListeners, snippetSupport, env: envFor(doc.uri), insertReplace: insertReplaceSupport });
   }),
@@ -293,13 +308,18 @@ connection.onCompletion(
 connection.onHover(
   guarded('hover', null, (params) => {
     const doc = documents.get(params.textDocument.uri);
+    if (doc && settings.hoverEnabled && k8s.isKubernetes(doc)) return k8s.hover(doc, params.position);
     if (!doc || !settings.hoverEnabled || !isComposeDocument(doc)) return null;
-    return hover(doc, params.position, { analyzer: analyzerFor(doc.uri), env: envFor(doc.uri), describeSlb: cloud.describeSlb });
+    return hover(doc, params.position, { analyzer: analyzerFor(doc.uri), env: envFor(doc.uri), describeSlb: cloud.describeSlb, cloudSlbs: cloud.cloudSlbs(), cloudListeners: cloud.cloudListeners });
   }),
 );
 
 connection.onCodeAction(
-  guarded('codeAction', [], (params) => quickFixes(params.textDocument.uri, params.context.diagnostics)),
+  guarded('codeAction', [], (params) => {
+    const doc = documents.get(params.textDocument.uri);
+    const migrate = doc && isComposeDocument(doc) && !k8s.isKubernetes(doc) ? migrationCodeActions(migrateDeps, doc, params.range) : [];
+    return [...quickFixes(params.textDocument.uri, params.context.diagnostics), ...migrate];
+  }),
 );
 
 connection.onDidChangeWatchedFiles((change) => {
@@ -316,6 +336,8 @@ let clientCapabilities: InitializeParams['capabilities'] | undefined;
 const commands = new CommandDispatcher();
 registerProvisionCommands(commands, { connection, cloud, document: (uri) => documents.get(uri), analyzerFor, envFor, clientCapabilities: () => clientCapabilities, revalidateAll: () => documents.all().forEach(scheduleValidation), log });
 reach.register(commands);
+const migrateDeps = { connection, cloud, document: (uri: string) => documents.get(uri), analyzerFor, envFor, clientCapabilities: () => clientCapabilities };
+registerMigrateCommand(commands, migrateDeps);
 connection.onExecuteCommand(commands.handle);
 
 process.on('uncaughtException', (error) => log('error', `uncaught: ${error?.stack ?? String(error)}`));

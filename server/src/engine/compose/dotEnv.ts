@@ -3,6 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'dotenv';
+import { readUserFileSync } from '../userFile';
 
 export function readDotEnv(text: string): Map<string, string> {
   return new Map(Object.entries(parse(text)));
@@ -23,7 +24,10 @@ export function loadEnvBeside(composeFile: string): Map<string, string> | undefi
     if (!stat || !stat.isFile() || stat.size > MAX_ENV_BYTES) return undefined;
     const cached = cache.get(envPath);
     if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached.env;
-    const env = readDotEnv(fs.readFileSync(envPath, 'utf8'));
+    // Never blocks on a FIFO or a device named .env (userFile.ts), bounded in size.
+    const read = readUserFileSync(envPath, { maxBytes: MAX_ENV_BYTES });
+    if (!read.ok) return undefined;
+    const env = readDotEnv(read.text);
     cache.set(envPath, { mtimeMs: stat.mtimeMs, size: stat.size, env });
     return env;
   } catch {

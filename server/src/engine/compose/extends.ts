@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { t } from '../i18n';
+import { readUserFileSync } from '../userFile';
 import { ExposeEntry, ExtendsRef, PortMapping, ServiceModel } from './model';
 
 /** What extends needs of a service; kept with a cached unit even when its full model is dropped. */
@@ -104,7 +105,10 @@ export function readExtendedFile(file: string): string {
   if (stat.size > MAX_EXTENDED_FILE_BYTES) throw Object.assign(new Error(`${file} is too large`), { code: 'EFBIG' });
   const cached = fileCache.get(file);
   if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached.text;
-  const text = fs.readFileSync(file, 'utf8');
+  // Never blocks on a FIFO or a device (userFile.ts), bounded in size.
+  const read = readUserFileSync(file, { maxBytes: MAX_EXTENDED_FILE_BYTES });
+  if (!read.ok) throw Object.assign(new Error(read.message), { code: read.code ?? (read.problem === 'missing' ? 'ENOENT' : read.problem === 'directory' ? 'EISDIR' : read.problem.toUpperCase()) });
+  const text = read.text;
   if (fileCache.size > 64) fileCache.clear();
   fileCache.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, text });
   return text;

@@ -5,6 +5,7 @@
 // `--list-rules`, SARIF rule metadata and the guards in provisioning and completion read the
 // registry, so adding a rule is: declare it beside its check, test it, translate its message.
 import { ONLINE_RULES } from '../cloud/onlineRules';
+import { K8S_RULE_SPECS } from '../k8s/ruleSpecs';
 import { COMPOSE_RULES } from './composeRules';
 import { CROSS_SERVICE_RULES } from './crossServiceRules';
 import { DocLocale, RuleCategory, RuleDoc, RuleProvider, RuleScope, RuleSpec } from './ruleSpec';
@@ -14,8 +15,11 @@ import type { Severity } from './types';
 
 export type { DocLocale, RuleCategory, RuleDoc, RuleProvider, RuleScope, RuleSpec };
 
+/** The Kubernetes Service checks (engine/k8s, run by their own ManifestAnalyzer): documented here with the rest. */
+const K8S_RULES: RuleProvider = { id: 'k8s/rules', rules: K8S_RULE_SPECS };
+
 /** In the order the README table lists them. */
-export const RULE_PROVIDERS: readonly RuleProvider[] = [SYNTAX_RULES, SERVICE_RULES, COMPOSE_RULES, CROSS_SERVICE_RULES, ONLINE_RULES, ENGINE_LIMIT_RULES];
+export const RULE_PROVIDERS: readonly RuleProvider[] = [SYNTAX_RULES, SERVICE_RULES, COMPOSE_RULES, CROSS_SERVICE_RULES, ONLINE_RULES, ENGINE_LIMIT_RULES, K8S_RULES];
 
 export const RULES: readonly RuleSpec[] = RULE_PROVIDERS.flatMap((p) => p.rules);
 

@@ -13,7 +13,7 @@ export interface ServiceCheckInput {
   extended?: ExtendsResolution;
 }
 
-export type RuleCategory = 'syntax' | 'port chain' | 'cross-service' | 'catalogue' | 'online';
+export type RuleCategory = 'syntax' | 'port chain' | 'cross-service' | 'catalogue' | 'online' | 'kubernetes';
 /** Where a rule looks: one label line, one service, the whole file, or the account/workspace. */
 export type RuleScope = 'label line' | 'service' | 'file' | 'workspace';
 export type DocLocale = 'en' | 'zh-cn';
