@@ -288,6 +288,8 @@ export class ComposeAnalyzer {
   }
 }
 
+// Bounded: each regex below matches at least 'aliyun.', so every exec moves lastIndex forward, and
+// inLabelsBlock walks strictly upwards.
 function scanLabelLines(unitText: string): SyntaxProblem[] {
   if (!unitText.includes('aliyun.')) return [];
   const problems: SyntaxProblem[] = [];
