@@ -26,6 +26,8 @@ import { QuietPublisher } from './lsp/typingQuiet';
 import { labelStates } from './lsp/labelStates';
 import { CLOUD_METHODS, LabelStatesResult } from '../../common/protocol';
 import type { PlacedBinding } from './engine/rules/crossServiceRules';
+import { K8sFeatures } from './lsp/k8sFeatures';
+import { migrationCodeActions, registerMigrateCommand } from './lsp/migrateCommand';
 
 if (process.argv.includes('--version')) {
   process.stdout.write('slb-labels-language-server 0.1.0\n');
@@ -61,6 +63,7 @@ const documents = new DocumentStore({
     reindexFromDisk(uri);
     reach.closed(uri);
     publisher.clear(uri);
+    k8s.closed(uri);
   },
 });
 // One analyzer per open document: it holds that document's parsed units and cross-service index.
@@ -113,6 +116,8 @@ cloud.onDidChange(() => {
 /** Bindings of each open document's last validation (only while the cloud layer wants them): the CodeLens states. */
 const lastBindings = new Map<string, { version: number; bindings: readonly PlacedBinding[] }>();
 // Reachability (lsp/reachCommands.ts): aliyunSlbLabels.checkReachability and its inline marks, merged in validate().
+// Kubernetes manifests (detected by content): lsp/k8sFeatures.ts.
+const k8s = new K8sFeatures({ cloud, log: (level, message) => log(level, message), revalidate: () => { for (const d of documents.all()) if (k8s.isKubernetes(d)) scheduleValidation(d); } });
 const reach = new ReachCommands({ connection, cloud, documents, env: envFor, log, revalidate: (uri) => { const d = documents.get(uri); if (d) scheduleValidation(d); } });
 
 function log(level: 'info' | 'warn' | 'error', message: string): void {
@@ -165,7 +170,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       completionProvider: { triggerCharacters: ['.', '_', ':', '/', '=', ' '], resolveProvider: false },
       hoverProvider: true,
       documentLinkProvider: { resolveProvider: false },
-      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
       executeCommandProvider: { commands: allCommandNames() },
     },
     serverInfo: { name: 'slb-labels-language-server', version: '0.1.0' },
@@ -234,7 +239,7 @@ function envFor(uri: string): Map<string, string> | undefined {
 }
 
 async function validate(doc: LineDocument): Promise<void> {
-  if (!settings.validationEnabled || !isComposeDocument(doc)) {
+  if (!settings.validationEnabled || !(isComposeDocument(doc) || k8s.isKubernetes(doc))) {
     publisher.publish(doc.uri, doc.version, []);
     return;
   }
@@ -258,7 +263,7 @@ async function validate(doc: LineDocument): Promise<void> {
     slbUsesVersions.set(doc.uri, result.slbUsesVersion);
   }
   if (result.bindings) lastBindings.set(doc.uri, { version: result.version, bindings: result.bindings });
-  const online = result.bindings ? toDiagnostics(current, cloud.findings({ bindings: result.bindings } as unknown as Analysis), doc.uri, relatedInformation) : [];
+  const online = result.bindings ? toDiagnostics(current, cloud.findings({ bindings: result.bindings } as unknown as Analysis), doc.uri, relatedInformation) : k8s.isKubernetes(current) ? k8s.onlineDiagnostics(current, relatedInformation) : [];
   publisher.publish(doc.uri, result.version, [...result.diagnostics, ...online, ...reach.marksFor(current)]);
 }
 
@@ -304,6 +309,7 @@ function workspaceSlbs() {
 connection.onCompletion(
   guarded('completion', [], (params) => {
     const doc = documents.get(params.textDocument.uri);
+    if (doc && settings.completionEnabled && k8s.isKubernetes(doc)) return k8s.complete(doc, params.position, snippetSupport);
     if (!doc || !settings.completionEnabled || !isComposeDocument(doc)) return [];
     return complete(doc, params.position, { analyzer: analyzerFor(doc.uri), workspaceSlbs: workspaceSlbs(), cloudSlbs: cloud.cloudSlbs(), cloudListeners: cloud.cloudListeners, snippetSupport, env: envFor(doc.uri), insertReplace: insertReplaceSupport });
   }),
@@ -312,6 +318,7 @@ connection.onCompletion(
 connection.onHover(
   guarded('hover', null, (params) => {
     const doc = documents.get(params.textDocument.uri);
+    if (doc && settings.hoverEnabled && k8s.isKubernetes(doc)) return k8s.hover(doc, params.position);
     if (!doc || !settings.hoverEnabled || !isComposeDocument(doc)) return null;
     return hover(doc, params.position, { analyzer: analyzerFor(doc.uri), env: envFor(doc.uri), describeSlb: cloud.describeSlb, cloudSlbs: cloud.cloudSlbs(), cloudListeners: cloud.cloudListeners });
   }),
@@ -337,7 +344,11 @@ connection.onDocumentLinks(
 );
 
 connection.onCodeAction(
-  guarded('codeAction', [], (params) => quickFixes(params.textDocument.uri, params.context.diagnostics)),
+  guarded('codeAction', [], (params) => {
+    const doc = documents.get(params.textDocument.uri);
+    const migrate = doc && isComposeDocument(doc) && !k8s.isKubernetes(doc) ? migrationCodeActions(migrateDeps, doc, params.range) : [];
+    return [...quickFixes(params.textDocument.uri, params.context.diagnostics), ...migrate];
+  }),
 );
 
 connection.onDidChangeWatchedFiles((change) => {
@@ -354,6 +365,8 @@ let clientCapabilities: InitializeParams['capabilities'] | undefined;
 const commands = new CommandDispatcher();
 registerProvisionCommands(commands, { connection, cloud, document: (uri) => documents.get(uri), analyzerFor, envFor, clientCapabilities: () => clientCapabilities, revalidateAll: () => documents.all().forEach(scheduleValidation), log });
 reach.register(commands);
+const migrateDeps = { connection, cloud, document: (uri: string) => documents.get(uri), analyzerFor, envFor, clientCapabilities: () => clientCapabilities };
+registerMigrateCommand(commands, migrateDeps);
 connection.onExecuteCommand(commands.handle);
 
 process.on('uncaughtException', (error) => log('error', `uncaught: ${error?.stack ?? String(error)}`));

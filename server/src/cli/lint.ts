@@ -8,6 +8,9 @@ import { Finding } from '../engine/rules/types';
 import { textOf } from '../engine/text';
 import { COMMANDS, parseCommand, stringValue } from './args';
 import { analysisBudgetMs, DEFAULT_CLI_BUDGET_MS, maxTextLength, sizeLimitFinding } from '../engine/analysisLimits';
+import { readUserFileSync } from '../engine/userFile';
+import { ManifestAnalyzer } from '../engine/k8s/analyze';
+import { looksLikeKubernetes } from '../engine/k8s/parse';
 
 export interface LintIo {
   out: (text: string) => void;
@@ -24,12 +27,17 @@ export function lintText(file: string, text: string, analyzer = new ComposeAnaly
   let env: Map<string, string> | undefined;
   try {
     const envPath = path.join(path.dirname(file), '.env');
-    if (fs.existsSync(envPath)) env = readDotEnv(fs.readFileSync(envPath, 'utf8'));
+    const read = readUserFileSync(envPath, { maxBytes: 1024 * 1024 });
+    if (read.ok) env = readDotEnv(read.text);
   } catch {
     env = undefined;
   }
   const doc = textOf(text);
-  const analysis = analyzer.analyze(text, { env, yamlSyntaxErrors: 'all', maxTextLength: maxTextLength(), timeBudgetMs: analysisBudgetMs(DEFAULT_CLI_BUDGET_MS) });
+  // Kubernetes manifests (apiVersion + kind) get the k8s checks; everything else (and any file over
+  // the size limit, which the compose path reports) the compose ones.
+  const analysis = looksLikeKubernetes(text) && text.length <= maxTextLength()
+    ? new ManifestAnalyzer().analyze(text)
+    : analyzer.analyze(text, { env, yamlSyntaxErrors: 'all', maxTextLength: maxTextLength(), timeBudgetMs: analysisBudgetMs(DEFAULT_CLI_BUDGET_MS) });
   const findings = analysis.findings.slice().sort((a, b) => a.span.start - b.span.start);
   return {
     file,
@@ -63,26 +71,27 @@ export function runLint(files: string[], format: 'text' | 'json', io: LintIo): n
   const results: LintFileResult[] = [];
   let unreadable = false;
   for (const file of files) {
-    let text: string;
+    // Over the size limit: one finding, without reading (or analysing) the file.
+    let size: number | undefined;
     try {
       const stat = fs.statSync(file);
-      if (stat.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
-      // Over the size limit: one finding, without reading (or analysing) the file.
-      if (stat.isFile() && stat.size > maxTextLength()) {
-        const { code, severity, message } = sizeLimitFinding(stat.size, maxTextLength());
-        results.push({ file, diagnostics: [{ line: 1, column: 1, endLine: 1, endColumn: 1, severity, code, message }] });
-        continue;
-      }
-      text = fs.readFileSync(file, 'utf8');
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      io.err(
-        (code === 'ENOENT' ? t('{0}: no such file', file) : code === 'EISDIR' ? t('{0}: is a directory, not a compose file', file) : t('{0}: cannot be read ({1})', file, code ?? String(error))) + '\n',
-      );
+      if (stat.isFile()) size = stat.size;
+    } catch {
+      size = undefined; // readUserFileSync below names the problem
+    }
+    if (size !== undefined && size > maxTextLength()) {
+      const { code, severity, message } = sizeLimitFinding(size, maxTextLength());
+      results.push({ file, diagnostics: [{ line: 1, column: 1, endLine: 1, endColumn: 1, severity, code, message }] });
+      continue;
+    }
+    // Bounded and never blocking: a FIFO or device is refused before any read.
+    const read = readUserFileSync(file, { expected: t('a compose file') });
+    if (!read.ok) {
+      io.err(read.message + '\n');
       unreadable = true;
       continue;
     }
-    results.push(lintText(file, text, analyzer));
+    results.push(lintText(file, read.text, analyzer));
   }
   let errors = 0;
   let warnings = 0;
