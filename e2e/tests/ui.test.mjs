@@ -147,7 +147,9 @@ it('CodeLens "Provision listener": the plan in the modal, Apply, the listener ex
   await wb.clearNotifications(page);
 
   // The lens says what provisioning would do (the catalog knows there is no listener yet).
-  await (await wb.codeLens(page, 'Create listener TCP 7000 → 7000')).click();
+  const createLens = await wb.codeLens(page, 'Create listener TCP 7000 → 7000');
+  await shot('lens-create.png');
+  await createLens.click();
   const dialog = await wb.modalDialog(page, 30_000);
   // The region keeps its hyphen unbroken (U+2011), so it never wraps as "cn-/hangzhou".
   assert.equal(dialog.message, 'Provision SLB listeners in region cn\u2011hangzhou? This changes cloud resources and may cost money.');
