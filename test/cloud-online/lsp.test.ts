@@ -123,6 +123,39 @@ describe('with credentials in the environment', () => {
     assert.match(sorted.find((i) => i.label === 'slb_overdue_locked')!.detail ?? '', /locked: /);
   });
 
+  it('answers the CodeLens states from the catalog: create, start, up to date, conflict', async () => {
+    const text = `services:
+  app:
+    image: redis
+    ports:
+      - "6379:6379"
+      - "7000:7000"
+      - "8080:8080"
+    labels:
+      aliyun.lb.port_6379: tcp://slb_redis_app:6379
+      aliyun.lb.port_7000: tcp://slb_redis_app:7000
+      aliyun.lb.port_8080: http://slb_redis_app:8080
+  other:
+    image: nginx
+    ports:
+      - "9000:9000"
+    labels:
+      aliyun.lb.port_9000: tcp://slb_does_not_exist:9000
+`;
+    const u = 'file:///ws/online/states/docker-compose.yml';
+    await client.open(u, text);
+    await client.diagnosticsWhere(u, (p) => p.diagnostics.some(online));
+    const res = await client.request<{ known: boolean; items: Array<{ line: number; state: string; detail: string }> }>('aliyunSlbLabels/labelStates', { uri: u });
+    assert.equal(res.known, true);
+    const byLine = Object.fromEntries(res.items.map((i) => [i.line, `${i.state}: ${i.detail}`]));
+    assert.deepEqual(byLine, {
+      8: 'up-to-date: TCP 6379 → 6379',
+      9: 'create: TCP 7000 → 7000',
+      10: 'start: HTTP 8080 → 8080',
+      16: "conflict: No SLB 'slb_does_not_exist' in region cn-hangzhou",
+    });
+  });
+
   it('hovers a live card of the SLB: address, type, status, listeners', async () => {
     const h = await client.request<Hover>('textDocument/hover', { textDocument: { uri }, position: positionOf(COMPOSE, 'slb_redis_app', 3) });
     const value = (h.contents as MarkupContent).value;
