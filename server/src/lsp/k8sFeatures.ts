@@ -13,6 +13,8 @@ import type { LineDocument } from '../engine/lineDocument';
 import type { CloudSession } from './cloudSession';
 
 const CERTIFICATES_TTL_MS = 5 * 60_000;
+/** Above this size (characters) the main thread does not parse a manifest (completion/hover stay fast). */
+const MAX_MAIN_THREAD_PARSE = 512 * 1024;
 
 export interface K8sFeaturesDeps {
   cloud: CloudSession;
@@ -74,8 +76,13 @@ export class K8sFeatures {
     this.detected.set(doc, { version: doc.version, result: false });
   }
 
-  /** The parsed manifest of this version (manifests are small: one parse per version, on demand). */
-  manifest(doc: LineDocument): K8sManifest {
+  /**
+   * The parsed manifest of this version, on demand (one parse per version: manifests are small).
+   * A very large file (a CRD bundle) is not parsed on this thread at all: completion then works from
+   * the cursor's line alone, and hover and the online checks say nothing.
+   */
+  manifest(doc: LineDocument): K8sManifest | undefined {
+    if (doc.length > MAX_MAIN_THREAD_PARSE) return undefined;
     const cached = this.parsed.get(doc.uri);
     if (cached && cached.version === doc.version) return cached.manifest;
     const manifest = parseManifest(doc.getText());
@@ -89,11 +96,12 @@ export class K8sFeatures {
 
   complete(doc: LineDocument, position: Position, snippetSupport: boolean) {
     this.loadCertificates();
-    return k8sComplete(doc, position, { manifest: this.manifest(doc), cloudSlbs: this.deps.cloud.cloudSlbs(), certificates: this.currentCertificates(), snippetSupport });
+    return k8sComplete(doc, position, { manifest: () => this.manifest(doc), cloudSlbs: this.deps.cloud.cloudSlbs(), certificates: this.currentCertificates(), snippetSupport });
   }
 
   hover(doc: LineDocument, position: Position) {
-    return k8sHover(doc, position, { manifest: this.manifest(doc), describeSlb: this.deps.cloud.describeSlb });
+    const manifest = this.manifest(doc);
+    return manifest ? k8sHover(doc, position, { manifest, describeSlb: this.deps.cloud.describeSlb }) : null;
   }
 
   /** Online findings (none without a trusted catalog snapshot). Runs after the worker's offline result. */
@@ -102,7 +110,9 @@ export class K8sFeatures {
     const snapshot = this.deps.cloud.catalog.trustedSnapshot();
     if (!snapshot) return [];
     this.loadCertificates();
-    const findings = checkManifestOnline(this.manifest(doc), { snapshot, certificates: this.currentCertificates() });
+    const manifest = this.manifest(doc);
+    if (!manifest) return [];
+    const findings = checkManifestOnline(manifest, { snapshot, certificates: this.currentCertificates() });
     return toDiagnostics(doc, findings, doc.uri, relatedInformation);
   }
 
