@@ -49,6 +49,7 @@ const documents = new DocumentStore({
   changed: (document, changes) => {
     publisher.edited(document.uri, changes);
     validation.change(document.uri, document.version, changes);
+    k8s.changed(document, changes);
     reach.changed(document.uri, changes);
     scheduleValidation(document);
   },
