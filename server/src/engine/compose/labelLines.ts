@@ -10,6 +10,8 @@ export { isInLabelsBlockLines, isInLabelsBlockText, lineStartOf };
 
 const LABEL_LINE_MISSING_SPACE = /^[ \t]*(["']?)aliyun\.[A-Za-z0-9_.\-\/]*\1:(?:[^\s:\/]|\/(?!\/))/gm;
 
+// Bounded: each regex below matches at least 'aliyun.', so every exec moves lastIndex forward, and
+// the labels-block walk moves strictly upwards.
 export function scanLabelLines(unitText: string): SyntaxProblem[] {
   if (!unitText.includes('aliyun.')) return [];
   const problems: SyntaxProblem[] = [];
