@@ -11,6 +11,7 @@ import { quickFixes } from './engine/features/codeActions';
 import { complete } from './engine/features/completion';
 import { toDiagnostics } from './engine/features/diagnostics';
 import { hover } from './engine/features/hover';
+import { lbDocumentLinks } from './engine/features/documentLinks';
 import { getLocale, normaliseLocale, setLocale } from './engine/i18n';
 import { WorkspaceSlbIndex } from './engine/workspaceIndex';
 import { globToRegExp, readSettings, ServerSettings } from './lsp/settings';
@@ -22,6 +23,9 @@ import { ReachCommands } from './lsp/reachCommands';
 import { allCommandNames, CommandDispatcher } from './lsp/commands';
 import { registerProvisionCommands } from './lsp/provisionCommands';
 import { QuietPublisher } from './lsp/typingQuiet';
+import { labelStates } from './lsp/labelStates';
+import { CLOUD_METHODS, LabelStatesResult } from '../../common/protocol';
+import type { PlacedBinding } from './engine/rules/crossServiceRules';
 import { K8sFeatures } from './lsp/k8sFeatures';
 import { migrationCodeActions, registerMigrateCommand } from './lsp/migrateCommand';
 
@@ -56,6 +60,7 @@ const documents = new DocumentStore({
     analyzers.delete(uri);
     validation.close(uri);
     slbUsesVersions.delete(uri);
+    lastBindings.delete(uri);
     reindexFromDisk(uri);
     reach.closed(uri);
     publisher.clear(uri);
@@ -104,7 +109,13 @@ const timers = new Map<string, NodeJS.Timeout>();
 const envCache = new Map<string, { mtimeMs: number; env: Map<string, string> }>();
 // Cloud (credentials, SLB catalog, online findings): see lsp/cloudSession.ts.
 const cloud = new CloudSession(connection, (level, message) => log(level, message));
-cloud.onDidChange(() => { for (const doc of documents.all()) scheduleValidation(doc); });
+cloud.onDidChange(() => {
+  for (const doc of documents.all()) scheduleValidation(doc);
+  // The CodeLens states (create / start / up to date / conflict) follow the catalog.
+  void connection.sendNotification(CLOUD_METHODS.labelStatesChanged, {});
+});
+/** Bindings of each open document's last validation (only while the cloud layer wants them): the CodeLens states. */
+const lastBindings = new Map<string, { version: number; bindings: readonly PlacedBinding[] }>();
 // Reachability (lsp/reachCommands.ts): aliyunSlbLabels.checkReachability and its inline marks, merged in validate().
 // Kubernetes manifests (detected by content): lsp/k8sFeatures.ts.
 const k8s = new K8sFeatures({ cloud, log: (level, message) => log(level, message), revalidate: () => { for (const d of documents.all()) if (k8s.isKubernetes(d)) scheduleValidation(d); } });
@@ -159,6 +170,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       completionProvider: { triggerCharacters: ['.', '_', ':', '/', '=', ' '], resolveProvider: false },
       hoverProvider: true,
+      documentLinkProvider: { resolveProvider: false },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
       executeCommandProvider: { commands: allCommandNames() },
     },
@@ -251,6 +263,7 @@ async function validate(doc: LineDocument): Promise<void> {
     slbIndex.updateFromUses(doc.uri, result.slbUses);
     slbUsesVersions.set(doc.uri, result.slbUsesVersion);
   }
+  if (result.bindings) lastBindings.set(doc.uri, { version: result.version, bindings: result.bindings });
   const online = result.bindings ? toDiagnostics(current, cloud.findings({ bindings: result.bindings } as unknown as Analysis), doc.uri, relatedInformation) : k8s.isKubernetes(current) ? k8s.onlineDiagnostics(current, relatedInformation) : [];
   publisher.publish(doc.uri, result.version, [...result.diagnostics, ...online, ...reach.marksFor(current)]);
 }
@@ -308,7 +321,26 @@ connection.onHover(
     const doc = documents.get(params.textDocument.uri);
     if (doc && settings.hoverEnabled && k8s.isKubernetes(doc)) return k8s.hover(doc, params.position);
     if (!doc || !settings.hoverEnabled || !isComposeDocument(doc)) return null;
-    return hover(doc, params.position, { analyzer: analyzerFor(doc.uri), env: envFor(doc.uri), describeSlb: cloud.describeSlb });
+    return hover(doc, params.position, { analyzer: analyzerFor(doc.uri), env: envFor(doc.uri), describeSlb: cloud.describeSlb, cloudSlbs: cloud.cloudSlbs(), cloudListeners: cloud.cloudListeners });
+  }),
+);
+
+connection.onRequest(
+  CLOUD_METHODS.labelStates,
+  guarded('labelStates', null, (params: { uri: string }): LabelStatesResult | null => {
+    const doc = documents.get(params.uri);
+    const snapshot = cloud.trustedSnapshot();
+    const last = lastBindings.get(params.uri);
+    if (!doc || !snapshot || !last) return { uri: params.uri, known: false, items: [] };
+    return { uri: params.uri, known: true, items: labelStates(last.bindings, snapshot, (offset) => doc.positionAt(offset).line) };
+  }),
+);
+
+connection.onDocumentLinks(
+  guarded('documentLinks', [], (params) => {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc || !isComposeDocument(doc)) return [];
+    return lbDocumentLinks(doc);
   }),
 );
 

@@ -11,6 +11,7 @@ import { analysisBudgetMs, DEFAULT_CLI_BUDGET_MS, maxTextLength, sizeLimitFindin
 import { readUserFileSync } from '../engine/userFile';
 import { ManifestAnalyzer } from '../engine/k8s/analyze';
 import { looksLikeKubernetes } from '../engine/k8s/parse';
+import { LintThread } from './lintThread';
 
 export interface LintIo {
   out: (text: string) => void;
@@ -23,7 +24,7 @@ export interface LintFileResult {
   diagnostics: { line: number; column: number; endLine: number; endColumn: number; severity: Finding['severity']; code: string; message: string; related?: { line: number; column: number; message: string }[] }[];
 }
 
-export function lintText(file: string, text: string, analyzer = new ComposeAnalyzer()): LintFileResult {
+export function lintText(file: string, text: string, analyzer = new ComposeAnalyzer(), onProgress?: (offset: number) => void): LintFileResult {
   let env: Map<string, string> | undefined;
   try {
     const envPath = path.join(path.dirname(file), '.env');
@@ -37,7 +38,7 @@ export function lintText(file: string, text: string, analyzer = new ComposeAnaly
   // the size limit, which the compose path reports) the compose ones.
   const analysis = looksLikeKubernetes(text) && text.length <= maxTextLength()
     ? new ManifestAnalyzer().analyze(text)
-    : analyzer.analyze(text, { env, yamlSyntaxErrors: 'all', maxTextLength: maxTextLength(), timeBudgetMs: analysisBudgetMs(DEFAULT_CLI_BUDGET_MS) });
+    : analyzer.analyze(text, { env, yamlSyntaxErrors: 'all', maxTextLength: maxTextLength(), timeBudgetMs: analysisBudgetMs(DEFAULT_CLI_BUDGET_MS), onProgress });
   const findings = analysis.findings.slice().sort((a, b) => a.span.start - b.span.start);
   return {
     file,
@@ -68,6 +69,8 @@ export function runLint(files: string[], format: 'text' | 'json', io: LintIo): n
     return 2;
   }
   const analyzer = new ComposeAnalyzer();
+  // On a worker thread with a deadline, so even a rule stuck in one service cannot hang lint.
+  const thread = new LintThread(analysisBudgetMs(DEFAULT_CLI_BUDGET_MS), (file, text) => lintText(file, text, analyzer));
   const results: LintFileResult[] = [];
   let unreadable = false;
   for (const file of files) {
@@ -91,8 +94,9 @@ export function runLint(files: string[], format: 'text' | 'json', io: LintIo): n
       unreadable = true;
       continue;
     }
-    results.push(lintText(file, read.text, analyzer));
+    results.push(thread.lint(file, read.text));
   }
+  thread.stop();
   let errors = 0;
   let warnings = 0;
   for (const r of results) for (const d of r.diagnostics) d.severity === 'error' ? errors++ : d.severity === 'warning' ? warnings++ : undefined;
