@@ -11,6 +11,8 @@ import { toDiagnostics } from '../engine/features/diagnostics';
 import { getLocale, Locale, setLocale } from '../engine/i18n';
 import type { ValidationReply, ValidationRequest } from './validationHost';
 import type { UnitSummary } from '../engine/rules/crossServiceRules';
+import { Diagnostic } from 'vscode-languageserver';
+import { diffDiagnostics, LineEdit, lineEditOf } from './diagnosticDelta';
 
 const analyzers = new Map<string, ComposeAnalyzer>();
 /** Shared with the host's watchdog (see PROGRESS_SLOTS): which analysis runs, and where it is. */
@@ -23,21 +25,39 @@ const progress: Int32Array | undefined = (workerData as { progress?: Int32Array 
 const documents = new Map<string, LineDocument>();
 /** Last SLB uses sent per document: the main thread's SLB index is refreshed only when they change. */
 const lastSummaries = new Map<string, { summaries: UnitSummary[]; usesVersion: number }>();
+/**
+ * The diagnostics last sent per document and the edits since (undefined: an edit that cannot be
+ * followed line-wise, so the next result is sent whole). See diagnosticDelta.ts.
+ */
+const lastSent = new Map<string, { id: number; diagnostics: Diagnostic[]; edits: LineEdit[] | undefined }>();
 
 export function handleValidationMessage(message: ValidationRequest): ValidationReply | undefined {
   if (message.type === 'close') {
     analyzers.delete(message.uri);
     documents.delete(message.uri);
     lastSummaries.delete(message.uri);
+    lastSent.delete(message.uri);
     return undefined;
   }
   if (message.type === 'open') {
     documents.set(message.uri, new LineDocument(message.uri, 'dockercompose', message.version, message.text));
+    lastSent.delete(message.uri);
     return undefined;
   }
   if (message.type === 'change') {
     const document = documents.get(message.uri);
     if (document) document.update(message.changes, message.version);
+    const sent = lastSent.get(message.uri);
+    if (sent?.edits) {
+      for (const change of message.changes) {
+        const edit = lineEditOf(change);
+        if (!edit) {
+          sent.edits = undefined;
+          break;
+        }
+        sent.edits.push(edit);
+      }
+    }
     return undefined;
   }
   const doc = documents.get(message.uri);
@@ -67,12 +87,18 @@ export function handleValidationMessage(message: ValidationRequest): ValidationR
   lastSummaries.set(message.uri, { summaries: current, usesVersion });
   // Sent whenever the main thread's copy is older (a result it dropped as stale may have carried them).
   const sendUses = message.knownSlbUsesVersion !== usesVersion;
+  const diagnostics = toDiagnostics(doc, analysis.findings, message.uri, message.relatedInformation);
+  // Only what changed, when the main thread holds the list this worker sent last.
+  const sent = lastSent.get(message.uri);
+  const delta = sent?.edits && message.knownDiagnosticsId === sent.id ? diffDiagnostics(sent.diagnostics, diagnostics, sent.edits, message.uri, sent.id) : undefined;
+  lastSent.set(message.uri, { id: message.id, diagnostics, edits: [] });
   return {
     type: 'result',
     id: message.id,
     uri: message.uri,
     version: doc.version,
-    diagnostics: toDiagnostics(doc, analysis.findings, message.uri, message.relatedInformation),
+    diagnostics: delta ? [] : diagnostics,
+    diagnosticsDelta: delta,
     bindings: message.wantBindings ? analysis.bindings : undefined,
     slbUses: sendUses ? analysis.slbUses() : undefined,
     slbUsesVersion: usesVersion,

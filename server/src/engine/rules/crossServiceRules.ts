@@ -189,7 +189,9 @@ function push<T>(map: Map<string, Owner<T>[]>, multi: Set<string>, key: string, 
     return;
   }
   owners.push(owner);
-  if (distinct(owners, identity)) multi.add(key);
+  // Only the newcomer can make the group distinct: compare it with the first (hundreds of services
+  // on one host port would otherwise cost a pass over the group per service added).
+  if (!multi.has(key) && identity(owner) !== identity(owners[0])) multi.add(key);
 }
 
 function pull<T>(map: Map<string, Owner<T>[]>, multi: Set<string>, key: string, summary: UnitSummary, identity: (o: Owner<T>) => string): void {
