@@ -6,7 +6,9 @@ import { getHeapSpaceStatistics, setFlagsFromString } from 'v8';
 import { runInNewContext } from 'vm';
 import { parentPort, workerData } from 'worker_threads';
 import { LineDocument } from '../engine/lineDocument';
-import { ComposeAnalyzer, YamlSyntaxErrorMode } from '../engine/analysis';
+import { ComposeAnalyzer, FindingPart, YamlSyntaxErrorMode } from '../engine/analysis';
+import type { Finding } from '../engine/rules/types';
+import { pushAll } from '../engine/arrays';
 import { toDiagnostics } from '../engine/features/diagnostics';
 import { getLocale, Locale, setLocale } from '../engine/i18n';
 import type { ValidationReply, ValidationRequest } from './validationHost';
@@ -87,7 +89,7 @@ export function handleValidationMessage(message: ValidationRequest): ValidationR
   lastSummaries.set(message.uri, { summaries: current, usesVersion });
   // Sent whenever the main thread's copy is older (a result it dropped as stale may have carried them).
   const sendUses = message.knownSlbUsesVersion !== usesVersion;
-  const diagnostics = toDiagnostics(doc, analysis.findings, message.uri, message.relatedInformation);
+  const diagnostics = analysis.parts && analysis.placePart ? diagnosticsOfParts(doc, analysis.parts, analysis.placePart, message.uri, message.relatedInformation) : toDiagnostics(doc, analysis.findings, message.uri, message.relatedInformation);
   // Only what changed, when the main thread holds the list this worker sent last.
   const sent = lastSent.get(message.uri);
   const delta = sent?.edits && message.knownDiagnosticsId === sent.id ? diffDiagnostics(sent.diagnostics, diagnostics, sent.edits, message.uri, sent.id) : undefined;
@@ -103,6 +105,34 @@ export function handleValidationMessage(message: ValidationRequest): ValidationR
     slbUses: sendUses ? analysis.slbUses() : undefined,
     slbUsesVersion: usesVersion,
   };
+}
+
+/**
+ * The diagnostics of a unit's cached findings, by the findings array (the same array while the
+ * unit's text and rules are unchanged) and the line the unit starts on: a keystroke re-renders the
+ * service it is in, not the 15k findings of the file.
+ */
+const renderedUnits = new WeakMap<Finding[], { startLine: number; base: number; uri: string; relatedInformation: boolean; diagnostics: Diagnostic[] }>();
+
+function diagnosticsOfParts(doc: LineDocument, parts: FindingPart[], place: (part: Extract<FindingPart, { relative: Finding[] }>) => Finding[], uri: string, relatedInformation: boolean): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const part of parts) {
+    if ('placed' in part) {
+      pushAll(out, toDiagnostics(doc, part.placed, uri, relatedInformation));
+      continue;
+    }
+    let rendered = renderedUnits.get(part.relative);
+    if (!rendered || rendered.startLine !== part.startLine || rendered.uri !== uri || rendered.relatedInformation !== relatedInformation) {
+      const placed = place(part);
+      rendered = { startLine: part.startLine, base: part.base, uri, relatedInformation, diagnostics: toDiagnostics(doc, placed, uri, relatedInformation) };
+      renderedUnits.set(part.relative, rendered);
+    } else if (rendered.base !== part.base) {
+      // Same lines, moved by characters typed on lines above (other lines): the rendering holds.
+      rendered.base = part.base;
+    }
+    pushAll(out, rendered.diagnostics);
+  }
+  return out;
 }
 
 /**
