@@ -9,6 +9,7 @@ export const SERVER_MODULE = 'dist/server/server.js';
 
 export const COMMANDS = {
   showOutput: 'aliyunSlbLabels.showOutput',
+  openWalkthrough: 'aliyunSlbLabels.openWalkthrough',
   restartServer: 'aliyunSlbLabels.restartServer',
   // Cloud (client/src/credentials.ts, client/src/statusBar.ts)
   setAccessKey: 'aliyunSlbLabels.setAccessKey',
@@ -22,6 +23,8 @@ export const COMMANDS = {
   provisionFile: 'aliyunSlbLabels.provisionFile',
   checkReachabilityLabel: 'aliyunSlbLabels.checkReachabilityLabel',
   checkReachabilityFile: 'aliyunSlbLabels.checkReachabilityFile',
+  // Kubernetes migration of the active compose file (server command migrateToKubernetes).
+  migrateFileToKubernetes: 'aliyunSlbLabels.migrateFileToKubernetes',
 } as const;
 
 /**

@@ -8,7 +8,8 @@ import { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
 export const SERVER_PATH = path.join(REPO_ROOT, 'dist/server/server.js');
-export const CORPUS_DIR = path.resolve(REPO_ROOT, '../shared/corpus/real-world');
+/** The real-world corpus, copied into the repository from ../shared/corpus so a clean clone has it. */
+export const CORPUS_DIR = path.join(REPO_ROOT, 'test/fixtures/corpus/real-world');
 
 export interface StartOptions {
   locale?: string;
@@ -26,6 +27,8 @@ export interface StartOptions {
   workDoneProgress?: boolean;
   /** Title of the action to answer window/showMessageRequest with (undefined = dismiss: null). */
   answer?: string;
+  /** Extra `workspace` client capabilities (e.g. workspaceEdit with resource operations). */
+  workspaceCapabilities?: Record<string, unknown>;
 }
 
 export class LspTestClient {
@@ -116,7 +119,7 @@ export class LspTestClient {
           publishDiagnostics: { relatedInformation: true },
           codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } } },
         },
-        workspace: { configuration: false },
+        workspace: { configuration: false, ...(options.workspaceCapabilities ?? {}) },
       },
       initializationOptions: {
         settings: options.exactSettings ? (options.settings ?? {}) : { yamlSyntaxErrors: 'all', ...(options.settings ?? {}) },

@@ -116,6 +116,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     operandMessage: 'name at least one compose file, e.g. slb-labels lint docker-compose.yml',
     options: {
       format: { type: 'string', valueName: 'FORMAT', choices: ['text', 'json'], description: 'output: text (default) or json' },
+      'list-rules': { type: 'boolean', description: 'list every rule (code, severity, category, summary) from the rule registry, and exit' },
       ...refusedCredentials,
       ...common,
     },
@@ -124,7 +125,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       { code: 1, meaning: 'errors found' },
       USAGE_EXIT,
     ],
-    examples: ['slb-labels lint docker-compose.yml'],
+    examples: ['slb-labels lint docker-compose.yml', 'slb-labels lint --list-rules --format json'],
   },
   plan: {
     name: 'plan',
@@ -134,6 +135,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     operandMessage: 'name one compose file, e.g. slb-labels plan docker-compose.yml',
     options: {
       format: { type: 'string', valueName: 'FORMAT', choices: ['text', 'json'], description: 'output: text (default) or json' },
+      'cluster-id': { type: 'string', valueName: 'ID', description: 'Kubernetes manifests: the cluster ID the CCM names vServer groups and listeners with' },
       timeout: { type: 'string', valueName: 'MS', range: { min: 100, max: 120_000 }, description: 'read timeout of each API call in milliseconds (default 10000)' },
       ...cloud,
       ...common,
@@ -182,6 +184,26 @@ export const COMMANDS: Record<string, CommandSpec> = {
       { code: 1, meaning: 'some label is blocked' },
       USAGE_EXIT,
     ],
+  },
+  migrate: {
+    name: 'migrate',
+    operands: '<file>',
+    summary: 'Write Kubernetes manifests (Deployment + LoadBalancer Service with CLB annotations) for the compose services with aliyun.lb.port_* labels.',
+    operandCount: { min: 1, max: 1 },
+    operandMessage: 'name one compose file, e.g. slb-labels migrate docker-compose.yml --out k8s/',
+    options: {
+      out: { type: 'string', valueName: 'DIR', description: 'write one <service>.yaml per compose service into DIR (default: print to stdout)' },
+      service: { type: 'string', valueName: 'NAME', description: 'migrate only this compose service' },
+      offline: { type: 'boolean', description: 'do not read the account: SLB names stay marked placeholders' },
+      ...cloud,
+      ...common,
+    },
+    exitCodes: [
+      { code: 0, meaning: 'manifests written (placeholders, if any, are listed on stderr)' },
+      { code: 1, meaning: 'no service with an aliyun.lb.port_* label to migrate' },
+      USAGE_EXIT,
+    ],
+    examples: ['slb-labels migrate docker-compose.yml --out k8s/', 'slb-labels migrate docker-compose.yml --offline > app.yaml'],
   },
   sandbox: {
     name: 'sandbox',

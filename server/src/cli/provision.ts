@@ -3,10 +3,9 @@
 // ~/.aliyun/config.json, ~/.alibabacloud/credentials); an AccessKey is never taken from argv.
 //
 // Options and exit codes are declared in args.ts (COMMANDS.plan, COMMANDS.provision).
-import * as path from 'path';
 import * as readline from 'readline';
 import { ComposeAnalyzer } from '../engine/analysis';
-import { readDotEnv } from '../engine/compose/dotEnv';
+import { loadEnvBeside } from '../engine/compose/dotEnv';
 import { describeCredentialSource, resolveCredentials, toCredential } from '../engine/cloud/credentials';
 import { SlbClient } from '../engine/cloud/slbClient';
 import { isSlbApiError } from '../engine/cloud/slbErrors';
@@ -17,6 +16,8 @@ import {
 import { textOf } from '../engine/text';
 import { COMMANDS, numberValue, parseCommand, stringValue, Values } from './args';
 import { readUserFileSync } from '../engine/userFile';
+import { looksLikeKubernetes } from '../engine/k8s/parse';
+import { runK8sPlanCli } from './k8sPlan';
 
 export interface ProvisionCliIo {
   out: (s: string) => void;
@@ -78,14 +79,7 @@ async function prepare(parsed: Parsed, command: string, io: ProvisionCliIo): Pro
     return 2;
   }
   io.err(t('Using {0}.', describeCredentialSource(found, t)) + '\n');
-  let env2: Map<string, string> | undefined;
-  try {
-    const envPath = path.join(path.dirname(file), '.env');
-    const envRead = readUserFileSync(envPath, { maxBytes: 1024 * 1024 });
-    if (envRead.ok) env2 = readDotEnv(envRead.text);
-  } catch {
-    env2 = undefined;
-  }
+  const env2 = loadEnvBeside(file);
   const analysis = new ComposeAnalyzer().analyze(text, { env: env2 });
   const targets = provisionTargets(analysis, text);
   try {
@@ -143,6 +137,9 @@ function planText(plan: Plan, file: string, text: string): string {
 export async function runPlanCli(argv: string[], io: ProvisionCliIo): Promise<number> {
   const parsed = parse(argv, 'plan', io);
   if (typeof parsed === 'number') return parsed;
+  // A Kubernetes manifest (by content): what the CCM would do on its CLBs (cli/k8sPlan.ts).
+  const manifest = readUserFileSync(parsed.file, { expected: t('a compose file') });
+  if (manifest.ok && looksLikeKubernetes(manifest.text)) return runK8sPlanCli(manifest.text, parsed.flags, io);
   const prepared = await prepare(parsed, 'plan', io);
   if (typeof prepared === 'number') return prepared;
   const { plan, file, text } = prepared;

@@ -2,11 +2,13 @@
 // and parsed in one place (args.ts); this file only dispatches.
 import * as fs from 'fs';
 import * as path from 'path';
+import { isMainThread } from 'worker_threads';
 import { t } from '../engine/i18n';
 import { applyTopLevelLocale, ArgsIo, COMMANDS, commandHelp, mainHelp, numberValue, parseCommand, stringValue, VERSION } from './args';
 import { runLintCli } from './lint';
 import { runReachCli } from './reach';
 import { runPlanCli, runProvisionCli } from './provision';
+import { runMigrateCommand } from './migrate';
 
 /** The sandbox ships as its own bundle next to the CLI's (dist/sandbox), or as compiled sources (out/). */
 async function loadSandbox(): Promise<typeof import('../../../sandbox/src')> {
@@ -39,6 +41,7 @@ const RUNNERS: Record<string, (argv: string[], io: ArgsIo) => Promise<number> | 
   plan: runPlanCli,
   provision: runProvisionCli,
   reach: runReachCli,
+  migrate: runMigrateCommand,
   sandbox: runSandbox,
 };
 
@@ -76,7 +79,8 @@ export async function main(argv: string[], io: ArgsIo = { out: (s) => process.st
   return runner(rest, io);
 }
 
-if (require.main === module) {
+// (Not on the lint worker thread, which loads this same bundle: lint/lintThread.ts.)
+if (require.main === module && isMainThread) {
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

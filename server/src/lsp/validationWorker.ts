@@ -9,14 +9,20 @@ import { LineDocument } from '../engine/lineDocument';
 import { ComposeAnalyzer, FindingPart, YamlSyntaxErrorMode } from '../engine/analysis';
 import type { Finding } from '../engine/rules/types';
 import { pushAll } from '../engine/arrays';
+import { extendsFilesFor } from '../engine/compose/extends';
 import { toDiagnostics } from '../engine/features/diagnostics';
 import { getLocale, Locale, setLocale } from '../engine/i18n';
 import type { ValidationReply, ValidationRequest } from './validationHost';
 import type { UnitSummary } from '../engine/rules/crossServiceRules';
 import { Diagnostic } from 'vscode-languageserver';
 import { diffDiagnostics, LineEdit, lineEditOf } from './diagnosticDelta';
+import { ManifestAnalyzer } from '../engine/k8s/analyze';
+import { looksLikeKubernetes } from '../engine/k8s/parse';
+import { maxTextLength } from '../engine/analysisLimits';
 
 const analyzers = new Map<string, ComposeAnalyzer>();
+/** Kubernetes manifests (detected by content) are validated by the k8s engine instead. */
+const manifestAnalyzers = new Map<string, ManifestAnalyzer>();
 /** Shared with the host's watchdog (see PROGRESS_SLOTS): which analysis runs, and where it is. */
 const progress: Int32Array | undefined = (workerData as { progress?: Int32Array } | undefined)?.progress;
 /**
@@ -36,6 +42,7 @@ const lastSent = new Map<string, { id: number; diagnostics: Diagnostic[]; edits:
 export function handleValidationMessage(message: ValidationRequest): ValidationReply | undefined {
   if (message.type === 'close') {
     analyzers.delete(message.uri);
+    manifestAnalyzers.delete(message.uri);
     documents.delete(message.uri);
     lastSummaries.delete(message.uri);
     lastSent.delete(message.uri);
@@ -69,6 +76,14 @@ export function handleValidationMessage(message: ValidationRequest): ValidationR
     setLocale(message.locale as Locale);
     for (const analyzer of analyzers.values()) analyzer.clear();
   }
+  // Over the size limit the compose path reports the limit, whatever the file holds.
+  if (looksLikeKubernetes(text) && text.length <= maxTextLength()) {
+    let manifests = manifestAnalyzers.get(message.uri);
+    if (!manifests) manifestAnalyzers.set(message.uri, (manifests = new ManifestAnalyzer()));
+    const { findings } = manifests.analyze(text, { yamlSyntaxErrors: message.yamlSyntaxErrors as YamlSyntaxErrorMode, locale: message.locale });
+    lastSent.delete(message.uri); // sent whole: the next compose result is whole too
+    return { type: 'result', id: message.id, uri: message.uri, version: doc.version, diagnostics: toDiagnostics(doc, findings, message.uri, message.relatedInformation), slbUsesVersion: message.knownSlbUsesVersion ?? 0 };
+  }
   let analyzer = analyzers.get(message.uri);
   if (!analyzer) analyzers.set(message.uri, (analyzer = new ComposeAnalyzer({ keepServiceModels: false })));
   if (progress) {
@@ -77,6 +92,7 @@ export function handleValidationMessage(message: ValidationRequest): ValidationR
   }
   const analysis = analyzer.analyze(text, {
     env: message.env ? new Map(message.env) : undefined,
+    files: message.filePath ? extendsFilesFor(message.filePath) : undefined,
     yamlSyntaxErrors: message.yamlSyntaxErrors as YamlSyntaxErrorMode,
     timeBudgetMs: message.budgetMs,
     onProgress: progress ? (offset) => Atomics.store(progress, 1, offset) : undefined,

@@ -7,38 +7,12 @@ import { isSlbApiError } from '../cloud/slbErrors';
 import type { LoadBalancerSummary } from '../cloud/slbTypes';
 import { t } from '../i18n';
 import { evaluateBinding, existingText, readListeners, type ProvisionClient } from './plan';
+import { FileLockOptions, SlbLockBusyError, withSlbLock } from './slbLock';
 import type { ApplyResult, ExistingListener, LineOutcome, LineResult, ListenerSpec, Plan, PlanLine, ProvisionEvent, StepKind, StepResult } from './types';
 
-// -- the per-SLB lock ------------------------------------------------------------------------------
+// -- the per-SLB lock (in-process queue + lock file per SLB: slbLock.ts) -----------------------------
 
-const locks = new Map<string, Promise<void>>();
-
-/** Is somebody holding (or waiting for) the lock of `key`? */
-export function isLocked(key: string): boolean {
-  return locks.has(key);
-}
-
-/**
- * Run `fn` while holding the lock of `key` (one SLB of one endpoint/region). Callers queue in
- * arrival order; `onWait` is called when the lock is busy.
- */
-export async function withSlbLock<T>(key: string, fn: () => Promise<T>, onWait?: () => void): Promise<T> {
-  const previous = locks.get(key);
-  let release!: () => void;
-  const mine = new Promise<void>((resolve) => (release = resolve));
-  const tail = (previous ?? Promise.resolve()).then(() => mine);
-  locks.set(key, tail);
-  if (previous) {
-    onWait?.();
-    await previous;
-  }
-  try {
-    return await fn();
-  } finally {
-    release();
-    if (locks.get(key) === tail) locks.delete(key);
-  }
-}
+export { isLocked, withSlbLock } from './slbLock';
 
 export function slbLockKey(client: ProvisionClient, slbId: string): string {
   return `${client.endpoint?.host ?? ''}|${client.regionId}|${slbId}`;
@@ -123,6 +97,8 @@ export interface ApplyOptions {
   signal?: AbortSignal;
   /** After a create that failed with an unknown outcome: waits before each re-read of the live state (default 0, 1 s, 2 s). */
   verifyDelaysMs?: number[];
+  /** The cross-process lock file per SLB (default: in the cache folder, wait at most 120 s); `{ dir: false }` = in-process only. */
+  fileLock?: Omit<FileLockOptions, 'signal'>;
 }
 
 /** Re-reads after an uncertain create: at once, after 1 s, after 2 s more (bounded: about 3 s plus the reads). */
@@ -138,6 +114,19 @@ function sleepUnlessAborted(ms: number, signal?: AbortSignal): Promise<void> {
     const timer = setTimeout(done, ms);
     signal?.addEventListener('abort', done, { once: true });
   });
+}
+
+/** The live status of one listener after an uncertain Start, re-read like after an uncertain create; undefined when unknown. */
+async function liveStatus(client: ProvisionClient, slbId: string, port: number, protocol: string, options: ApplyOptions): Promise<string | undefined> {
+  let status: string | undefined;
+  for (const delay of options.verifyDelaysMs ?? VERIFY_DELAYS_MS) {
+    if (delay > 0) await sleepUnlessAborted(delay, options.signal);
+    if (options.signal?.aborted) break;
+    const live = (await readListeners(client, [slbId], options.signal)).get(slbId);
+    status = live?.listeners?.find((l) => l.port === port && l.protocol === protocol)?.status ?? status;
+    if (status === 'running' || status === 'starting') break;
+  }
+  return status;
 }
 
 /** tcp, http and https share the TCP port space; udp has its own. */
@@ -218,11 +207,17 @@ export async function applyPlan(plan: Plan, client: ProvisionClient, options: Ap
       for (const line of lines) finish({ ...base(line), outcome: 'cancelled', message: t('Cancelled before this label was provisioned: nothing was changed for it.') });
       continue;
     }
-    await withSlbLock(
-      slbLockKey(client, slbId),
-      () => applyGroup(slbId, lines, client, options, emit, base, finish),
-      () => emit({ type: 'wait', slbId, message: t("Waiting for another provisioning run on SLB '{0}' to finish…", lines[0].slb) }),
-    );
+    try {
+      await withSlbLock(
+        slbLockKey(client, slbId),
+        () => applyGroup(slbId, lines, client, options, emit, base, finish),
+        () => emit({ type: 'wait', slbId, message: t("Waiting for another provisioning run on SLB '{0}' to finish…", lines[0].slb) }),
+        { ...options.fileLock, signal: options.signal, label: lines[0].slb },
+      );
+    } catch (e) {
+      if (!(e instanceof SlbLockBusyError)) throw e;
+      for (const line of lines) finish({ ...base(line), outcome: e.cancelled ? 'cancelled' : 'failed', message: e.message });
+    }
   }
 
   const ordered = plan.lines.map((l) => results.get(l.id)!).filter(Boolean);
@@ -391,6 +386,21 @@ async function applyGroup(
     } catch (e) {
       const error = errorInfo(e);
       step('start', 'StartLoadBalancerListener', 'failed', t("Could not start the {0} listener on SLB '{1}': {2}", target, who(line), error.message), error);
+      if (!certainlyNotDone(e)) {
+        // A Start that timed out or got a 5xx may have happened: look before reporting.
+        const status = await liveStatus(client, slbId, line.frontPort, line.protocol, options);
+        if (status === 'running' || status === 'starting') {
+          step('verify', 'DescribeLoadBalancerListeners', 'ok', t('Checked: the start failed ({0}), but the {1} listener is {2} now.', error.message, target, status));
+          const l = listeners.find((x) => x.port === line.frontPort && x.protocol === line.protocol);
+          if (l) l.status = status;
+          finish({
+            ...r, action: ev.action, outcome: r.created ? 'created' : 'started', started: true, ok: true,
+            message: r.created ? t("Created and started the {0} listener on SLB '{1}'.", target, who(line)) : t("Started the existing {0} listener on SLB '{1}'.", target, who(line)),
+          });
+          continue;
+        }
+        if (status) step('verify', 'DescribeLoadBalancerListeners', 'ok', t('Checked: the {0} listener is {1}.', target, status));
+      }
       finish({
         ...r,
         action: ev.action,

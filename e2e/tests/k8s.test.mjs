@@ -1,0 +1,74 @@
+// Kubernetes Service manifests in the real editor (code-server + the SLB sandbox): a broken
+// manifest gets its squiggles and Problems rows, the quick fix lowercases the protocol (and the
+// https listener then asks for its certificate), the migration code action writes a manifest, and the
+// Redis manifest's hover shows the CLB -> NodePort -> containerPort chain with the live card.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { startSession, sessionTest } from '../lib/session.mjs';
+import * as wb from '../lib/workbench.mjs';
+
+let s;
+const it = sessionTest(test, () => s);
+const shot = (name) => wb.screenshot(s.page, path.join(s.outDir, name));
+
+before(async () => {
+  s = await startSession('k8s', { settings: { 'aliyunSlbLabels.trace.server': 'off' } });
+}, { timeout: 120_000 });
+
+after(async () => {
+  await s?.stop();
+}, { timeout: 60_000 });
+
+it('a broken Service manifest: squiggles, Problems rows with k8s codes, the protocol quick fix', { timeout: 90_000 }, async () => {
+  const { page } = s;
+  await wb.openFile(page, 'web.k8s.broken.yaml');
+  const sq = await wb.squiggleOnLine(page, 'loadbalancer-id: slb_redis_app', 'error', 45_000);
+  const hover = await wb.hoverAt(page, sq.x + Math.min(sq.width / 2, 30), sq.y + sq.height / 2, 'is not a CLB ID');
+  assert.match(hover, /looks the CLB up by ID only/);
+  await wb.escape(page);
+  const rows = await wb.problems(page, (rows) => rows.some((r) => r.includes('not a listener protocol')) && rows.some((r) => r.includes('is the name of CLB')));
+  const row = (re) => assert.ok(rows.some((r) => re.test(r)), `no Problems row matching ${re} in:\n${rows.join('\n')}`);
+  row(/^Error: 'slb_redis_app' is not a CLB ID/);
+  row(/^Error: 'HTTPS' is not a listener protocol the CCM accepts/);
+  row(/^Warning: Port 8080 is not a port of this Service/);
+  // Online (from the sandbox): the name resolves to the ID.
+  row(/'slb_redis_app' is the name of CLB lb-bp1rtfnodmywb43ecu4sf/);
+  await shot('k8s-problems.png');
+  await wb.closePanel(page);
+
+  const p = await wb.pointOfText(page, 'protocol-port', 'HTTPS');
+  await page.mouse.click(p.x, p.y);
+  await wb.codeActions(page, 'Change to https');
+  await wb.applyCodeAction(page, 'Change to https');
+  await wb.lineWith(page, '"https:443,http:8080"');
+  // The protocol error is gone; an https listener now needs its certificate (the next mistake).
+  const after = await wb.problems(page, (rows) => rows.some((r) => r.includes('needs a server certificate')) && !rows.some((r) => r.includes("'HTTPS' is not a listener protocol")), 30_000);
+  assert.ok(after.some((r) => /^Error: The https listener on port 443 needs a server certificate/.test(r)), after.join('\n'));
+  await wb.closePanel(page);
+});
+
+it('the Redis manifest: hover on the id shows the port chain and the live CLB card', { timeout: 60_000 }, async () => {
+  const { page } = s;
+  await wb.openFile(page, 'redis.k8s.yaml');
+  const p = await wb.pointOfText(page, 'loadbalancer-id:', 'loadbalancer-id');
+  const text = await wb.hoverAt(page, p.x, p.y, 'CLB lb-bp1rtfnodmywb43ecu4sf tcp 6379', 30_000);
+  assert.match(text, /containerPort 6379 \(Deployment redis, container redis\)/);
+  assert.match(text, /slb_redis_app/);
+  await shot('k8s-hover-chain.png');
+  await wb.escape(page);
+  assert.deepEqual(await wb.squiggles(page, 'error'), [], 'no error squiggle in redis.k8s.yaml');
+});
+
+it('the migration code action on the Redis compose service writes a manifest next to it (never over redis.k8s.yaml), with the ID resolved from the sandbox', { timeout: 90_000 }, async () => {
+  const { page } = s;
+  await wb.openFile(page, 'docker-compose.yml');
+  const p = await wb.pointOfText(page, 'aliyun.lb.port_6379', 'aliyun.lb.port_6379');
+  await page.mouse.click(p.x, p.y);
+  await wb.codeActions(page, "Migrate service 'redis' to Kubernetes manifests (ACK)");
+  await wb.applyCodeAction(page, "Migrate service 'redis'");
+  // The server creates redis.k8s-2.yaml (redis.k8s.yaml exists) and shows it.
+  await page.waitForSelector('.tabs-container .tab.active[aria-label^="redis.k8s-2.yaml"]', { timeout: 30_000 });
+  await wb.lineWith(page, 'lb-bp1rtfnodmywb43ecu4sf', 20_000);
+  await shot('k8s-migrated.png');
+});
