@@ -1,9 +1,10 @@
 // `slb-labels lint <files...>`: the language server's diagnostics as a linter.
 import * as fs from 'fs';
-import * as path from 'path';
 import { ComposeAnalyzer } from '../engine/analysis';
-import { readDotEnv } from '../engine/compose/dotEnv';
-import { t } from '../engine/i18n';
+import { loadEnvBeside } from '../engine/compose/dotEnv';
+import { extendsFilesFor } from '../engine/compose/extends';
+import { getLocale, t } from '../engine/i18n';
+import { listRules, listRulesText } from '../engine/rules/registry';
 import { Finding } from '../engine/rules/types';
 import { textOf } from '../engine/text';
 import { COMMANDS, parseCommand, stringValue } from './args';
@@ -25,20 +26,13 @@ export interface LintFileResult {
 }
 
 export function lintText(file: string, text: string, analyzer = new ComposeAnalyzer(), onProgress?: (offset: number) => void): LintFileResult {
-  let env: Map<string, string> | undefined;
-  try {
-    const envPath = path.join(path.dirname(file), '.env');
-    const read = readUserFileSync(envPath, { maxBytes: 1024 * 1024 });
-    if (read.ok) env = readDotEnv(read.text);
-  } catch {
-    env = undefined;
-  }
+  const env = loadEnvBeside(file);
   const doc = textOf(text);
   // Kubernetes manifests (apiVersion + kind) get the k8s checks; everything else (and any file over
   // the size limit, which the compose path reports) the compose ones.
   const analysis = looksLikeKubernetes(text) && text.length <= maxTextLength()
     ? new ManifestAnalyzer().analyze(text)
-    : analyzer.analyze(text, { env, yamlSyntaxErrors: 'all', maxTextLength: maxTextLength(), timeBudgetMs: analysisBudgetMs(DEFAULT_CLI_BUDGET_MS), onProgress });
+    : analyzer.analyze(text, { env, files: extendsFilesFor(file), yamlSyntaxErrors: 'all', maxTextLength: maxTextLength(), timeBudgetMs: analysisBudgetMs(DEFAULT_CLI_BUDGET_MS), onProgress });
   const findings = analysis.findings.slice().sort((a, b) => a.span.start - b.span.start);
   return {
     file,
@@ -113,8 +107,15 @@ export function runLint(files: string[], format: 'text' | 'json', io: LintIo): n
 
 /** `slb-labels lint …`: options from args.ts (COMMANDS.lint). */
 export function runLintCli(argv: string[], io: LintIo): number {
-  const parsed = parseCommand(COMMANDS.lint, argv, io);
+  // --list-rules takes no files.
+  const listing = argv.includes('--list-rules');
+  const parsed = parseCommand(listing ? { ...COMMANDS.lint, operandCount: { min: 0, max: 0 } } : COMMANDS.lint, argv, io);
   if (typeof parsed === 'number') return parsed;
   const format = (stringValue(parsed.values, 'format') ?? 'text') as 'text' | 'json';
+  if (listing) {
+    // From the rule registry: every code the engine can report, with severity, category and summary.
+    io.out(format === 'json' ? JSON.stringify(listRules(getLocale()), null, 2) + '\n' : listRulesText(getLocale()));
+    return 0;
+  }
   return runLint(parsed.operands, format, io);
 }
