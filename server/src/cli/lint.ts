@@ -1,38 +1,50 @@
-// `slb-labels lint <files...>`: the language server's diagnostics as a linter.
+// `slb-labels lint <paths...>`: the language server's diagnostics as a linter. Inputs come from
+// walk.ts, output from formats.ts, online checks from online.ts; this file reads and orchestrates.
 import * as fs from 'fs';
 import * as path from 'path';
 import { ComposeAnalyzer } from '../engine/analysis';
 import { readDotEnv } from '../engine/compose/dotEnv';
-import { t } from '../engine/i18n';
+import { getLocale, t } from '../engine/i18n';
+import type { PlacedBinding } from '../engine/rules/crossServiceRules';
 import { Finding } from '../engine/rules/types';
 import { textOf } from '../engine/text';
-import { COMMANDS, parseCommand, stringValue } from './args';
+import { COMMANDS, numberValue, parseCommand, stringValue } from './args';
+import { countBySeverity, formatGithub, formatJson, formatSarif, formatText, LintDiagnostic, LintFileResult, RunNote } from './formats';
+import { runOnlineChecks } from './online';
+import { ruleMetadata } from './ruleMetadata';
+import { LintInput, resolveInputs } from './walk';
+
+export type { LintFileResult } from './formats';
 
 export interface LintIo {
   out: (text: string) => void;
   err: (text: string) => void;
   env?: Record<string, string | undefined>;
+  /** Working directory (default process.cwd()). */
+  cwd?: string;
+  /** What `-` reads (default process.stdin). */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
+  homeDir?: string;
 }
 
-export interface LintFileResult {
-  file: string;
-  diagnostics: { line: number; column: number; endLine: number; endColumn: number; severity: Finding['severity']; code: string; message: string; related?: { line: number; column: number; message: string }[] }[];
-}
+type Format = 'text' | 'json' | 'sarif' | 'github';
 
-export function lintText(file: string, text: string, analyzer = new ComposeAnalyzer()): LintFileResult {
-  let env: Map<string, string> | undefined;
+function readEnvBeside(file: string): Map<string, string> | undefined {
   try {
     const envPath = path.join(path.dirname(file), '.env');
-    if (fs.existsSync(envPath)) env = readDotEnv(fs.readFileSync(envPath, 'utf8'));
+    const stat = fs.statSync(envPath);
+    return stat.isFile() ? readDotEnv(fs.readFileSync(envPath, 'utf8')) : undefined;
   } catch {
-    env = undefined;
+    return undefined;
   }
+}
+
+function toDiagnostics(text: string, findings: readonly Finding[]): LintDiagnostic[] {
   const doc = textOf(text);
-  const analysis = analyzer.analyze(text, { env, yamlSyntaxErrors: 'all' });
-  const findings = analysis.findings.slice().sort((a, b) => a.span.start - b.span.start);
-  return {
-    file,
-    diagnostics: findings.map((f) => {
+  return findings
+    .slice()
+    .sort((a, b) => a.span.start - b.span.start)
+    .map((f) => {
       const start = doc.positionAt(f.span.start);
       const end = doc.positionAt(f.span.end);
       return {
@@ -48,53 +60,137 @@ export function lintText(file: string, text: string, analyzer = new ComposeAnaly
           return { line: p.line + 1, column: p.character + 1, message: r.message };
         }),
       };
-    }),
-  };
+    });
 }
 
-/** Returns the exit code: 0 clean or warnings only, 1 errors, 2 bad usage / unreadable file. */
-export function runLint(files: string[], format: 'text' | 'json', io: LintIo): number {
-  if (files.length === 0) {
-    io.err(t('slb-labels lint: name at least one compose file, e.g. slb-labels lint docker-compose.yml') + '\n');
-    return 2;
-  }
-  const analyzer = new ComposeAnalyzer();
-  const results: LintFileResult[] = [];
-  let unreadable = false;
-  for (const file of files) {
-    let text: string;
-    try {
-      const stat = fs.statSync(file);
-      if (stat.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
-      text = fs.readFileSync(file, 'utf8');
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      io.err(
-        (code === 'ENOENT' ? t('{0}: no such file', file) : code === 'EISDIR' ? t('{0}: is a directory, not a compose file', file) : t('{0}: cannot be read ({1})', file, code ?? String(error))) + '\n',
-      );
-      unreadable = true;
-      continue;
-    }
-    results.push(lintText(file, text, analyzer));
-  }
-  let errors = 0;
-  let warnings = 0;
-  for (const r of results) for (const d of r.diagnostics) d.severity === 'error' ? errors++ : d.severity === 'warning' ? warnings++ : undefined;
-  if (format === 'json') io.out(JSON.stringify(results, null, 2) + '\n');
-  else {
-    for (const r of results) {
-      for (const d of r.diagnostics) io.out(`${r.file}:${d.line}:${d.column}: ${d.severity} ${d.message} [${d.code}]\n`);
-    }
-    io.out(t('{0} error(s), {1} warning(s) in {2} file(s)', errors, warnings, results.length) + '\n');
-  }
-  if (unreadable) return 2;
-  return errors > 0 ? 1 : 0;
+interface Linted {
+  result: LintFileResult;
+  text: string;
+  bindings: readonly PlacedBinding[];
 }
 
-/** `slb-labels lint …`: options from args.ts (COMMANDS.lint). */
-export function runLintCli(argv: string[], io: LintIo): number {
+function lintOne(display: string, absolute: string, text: string, analyzer: ComposeAnalyzer): Linted {
+  const analysis = analyzer.analyze(text, { env: readEnvBeside(absolute), yamlSyntaxErrors: 'all' });
+  return { result: { file: display, diagnostics: toDiagnostics(text, analysis.findings) }, text, bindings: analysis.bindings };
+}
+
+/** One file's findings as the CLI reports them (the .env beside the file is read). */
+export function lintText(file: string, text: string, analyzer = new ComposeAnalyzer()): LintFileResult {
+  return lintOne(file, path.resolve(file), text, analyzer).result;
+}
+
+const STDIN_TIMEOUT_MS = 60_000;
+const MAX_INPUT_BYTES = 64 * 1024 * 1024;
+
+/** Reads all of stdin, bounded in time and size; a terminal is refused (nothing would ever end the read). */
+function readStdin(stream: NonNullable<LintIo['stdin']>): Promise<{ text: string } | { problem: string }> {
+  if (stream.isTTY) return Promise.resolve({ problem: t('- reads stdin, but stdin is a terminal: pipe the file in, e.g. slb-labels lint - < docker-compose.yml') });
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const finish = (value: { text: string } | { problem: string }) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      stream.removeListener('data', onData);
+      stream.removeListener('end', onEnd);
+      stream.removeListener('error', onError);
+      stream.pause();
+      // Left open (too big, too slow), stdin would keep the process alive.
+      if ('problem' in value) (stream as unknown as { destroy?: () => void }).destroy?.();
+      resolve(value);
+    };
+    const onData = (chunk: Buffer | string) => {
+      const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      size += b.length;
+      if (size > MAX_INPUT_BYTES) finish({ problem: t('stdin: more than {0} MB; not read', MAX_INPUT_BYTES / 1024 / 1024) });
+      else chunks.push(b);
+    };
+    const onEnd = () => finish({ text: Buffer.concat(chunks).toString('utf8') });
+    const onError = (e: Error) => finish({ problem: t('stdin: cannot be read ({0})', e.message) });
+    const timer = setTimeout(() => finish({ problem: t('stdin: still open after {0} s; not read', STDIN_TIMEOUT_MS / 1000) }), STDIN_TIMEOUT_MS);
+    timer.unref?.();
+    stream.on('data', onData);
+    stream.on('end', onEnd);
+    stream.on('error', onError);
+    stream.resume();
+  });
+}
+
+/** A named file's text, or why it cannot be read. Only regular files are read: a FIFO would block for ever. */
+function readInput(input: LintInput): { text: string } | { problem: string } {
+  try {
+    const stat = fs.statSync(input.absolute);
+    if (stat.isDirectory()) return { problem: t('{0}: is a directory, not a compose file', input.display) };
+    if (!stat.isFile()) return { problem: t('{0}: not a regular file (a FIFO, socket or device); not read', input.display) };
+    if (stat.size > MAX_INPUT_BYTES) return { problem: t('{0}: more than {1} MB; not read', input.display, MAX_INPUT_BYTES / 1024 / 1024) };
+    return { text: fs.readFileSync(input.absolute, 'utf8') };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { problem: code === 'ENOENT' ? t('{0}: no such file', input.display) : t('{0}: cannot be read ({1})', input.display, code ?? String(error)) };
+  }
+}
+
+/** `slb-labels lint …`: options and exit codes from args.ts (COMMANDS.lint). */
+export async function runLintCli(argv: string[], io: LintIo): Promise<number> {
   const parsed = parseCommand(COMMANDS.lint, argv, io);
   if (typeof parsed === 'number') return parsed;
-  const format = (stringValue(parsed.values, 'format') ?? 'text') as 'text' | 'json';
-  return runLint(parsed.operands, format, io);
+  const v = parsed.values;
+  const format = (stringValue(v, 'format') ?? 'text') as Format;
+  const cwd = io.cwd ?? process.cwd();
+  const env = io.env ?? process.env;
+  const stdinFilename = stringValue(v, 'stdin-filename');
+  if (stdinFilename && !parsed.operands.includes('-')) {
+    io.err(`slb-labels lint: ${t('--stdin-filename names what - reads: add - to the paths')}\n${t("Run 'slb-labels {0} --help' for usage.", 'lint')}\n`);
+    return 2;
+  }
+  const walked = await resolveInputs(parsed.operands, { cwd, globs: v['compose-files'] as string[] | undefined, gitignore: v['no-gitignore'] !== true, stdinFilename });
+  const notes: RunNote[] = walked.problems.map((message) => ({ level: 'error', message }));
+  const analyzer = new ComposeAnalyzer();
+  const linted: Linted[] = [];
+  for (const input of walked.inputs) {
+    const read = input.stdin ? await readStdin(io.stdin ?? process.stdin) : readInput(input);
+    if ('problem' in read) {
+      notes.push({ level: 'error', message: read.problem, file: input.stdin ? undefined : input.display });
+      continue;
+    }
+    linted.push(lintOne(input.display, input.absolute, read.text, analyzer));
+  }
+  const unreadable = notes.length > 0;
+
+  let onlineBlocking = false;
+  let onlineNotRun = false;
+  if (v.online === true && linted.length > 0) {
+    const outcome = await runOnlineChecks(
+      linted.map((l) => l.bindings),
+      { env, homeDir: io.homeDir, profile: stringValue(v, 'profile'), region: stringValue(v, 'region'), endpoint: stringValue(v, 'endpoint'), budgetMs: numberValue(v, 'timeout', 60_000) },
+    );
+    if (outcome.ran) {
+      outcome.findings.forEach((findings, i) => {
+        if (findings.length === 0) return;
+        const l = linted[i];
+        const online = toDiagnostics(l.text, findings);
+        l.result.diagnostics = [...l.result.diagnostics, ...online].sort((a, b) => a.line - b.line || a.column - b.column);
+        if (online.some((d) => d.severity === 'error' || d.severity === 'warning')) onlineBlocking = true;
+      });
+      notes.push({ level: 'note', message: t('Online checks ran against {0} SLB(s) in {1} ({2}).', outcome.slbCount, outcome.region, outcome.source) });
+    } else {
+      onlineNotRun = true;
+      notes.push({ level: 'error', message: t('Online checks did not run: {0}', outcome.reason) });
+    }
+  }
+
+  const results = linted.map((l) => l.result);
+  // Problems with the run go to stderr in every format; SARIF and github also carry them.
+  for (const n of notes) io.err(`slb-labels lint: ${n.message}\n`);
+  const context = { cwd, notes, rules: ruleMetadata(getLocale()), complete: !unreadable && !onlineNotRun };
+  if (format === 'json') io.out(formatJson(results));
+  else if (format === 'sarif') io.out(formatSarif(results, context));
+  else if (format === 'github') io.out(formatGithub(results, context));
+  else io.out(formatText(results));
+
+  if (unreadable) return 2;
+  const { errors } = countBySeverity(results);
+  return errors > 0 || onlineBlocking || onlineNotRun ? 1 : 0;
 }
