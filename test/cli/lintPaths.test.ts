@@ -15,8 +15,8 @@ const CLI = path.join(REPO_ROOT, 'dist/cli/slb-labels.js');
 const FIXTURES = path.join(REPO_ROOT, 'test/fixtures/cli');
 let tree: string;
 
-function run(args: string[], options: { input?: string; cwd?: string } = {}) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: options.cwd ?? tree, input: options.input, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: tree, LANG: 'C' }, timeout: 30_000 });
+function run(args: string[], options: { input?: string; cwd?: string; env?: Record<string, string> } = {}) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: options.cwd ?? tree, input: options.input, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: tree, LANG: 'C', ...options.env }, timeout: 30_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -139,6 +139,17 @@ describe('slb-labels lint: paths', () => {
     const empty = run(['lint', 'empty']);
     assert.equal(empty.code, 2);
     assert.match(empty.stderr, /empty: no compose files in this directory \(looked for \*\*\/docker-compose\*\.yml/);
+  });
+
+  it('the size limit (issue 9) holds for walked files and stdin: one finding, exit 1', () => {
+    const big = VALID + '#'.repeat(3000) + '\n';
+    write('big/docker-compose.yml', big);
+    const env = { SLB_LABELS_MAX_FILE_MB: '0.002' };
+    for (const r of [run(['lint', 'big', '--format', 'json'], { env }), run(['lint', '-', '--format', 'json'], { env, input: big })]) {
+      assert.equal(r.code, 1, r.stderr);
+      const [file] = JSON.parse(r.stdout) as { diagnostics: { code: string; line: number }[] }[];
+      assert.deepEqual(file.diagnostics.map((d) => [d.code, d.line]), [['file-too-large', 1]]);
+    }
   });
 
   it('a FIFO is refused at once instead of blocking the run', { skip: process.platform === 'win32' }, () => {

@@ -3,6 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ComposeAnalyzer } from '../engine/analysis';
+import { analysisBudgetMs, DEFAULT_CLI_BUDGET_MS, maxTextLength, sizeLimitFinding } from '../engine/analysisLimits';
 import { readDotEnv } from '../engine/compose/dotEnv';
 import { getLocale, t } from '../engine/i18n';
 import type { PlacedBinding } from '../engine/rules/crossServiceRules';
@@ -69,12 +70,20 @@ interface Linted {
   bindings: readonly PlacedBinding[];
 }
 
-function lintOne(display: string, absolute: string, text: string, analyzer: ComposeAnalyzer): Linted {
-  const analysis = analyzer.analyze(text, { env: readEnvBeside(absolute), yamlSyntaxErrors: 'all' });
+/** Over the size limit: one finding (issue 9), the text is not analysed. */
+function sizeLimited(display: string, size: number, limit: number): Linted {
+  const f = sizeLimitFinding(size, limit);
+  return { result: { file: display, diagnostics: [{ line: 1, column: 1, endLine: 1, endColumn: 1, severity: f.severity, code: f.code, message: f.message }] }, text: '', bindings: [] };
+}
+
+function lintOne(display: string, absolute: string, text: string, analyzer: ComposeAnalyzer, env: NodeJS.ProcessEnv = process.env): Linted {
+  const limit = maxTextLength(env);
+  if (text.length > limit) return sizeLimited(display, text.length, limit);
+  const analysis = analyzer.analyze(text, { env: readEnvBeside(absolute), yamlSyntaxErrors: 'all', maxTextLength: limit, timeBudgetMs: analysisBudgetMs(DEFAULT_CLI_BUDGET_MS, env) });
   return { result: { file: display, diagnostics: toDiagnostics(text, analysis.findings) }, text, bindings: analysis.bindings };
 }
 
-/** One file's findings as the CLI reports them (the .env beside the file is read). */
+/** One file's findings as the CLI reports them (the .env beside the file is read; size limit and time budget apply). */
 export function lintText(file: string, text: string, analyzer = new ComposeAnalyzer()): LintFileResult {
   return lintOne(file, path.resolve(file), text, analyzer).result;
 }
@@ -119,12 +128,13 @@ function readStdin(stream: NonNullable<LintIo['stdin']>): Promise<{ text: string
 }
 
 /** A named file's text, or why it cannot be read. Only regular files are read: a FIFO would block for ever. */
-function readInput(input: LintInput): { text: string } | { problem: string } {
+function readInput(input: LintInput, limit: number): { text: string } | { problem: string } | { tooLarge: number } {
   try {
     const stat = fs.statSync(input.absolute);
     if (stat.isDirectory()) return { problem: t('{0}: is a directory, not a compose file', input.display) };
     if (!stat.isFile()) return { problem: t('{0}: not a regular file (a FIFO, socket or device); not read', input.display) };
-    if (stat.size > MAX_INPUT_BYTES) return { problem: t('{0}: more than {1} MB; not read', input.display, MAX_INPUT_BYTES / 1024 / 1024) };
+    // Over the size limit: not even read.
+    if (stat.size > limit) return { tooLarge: stat.size };
     return { text: fs.readFileSync(input.absolute, 'utf8') };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -150,12 +160,16 @@ export async function runLintCli(argv: string[], io: LintIo): Promise<number> {
   const analyzer = new ComposeAnalyzer();
   const linted: Linted[] = [];
   for (const input of walked.inputs) {
-    const read = input.stdin ? await readStdin(io.stdin ?? process.stdin) : readInput(input);
+    const read = input.stdin ? await readStdin(io.stdin ?? process.stdin) : readInput(input, maxTextLength(env));
     if ('problem' in read) {
       notes.push({ level: 'error', message: read.problem, file: input.stdin ? undefined : input.display });
       continue;
     }
-    linted.push(lintOne(input.display, input.absolute, read.text, analyzer));
+    if ('tooLarge' in read) {
+      linted.push(sizeLimited(input.display, read.tooLarge, maxTextLength(env)));
+      continue;
+    }
+    linted.push(lintOne(input.display, input.absolute, read.text, analyzer, env));
   }
   const unreadable = notes.length > 0;
 

@@ -9,13 +9,23 @@ import { CrossServiceIndex, PlacedBinding, summarise, UnitSummary } from './rule
 import { checkService } from './rules/serviceRules';
 import { Finding } from './rules/types';
 import { t } from './i18n';
+import { pushAll } from './arrays';
+import { analysisStoppedFinding, lineOfOffset, maxTextLength, runTestSlowRule, sizeLimitFinding } from './analysisLimits';
 
 export type YamlSyntaxErrorMode = 'all' | 'labels' | 'off';
 
 export interface AnalysisOptions {
   env?: ReadonlyMap<string, string>;
   yamlSyntaxErrors?: YamlSyntaxErrorMode;
+  /** Longer texts get only the size-limit finding (default: SLB_LABELS_MAX_FILE_MB, else 10 MB). */
+  maxTextLength?: number;
+  /** Past this many ms the analysis stops with one `analysis-stopped` finding (checked between services). */
+  timeBudgetMs?: number;
+  /** Told the offset of each unit and service as analysis reaches it (the worker's watchdog reads it). */
+  onProgress?: (offset: number) => void;
 }
+
+const MAX_TEXT_LENGTH = maxTextLength();
 
 /** A parsed unit placed in the file. */
 export interface PlacedUnit {
@@ -97,8 +107,17 @@ export class ComposeAnalyzer {
   }
 
   analyze(text: string, options: AnalysisOptions = {}): Analysis {
+    const limit = options.maxTextLength ?? MAX_TEXT_LENGTH;
+    if (text.length > limit) {
+      this.last = undefined;
+      return { findings: [sizeLimitFinding(text.length, limit)], units: [], outlines: [], unitSummaries: [], slbUses: () => [], bindings: [] };
+    }
     text = lineBreaksAsLf(text);
     this.generation++;
+    const startedAt = performance.now();
+    const budget = options.timeBudgetMs;
+    const deadline = budget === undefined ? Infinity : startedAt + budget;
+    const progress = options.onProgress;
     const env = options.env;
     const envKey = env ? [...env.entries()].map(([k, v]) => `${k}=${v}`).join('\u0000') : '';
     const mode = options.yamlSyntaxErrors ?? 'all';
@@ -140,6 +159,8 @@ export class ComposeAnalyzer {
         : outline.chunks.map((c) => ({ base: c.start, end: c.end, kind: c.kind }));
       for (let index = 0; index < pieces.length; index++) {
         const piece = pieces[index];
+        progress?.(piece.base);
+        if (performance.now() > deadline) return this.stopped(text, budget!, piece.base, units, outlines!, summaries);
         const unitText = text.slice(piece.base, piece.end);
         let entry = outlines.length === 1 && !outline.needsWholeParse ? known?.[index] : undefined;
         if (entry) entry.generation = this.generation;
@@ -175,16 +196,19 @@ export class ComposeAnalyzer {
             entry.modelsDropped = false;
           }
           const unitFindings: Finding[] = [];
-          const bindings = [];
-          const hostPorts = [];
+          const bindings: ReturnType<typeof checkService>['bindings'] = [];
+          const hostPorts: ReturnType<typeof checkService>['hostPorts'] = [];
           // A label whose value YAML misreads (unquoted '*', '{', ...) gets the syntax finding only:
           // rules about the misread value would only confuse.
           const misread = new Set(entry.labelLineProblems.filter((p) => p.code === 'yaml-label-value-needs-quotes').map((p) => lineStartOf(entry!.text, p.span.start)));
           for (const service of entry.parsed.services) {
+            progress?.(piece.base + service.nameSpan.start);
+            if (performance.now() > deadline) return this.stopped(text, budget!, piece.base + service.nameSpan.start, units, outlines, summaries);
+            runTestSlowRule(service.name);
             const r = checkService(service, env);
-            unitFindings.push(...(misread.size === 0 ? r.findings : r.findings.filter((f) => !misread.has(lineStartOf(entry!.text, f.span.start)))));
-            bindings.push(...r.bindings);
-            hostPorts.push(...r.hostPorts);
+            pushAll(unitFindings, misread.size === 0 ? r.findings : r.findings.filter((f) => !misread.has(lineStartOf(entry!.text, f.span.start))));
+            pushAll(bindings, r.bindings);
+            pushAll(hostPorts, r.hostPorts);
           }
           // Services sharing an anchor report a finding at the anchor once.
           const seen = new Set<string>();
@@ -205,7 +229,7 @@ export class ComposeAnalyzer {
         findings.push({ code: 'yaml-duplicate-key', severity: 'error', message: t("Service '{0}' is defined twice; YAML keeps only one of them. Rename or remove one.", dup.name), span: { start: chunk.start + leadingSpaces(text, chunk.start), end: chunk.start + leadingSpaces(text, chunk.start) + dup.name.length } });
       }
     }
-    findings.push(...this.crossIndex.update(summaries));
+    pushAll(findings, this.crossIndex.update(summaries));
     this.last = outlines.length === 1 && !outlines[0].needsWholeParse ? { text, envKey, outline: outlines[0], entries } : undefined;
     this.evict(units.length);
     let placedBindings: PlacedBinding[] | undefined;
@@ -219,6 +243,22 @@ export class ComposeAnalyzer {
         placedBindings ??= summaries.flatMap(({ base, summary }) => summary.bindings.map((b) => ({ ...b, base })));
         return placedBindings;
       },
+    };
+  }
+
+  /**
+   * The analysis that ran out of time: one finding at the place it had reached. The units parsed so
+   * far stay cached, so the next analysis of a similar text gets further.
+   */
+  private stopped(text: string, budgetMs: number, offset: number, units: PlacedUnit[], outlines: DocumentOutline[], summaries: { base: number; summary: UnitSummary }[]): Analysis {
+    this.last = undefined;
+    return {
+      findings: [analysisStoppedFinding(budgetMs, offset, lineOfOffset(text, offset))],
+      units,
+      outlines,
+      unitSummaries: summaries.map((s) => s.summary),
+      slbUses: () => summaries.flatMap(({ summary }) => summary.uses),
+      bindings: [],
     };
   }
 
@@ -350,8 +390,10 @@ function flowCloses(value: string): boolean {
 function inLabelsBlock(text: string, lineStart: number): boolean {
   const indent = leadingSpaces(text, lineStart);
   let cursor = lineStart;
+  // Bounded: every step moves `cursor` to a strictly earlier line start (lineStartOf(t, c - 1) <= c - 1).
   while (cursor > 0 && indent > 0) {
     const prevStart = lineStartOf(text, cursor - 1);
+    if (prevStart >= cursor) return false; // cannot happen (see above); a guard, not a path
     const prev = text.slice(prevStart, cursor - 1).replace(/\r$/, '');
     cursor = prevStart;
     const trimmed = prev.trimStart();
@@ -377,8 +419,13 @@ function syntaxFinding(p: SyntaxProblem, unitText: string): Finding {
   return finding;
 }
 
+/**
+ * Start of the line holding `offset`: always <= offset. (lastIndexOf reads a negative fromIndex as
+ * 0, so offset 0 needs its own case: a text starting with '\n' would otherwise give 1, and the
+ * upward line walks below would stand still.)
+ */
 function lineStartOf(text: string, offset: number): number {
-  return text.lastIndexOf('\n', Math.max(0, offset - 1)) + 1;
+  return offset <= 0 ? 0 : text.lastIndexOf('\n', offset - 1) + 1;
 }
 
 function leadingSpaces(text: string, offset: number): number {
@@ -396,9 +443,11 @@ export function isOnLabelLine(text: string, offset: number): boolean {
   if (line.includes('aliyun.')) return true;
   let indent = /^ */.exec(line)![0].length;
   let cursor = start;
+  // Bounded like inLabelsBlock: `cursor` moves to a strictly earlier line start every step.
   while (cursor > 0 && indent > 0) {
     const prevEnd = cursor - 1;
     const prevStart = lineStartOf(text, prevEnd);
+    if (prevStart >= cursor) return false;
     const prev = text.slice(prevStart, prevEnd).replace(/\r$/, '');
     cursor = prevStart;
     const trimmed = prev.trimStart();

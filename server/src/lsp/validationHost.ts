@@ -5,6 +5,9 @@ import * as fs from 'fs';
 import { Worker } from 'worker_threads';
 import { Diagnostic, TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import type { PlacedBinding } from '../engine/rules/crossServiceRules';
+import { analysisBudgetMs, analysisStoppedFinding, DEFAULT_SERVER_BUDGET_MS, lineOfOffset } from '../engine/analysisLimits';
+import { toDiagnostics } from '../engine/features/diagnostics';
+import { textOf } from '../engine/text';
 
 export interface AnalyzeRequest {
   type: 'analyze';
@@ -19,6 +22,8 @@ export interface AnalyzeRequest {
   wantBindings: boolean;
   /** Version of this document's SLB uses the main thread already has (see ValidationResult.slbUses). */
   knownSlbUsesVersion?: number;
+  /** Set by the host: the analysis stops itself with one finding past this many ms. */
+  budgetMs?: number;
 }
 
 export type ValidationRequest =
@@ -40,7 +45,14 @@ export interface ValidationResult {
 }
 
 export type ValidationReply = ValidationResult | { type: 'error'; id: number; uri: string; version: number; error: string };
-type WorkerReply = ValidationReply;
+/** The worker says it begins an analysis (the watchdog starts timing it then, not while it waits in the queue). */
+type WorkerReply = ValidationReply | { type: 'started'; id: number; uri: string };
+
+/**
+ * Shared with the worker: [0] the id of the analysis it runs, [1] the offset it has reached. A stuck
+ * worker cannot post a message, but the watchdog can still read where it is.
+ */
+export const PROGRESS_SLOTS = 2;
 
 export class ValidationHost {
   private worker: Worker | undefined;
@@ -62,6 +74,18 @@ export class ValidationHost {
   private heapMb = Number(process.env.SLB_LABELS_WORKER_HEAP_MB) || 160;
   private readonly maxHeapMb = Math.max(this.heapMb, Number(process.env.SLB_LABELS_WORKER_HEAP_MAX_MB) || 2048);
 
+  /**
+   * The per-document time budget. The analysis checks it between services and stops itself; a
+   * worker still busy `graceMs` after that is stuck in one step (an endless loop in a rule) and is
+   * replaced, so the other documents go on being validated.
+   */
+  readonly budgetMs = analysisBudgetMs(DEFAULT_SERVER_BUDGET_MS);
+  private readonly graceMs = Math.max(1000, Math.min(5000, this.budgetMs / 2));
+  private readonly progress = new Int32Array(new SharedArrayBuffer(PROGRESS_SLOTS * Int32Array.BYTES_PER_ELEMENT));
+  private watchdog: { id: number; uri: string; startedAt: number; timer: NodeJS.Timeout } | undefined;
+  /** Documents whose analysis got stuck, by version: not analysed again until their text changes. */
+  private readonly stuck = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
+
   constructor(private readonly log: (level: 'info' | 'warn' | 'error', message: string) => void) {
     const workerPath = path.join(__dirname, 'validationWorker.js');
     if (fs.existsSync(workerPath)) this.startWorker(workerPath);
@@ -71,7 +95,7 @@ export class ValidationHost {
   private startWorker(workerPath: string): void {
     let worker: Worker;
     try {
-      worker = new Worker(workerPath, { resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: this.heapMb } });
+      worker = new Worker(workerPath, { workerData: { progress: this.progress }, resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: this.heapMb } });
     } catch (error) {
       this.fallBack(`validation worker could not start: ${String(error)}`);
       return;
@@ -100,7 +124,13 @@ export class ValidationHost {
 
   /** Resolves with the result for this request, or undefined when a newer one for the same document replaced it. */
   validate(request: Omit<AnalyzeRequest, 'id' | 'type'>): Promise<ValidationResult | undefined> {
+    request = { ...request, budgetMs: this.budgetMs };
     return new Promise((resolve) => {
+      const stuck = this.stuck.get(request.uri);
+      if (stuck && stuck.version === request.version && !this.inFlight.has(request.uri)) {
+        resolve({ type: 'result', id: 0, uri: request.uri, version: request.version, diagnostics: stuck.diagnostics, slbUsesVersion: request.knownSlbUsesVersion ?? 0 });
+        return;
+      }
       if (this.inFlight.has(request.uri)) {
         this.pending.get(request.uri)?.resolve(undefined);
         this.pending.set(request.uri, { request, resolve });
@@ -122,12 +152,14 @@ export class ValidationHost {
 
   close(uri: string): void {
     this.opened.delete(uri);
+    this.stuck.delete(uri);
     this.pending.get(uri)?.resolve(undefined);
     this.pending.delete(uri);
     this.send({ type: 'close', uri });
   }
 
   dispose(): void {
+    this.stopWatchdog();
     void this.worker?.terminate();
   }
 
@@ -157,6 +189,11 @@ export class ValidationHost {
   }
 
   private onReply(reply: WorkerReply): void {
+    if (reply.type === 'started') {
+      this.startWatchdog(reply.id, reply.uri);
+      return;
+    }
+    if (this.watchdog?.id === reply.id) this.stopWatchdog();
     const flight = this.inFlight.get(reply.uri);
     if (!flight || flight.id !== reply.id) return;
     this.inFlight.delete(reply.uri);
@@ -168,6 +205,46 @@ export class ValidationHost {
     if (next) {
       this.pending.delete(reply.uri);
       this.dispatch(next.request, next.resolve);
+    }
+  }
+
+  private startWatchdog(id: number, uri: string): void {
+    this.stopWatchdog();
+    const startedAt = performance.now();
+    const timer = setTimeout(() => this.onStuck(id, uri, startedAt), this.budgetMs + this.graceMs);
+    timer.unref();
+    this.watchdog = { id, uri, startedAt, timer };
+  }
+
+  private stopWatchdog(): void {
+    if (this.watchdog) clearTimeout(this.watchdog.timer);
+    this.watchdog = undefined;
+  }
+
+  /** The worker has been on one analysis for the budget and the grace after it: replace it. */
+  private onStuck(id: number, uri: string, startedAt: number): void {
+    this.watchdog = undefined;
+    const flight = this.inFlight.get(uri);
+    const worker = this.worker;
+    if (!flight || flight.id !== id || !worker) return;
+    const elapsed = performance.now() - startedAt;
+    const offset = Atomics.load(this.progress, 0) === id ? Atomics.load(this.progress, 1) : 0;
+    const current = this.currentText(uri);
+    const text = current?.version === flight.request.version ? current.text : '';
+    const at = Math.min(Math.max(0, offset), text.length);
+    const diagnostics = toDiagnostics(textOf(text), [analysisStoppedFinding(elapsed, at, lineOfOffset(text, at))], uri, false);
+    this.log('warn', `validation of ${uri} (version ${flight.request.version}) was still running after ${Math.round(elapsed)} ms (budget ${this.budgetMs} ms), at offset ${offset}: restarting the validation worker`);
+    this.stuck.set(uri, { version: flight.request.version, diagnostics });
+    this.inFlight.delete(uri);
+    this.worker = undefined;
+    void worker.terminate();
+    flight.resolve(this.pending.has(uri) ? undefined : { type: 'result', id, uri, version: flight.request.version, diagnostics, slbUsesVersion: flight.request.knownSlbUsesVersion ?? 0 });
+    this.startWorker(path.join(__dirname, 'validationWorker.js'));
+    this.resend();
+    const next = this.pending.get(uri);
+    if (next) {
+      this.pending.delete(uri);
+      this.validate(next.request).then(next.resolve, () => next.resolve(undefined));
     }
   }
 

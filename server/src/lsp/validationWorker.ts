@@ -4,7 +4,7 @@ import { readlinkSync } from 'fs';
 import { constants as osConstants, setPriority } from 'os';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'v8';
 import { runInNewContext } from 'vm';
-import { parentPort } from 'worker_threads';
+import { parentPort, workerData } from 'worker_threads';
 import { LineDocument } from '../engine/lineDocument';
 import { ComposeAnalyzer, YamlSyntaxErrorMode } from '../engine/analysis';
 import { toDiagnostics } from '../engine/features/diagnostics';
@@ -13,6 +13,8 @@ import type { ValidationReply, ValidationRequest } from './validationHost';
 import type { UnitSummary } from '../engine/rules/crossServiceRules';
 
 const analyzers = new Map<string, ComposeAnalyzer>();
+/** Shared with the host's watchdog (see PROGRESS_SLOTS): which analysis runs, and where it is. */
+const progress: Int32Array | undefined = (workerData as { progress?: Int32Array } | undefined)?.progress;
 /**
  * The worker's own copy of each open document, kept in step by the edits the main thread forwards.
  * The same class as the main thread's store, so both apply an edit identically (TextDocument.update
@@ -47,7 +49,16 @@ export function handleValidationMessage(message: ValidationRequest): ValidationR
   }
   let analyzer = analyzers.get(message.uri);
   if (!analyzer) analyzers.set(message.uri, (analyzer = new ComposeAnalyzer({ keepServiceModels: false })));
-  const analysis = analyzer.analyze(text, { env: message.env ? new Map(message.env) : undefined, yamlSyntaxErrors: message.yamlSyntaxErrors as YamlSyntaxErrorMode });
+  if (progress) {
+    Atomics.store(progress, 0, message.id);
+    Atomics.store(progress, 1, 0);
+  }
+  const analysis = analyzer.analyze(text, {
+    env: message.env ? new Map(message.env) : undefined,
+    yamlSyntaxErrors: message.yamlSyntaxErrors as YamlSyntaxErrorMode,
+    timeBudgetMs: message.budgetMs,
+    onProgress: progress ? (offset) => Atomics.store(progress, 1, offset) : undefined,
+  });
   // Cloning 10k bindings per keystroke is not free: send them only when someone needs them.
   const previous = lastSummaries.get(message.uri);
   const current = analysis.unitSummaries;
@@ -113,6 +124,7 @@ if (parentPort) {
   lowerThreadPriority();
   port.on('message', (message: ValidationRequest) => {
     try {
+      if (message.type === 'analyze') port.postMessage({ type: 'started', id: message.id, uri: message.uri });
       const result = handleValidationMessage(message);
       if (result) port.postMessage(result);
       if (message.type === 'analyze') {

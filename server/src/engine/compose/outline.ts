@@ -239,7 +239,7 @@ export function reoutlineAfterEdit(previous: DocumentOutline, text: string, chan
   if (previous.needsWholeParse || previous.serviceIndent < 0 || previous.start !== 0) return undefined;
   const chunks = previous.chunks;
   // First chunk that the edit can affect: the one holding the start of the edited line.
-  const lineStart = text.lastIndexOf('\n', Math.max(0, changeStart - 1)) + 1;
+  const lineStart = changeStart <= 0 ? 0 : text.lastIndexOf('\n', changeStart - 1) + 1;
   let i = chunks.findIndex((c) => c.end > lineStart);
   if (i < 0) return undefined;
   let j = i;

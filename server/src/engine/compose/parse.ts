@@ -2,12 +2,21 @@
 import { Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Node, Pair, parseDocument, Scalar, YAMLMap } from 'yaml';
 import { ExposeEntry, LabelEntry, ParsedUnit, PortMapping, ScalarKind, ServiceModel, Span, SyntaxProblem } from './model';
 import { describeYamlError } from './yamlErrors';
+import { findTooDeepNesting, MAX_NESTING_DEPTH } from './nestingDepth';
+import { t } from '../i18n';
+import { pushAll } from '../arrays';
 
 const TOP_LEVEL_NON_SERVICE_KEYS = new Set(['version', 'services', 'networks', 'volumes', 'configs', 'secrets', 'include', 'name', 'models']);
 
 export type UnitKind = 'service' | 'section' | 'document';
 
 export function parseUnit(text: string, kind: UnitKind): ParsedUnit {
+  // Too deep for the parser's recursion: say so at one fixed place instead of parsing.
+  const tooDeep = findTooDeepNesting(text);
+  if (tooDeep) {
+    const message = t('Nested more than {0} levels deep here, too deep to read: this part of the file was not analysed. Compose files need about 6 levels; look for brackets that never close or indentation that keeps growing.', MAX_NESTING_DEPTH);
+    return { services: [], problems: [{ code: 'yaml-too-deep', message, span: { start: tooDeep.offset, end: Math.min(text.length, tooDeep.offset + 1) }, severity: 'error' }] };
+  }
   const lineCounter = new LineCounter();
   let doc: Document.Parsed;
   try {
@@ -77,7 +86,7 @@ function effectivePairs(map: YAMLMap, doc: Document, inherited = false, depth = 
       const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
       for (const source of sources) {
         const resolved = resolveNode(source as Node, doc);
-        if (isMap(resolved)) merged.push(...effectivePairs(resolved, doc, true, depth + 1, budget));
+        if (isMap(resolved)) pushAll(merged, effectivePairs(resolved, doc, true, depth + 1, budget));
       }
       continue;
     }

@@ -9,7 +9,7 @@ export const MISSING_SPACE_LINE = /^([ \t]*(?:-[ \t]+)?)((?:"[^"\n]*"|'[^'\n]*'|
 const ALIYUN_MISSING_SPACE_LINE = /^([ \t]*(?:-[ \t]+)?)((["']?)aliyun\.[A-Za-z0-9_.\-\/]*\3):(?=[^\s:\/]|\/(?!\/))/;
 
 function lineAround(text: string, offset: number): { start: number; end: number; text: string } {
-  const start = text.lastIndexOf('\n', Math.max(0, offset - 1)) + 1;
+  const start = offset <= 0 ? 0 : text.lastIndexOf('\n', offset - 1) + 1; // (lastIndexOf(x, -1) searches from 0)
   let end = text.indexOf('\n', offset);
   if (end < 0) end = text.length;
   return { start, end, text: text.slice(start, end).replace(/\r$/, '') };

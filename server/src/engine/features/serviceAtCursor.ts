@@ -1,6 +1,7 @@
 // The model of the service around the cursor, parsed on its own (cached by text), so completion
 // and hover never wait for a whole-file validation.
 import { ComposeAnalyzer } from '../analysis';
+import { pushAll } from '../arrays';
 import { ServiceModel } from '../compose/model';
 import { TextLike } from '../text';
 import { ServiceRegion } from './cursorContext';
@@ -46,7 +47,7 @@ function withAnchors(analyzer: ComposeAnalyzer, doc: TextLike, region: ServiceRe
       const block = enclosingBlock(doc, line, serviceIndent);
       if (!block || block.start === regionLine || blocks.has(block.start)) continue;
       blocks.set(block.start, block);
-      next.push(...aliasNames(doc.slice(doc.lineStart(block.start), doc.lineStart(block.end))));
+      pushAll(next, aliasNames(doc.slice(doc.lineStart(block.start), doc.lineStart(block.end))));
     }
     pending = next;
   }

@@ -7,6 +7,7 @@ import type { LabelEntry } from '../compose/model';
 import type { PlacedBinding } from '../rules/crossServiceRules';
 import type { Finding } from '../rules/types';
 import type { SlbClient } from '../cloud/slbClient';
+import { pushAll } from '../arrays';
 import { isSlbApiError } from '../cloud/slbErrors';
 import type { ListenerSummary, LoadBalancerSummary } from '../cloud/slbTypes';
 import { hasVariable, isLbKey, looksLikeSlbId, portSpaceOf, regionOfOldStyleId } from '../labels/lbLabel';
@@ -71,7 +72,7 @@ export function provisionTargets(analysis: Pick<Analysis, 'bindings' | 'units' |
         const valueEnd = unit.base + Math.max(label.valueNodeSpan.end, label.valueSpan.end, label.keySpan.end);
         if (!selected(service.name, label, keySpan.start, valueEnd, text, selection)) continue;
         const mine = bindings.filter((b) => b.service === service.name && b.labelKey === label.key && b.base + b.keySpan.start === keySpan.start);
-        out.push(...mine);
+        pushAll(out, mine);
         const inLabel = errors.filter((f) => overlaps(f, keySpan.start, valueEnd));
         const outside = inLabel.filter((f) => !mine.some((b) => f.span.start < b.base + b.wholeSpan.end && f.span.end > b.base + b.wholeSpan.start) && !isPortChainCode(f.code));
         if (mine.length === 0 || outside.length > 0) {

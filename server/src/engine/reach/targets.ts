@@ -3,6 +3,7 @@
 // that stop the walk at step 1.
 import type { Analysis } from '../analysis';
 import type { LabelEntry, ServiceModel } from '../compose/model';
+import { pushAll } from '../arrays';
 import { interpolate } from '../compose/variables';
 import { isLbKey, parseLbKey, parseLbValue, parsePortNumber } from '../labels/lbLabel';
 import type { ReachTarget } from './types';
@@ -19,7 +20,7 @@ export function reachTargets(analysis: Pick<Analysis, 'units' | 'findings' | 'bi
     for (const service of unit.parsed.services) {
       for (const label of service.labels) {
         if (!isLbKey(label.key) || label.inherited) continue;
-        targets.push(...targetsOfLabel(analysis, errors, unit.base, service, label, options));
+        pushAll(targets, targetsOfLabel(analysis, errors, unit.base, service, label, options));
       }
     }
   }
@@ -67,7 +68,7 @@ function targetsOfLabel(
     const slb = e.slb ? interpolate(e.slb.text, options.env) : undefined;
     const port = e.frontPort ? interpolate(e.frontPort.text, options.env) : undefined;
     const unresolved = [...new Set([...(scheme?.unresolved ?? []), ...(slb?.unresolved ?? []), ...(port?.unresolved ?? [])])];
-    if (problems.length === 0 && unresolved.length === 0) unresolved.push(...variablesIn(value));
+    if (problems.length === 0 && unresolved.length === 0) pushAll(unresolved, variablesIn(value));
     return {
       ...common,
       protocol: scheme?.value ?? e.scheme?.text ?? '',

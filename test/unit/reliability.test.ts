@@ -1,0 +1,140 @@
+// Issue 9 in the engine: no text makes a scan loop, nesting depth is judged before parsing (the
+// same text, the same place, whatever the stack), no unbounded array is spread into a call, and
+// the size limit and time budget each end an analysis with one finding.
+import { describe, test, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { ComposeAnalyzer } from '../../server/src/engine/analysis';
+import { findTooDeepNesting, MAX_NESTING_DEPTH } from '../../server/src/engine/compose/nestingDepth';
+import { parseUnit } from '../../server/src/engine/compose/parse';
+import { analysisStoppedFinding, sizeLimitFinding } from '../../server/src/engine/analysisLimits';
+import { setLocale } from '../../server/src/engine/i18n';
+import { textOf } from '../../server/src/engine/text';
+
+afterEach(() => setLocale('en'));
+
+function analyze(text: string, options: { maxTextLength?: number; timeBudgetMs?: number } = {}) {
+  return new ComposeAnalyzer().analyze(text, { yamlSyntaxErrors: 'all', ...options });
+}
+
+describe('label-block scan (defect 1)', () => {
+  test('a text that starts with an empty line and an indented label line is analysed', () => {
+    // Looped for ever before: lineStartOf(text, 0) was 1 when text[0] is '\n'.
+    for (const text of ['\n  aliyun.lb.port_80: tcp://slb_web:', '\n\n  aliyun.lb.port_80:tcp://slb:80\n', '\n    labels:\n      aliyun.lb.port_80: "*x"\n', '\r\n  aliyun.x: [1']) {
+      const findings = analyze(text).findings;
+      assert.ok(Array.isArray(findings), JSON.stringify(text));
+    }
+  });
+});
+
+describe('nesting depth (defect 7)', () => {
+  const deepFlow = (n: number) => 'services:\n  web:\n    labels: ' + '['.repeat(n) + ']'.repeat(n) + '\n';
+  const deepBlock = (n: number) => {
+    let s = 'services:\n';
+    for (let i = 1; i < n; i++) s += ' '.repeat(i * 2) + `k${i}:\n`;
+    return s;
+  };
+
+  test('the same deep text gets yaml-too-deep at the same place, whatever the stack', () => {
+    for (const text of [deepFlow(5000), deepBlock(3000), 'services:\n' + '- '.repeat(4000) + 'a\n', 'x: ' + '{a: '.repeat(3000) + '1' + '}'.repeat(3000)]) {
+      const first = analyze(text).findings.filter((f) => f.code === 'yaml-too-deep');
+      assert.equal(first.length, 1, text.slice(0, 60));
+      // Again with much of the stack already used: the place must not move.
+      const deeper = (n: number): ReturnType<typeof analyze> => (n === 0 ? analyze(text) : deeper(n - 1));
+      for (const depth of [0, 500, 2000]) {
+        const again = deeper(depth).findings.filter((f) => f.code === 'yaml-too-deep');
+        assert.deepEqual(again.map((f) => f.span), first.map((f) => f.span));
+      }
+    }
+  });
+
+  test('the place is where the nesting passes the limit', () => {
+    const text = deepFlow(1000);
+    const [finding] = analyze(text).findings.filter((f) => f.code === 'yaml-too-deep');
+    const line = textOf(text).positionAt(finding.span.start);
+    assert.equal(line.line, 2);
+    assert.equal(text[finding.span.start], '[');
+    // The service chunk is parsed on its own: web > labels are two block levels, the flow ones come on top.
+    assert.equal(finding.span.start, text.indexOf('[') + MAX_NESTING_DEPTH - 2);
+    assert.match(finding.message, /Nested more than 200 levels deep/);
+  });
+
+  test('nesting up to the limit parses normally', () => {
+    const ok = 'services:\n  web:\n    labels: ' + '['.repeat(MAX_NESTING_DEPTH - 3) + ']'.repeat(MAX_NESTING_DEPTH - 3) + '\n';
+    assert.equal(findTooDeepNesting(ok), undefined);
+    assert.deepEqual(parseUnit(ok, 'document').problems.filter((p) => p.code === 'yaml-too-deep'), []);
+    assert.ok(findTooDeepNesting(ok.replace('[', '[[').replace(']', ']]')));
+  });
+
+  test('indentation inside block scalars, quotes and comments is not nesting', () => {
+    let script = 'services:\n  web:\n    command: |\n';
+    for (let i = 0; i < 400; i++) script += ' '.repeat(6 + i) + 'echo\n';
+    script += '    labels:\n      aliyun.scale: "1"\n';
+    assert.equal(findTooDeepNesting(script), undefined);
+    assert.equal(findTooDeepNesting(`x: "${'['.repeat(1000)}"\ny: '${'{'.repeat(1000)}'\n# ${'['.repeat(1000)}\n`), undefined);
+    assert.equal(findTooDeepNesting(`x: echo ${'['.repeat(1000)}\n`), undefined, 'a [ inside a plain scalar opens nothing');
+    assert.equal(findTooDeepNesting('x: [a, "]]]", b]\n' + 'y: ' + '['.repeat(150) + ']'.repeat(150) + '\n'), undefined);
+  });
+
+  test('every real-world corpus-like shape stays far below the limit', () => {
+    const compose = 'version: "2"\nservices:\n  web:\n    image: nginx\n    ports:\n      - "80:80"\n    deploy:\n      labels:\n        - "aliyun.scale=1"\n    labels:\n      aliyun.lb.port_80: tcp://slb:80\n';
+    assert.equal(findTooDeepNesting(compose, 7), undefined);
+  });
+});
+
+describe('huge inputs (defect 6)', () => {
+  test('one service with more than 200k findings: no stack overflow', () => {
+    const parts = ['services:\n  web:\n    labels:\n'];
+    for (let i = 0; i < 205_000; i++) parts.push(`      - aliyun.scale=x${i}\n`);
+    const findings = analyze(parts.join('')).findings;
+    assert.ok(findings.length > 200_000, String(findings.length));
+  });
+
+  test('more than 200k cross-service findings: no stack overflow', () => {
+    const parts = ['services:\n'];
+    for (let i = 0; i < 25_700; i++) parts.push(`  a${i}: {ports: ["1:1","2:2","3:3","4:4","5:5","6:6","7:7","8:8"]}\n`);
+    const findings = analyze(parts.join('')).findings;
+    assert.ok(findings.filter((f) => f.code === 'host-port-shared').length > 200_000, String(findings.length));
+  });
+
+  test('a text over the size limit gets one finding and no analysis', () => {
+    const text = 'services:\n  web:\n    labels:\n      aliyun.lb.port_80: tcp://slb:80\n'.repeat(40);
+    const analysis = analyze(text, { maxTextLength: 1000 });
+    assert.deepEqual(analysis.findings.map((f) => [f.code, f.severity, f.span.start]), [['file-too-large', 'error', 0]]);
+    assert.match(analysis.findings[0].message, /files over 0\.00 MB are not checked/);
+    assert.equal(analysis.units.length, 0);
+    assert.notEqual(analyze(text, { maxTextLength: text.length }).findings[0]?.code, 'file-too-large');
+  });
+});
+
+describe('time budget (defect 2)', () => {
+  test('an analysis past its budget stops with one finding at the place it reached', () => {
+    const parts = ['services:\n'];
+    for (let i = 0; i < 2000; i++) parts.push(`  s${i}:\n    image: nginx\n    ports:\n      - "${1000 + i}:80"\n    labels:\n      aliyun.lb.port_80: tcp://slb_${i}:80\n`);
+    const text = parts.join('');
+    // A slow step (5 ms at every unit and service) makes the 200 ms budget run out some services in.
+    let reached = -1;
+    const slowStep = (offset: number) => {
+      reached = offset;
+      const until = performance.now() + 5;
+      while (performance.now() < until);
+    };
+    const analysis = new ComposeAnalyzer().analyze(text, { yamlSyntaxErrors: 'all', timeBudgetMs: 200, onProgress: slowStep });
+    assert.equal(analysis.findings.length, 1);
+    const [finding] = analysis.findings;
+    assert.equal(finding.code, 'analysis-stopped');
+    assert.equal(finding.severity, 'error');
+    assert.equal(finding.span.start, reached);
+    const line = textOf(text).positionAt(finding.span.start).line;
+    assert.ok(line > 0 && line < text.split('\n').length - 1, `stopped at line ${line}`);
+    assert.match(finding.message, new RegExp(`^Analysis stopped after 0.2 s at line ${line + 1}:`));
+    // Without a budget the same text is analysed to the end.
+    assert.ok(!new ComposeAnalyzer().analyze(text).findings.some((f) => f.code === 'analysis-stopped'));
+  });
+
+  test('the findings speak Chinese too', () => {
+    setLocale('zh-cn');
+    assert.match(analysisStoppedFinding(2500, 0, 41).message, /分析在 2\.5 秒后于第 42 行停止/);
+    assert.match(sizeLimitFinding(50 * 1024 * 1024, 10 * 1024 * 1024).message, /此文件大小为 50\.0 MB；超过 10\.0 MB/);
+    assert.match(analyze('x: ' + '['.repeat(300)).findings.find((f) => f.code === 'yaml-too-deep')!.message, /此处嵌套超过 200 层/);
+  });
+});
