@@ -39,6 +39,7 @@ import {
   StreamMessageWriter,
 } from 'vscode-jsonrpc/node';
 import { generateCompose, InsertLineProbe, Pos } from './generateCompose';
+import { formatTypingTable, runTypingReplay } from './typingReplay';
 
 export const DEFAULT_SERVER = 'node dist/server/server.js --stdio';
 
@@ -685,7 +686,7 @@ export function machineFacts(opts: BenchOptions): string {
   return [
     `- machine: ${os.availableParallelism ? os.availableParallelism() : cpus.length} CPUs (nproc), ${cpus[0]?.model ?? 'unknown CPU'}, ${fmt(os.totalmem() / 2 ** 30)} GiB RAM, ${os.type()} ${os.release()}`,
     `- node ${process.version}; repo commit ${gitCommit(opts.cwd)}; load average at the end ${os.loadavg().map((x) => x.toFixed(2)).join(' / ')} (1/5/15 min; other work on the machine skews the numbers)`,
-    `- server: \`${opts.server}\`, languageId \`${opts.languageId}\`, initializationOptions \`${JSON.stringify({ diagnosticDelay: 0, ...opts.initializationOptions })}\``,
+    `- server: \`${opts.server}\`, languageId \`${opts.languageId}\`, initializationOptions \`${JSON.stringify({ diagnosticDelay: 0, ...opts.initializationOptions })}\` (the typing replay: only --init-options, so the default quiet applies)`,
     `- iterations ${opts.iterations ?? 41} per probe (the first one reported apart), ${opts.edits} edits ${opts.editGapMs} ms apart, settle ${opts.settleMs} ms, runs ${opts.runs}${opts.runs > 1 ? ' (latency percentiles over the pooled samples of all runs, other numbers medians)' : ''}, generator seed ${opts.seed}`,
   ].join('\n');
 }
@@ -709,12 +710,16 @@ const USAGE = `usage: node out/bench/run.js [options]
   --out FILE               results file to append to (default bench/results.md)
   --no-write               print only, do not append to the results file
   --verbose                show server stderr and log messages
+  --no-typing              skip the typing replay (real corpus files typed key by key at 90 ms)
+  --typing-only            only the typing replay
 `;
 
 async function main(argv: string[]): Promise<number> {
   const opts = defaultOptions();
   let outFile = path.resolve(__dirname, '..', '..', 'bench', 'results.md');
   let write = true;
+  let typing = true;
+  let sizes = true;
   const args = argv.slice(2);
   const num = (name: string, v: string | undefined, min = 0): number => {
     const n = Number(v);
@@ -774,6 +779,12 @@ async function main(argv: string[]): Promise<number> {
         case '--verbose':
           opts.verbose = true;
           break;
+        case '--no-typing':
+          typing = false;
+          break;
+        case '--typing-only':
+          sizes = false;
+          break;
         case '-h':
         case '--help':
           process.stdout.write(USAGE);
@@ -796,11 +807,22 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
-  const results = await runBench(opts);
-  const tables = formatTables(results);
+  const results = sizes ? await runBench(opts) : [];
+  let tables = sizes ? formatTables(results) : '';
+  if (typing) {
+    // The server's own typing quiet is measured: no diagnosticDelay override unless --init-options gives one.
+    const typingInit = opts.initializationOptions;
+    const report = await runTypingReplay(path.resolve(__dirname, '..', '..', 'test', 'fixtures', 'typing'), {
+      server: [serverExe, ...serverArgs],
+      cwd: opts.cwd,
+      initializationOptions: typingInit,
+    });
+    tables += '\n' + formatTypingTable(`${opts.label}/typing`, report, 90, typingInit);
+  }
   process.stdout.write('\n' + tables);
   if (write) {
-    const section = `\n## ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} — ${opts.label}, ${opts.services.join(' / ')} services\n\n${machineFacts(opts)}\n\n${tables}`;
+    const what = [sizes ? `${opts.services.join(' / ')} services` : '', typing ? 'typing replay' : ''].filter(Boolean).join(', ');
+    const section = `\n## ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} — ${opts.label}, ${what}\n\n${machineFacts(opts)}\n\n${tables}`;
     if (!fs.existsSync(outFile)) {
       fs.writeFileSync(
         outFile,

@@ -10,7 +10,7 @@ import { ROOT, missingHostParts } from './lib/host.mjs';
 const missing = missingHostParts();
 if (missing.length) {
   console.error(`e2e: the editor host is not installed: ${missing.join('; ')}.`);
-  console.error('e2e: run `bash e2e/setup.sh` (chromium, ripgrep, libkrb5-dev, code-server 4.100.3 + playwright-core in e2e/host); .ci/run does this before `npm test`.');
+  console.error('e2e: run `bash e2e/setup.sh` (chromium, ripgrep, libkrb5-dev, code-server 4.100.3 + playwright-core in e2e/host); `npm test` and `npm run test:e2e` run it first.');
   process.exit(1);
 }
 const dir = path.join(ROOT, 'e2e', 'tests');

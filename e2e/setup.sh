@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the editor host used by `npm start` and the end-to-end tests:
-#   - Debian packages: chromium + fonts-wqy-microhei (the browser the tests drive and a CJK font for
+#   - Debian packages: redis-server (the demo's Redis behind slb_redis_app, for npm start and the
+#     reachability test; its service is not needed: we start it ourselves), chromium + fonts-wqy-microhei (the browser the tests drive and a CJK font for
 #     the zh-cn screenshots; not needed by `npm start`),
 #     ripgrep (seeds @vscode/ripgrep's download cache), libkrb5-dev (headers for VS Code's
 #     kerberos module, built from source because its prebuilt download is unreachable);
@@ -47,6 +48,20 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq -o DPkg::Lock::Timeout=600 --no-install-recommends "${missing[@]}" >/dev/null
 else
   log "Debian packages present: ${pkgs[*]}"
+fi
+# redis-server is optional: without it the demo and the reachability test use the Redis-protocol stand-in.
+if ! dpkg-query -W -f='${Status}' redis-server 2>/dev/null | grep -q 'install ok installed'; then
+  if [ "$(id -u)" = 0 ]; then
+    log "apt-get install redis-server"
+    export DEBIAN_FRONTEND=noninteractive
+    { apt-get install -y -qq -o DPkg::Lock::Timeout=600 --no-install-recommends redis-server >/dev/null 2>&1 ||
+      { apt-get update -qq -o DPkg::Lock::Timeout=600 && apt-get install -y -qq -o DPkg::Lock::Timeout=600 --no-install-recommends redis-server >/dev/null; }; } ||
+      log "redis-server could not be installed: the demo's Redis is the Redis-protocol stand-in (e2e/lib/host.mjs)"
+  else
+    log "redis-server is not installed (apt-get install redis-server as root); the demo's Redis is the Redis-protocol stand-in"
+  fi
+else
+  log "redis-server present"
 fi
 
 # --- 2. code-server + playwright-core in e2e/host ----------------------------------------

@@ -2,7 +2,9 @@
 // `npm start`: the product on this machine in one command.
 //   1. npm run package (build + dist/aliyun-slb-labels.vsix)
 //   2. the editor host (bash e2e/setup.sh --no-browser: skipped in about a second when present)
-//   3. the SLB sandbox with its default seed on a free port
+//   3. the SLB sandbox with its default seed on a free port, and the demo's Redis on 127.0.0.1:6379
+//      (Debian's redis-server, the backend of slb_redis_app's TCP 6379 listener; the Redis-protocol
+//      stand-in when the package is not installed), so "Check reachability" on the Redis label ends with +PONG
 //   4. code-server on 127.0.0.1 (auth none) with the .vsix installed, its profile in .state/editor/,
 //      user settings pointing the extension at the sandbox (endpoint, region cn-hangzhou) and the
 //      sandbox's demo AccessKey pair in code-server's ENVIRONMENT only (never written to a file)
@@ -32,8 +34,9 @@ let stopping = false;
 async function stop(code = 0) {
   if (stopping) return;
   stopping = true;
-  say('stopping code-server and the SLB sandbox ...');
-  const groups = [codeServer?.child.pid, sandbox?.child.pid].filter(Boolean);
+  say('stopping code-server, the SLB sandbox and the Redis ...');
+  const groups = [codeServer?.child.pid, sandbox?.child.pid, redis?.child?.pid].filter(Boolean);
+  await redis?.close();
   await h.killAll();
   const left = h.processesInGroups(groups);
   if (left.length) {
@@ -45,6 +48,7 @@ async function stop(code = 0) {
 }
 let sandbox;
 let codeServer;
+let redis;
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => void stop(0));
 
 try {
@@ -59,6 +63,8 @@ try {
   fs.mkdirSync(STATE, { recursive: true });
   sandbox = await h.startSandbox({ logFile: path.join(STATE, 'sandbox.log') });
   say(`SLB sandbox (default seed) on ${sandbox.url}`);
+  redis = await h.startDemoRedis(6379, { stateDir: STATE, logFile: path.join(STATE, 'redis.log') });
+  say(`the demo's Redis (backend of slb_redis_app TCP 6379): ${redis.detail}`);
 
   h.writeUserSettings(STATE, {
     'aliyunSlbLabels.endpoint': sandbox.url,
@@ -78,12 +84,14 @@ try {
   console.log('');
   console.log(`  Workspace: examples/demo (docker-compose.yml = the Redis example, docker-compose.broken.yml = common mistakes)`);
   console.log(`  Sandbox:   ${sandbox.url} (region cn-hangzhou, demo AccessKey in the editor's environment)`);
+  console.log(`  Redis:     ${redis.detail}; "Check reachability" on the Redis label ends with +PONG`);
   console.log(`  State:     ${path.relative(h.ROOT, STATE)}/ (editor profile and logs; delete it to start fresh)`);
   console.log('  Press Ctrl+C to stop.');
   console.log('');
   // Stay up; if a child dies on its own, stop the rest.
   sandbox.child.exited.then(() => !stopping && (console.error('[start] the SLB sandbox exited.'), stop(1)));
   codeServer.child.exited.then(() => !stopping && (console.error('[start] code-server exited; see .state/editor/code-server.log'), stop(1)));
+  redis.child?.exited.then(() => !stopping && (console.error('[start] redis-server exited; see .state/editor/redis.log'), stop(1)));
 } catch (err) {
   console.error(`[start] ${err instanceof Error ? err.message : err}`);
   await stop(1);

@@ -8,6 +8,8 @@
 // user-data-dir, extensions-dir, XDG_CONFIG_HOME and XDG_DATA_HOME, never the user's home.
 import { spawn, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -199,6 +201,89 @@ async function waitForHttp(url, timeoutMs, child) {
     `${url} to answer`,
     150,
   );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The demo's Redis: the backend behind slb_redis_app's TCP 6379 listener (the sandbox forwards to
+// 127.0.0.1:<backend port>), so "Check reachability" on the product guide's example ends with +PONG.
+
+export const REDIS_SERVER = '/usr/bin/redis-server';
+
+/** Sends PING to 127.0.0.1:`port`; resolves with the first reply line, or undefined (nothing there, no answer in 1 s). */
+export function pingRedis(port) {
+  return new Promise((resolve) => {
+    const sock = net.connect({ host: '127.0.0.1', port });
+    let reply = '';
+    const done = (value) => (sock.destroy(), resolve(value));
+    sock.setTimeout(1000, () => done(undefined));
+    sock.once('error', () => done(undefined));
+    sock.once('connect', () => sock.write('PING\r\n'));
+    sock.on('data', (d) => {
+      reply += d.toString('latin1');
+      if (reply.includes('\r\n')) done(reply.split('\r\n')[0]);
+    });
+  });
+}
+
+/**
+ * Starts a Redis on 127.0.0.1:`port`: Debian's redis-server (e2e/setup.sh installs it) with no
+ * persistence and its files in `stateDir`, in its own process group, stopped by killAll() with
+ * everything else. Without the package, the Redis-protocol stand-in below. A Redis that already
+ * answers there is used as it is. Resolves to { kind: 'redis-server' | 'stand-in' | 'already running', detail, close() }.
+ */
+export async function startDemoRedis(port = 6379, { stateDir = os.tmpdir(), logFile } = {}) {
+  const existing = await pingRedis(port);
+  if (existing === '+PONG') return { kind: 'already running', detail: `a Redis already answers on 127.0.0.1:${port}`, close: async () => {} };
+  if (existing !== undefined) throw new Error(`127.0.0.1:${port} is taken by something that is not Redis (it answered ${JSON.stringify(existing)} to PING): the demo's Redis needs that port, because the sandbox's slb_redis_app forwards TCP ${port} there. Stop that process and start again.`);
+  if (fs.existsSync(REDIS_SERVER)) {
+    const dir = path.join(stateDir, 'redis');
+    fs.mkdirSync(dir, { recursive: true });
+    // Protected mode stays on (loopback only); nothing is written to disk.
+    const child = spawnGroup('redis-server', REDIS_SERVER, ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--logfile', ''], { logFile });
+    await waitForLine(child, /Ready to accept connections/, 15_000);
+    const version = (child.output.match(/Redis version=([\d.]+)/) ?? [])[1] ?? '';
+    return { kind: 'redis-server', detail: `Debian's redis-server ${version} on 127.0.0.1:${port}`.replace('  ', ' '), child, close: () => killGroup(child) };
+  }
+  const standIn = await startRedisStandIn(port);
+  return { kind: 'stand-in', detail: `the Redis-protocol stand-in on 127.0.0.1:${port} (${REDIS_SERVER} is not installed: run bash e2e/setup.sh as root)`, close: standIn.close };
+}
+
+/**
+ * A Redis-protocol stand-in on 127.0.0.1:`port`: answers +PONG to PING, accepts the health
+ * check's bare connects. close() ends it and every socket. Fails with a clear message when the port is taken.
+ */
+export async function startRedisStandIn(port) {
+  const sockets = new Set();
+  const server = net.createServer((sock) => {
+    sockets.add(sock);
+    sock.on('close', () => sockets.delete(sock));
+    sock.on('error', () => {});
+    let buf = '';
+    sock.on('data', (d) => {
+      buf += d.toString('latin1');
+      let i;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, i).trim();
+        buf = buf.slice(i + 1);
+        // Inline command (PING\r\n) or RESP array (*1\r\n$4\r\nPING\r\n): answer the PING line.
+        if (/^PING$/i.test(line)) sock.write('+PONG\r\n');
+      }
+    });
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', (err) =>
+      reject(err.code === 'EADDRINUSE' ? new Error(`127.0.0.1:${port} is already in use on this machine: the Redis stand-in needs it, because the sandbox's slb_redis_app forwards TCP ${port} there. Stop that process and run again.`) : err),
+    );
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  return {
+    server,
+    close: () =>
+      new Promise((resolve) => {
+        for (const sock of sockets) sock.destroy();
+        server.close(() => resolve());
+      }),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

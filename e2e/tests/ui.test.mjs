@@ -3,6 +3,7 @@
 // Screenshots go to test-output/e2e/ui/; logs are kept there when a test fails.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { startSession, sessionTest } from '../lib/session.mjs';
@@ -171,49 +172,6 @@ it('CodeLens "Provision listener": the plan in the modal, Apply, the listener ex
   await wb.clearNotifications(page);
 });
 
-/**
- * A Redis-protocol backend on 127.0.0.1:`port` (the sandbox's data plane forwards the SLB's front
- * port there): answers +PONG to PING, accepts the health check's bare connects. close() ends it and
- * every socket. Fails with a clear message when the port is taken.
- */
-async function startRedisBackend(port) {
-  const sockets = new Set();
-  const server = net.createServer((sock) => {
-    sockets.add(sock);
-    sock.on('close', () => sockets.delete(sock));
-    sock.on('error', () => {});
-    let buf = '';
-    sock.on('data', (d) => {
-      buf += d.toString('latin1');
-      let i;
-      while ((i = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, i).trim();
-        buf = buf.slice(i + 1);
-        // Inline command (PING\r\n) or RESP array (*1\r\n$4\r\nPING\r\n): answer the PING line.
-        if (/^PING$/i.test(line)) sock.write('+PONG\r\n');
-      }
-    });
-  });
-  await new Promise((resolve, reject) => {
-    server.once('error', (err) =>
-      reject(
-        err.code === 'EADDRINUSE'
-          ? new Error(`127.0.0.1:${port} is already in use on this machine (a local Redis?): the reachability test needs it for its own Redis-protocol backend, because the sandbox's slb_redis_app forwards TCP 6379 there. Stop that process and run the test again.`)
-          : err,
-      ),
-    );
-    server.listen(port, '127.0.0.1', resolve);
-  });
-  return {
-    server,
-    close: () =>
-      new Promise((resolve) => {
-        for (const sock of sockets) sock.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
-
 /** Resolves when nothing accepts connections on 127.0.0.1:`port` (so a label there really has no backend). */
 async function assertNothingListens(port) {
   const taken = await new Promise((resolve) => {
@@ -228,7 +186,9 @@ async function assertNothingListens(port) {
 
 it('CodeLens "Check reachability": reachable for the Redis label through the sandbox; the blocker is named for a label with no backend', { timeout: 150_000 }, async () => {
   const { page } = s;
-  const backend = await startRedisBackend(6379);
+  // The same Redis as npm start's demo: Debian's redis-server (the stand-in only when it is not installed).
+  const backend = await h.startDemoRedis(6379, { stateDir: s.tmp });
+  if (fs.existsSync(h.REDIS_SERVER)) assert.notEqual(backend.kind, 'stand-in', backend.detail);
   try {
     // The sandbox health-checks the 6379 listener every 2 s and needs 3 good probes: wait for "normal".
     await h.waitUntil(async () => (await sandboxListener('slb_redis_app', 6379))?.health?.status === 'normal', 30_000, 'the sandbox to see the 6379 backend healthy');

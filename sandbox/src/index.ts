@@ -3,6 +3,7 @@ export { startSandbox, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, DEFAULT
 export { runSandboxCli, serveSandbox, parseSandboxArgs, SANDBOX_USAGE, DEFAULT_CLI_PORT } from './cli';
 export type { SandboxCliIo } from './cli';
 export { DEFAULT_SEED } from './store';
+export { DEFAULT_ROLE_ARN, DEFAULT_ECS_ROLE_NAME, NO_ROLE_ACCESS_KEY_ID, NO_ROLE_ACCESS_KEY_SECRET, SANDBOX_ACCOUNT_ID, STS_API_VERSION } from './sts';
 export type {
   SandboxOptions,
   SandboxHandle,
@@ -24,4 +25,5 @@ export type {
   ListenerStatus,
   LoadBalancerStatus,
   DataPlaneStatus,
+  SandboxRole,
 } from './types';

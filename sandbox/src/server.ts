@@ -6,6 +6,7 @@ import { ACTIONS } from './actions';
 import { DataPlane } from './dataplane';
 import { Params } from './params';
 import { NonceCache, SignatureVerifier } from './signature';
+import { SandboxSts, STS_API_VERSION } from './sts';
 import { loadSeed, Store } from './store';
 import type { FaultKind, FaultSpec, HealthStatus, ListenerProtocol, SandboxHandle, SandboxOptions, SandboxRequestRecord, SandboxState, SeedObject } from './types';
 import { API_VERSION, ApiError, BAD_GATEWAY_HTML, errorBody, newRequestId, parseParams, sendError, sendJson } from './wire';
@@ -14,7 +15,7 @@ export const DEFAULT_ACCESS_KEY_ID = 'SANDBOXDEMOKEYID0001';
 export const DEFAULT_ACCESS_KEY_SECRET = 'sandbox-demo-secret-not-real';
 export const DEFAULT_ADDRESS_BASE = '127.0.0.2';
 
-const FAULT_KINDS: readonly FaultKind[] = ['throttle', 'server-error-json', 'server-error-html', 'slow', 'hang'];
+const FAULT_KINDS: readonly FaultKind[] = ['throttle', 'server-error-json', 'server-error-html', 'slow', 'slow-response', 'hang'];
 const MAX_BODY = 1 << 20;
 const MAX_LOG = 500;
 
@@ -72,7 +73,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   let store = new Store(seed, addressBase);
   const nonces = new NonceCache(windowMs * 2);
-  const verifier = new SignatureVerifier(creds, nonces, now, windowMs);
+  const sts = new SandboxSts(creds, { roles: options.roles, ecsRoleName: options.ecsRoleName, issuedTtlMs: options.issuedCredentialsTtlMs }, now);
+  const verifier = new SignatureVerifier((id) => sts.lookup(id), nonces, now, windowMs);
   const dataPlane = new DataPlane({
     enabled: options.dataPlane !== false,
     log,
@@ -130,6 +132,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     serverCertificates: store.certificates.map((c) => ({ ServerCertificateId: c.ServerCertificateId, ServerCertificateName: c.ServerCertificateName, RegionId: c.RegionId })),
     faults: faults.map((f) => ({ ...f })),
     requests: requests.map((r) => ({ ...r })),
+    stsIssued: sts.issuedCount(),
   });
 
   const reset = async () => {
@@ -138,6 +141,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     faults = [];
     requests = [];
     nonces.clear();
+    sts.clear();
     await syncAll();
   };
 
@@ -158,6 +162,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         log(`SLB sandbox: armed fault(s) ${list.map((f) => `${f.kind}${f.action ? ' on ' + f.action : ''} x${f.times}`).join(', ')}`);
         return json(200, { faults });
       }
+      // A credentials URI (aliyun CLI mode CredentialsURI) for tests and the demo: fresh STS credentials.
+      if (path === '/__sandbox/credentials' && req.method === 'GET') return json(200, sts.credentialsUri());
       if (path === '/__sandbox/reset' && req.method === 'POST') {
         await reset();
         return json(200, { ok: true });
@@ -189,11 +195,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       rec.signatureVersion = String(req.headers.authorization ?? '').trim() ? 'v3' : query.has('Signature') || form.has('Signature') ? 'v1' : 'none';
       const v = verifier.verify({ method: req.method ?? 'POST', path, query, form, body, headers: req.headers });
       rec.signatureVersion = v.signatureVersion;
+      rec.accessKeyId = v.accessKeyId;
       if (!v.action) throw new ApiError(400, 'MissingParameter.Action', 'The input parameter "Action" that is mandatory for processing this request is not supplied.');
       rec.action = v.action;
       if (!v.version) throw new ApiError(400, 'MissingParameter.Version', 'The input parameter "Version" that is mandatory for processing this request is not supplied.');
+      const isSts = v.action === 'AssumeRole' && v.version === STS_API_VERSION;
       const handler = Object.prototype.hasOwnProperty.call(ACTIONS, v.action) ? ACTIONS[v.action] : undefined;
-      if (v.version !== API_VERSION || !handler) {
+      if (!isSts && (v.version !== API_VERSION || !handler)) {
         throw new ApiError(404, 'InvalidAction.NotFound', `Specified api is not found, please check your url and method: ${v.action} (version ${v.version}).`);
       }
 
@@ -222,10 +230,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           case 'slow':
             await sleep(fault.delayMs ?? 1000);
             break;
+          case 'slow-response':
+            break; // below: the action runs now, the answer waits
         }
       }
 
-      const result = await handler({ p: new Params(v.params), store, dataPlane });
+      const result = isSts ? sts.assumeRole(v.accessKeyId, v.params) : await handler!({ p: new Params(v.params), store, dataPlane });
+      if (fault?.kind === 'slow-response') await sleep(fault.delayMs ?? 1000);
       record(rec);
       sendJson(res, 200, { RequestId: requestId, ...result });
     } catch (e) {
@@ -235,10 +246,26 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
   }
 
+  /** The ECS metadata service (no signature, like the real one; reachable only from the instance). */
+  async function handleMetadata(req: http.IncomingMessage, res: http.ServerResponse, path: string): Promise<void> {
+    await readBody(req);
+    const fault = takeFault('Metadata');
+    if (fault?.kind === 'hang') {
+      hung.add(res);
+      res.on('close', () => hung.delete(res));
+      return;
+    }
+    if (fault?.kind === 'slow') await sleep(fault.delayMs ?? 1000);
+    const [status, type, body] = sts.metadata(req.method ?? 'GET', path, req.headers);
+    record({ at: Date.now(), action: `Metadata ${req.method} ${path.startsWith('/latest/meta-data/ram/security-credentials/') ? '/latest/meta-data/ram/security-credentials/…' : path}`, signatureVersion: 'none', status, fault: fault?.kind });
+    res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  }
+
   const server = http.createServer((req, res) => {
     const rawUrl = req.url ?? '/';
     const path = rawUrl.split('?')[0];
-    const work = path.startsWith('/__sandbox/') ? handleAdmin(req, res, path) : handleApi(req, res, rawUrl);
+    const work = path.startsWith('/__sandbox/') ? handleAdmin(req, res, path) : path.startsWith('/latest/') ? handleMetadata(req, res, path) : handleApi(req, res, rawUrl);
     work.catch((e) => {
       if (!res.headersSent) {
         const err = e instanceof ApiError ? e : new ApiError(500, 'InternalError', 'Internal error.');

@@ -24,6 +24,8 @@ export interface SignedRequest {
 
 export interface Verified {
   signatureVersion: 'v3' | 'v1';
+  /** The AccessKey ID the request was signed with. */
+  accessKeyId: string;
   /** Action parameters (query + form), without the V1 common signing parameters. */
   params: Map<string, string>;
   action?: string;
@@ -72,13 +74,22 @@ function sameText(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** An AccessKey the sandbox accepts; `expiresAt` for issued STS credentials. */
+export interface AcceptedKey extends SandboxCredentials {
+  expiresAt?: number;
+}
+
 export class SignatureVerifier {
+  private readonly lookup: (id: string) => AcceptedKey | undefined;
+
   constructor(
-    private readonly creds: SandboxCredentials,
+    keys: SandboxCredentials | ((id: string) => AcceptedKey | undefined),
     private readonly nonces: NonceCache,
     private readonly now: () => number,
     private readonly windowMs: number,
-  ) {}
+  ) {
+    this.lookup = typeof keys === 'function' ? keys : (id) => (id === keys.accessKeyId ? keys : undefined);
+  }
 
   verify(req: SignedRequest): Verified {
     const auth = header(req.headers, 'authorization');
@@ -98,22 +109,23 @@ export class SignatureVerifier {
     }
   }
 
-  private checkNonce(nonce: string): void {
-    const key = `${this.creds.accessKeyId}\n${nonce}`;
+  private checkNonce(keyId: string, nonce: string): void {
+    const key = `${keyId}\n${nonce}`;
     if (this.nonces.has(key, this.now())) {
       throw new ApiError(400, 'SignatureNonceUsed', `The request signature nonce "${nonce}" has been used.`);
     }
     this.nonces.add(key, this.now());
   }
 
-  private checkToken(token: string | undefined): void {
-    const expected = this.creds.securityToken;
+  private checkToken(creds: AcceptedKey, token: string | undefined): void {
+    const expected = creds.securityToken;
     if (token === undefined || token === '') {
       if (expected) throw new ApiError(400, 'InvalidSecurityToken.Malformed', 'This AccessKey is an STS key: the SecurityToken is required.');
       return;
     }
     if (!expected) throw new ApiError(400, 'InvalidSecurityToken.Malformed', 'A SecurityToken was sent, but this AccessKey is not an STS key.');
     if (!sameText(token, expected)) throw new ApiError(400, 'InvalidSecurityToken.Malformed', 'The specified SecurityToken is not valid.');
+    if (creds.expiresAt !== undefined && this.now() >= creds.expiresAt) throw new ApiError(400, 'InvalidSecurityToken.Expired', 'The specified SecurityToken is expired.');
   }
 
   private unknownKey(): ApiError {
@@ -138,7 +150,8 @@ export class SignatureVerifier {
     if (!credential || !signedHeadersText || !signature) {
       throw new ApiError(400, 'IncompleteSignature', 'The Authorization header must carry Credential, SignedHeaders and Signature.');
     }
-    if (!sameText(credential, this.creds.accessKeyId)) throw this.unknownKey();
+    const creds = this.lookup(credential);
+    if (!creds) throw this.unknownKey();
 
     const signedHeaders = signedHeadersText.split(';').map((h) => h.trim().toLowerCase());
     if (!signedHeaders.includes('host')) {
@@ -177,17 +190,18 @@ export class SignatureVerifier {
       claimedHash ?? bodyHash,
     ].join('\n');
     const stringToSign = `ACS3-HMAC-SHA256\n${createHash('sha256').update(canonicalRequest).digest('hex')}`;
-    const expected = createHmac('sha256', this.creds.accessKeySecret).update(stringToSign).digest('hex');
+    const expected = createHmac('sha256', creds.accessKeySecret).update(stringToSign).digest('hex');
     if (!sameText(signature.toLowerCase(), expected)) {
       throw new ApiError(400, 'SignatureDoesNotMatch', `Specified signature is not matched with our calculation. server string to sign is:${stringToSign}`);
     }
-    this.checkToken(header(req.headers, 'x-acs-security-token'));
-    this.checkNonce(nonce);
+    this.checkToken(creds, header(req.headers, 'x-acs-security-token'));
+    this.checkNonce(creds.accessKeyId, nonce);
 
     const params = new Map(req.query);
     for (const [k, v] of req.form) params.set(k, v);
     return {
       signatureVersion: 'v3',
+      accessKeyId: creds.accessKeyId,
       params,
       action: header(req.headers, 'x-acs-action') ?? req.query.get('Action'),
       version: header(req.headers, 'x-acs-version') ?? req.query.get('Version'),
@@ -203,7 +217,8 @@ export class SignatureVerifier {
     for (const name of ['AccessKeyId', 'SignatureMethod', 'SignatureVersion', 'SignatureNonce', 'Timestamp']) {
       if (!all.get(name)) throw missing(name);
     }
-    if (!sameText(all.get('AccessKeyId')!, this.creds.accessKeyId)) throw this.unknownKey();
+    const creds = this.lookup(all.get('AccessKeyId')!);
+    if (!creds) throw this.unknownKey();
     if (all.get('SignatureMethod') !== 'HMAC-SHA1') {
       throw new ApiError(400, 'InvalidParameter.SignatureMethod', `The signature method "${all.get('SignatureMethod')}" is not supported (HMAC-SHA1 only).`);
     }
@@ -213,7 +228,7 @@ export class SignatureVerifier {
     this.checkTimestamp(all.get('Timestamp')!);
 
     const stringToSign = `${req.method.toUpperCase()}&${rfc3986('/')}&${rfc3986(canonicalQuery(all))}`;
-    const expected = createHmac('sha1', `${this.creds.accessKeySecret}&`).update(stringToSign).digest('base64');
+    const expected = createHmac('sha1', `${creds.accessKeySecret}&`).update(stringToSign).digest('base64');
     if (!sameText(signature, expected)) {
       // quote the string to sign like the real API, but never echo an STS token
       const shown = new Map(all);
@@ -221,11 +236,11 @@ export class SignatureVerifier {
       const quoted = `${req.method.toUpperCase()}&${rfc3986('/')}&${rfc3986(canonicalQuery(shown))}`;
       throw new ApiError(400, 'SignatureDoesNotMatch', `Specified signature is not matched with our calculation. server string to sign is:${quoted}`);
     }
-    this.checkToken(all.get('SecurityToken'));
-    this.checkNonce(all.get('SignatureNonce')!);
+    this.checkToken(creds, all.get('SecurityToken'));
+    this.checkNonce(creds.accessKeyId, all.get('SignatureNonce')!);
 
     const params = new Map(all);
     for (const k of V1_COMMON) params.delete(k);
-    return { signatureVersion: 'v1', params, action: all.get('Action'), version: all.get('Version') };
+    return { signatureVersion: 'v1', accessKeyId: creds.accessKeyId, params, action: all.get('Action'), version: all.get('Version') };
   }
 }

@@ -84,7 +84,7 @@ export interface SeedObject {
   serverCertificates?: SeedServerCertificate[];
 }
 
-export type FaultKind = 'throttle' | 'server-error-json' | 'server-error-html' | 'slow' | 'hang';
+export type FaultKind = 'throttle' | 'server-error-json' | 'server-error-html' | 'slow' | 'slow-response' | 'hang';
 
 export interface FaultSpec {
   /** Only requests for this action are affected; all actions when omitted. */
@@ -92,7 +92,7 @@ export interface FaultSpec {
   kind: FaultKind;
   /** How many matching requests are affected (default 1); -1 = every matching request until cleared. */
   times?: number;
-  /** 'slow': delay before the normal answer (default 1000 ms). */
+  /** 'slow': delay before the action runs; 'slow-response': the action runs at once, its answer comes after the delay (default 1000 ms). */
   delayMs?: number;
   /** 'throttle': value of the x-acs-retry-after header in ms (default 1500, as observed). */
   retryAfterMs?: number;
@@ -125,7 +125,16 @@ export interface SandboxOptions {
   timestampWindowMs?: number;
   /** Server clock (tests: shift it to provoke InvalidTimeStamp.Expired). */
   now?: () => number;
+  /** RAM roles STS AssumeRole knows (default: acs:ram::1234567890123456:role/slb-sandbox-operator, trusted by the main AccessKey). */
+  roles?: SandboxRole[];
+  /** The ECS instance role of the metadata endpoint (default slb-sandbox-ecs-role); null = no role attached. */
+  ecsRoleName?: string | null;
+  /** Lifetime of issued STS credentials in ms, overriding DurationSeconds (tests of expiry and refresh). */
+  issuedCredentialsTtlMs?: number;
 }
+
+export type { SandboxRole } from './sts';
+import type { SandboxRole } from './sts';
 
 export interface DataPlaneStatus {
   /** true when the listener's socket is bound. */
@@ -166,6 +175,8 @@ export interface SandboxRequestRecord {
   status: number;
   code?: string;
   fault?: FaultKind;
+  /** The AccessKey ID the request was signed with (an ID, never a secret), once the signature checked out. */
+  accessKeyId?: string;
 }
 
 export interface SandboxState {
@@ -176,6 +187,8 @@ export interface SandboxState {
   serverCertificates: { ServerCertificateId: string; ServerCertificateName: string; RegionId: string }[];
   faults: FaultSpec[];
   requests: SandboxRequestRecord[];
+  /** STS credentials issued (AssumeRole, metadata, credentials URI) and not yet expired. */
+  stsIssued: number;
 }
 
 export interface SandboxHandle {

@@ -21,6 +21,7 @@ import { CloudSession } from './lsp/cloudSession';
 import { ReachCommands } from './lsp/reachCommands';
 import { allCommandNames, CommandDispatcher } from './lsp/commands';
 import { registerProvisionCommands } from './lsp/provisionCommands';
+import { QuietPublisher } from './lsp/typingQuiet';
 
 if (process.argv.includes('--version')) {
   process.stdout.write('slb-labels-language-server 0.1.0\n');
@@ -40,6 +41,7 @@ const documents = new DocumentStore({
     scheduleValidation(document);
   },
   changed: (document, changes) => {
+    publisher.edited(document.uri, changes);
     validation.change(document.uri, document.version, changes);
     reach.changed(document.uri, changes);
     scheduleValidation(document);
@@ -53,7 +55,7 @@ const documents = new DocumentStore({
     slbUsesVersions.delete(uri);
     reindexFromDisk(uri);
     reach.closed(uri);
-    connection.sendDiagnostics({ uri, diagnostics: [] });
+    publisher.clear(uri);
   },
 });
 // One analyzer per open document: it holds that document's parsed units and cross-service index.
@@ -70,6 +72,13 @@ validation.currentText = (uri) => {
 };
 /** initializationOptions.diagnosticDelay (benchmarks, tests) wins over the setting. */
 let diagnosticDelayOverride: number | undefined;
+// Quiet while typing (lsp/typingQuiet.ts): the typed line's diagnostics wait for a pause of
+// `diagnosticDelay` ms; every other line is published at once.
+const publisher = new QuietPublisher(
+  (params) => connection.sendDiagnostics(params),
+  (uri) => documents.get(uri)?.version,
+  () => diagnosticDelayOverride ?? settings.diagnosticDelay,
+);
 /** Set by the VS Code client when Red Hat YAML or a Docker extension already reports YAML syntax errors. */
 let otherYamlValidator = false;
 function yamlSyntaxErrorMode(): 'all' | 'labels' | 'off' {
@@ -214,7 +223,7 @@ function envFor(uri: string): Map<string, string> | undefined {
 
 async function validate(doc: LineDocument): Promise<void> {
   if (!settings.validationEnabled || !isComposeDocument(doc)) {
-    connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: [] });
+    publisher.publish(doc.uri, doc.version, []);
     return;
   }
   const env = envFor(doc.uri);
@@ -237,7 +246,7 @@ async function validate(doc: LineDocument): Promise<void> {
     slbUsesVersions.set(doc.uri, result.slbUsesVersion);
   }
   const online = result.bindings ? toDiagnostics(current, cloud.findings({ bindings: result.bindings } as unknown as Analysis), doc.uri, relatedInformation) : [];
-  connection.sendDiagnostics({ uri: doc.uri, version: result.version, diagnostics: [...result.diagnostics, ...online, ...reach.marksFor(current)] });
+  publisher.publish(doc.uri, result.version, [...result.diagnostics, ...online, ...reach.marksFor(current)]);
 }
 
 function scheduleValidation(doc: LineDocument): void {
@@ -249,9 +258,9 @@ function scheduleValidation(doc: LineDocument): void {
     if (!current) return;
     guarded('validation', undefined, validate)(current)?.catch((error) => log('error', `validation failed: ${String(error)}`));
   };
-  const delay = diagnosticDelayOverride ?? settings.diagnosticDelay;
-  // With no delay, still yield once: requests that came in with the edit (completion) answer first.
-  timers.set(doc.uri, setTimeout(run, delay));
+  // Validation starts at once (the typing quiet holds back only the typed line's part of the
+  // result); still yield once: requests that came in with the edit (completion) answer first.
+  timers.set(doc.uri, setTimeout(run, 0));
 }
 
 

@@ -53,7 +53,7 @@ test('settings: names, types and defaults', () => {
   assert.equal(props['aliyunSlbLabels.yamlSyntaxErrors'].default, 'auto');
   assert.deepEqual(props['aliyunSlbLabels.locale'].enum, ['auto', 'en', 'zh-cn']);
   assert.equal(props['aliyunSlbLabels.locale'].default, 'auto');
-  assert.equal(props['aliyunSlbLabels.diagnosticDelay'].default, 0);
+  assert.equal(props['aliyunSlbLabels.diagnosticDelay'].default, 200);
   // vscode-languageclient reads `<client id>.trace.server` by itself.
   assert.deepEqual(props[`${CLIENT_ID}.trace.server`].enum, ['off', 'messages', 'verbose']);
   assert.equal(props[`${CLIENT_ID}.trace.server`].default, 'off');

@@ -101,7 +101,23 @@ describe('with credentials in the environment', () => {
     assert.match(redis.detail ?? '', /internet/);
     assert.match(redis.detail ?? '', /active/);
     assert.match(String(redis.documentation), /TCP 6379/);
-    assert.ok(list.some((i) => i.label === 'lb-bp1rtfnodmywb43ecu4sf'), 'IDs are offered too');
+    // One row per SLB: the ID is in the detail (and the filter text), not a second row.
+    assert.ok(!list.some((i) => i.label === 'lb-bp1rtfnodmywb43ecu4sf'), 'no second row for the ID');
+    assert.match(redis.filterText ?? '', /lb-bp1rtfnodmywb43ecu4sf/);
+    const account = list.filter((i) => (i.sortText ?? '').startsWith('0') || (i.sortText ?? '').startsWith('2'));
+    const labels = account.map((i) => i.label);
+    assert.equal(new Set(labels).size, labels.length, `one row each: ${labels.join(', ')}`);
+    // Two SLBs share the name slb_shared_name: each is offered by its ID, the detail says why.
+    const shared = list.filter((i) => /name shared by 2 SLBs/.test(i.detail ?? ''));
+    assert.equal(shared.length, 2, JSON.stringify(list.map((i) => [i.label, i.detail])));
+    assert.ok(shared.every((i) => /^lb-/.test(String(i.label))));
+    assert.ok(!list.some((i) => i.label === 'slb_shared_name'), 'an ambiguous name is not offered as if it were one SLB');
+    // Unusable SLBs last, with the reason.
+    const sorted = [...account].sort((a, b) => (a.sortText ?? '').localeCompare(b.sortText ?? ''));
+    const tail = sorted.slice(-2).map((i) => i.label).sort();
+    assert.deepEqual(tail, ['slb_legacy_inactive', 'slb_overdue_locked']);
+    assert.match(sorted.find((i) => i.label === 'slb_legacy_inactive')!.detail ?? '', /inactive: stopped/);
+    assert.match(sorted.find((i) => i.label === 'slb_overdue_locked')!.detail ?? '', /locked: /);
   });
 
   it('hovers a live card of the SLB: address, type, status, listeners', async () => {

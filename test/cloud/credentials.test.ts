@@ -46,6 +46,8 @@ const cliConfig = {
     { name: 'sts', mode: 'StsToken', access_key_id: 'STS.KEYID0000000003', access_key_secret: 'sts-secret-xyz', sts_token: TOKEN, region_id: 'cn-beijing' },
     { name: 'role', mode: 'RamRoleArn', access_key_id: 'ROLEKEYID00000004', access_key_secret: 'role-secret', ram_role_arn: 'acs:ram::1:role/x', region_id: 'cn-qingdao' },
     { name: 'ecs', mode: 'EcsRamRole', ram_role_name: 'r' },
+    { name: 'sso', mode: 'CloudSSO', access_key_id: 'SSOKEYID000000008', access_key_secret: 'sso-secret' },
+    { name: 'oidc', mode: 'OIDC', ram_role_arn: 'acs:ram::1:role/x' },
   ],
 };
 const iniText = `[default]
@@ -61,6 +63,10 @@ access_key_secret = ini-project-secret
 [ecs]
 type = ecs_ram_role
 role_name = foo
+
+[rsa]
+type = rsa_key_pair
+public_key_id = x
 `;
 
 test('explicit credentials win over env and files', async () => {
@@ -141,24 +147,24 @@ test('aliyun CLI: chosen profile in StsToken mode; ALIBABA_CLOUD_PROFILE also ch
   assert.equal(r2.region, 'cn-shanghai');
 });
 
-test('aliyun CLI: unsupported mode gives a clear result, quickly, without network', async () => {
+test('aliyun CLI: unsupported modes (CloudSSO, OIDC) give a clear result that says what to do, quickly, without network', async () => {
   const home = tempHome({ aliyun: cliConfig });
   const t0 = Date.now();
-  const r = await resolveCredentials({ env: {}, homeDir: home, profile: 'role' });
+  const r = await resolveCredentials({ env: {}, homeDir: home, profile: 'sso' });
   assert.ok(Date.now() - t0 < 200);
   assert.equal(r.ok, false);
   assert.ok(!r.ok);
   assert.equal(r.reason, 'unsupported-mode');
-  assert.match(r.message, /mode RamRoleArn, which is not supported yet/);
-  assertNoSecret(r, 'role-secret');
+  assert.match(r.message, /mode CloudSSO, which is not supported: .*export the temporary credentials as ALIBABA_CLOUD_ACCESS_KEY_ID/);
+  assertNoSecret(r, 'sso-secret');
 
-  const r2 = await resolveCredentials({ env: {}, homeDir: home, profile: 'ecs' });
+  const r2 = await resolveCredentials({ env: {}, homeDir: home, profile: 'oidc' });
   assert.ok(!r2.ok);
-  assert.match(r2.message, /EcsRamRole/);
+  assert.match(r2.message, /mode OIDC, which is not supported: .*RamRoleArn/);
 });
 
 test('aliyun CLI unsupported mode falls through to ~/.alibabacloud/credentials, keeping the problem', async () => {
-  const home = tempHome({ aliyun: { current: 'role', profiles: cliConfig.profiles }, ini: iniText });
+  const home = tempHome({ aliyun: { current: 'sso', profiles: cliConfig.profiles }, ini: iniText });
   const r = found(await resolveCredentials({ env: {}, homeDir: home }));
   assert.equal(r.source, 'credentials-file');
   assert.equal(r.profile, 'default');
@@ -168,7 +174,7 @@ test('aliyun CLI unsupported mode falls through to ~/.alibabacloud/credentials, 
   assert.equal(r.problems[0].code, 'unsupported-mode');
   const desc = describeCredentialSource(r, undefined, home);
   assert.equal(desc, 'AccessKey INID****0005 from [default] in ~/.alibabacloud/credentials, no region');
-  assertNoSecret(r, 'ini-default-secret', 'role-secret');
+  assertNoSecret(r, 'ini-default-secret', 'sso-secret');
 });
 
 test('credentials file: chosen section, unsupported type, ALIBABA_CLOUD_CREDENTIALS_FILE, CLI disabled', async () => {
@@ -181,10 +187,10 @@ test('credentials file: chosen section, unsupported type, ALIBABA_CLOUD_CREDENTI
   assert.equal(r.profile, 'project');
   assert.equal(r.credentials.accessKeySecret, 'ini-project-secret');
 
-  const r2 = await resolveCredentials({ env: { ALIBABA_CLOUD_CLI_PROFILE_DISABLED: 'true' }, homeDir: home, profile: 'ecs' });
+  const r2 = await resolveCredentials({ env: { ALIBABA_CLOUD_CLI_PROFILE_DISABLED: 'true' }, homeDir: home, profile: 'rsa' });
   assert.ok(!r2.ok);
   assert.equal(r2.reason, 'unsupported-mode');
-  assert.match(r2.message, /ecs_ram_role/);
+  assert.match(r2.message, /rsa_key_pair .*use access_key, ram_role_arn, ecs_ram_role or credentials_uri/);
 
   const other = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'slb-ini-')), 'creds.ini');
   fs.writeFileSync(other, '[default]\ntype = access_key\naccess_key_id = OTHERINIKEYID0007\naccess_key_secret = other-secret\n');

@@ -184,16 +184,20 @@ test('half-way failure: created but not started is reported exactly; a second ru
   assert.equal((await client.describeLoadBalancerTCPListenerAttribute({ LoadBalancerId: REDIS_ID, ListenerPort: 7000 })).Status, 'running');
 });
 
-test('a create that fails with 5xx is checked: nothing created is said so', async () => {
+test('a create that fails with 5xx is checked (re-read a few times): absent is said so, with the outcome still open', async () => {
   const client = clientFor(sb);
   const plan = await planListeners(targetsOf(FOUR_PROTOCOLS, { labelKeys: ['aliyun.lb.port_7000'] }), client);
   sb.injectFault({ action: 'CreateLoadBalancerTCPListener', kind: 'server-error-json', times: 1, status: 500 });
-  const result = await applyPlan(plan, client);
+  const mark = sb.state().requests.length;
+  const result = await applyPlan(plan, client, { verifyDelaysMs: [0, 50, 50] });
   const line = result.lines[0];
   assert.equal(line.outcome, 'failed');
   assert.equal(line.created, false);
   assert.deepEqual(line.steps.map((s) => `${s.step}:${s.status}`), ['create:failed', 'verify:ok']);
-  assert.match(line.steps[1].message, /does not exist; nothing was created/);
+  assert.match(line.steps[1].message, /Checked: the listener does not exist \(0 s after the failed create\)/);
+  assert.match(line.message, /the API may still be creating it\. Run plan again/);
+  // Re-read three times (the listener list of the group, then the three checks).
+  assert.equal(requestsSince(sb, mark, 'DescribeLoadBalancerListeners').length, 4);
   // Second run completes.
   const result2 = await applyPlan(await planListeners(targetsOf(FOUR_PROTOCOLS, { labelKeys: ['aliyun.lb.port_7000'] }), client), client);
   assert.equal(result2.lines[0].outcome, 'created');

@@ -1,6 +1,5 @@
 // `slb-labels lint <paths...>`: the language server's diagnostics as a linter. Inputs come from
 // walk.ts, output from formats.ts, online checks from online.ts; this file reads and orchestrates.
-import * as fs from 'fs';
 import * as path from 'path';
 import { ComposeAnalyzer } from '../engine/analysis';
 import { analysisBudgetMs, DEFAULT_CLI_BUDGET_MS, maxTextLength, sizeLimitFinding } from '../engine/analysisLimits';
@@ -9,6 +8,7 @@ import { getLocale, t } from '../engine/i18n';
 import type { PlacedBinding } from '../engine/rules/crossServiceRules';
 import { Finding } from '../engine/rules/types';
 import { textOf } from '../engine/text';
+import { readUserFileSync } from '../engine/userFile';
 import { COMMANDS, numberValue, parseCommand, stringValue } from './args';
 import { countBySeverity, formatGithub, formatJson, formatSarif, formatText, LintDiagnostic, LintFileResult, RunNote } from './formats';
 import { runOnlineChecks } from './online';
@@ -31,13 +31,8 @@ export interface LintIo {
 type Format = 'text' | 'json' | 'sarif' | 'github';
 
 function readEnvBeside(file: string): Map<string, string> | undefined {
-  try {
-    const envPath = path.join(path.dirname(file), '.env');
-    const stat = fs.statSync(envPath);
-    return stat.isFile() ? readDotEnv(fs.readFileSync(envPath, 'utf8')) : undefined;
-  } catch {
-    return undefined;
-  }
+  const read = readUserFileSync(path.join(path.dirname(file), '.env'), { maxBytes: 1024 * 1024 });
+  return read.ok ? readDotEnv(read.text) : undefined;
 }
 
 function toDiagnostics(text: string, findings: readonly Finding[]): LintDiagnostic[] {
@@ -127,19 +122,13 @@ function readStdin(stream: NonNullable<LintIo['stdin']>): Promise<{ text: string
   });
 }
 
-/** A named file's text, or why it cannot be read. Only regular files are read: a FIFO would block for ever. */
+/** A named file's text, or why it cannot be read: bounded and never blocking (a FIFO or device is refused before any read). */
 function readInput(input: LintInput, limit: number): { text: string } | { problem: string } | { tooLarge: number } {
-  try {
-    const stat = fs.statSync(input.absolute);
-    if (stat.isDirectory()) return { problem: t('{0}: is a directory, not a compose file', input.display) };
-    if (!stat.isFile()) return { problem: t('{0}: not a regular file (a FIFO, socket or device); not read', input.display) };
-    // Over the size limit: not even read.
-    if (stat.size > limit) return { tooLarge: stat.size };
-    return { text: fs.readFileSync(input.absolute, 'utf8') };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return { problem: code === 'ENOENT' ? t('{0}: no such file', input.display) : t('{0}: cannot be read ({1})', input.display, code ?? String(error)) };
-  }
+  const read = readUserFileSync(input.absolute, { displayName: input.display, expected: t('a compose file'), maxBytes: limit });
+  if (read.ok) return { text: read.text };
+  // Over the size limit: one finding (issue 9), the file is not read.
+  if (read.problem === 'too-big') return { tooLarge: read.bytes ?? limit + 1 };
+  return { problem: read.message };
 }
 
 /** `slb-labels lint …`: options and exit codes from args.ts (COMMANDS.lint). */

@@ -2,7 +2,7 @@
 // SLB catalog the language server keeps, read once, within a time budget. Checks that could not run
 // (no credentials, no region, API down, out of time) come back as `ran: false` with the reason:
 // the caller reports them as such, never as a pass.
-import { describeCredentialSource, resolveCredentials } from '../engine/cloud/credentials';
+import { describeCredentialSource, resolveCredentials, toCredential } from '../engine/cloud/credentials';
 import { CatalogClient, SlbCatalog } from '../engine/cloud/catalog';
 import { checkOnline } from '../engine/cloud/onlineRules';
 import { SlbClient } from '../engine/cloud/slbClient';
@@ -44,12 +44,13 @@ export async function runOnlineChecks(bindingsPerInput: readonly (readonly Place
     const found = await resolveCredentials({ env: options.env, homeDir: options.homeDir, profile: options.profile, region: options.region, t });
     if (!found.ok) return { ran: false, reason: found.message };
     if (!found.region) return { ran: false, reason: t('no region: pass --region (e.g. --region cn-hangzhou) or set the profile\'s region.') };
+    const credential = toCredential(found);
     const clients = new Map<string, SlbClient>();
     const clientFor = (region: string): CatalogClient => {
       let c = clients.get(region);
       if (!c) {
         const readTimeoutMs = Math.max(1_000, Math.min(8_000, remaining()));
-        c = new SlbClient({ credentials: found.credentials, regionId: region, endpoint: options.endpoint, connectTimeoutMs: Math.min(4_000, readTimeoutMs), readTimeoutMs, retry: { maxAttempts: 2 }, t });
+        c = new SlbClient({ credentials: credential, regionId: region, endpoint: options.endpoint, connectTimeoutMs: Math.min(4_000, readTimeoutMs), readTimeoutMs, retry: { maxAttempts: 2 }, t });
         clients.set(region, c);
       }
       return c;

@@ -3,12 +3,11 @@
 // ~/.aliyun/config.json, ~/.alibabacloud/credentials); an AccessKey is never taken from argv.
 //
 // Options and exit codes are declared in args.ts (COMMANDS.plan, COMMANDS.provision).
-import * as fs from 'fs';
 import * as path from 'path';
 import * as readline from 'readline';
 import { ComposeAnalyzer } from '../engine/analysis';
 import { readDotEnv } from '../engine/compose/dotEnv';
-import { describeCredentialSource, resolveCredentials } from '../engine/cloud/credentials';
+import { describeCredentialSource, resolveCredentials, toCredential } from '../engine/cloud/credentials';
 import { SlbClient } from '../engine/cloud/slbClient';
 import { isSlbApiError } from '../engine/cloud/slbErrors';
 import { t } from '../engine/i18n';
@@ -17,6 +16,7 @@ import {
 } from '../engine/provision';
 import { textOf } from '../engine/text';
 import { COMMANDS, numberValue, parseCommand, stringValue, Values } from './args';
+import { readUserFileSync } from '../engine/userFile';
 
 export interface ProvisionCliIo {
   out: (s: string) => void;
@@ -54,18 +54,12 @@ async function prepare(parsed: Parsed, command: string, io: ProvisionCliIo): Pro
   const flags = parsed.flags;
   const env = io.env ?? process.env;
   const file = parsed.file;
-  let text: string;
-  try {
-    if (fs.statSync(file).isDirectory()) {
-      io.err(t('{0}: is a directory, not a compose file', file) + '\n');
-      return 2;
-    }
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    io.err((code === 'ENOENT' ? t('{0}: no such file', file) : t('{0}: cannot be read ({1})', file, code ?? String(error))) + '\n');
+  const read = readUserFileSync(file, { expected: t('a compose file') });
+  if (!read.ok) {
+    io.err(read.message + '\n');
     return 2;
   }
+  const text = read.text;
   const found = await resolveCredentials({ env, homeDir: io.homeDir, profile: str(flags, 'profile'), region: str(flags, 'region'), t });
   if (!found.ok) {
     io.err(`slb-labels ${command}: ${found.message}\n`);
@@ -78,7 +72,7 @@ async function prepare(parsed: Parsed, command: string, io: ProvisionCliIo): Pro
   const timeout = numberValue(flags, 'timeout', 10_000);
   let client: SlbClient;
   try {
-    client = new SlbClient({ credentials: found.credentials, regionId: found.region, endpoint: str(flags, 'endpoint'), connectTimeoutMs: 5_000, readTimeoutMs: timeout, t });
+    client = new SlbClient({ credentials: toCredential(found), regionId: found.region, endpoint: str(flags, 'endpoint'), connectTimeoutMs: 5_000, readTimeoutMs: timeout, t });
   } catch (e) {
     io.err(`slb-labels ${command}: ${e instanceof Error ? e.message : String(e)}\n`);
     return 2;
@@ -87,7 +81,8 @@ async function prepare(parsed: Parsed, command: string, io: ProvisionCliIo): Pro
   let env2: Map<string, string> | undefined;
   try {
     const envPath = path.join(path.dirname(file), '.env');
-    if (fs.existsSync(envPath)) env2 = readDotEnv(fs.readFileSync(envPath, 'utf8'));
+    const envRead = readUserFileSync(envPath, { maxBytes: 1024 * 1024 });
+    if (envRead.ok) env2 = readDotEnv(envRead.text);
   } catch {
     env2 = undefined;
   }

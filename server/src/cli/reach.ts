@@ -1,15 +1,15 @@
 // `slb-labels reach <file>`: the reachability walk from the command line. Options and exit codes
 // are declared in args.ts (COMMANDS.reach); credentials as the extension reads them, never from argv.
-import * as fs from 'fs';
 import * as path from 'path';
 import { ComposeAnalyzer } from '../engine/analysis';
-import { describeCredentialSource, resolveCredentials } from '../engine/cloud/credentials';
+import { describeCredentialSource, resolveCredentials, toCredential } from '../engine/cloud/credentials';
 import { SlbClient } from '../engine/cloud/slbClient';
 import { isSlbApiError } from '../engine/cloud/slbErrors';
 import { readDotEnv } from '../engine/compose/dotEnv';
 import { t } from '../engine/i18n';
 import { checkReachability, formatReport, reachTargets } from '../engine/reach';
 import { COMMANDS, numberValue, parseCommand, stringValue } from './args';
+import { readUserFileSync } from '../engine/userFile';
 
 export interface ReachCliIo {
   out: (s: string) => void;
@@ -26,19 +26,17 @@ export async function runReachCli(argv: string[], io: ReachCliIo): Promise<numbe
   const timeoutMs = numberValue(flags, 'timeout', 3000);
   const concurrency = numberValue(flags, 'concurrency', 16);
   const file = parsed.operands[0];
-  let text: string;
-  try {
-    if (fs.statSync(file).isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    io.err((code === 'ENOENT' ? t('{0}: no such file', file) : code === 'EISDIR' ? t('{0}: is a directory, not a compose file', file) : t('{0}: cannot be read ({1})', file, code ?? String(error))) + '\n');
+  const read = readUserFileSync(file, { expected: t('a compose file') });
+  if (!read.ok) {
+    io.err(read.message + '\n');
     return 2;
   }
+  const text = read.text;
   let dotEnv: Map<string, string> | undefined;
   try {
     const envPath = path.join(path.dirname(file), '.env');
-    if (fs.existsSync(envPath)) dotEnv = readDotEnv(fs.readFileSync(envPath, 'utf8'));
+    const envRead = readUserFileSync(envPath, { maxBytes: 1024 * 1024 });
+    if (envRead.ok) dotEnv = readDotEnv(envRead.text);
   } catch {
     dotEnv = undefined;
   }
@@ -61,7 +59,7 @@ export async function runReachCli(argv: string[], io: ReachCliIo): Promise<numbe
   }
   let client: SlbClient;
   try {
-    client = new SlbClient({ credentials: found.credentials, regionId: found.region, endpoint: stringValue(flags, 'endpoint'), connectTimeoutMs: 4_000, readTimeoutMs: Math.max(timeoutMs, 5_000), retry: { maxAttempts: 2 }, t });
+    client = new SlbClient({ credentials: toCredential(found), regionId: found.region, endpoint: stringValue(flags, 'endpoint'), connectTimeoutMs: 4_000, readTimeoutMs: Math.max(timeoutMs, 5_000), retry: { maxAttempts: 2 }, t });
   } catch (e) {
     io.err(t('slb-labels reach: {0}', isSlbApiError(e) || e instanceof Error ? e.message : String(e)) + '\n');
     return 2;

@@ -13,7 +13,7 @@ import type { Connection } from 'vscode-languageserver/node';
 import type { Analysis } from '../engine/analysis';
 import { slbCard, toCloudSlbs } from '../engine/cloud/card';
 import { SlbCatalog } from '../engine/cloud/catalog';
-import { CredentialLookupResult, describeCredentialSource, resolveCredentials, StaticCredentials } from '../engine/cloud/credentials';
+import { CredentialLookupResult, describeCredentialSource, resolveCredentials, StaticCredentials, toCredential } from '../engine/cloud/credentials';
 import { checkOnline, lookupSlb } from '../engine/cloud/onlineRules';
 import { SlbClient } from '../engine/cloud/slbClient';
 import type { CloudListener, CloudSlb } from '../engine/features/completion';
@@ -27,6 +27,8 @@ export interface CloudSettings {
   region: string;
   endpoint: string;
   profile: string;
+  /** STS endpoint for RamRoleArn profiles (empty = the profile's, else sts.aliyuncs.com). */
+  stsEndpoint: string;
   enabled: boolean;
   refreshMinutes: number;
 }
@@ -43,6 +45,7 @@ export function readCloudSettings(raw: unknown): CloudSettings {
     region: str('region'),
     endpoint: str('endpoint'),
     profile: str('profile'),
+    stsEndpoint: str('stsEndpoint'),
     enabled: pick('online.enable') !== false,
     refreshMinutes: Number.isFinite(minutes) && minutes >= 0 ? Math.min(minutes, 24 * 60) : 5,
   };
@@ -135,7 +138,7 @@ export class CloudSession {
       this.sendStatus();
       return;
     }
-    const found = await resolveCredentials({ explicit: this.explicit, env: this.env, profile: this.settings.profile || undefined, region: this.settings.region || undefined, t });
+    const found = await resolveCredentials({ explicit: this.explicit, env: this.env, profile: this.settings.profile || undefined, region: this.settings.region || undefined, stsEndpoint: this.settings.stsEndpoint || undefined, t });
     if (seq !== this.seq) return;
     this.found = found;
     const problem = found.ok ? (found.region ? '' : 'no-region') : found.message;
@@ -150,7 +153,7 @@ export class CloudSession {
       this.sendStatus();
       return;
     }
-    const credentials = found.credentials;
+    const credentials = toCredential(found);
     const endpoint = this.settings.endpoint || undefined;
     const clientFor = (region: string) => {
       let c = this.clients.get(region);
@@ -173,11 +176,11 @@ export class CloudSession {
     { ok: true; client: SlbClient; region: string; endpoint?: string; sourceDescription: string } | { ok: false; message: string }
   > {
     if (!this.trusted) return { ok: false, message: t('Cloud features are off in an untrusted workspace.') };
-    const found = await resolveCredentials({ explicit: this.explicit, env: this.env, profile: this.settings.profile || undefined, region: this.settings.region || undefined, t });
+    const found = await resolveCredentials({ explicit: this.explicit, env: this.env, profile: this.settings.profile || undefined, region: this.settings.region || undefined, stsEndpoint: this.settings.stsEndpoint || undefined, t });
     if (!found.ok) return { ok: false, message: found.message };
     if (!found.region) return { ok: false, message: t('No region is set: run "Select region" or set aliyunSlbLabels.region.') };
     const endpoint = this.settings.endpoint || undefined;
-    const client = new SlbClient({ credentials: found.credentials, regionId: found.region, endpoint, connectTimeoutMs: opts.connectTimeoutMs ?? 4_000, readTimeoutMs: opts.readTimeoutMs ?? 8_000, retry: { maxAttempts: 2 }, t });
+    const client = new SlbClient({ credentials: toCredential(found), regionId: found.region, endpoint, connectTimeoutMs: opts.connectTimeoutMs ?? 4_000, readTimeoutMs: opts.readTimeoutMs ?? 8_000, retry: { maxAttempts: 2 }, t });
     return { ok: true, client, region: found.region, endpoint, sourceDescription: describeCredentialSource(found, t) };
   }
 

@@ -9,8 +9,12 @@ export interface ServerSettings {
   /** 'auto' resolves to 'labels' when another extension reports YAML syntax errors, else 'all'. */
   yamlSyntaxErrors: YamlSyntaxErrorMode | 'auto';
   locale: 'auto' | 'en' | 'zh-cn';
+  /** How long (ms) the line being typed stays free of diagnostics after the last key; 0 = no quiet. */
   diagnosticDelay: number;
 }
+
+/** Longer than the gap between two keys of a quick typist (<= 150 ms), short enough that a line left alone shows its error within 250 ms. */
+export const DEFAULT_TYPING_QUIET_MS = 200;
 
 export const DEFAULT_COMPOSE_GLOBS = ['**/docker-compose*.yml', '**/docker-compose*.yaml', '**/compose*.yml', '**/compose*.yaml', '**/*.compose.yml', '**/*.compose.yaml'];
 
@@ -32,7 +36,7 @@ export function readSettings(raw: unknown): ServerSettings {
     validationEnabled: bool('validation.enable', true),
     yamlSyntaxErrors: mode === 'all' || mode === 'off' || mode === 'labels' ? mode : 'auto',
     locale: locale === 'en' || locale === 'zh-cn' ? locale : 'auto',
-    diagnosticDelay: Number.isFinite(delay) && delay >= 0 ? Math.min(delay, 5000) : 0,
+    diagnosticDelay: pick('diagnosticDelay') !== undefined && pick('diagnosticDelay') !== null && Number.isFinite(delay) && delay >= 0 ? Math.min(delay, 5000) : DEFAULT_TYPING_QUIET_MS,
   };
 }
 

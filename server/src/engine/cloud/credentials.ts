@@ -1,40 +1,50 @@
 /**
  * Finding Alibaba Cloud credentials the way Alibaba's own tools do, without anything that can
- * stall the editor (no ECS metadata probe, no credentials URI, no STS/OIDC network calls).
+ * stall the editor: no ECS metadata probe and no network call unless a profile asks for one.
  *
  * Order (first usable source wins):
  *   1. explicit   — passed in by the host (the VS Code client keeps them in SecretStorage);
  *   2. env        — ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET
  *                   (+ ALIBABA_CLOUD_SECURITY_TOKEN → STS);
  *   3. aliyun-cli — ~/.aliyun/config.json, profile = chosen name, else env ALIBABA_CLOUD_PROFILE,
- *                   else `current`; modes AK and StsToken (other modes are reported as not
- *                   supported yet, and the lookup goes on). Disabled by
+ *                   else `current`; modes AK, StsToken, RamRoleArn, ChainableRamRoleArn,
+ *                   EcsRamRole and CredentialsURI (others are reported as not supported, with what
+ *                   to do instead, and the lookup goes on). Disabled by
  *                   ALIBABA_CLOUD_CLI_PROFILE_DISABLED=true like the official chain;
  *   4. credentials-file — ~/.alibabacloud/credentials (or ALIBABA_CLOUD_CREDENTIALS_FILE), INI,
- *                   section = chosen name, else ALIBABA_CLOUD_PROFILE, else `default`; type access_key.
+ *                   section = chosen name, else ALIBABA_CLOUD_PROFILE, else `default`; types
+ *                   access_key, ram_role_arn, ecs_ram_role, credentials_uri.
+ *
+ * Files are read with `readUserFile` (a FIFO, device or directory is refused before any read, so
+ * nothing can keep the process alive), all of them together bounded by `timeoutMs`. The modes that
+ * fetch credentials (roleCredentials.ts) run only when the chosen profile has that mode, each
+ * bounded by its own connect/read timeouts; the result carries a refreshing Credential.
  *
  * Region: the explicit region setting, else the profile's (`region_id`), else undefined (the UI asks).
  *
  * The stock `new Credential()` default chain of @alicloud/credentials is deliberately NOT used:
  * with nothing configured it probes 100.100.100.200 and `https://undefined/` (seconds of waiting).
- * We build a static `Credential` (type access_key or sts) from what we found.
  *
- * Secrets live only in the non-enumerable `credentials` property of a found result; JSON and
- * `describeCredentialSource()` never show them.
+ * Secrets live only in the non-enumerable `credentials` / `credential` properties of a found
+ * result; JSON and `describeCredentialSource()` never show them.
  *
  * Transport-free: no vscode import.
  */
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import Credential, { Config as CredentialConfig } from '@alicloud/credentials';
-import { defaultTranslate, maskKeyId, Translate } from './slbErrors';
+import { defaultTranslate, isSlbApiError, maskKeyId, Translate } from './slbErrors';
+import { readUserFile } from '../userFile';
+import { DEFAULT_METADATA_ENDPOINT, DEFAULT_STS_HOST, displayUrl, FetchOptions, providerFor, RoleSpec } from './roleCredentials';
 
 // `ini` ships no types and @types/ini is not installed: type the one function we use.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const ini = require('ini') as { parse(text: string): Record<string, unknown> };
 
 export type CredentialSource = 'explicit' | 'env' | 'aliyun-cli' | 'credentials-file';
+
+/** How the found credentials are obtained. */
+export type CredentialMode = 'AK' | 'StsToken' | 'RamRoleArn' | 'ChainableRamRoleArn' | 'EcsRamRole' | 'CredentialsURI';
 
 export interface StaticCredentials {
   accessKeyId: string;
@@ -53,15 +63,24 @@ export interface CredentialLookupInput {
   profile?: string;
   /** Region chosen in the settings; wins over the profile's region. */
   region?: string;
+  /**
+   * STS endpoint for RamRoleArn (setting `aliyunSlbLabels.stsEndpoint`): wins over env
+   * ALIBABA_CLOUD_STS_ENDPOINT, the profile's `sts_endpoint` / `sts_region`, and `sts.aliyuncs.com`.
+   */
+  stsEndpoint?: string;
+  /** ECS metadata endpoint for EcsRamRole: wins over env ALIBABA_CLOUD_ECS_METADATA_ENDPOINT and `http://100.100.100.200`. */
+  metadataEndpoint?: string;
   /** Upper bound for all file reads together (default 1000 ms). */
   timeoutMs?: number;
+  /** Bounds of the network fetches (STS, metadata, credentials URI). */
+  fetch?: FetchOptions;
   t?: Translate;
 }
 
 /** A problem met on the way (a source present but unusable). Safe to log. */
 export interface CredentialProblem {
   source: CredentialSource;
-  code: 'unsupported-mode' | 'incomplete' | 'profile-not-found' | 'unreadable' | 'invalid-json' | 'invalid-ini' | 'timeout';
+  code: 'unsupported-mode' | 'incomplete' | 'profile-not-found' | 'unreadable' | 'invalid-json' | 'invalid-ini' | 'timeout' | 'fetch-failed';
   profile?: string;
   file?: string;
   message: string;
@@ -83,10 +102,18 @@ export interface CredentialsFound extends ResultCommon {
   /** The file the credentials were read from. */
   file?: string;
   kind: 'access_key' | 'sts';
-  /** Masked key id (`SAND****0001`), safe to show. */
+  /** How they are obtained (AK and StsToken are static; the others are fetched and refreshed). */
+  mode: CredentialMode;
+  /** RamRoleArn: the role assumed; EcsRamRole: the instance role (when named); CredentialsURI: the URI without query. */
+  role?: string;
+  /** Fetched credentials: when the current ones expire (epoch ms), if known. */
+  expiresAt?: number;
+  /** Masked key id (`SAND****0001`), safe to show. For fetched modes, the current STS key id. */
   maskedAccessKeyId: string;
-  /** The secrets. NON-enumerable: not in JSON.stringify, not in util.inspect. */
+  /** The current secrets. NON-enumerable: not in JSON.stringify, not in util.inspect. */
   readonly credentials: StaticCredentials;
+  /** Fetched modes: a refreshing `@alicloud/credentials` Credential. NON-enumerable. Use {@link toCredential}. */
+  readonly credential?: Credential;
 }
 
 export interface CredentialsNotFound extends ResultCommon {
@@ -107,9 +134,9 @@ export function makeStaticCredential(c: StaticCredentials): Credential {
   return new Credential(config);
 }
 
-/** The Credential to hand to openapi-core for a found result. */
+/** The Credential to hand to openapi-core / SlbClient for a found result (refreshing for fetched modes). */
 export function toCredential(found: CredentialsFound): Credential {
-  return makeStaticCredential(found.credentials);
+  return found.credential ?? makeStaticCredential(found.credentials);
 }
 
 function nonEmpty(v: unknown): string | undefined {
@@ -130,25 +157,29 @@ function displayPath(file: string, home: string): string {
 
 const MAX_FILE_BYTES = 1024 * 1024;
 
-async function readSmallFile(file: string): Promise<string | undefined> {
-  let handle: fs.promises.FileHandle | undefined;
-  try {
-    handle = await fs.promises.open(file, 'r');
-    const st = await handle.stat();
-    if (!st.isFile() || st.size > MAX_FILE_BYTES) throw Object.assign(new Error('not a small regular file'), { code: 'ETOOBIG' });
-    return await handle.readFile('utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
-    throw e;
-  } finally {
-    await handle?.close().catch(() => undefined);
-  }
+type FileRead = { text?: string; problem?: string };
+
+/** undefined text and no problem = the file does not exist (not configured). */
+async function readCredentialFile(file: string, shown: string, expected: string, t: Translate): Promise<FileRead> {
+  const r = await readUserFile(file, { maxBytes: MAX_FILE_BYTES, displayName: shown, expected, advice: t('Replace it with a regular file, or remove it.') });
+  if (r.ok) return { text: r.text };
+  if (r.problem === 'missing') return {};
+  return { problem: r.message };
 }
 
-function makeFound(
-  base: Omit<CredentialsFound, 'credentials' | 'maskedAccessKeyId' | 'kind' | 'ok'>,
-  creds: StaticCredentials,
-): CredentialsFound {
+interface FoundBase {
+  source: CredentialSource;
+  profile?: string;
+  file?: string;
+  region?: string;
+  regionSource?: ResultCommon['regionSource'];
+  problems: CredentialProblem[];
+  mode: CredentialMode;
+  role?: string;
+  expiresAt?: number;
+}
+
+function makeFound(base: FoundBase, creds: StaticCredentials, credential?: Credential): CredentialsFound {
   const found = {
     ok: true as const,
     ...base,
@@ -156,19 +187,33 @@ function makeFound(
     maskedAccessKeyId: maskKeyId(creds.accessKeyId),
   } as CredentialsFound;
   Object.defineProperty(found, 'credentials', { value: Object.freeze({ ...creds }), enumerable: false, writable: false });
+  if (credential) Object.defineProperty(found, 'credential', { value: credential, enumerable: false, writable: false });
   return found;
 }
 
 interface SourceOutcome {
   creds?: StaticCredentials;
+  /** A mode that fetches its credentials (fetched after the file phase, with its own bounds). */
+  fetch?: RoleSpec;
+  mode?: CredentialMode;
+  role?: string;
   profile?: string;
   file?: string;
   region?: string;
   problems: CredentialProblem[];
 }
 
+interface LookupContext {
+  env: Record<string, string | undefined>;
+  home: string;
+  t: Translate;
+  stsEndpoint?: string;
+  metadataEndpoint: string;
+}
+
 /**
- * Find credentials. Never rejects, never touches the network; bounded by `timeoutMs`.
+ * Find credentials. Never rejects. File reads are bounded by `timeoutMs` and never block;
+ * the network is used only for a profile whose mode fetches credentials, bounded per request.
  */
 export async function resolveCredentials(input: CredentialLookupInput = {}): Promise<CredentialLookupResult> {
   const t = input.t ?? defaultTranslate;
@@ -177,13 +222,20 @@ export async function resolveCredentials(input: CredentialLookupInput = {}): Pro
   const chosenProfile = nonEmpty(input.profile) ?? nonEmpty(env.ALIBABA_CLOUD_PROFILE);
   const regionSetting = nonEmpty(input.region);
   const problems: CredentialProblem[] = [];
+  const ctx: LookupContext = {
+    env, home, t,
+    stsEndpoint: nonEmpty(input.stsEndpoint) ?? nonEmpty(env.ALIBABA_CLOUD_STS_ENDPOINT),
+    metadataEndpoint: nonEmpty(input.metadataEndpoint) ?? nonEmpty(env.ALIBABA_CLOUD_ECS_METADATA_ENDPOINT) ?? DEFAULT_METADATA_ENDPOINT,
+  };
 
-  const finish = (source: CredentialSource, o: SourceOutcome, regionFromEnv?: string): CredentialsFound => {
+  const regionOf = (o: { region?: string }, regionFromEnv?: string) => {
     const profileRegion = nonEmpty(o.region);
     const region = regionSetting ?? profileRegion ?? regionFromEnv;
-    const regionSource = regionSetting ? 'setting' : profileRegion ? 'profile' : regionFromEnv ? 'env' : undefined;
-    return makeFound({ source, profile: o.profile, file: o.file, region, regionSource, problems: [...problems] }, o.creds!);
+    const regionSource = regionSetting ? 'setting' as const : profileRegion ? 'profile' as const : regionFromEnv ? 'env' as const : undefined;
+    return { region, regionSource };
   };
+  const finish = (source: CredentialSource, o: SourceOutcome, regionFromEnv?: string): CredentialsFound =>
+    makeFound({ source, profile: o.profile, file: o.file, ...regionOf(o, regionFromEnv), problems: [...problems], mode: o.mode ?? (o.creds?.securityToken ? 'StsToken' : 'AK') }, o.creds!);
 
   // 1. explicit
   const ex = input.explicit;
@@ -210,37 +262,56 @@ export async function resolveCredentials(input: CredentialLookupInput = {}): Pro
         : t('ALIBABA_CLOUD_ACCESS_KEY_SECRET is set but ALIBABA_CLOUD_ACCESS_KEY_ID is not.') });
   }
 
-  // 3 + 4: files, bounded in time.
+  // 3 + 4: files, bounded in time (and each read refuses what could block).
   const timeoutMs = input.timeoutMs ?? 1000;
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), timeoutMs); });
+  let winner: { source: CredentialSource; outcome: SourceOutcome } | undefined;
   try {
     const files = (async () => {
       if (!isTrue(env.ALIBABA_CLOUD_CLI_PROFILE_DISABLED) && home) {
-        const cli = await fromAliyunCli(path.join(home, '.aliyun', 'config.json'), chosenProfile, home, t);
+        const cli = await fromAliyunCli(path.join(home, '.aliyun', 'config.json'), chosenProfile, ctx);
         problems.push(...cli.problems);
-        if (cli.creds) return finish('aliyun-cli', cli);
+        if (cli.creds || cli.fetch) return { source: 'aliyun-cli' as const, outcome: cli };
       }
       const iniFile = nonEmpty(env.ALIBABA_CLOUD_CREDENTIALS_FILE) ?? (home ? path.join(home, '.alibabacloud', 'credentials') : undefined);
       if (iniFile) {
-        const f = await fromCredentialsFile(iniFile, chosenProfile ?? 'default', home, t);
+        const f = await fromCredentialsFile(iniFile, chosenProfile ?? 'default', ctx);
         problems.push(...f.problems);
-        if (f.creds) return finish('credentials-file', f);
+        if (f.creds || f.fetch) return { source: 'credentials-file' as const, outcome: f };
       }
       return undefined;
     })();
     const r = await Promise.race([files, timedOut]);
     if (r === 'timeout') {
       problems.push({ source: 'aliyun-cli', code: 'timeout', message: t('Reading the credential files took longer than {0} ms; skipped.', timeoutMs) });
-    } else if (r) {
-      return r;
+    } else {
+      winner = r;
     }
   } finally {
     if (timer) clearTimeout(timer);
   }
 
+  if (winner?.outcome.creds) return finish(winner.source, winner.outcome);
+  if (winner?.outcome.fetch) {
+    const o = winner.outcome;
+    const provider = providerFor(o.fetch!, { ...input.fetch, t });
+    try {
+      const c = await provider.get();
+      return makeFound(
+        { source: winner.source, profile: o.profile, file: o.file, ...regionOf(o), problems: [...problems], mode: o.mode!, role: o.role, expiresAt: c.expiresAt },
+        { accessKeyId: c.accessKeyId, accessKeySecret: c.accessKeySecret, securityToken: c.securityToken },
+        provider.toCredential(),
+      );
+    } catch (e) {
+      const message = isSlbApiError(e) ? e.message : t('Could not get the credentials of profile "{0}".', o.profile ?? '');
+      problems.push({ source: winner.source, code: 'fetch-failed', profile: o.profile, file: o.file,
+        message: t('Profile "{0}" ({1}): {2}', o.profile ?? '', o.mode ?? '', message) });
+    }
+  }
+
   // Nothing usable.
-  const first = problems.find((p) => p.code === 'unsupported-mode') ?? problems[0];
+  const first = problems.find((p) => p.code === 'fetch-failed') ?? problems.find((p) => p.code === 'unsupported-mode') ?? problems[0];
   return {
     ok: false,
     reason: first ? first.code : 'none',
@@ -257,67 +328,129 @@ function safeHomedir(): string {
   try { return os.homedir(); } catch { return ''; }
 }
 
-interface AliyunProfile {
-  name?: unknown;
-  mode?: unknown;
-  access_key_id?: unknown;
-  access_key_secret?: unknown;
-  sts_token?: unknown;
-  region_id?: unknown;
+type AliyunProfile = Record<string, unknown> & { name?: unknown; mode?: unknown };
+
+/** What to do instead, for modes that stay unsupported. */
+function unsupportedAdvice(mode: string, t: Translate): string {
+  switch (mode) {
+    case 'CloudSSO':
+      return t('CloudSSO sign-in needs a browser and is not done by this tool: sign in with the aliyun CLI, export the temporary credentials as ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET and ALIBABA_CLOUD_SECURITY_TOKEN, or use a RamRoleArn or AK profile.');
+    case 'OIDC':
+      return t('OIDC role sessions exist inside ACK pods; outside of them use a RamRoleArn, StsToken or AK profile, or export ALIBABA_CLOUD_ACCESS_KEY_ID / _SECRET / ALIBABA_CLOUD_SECURITY_TOKEN.');
+    default:
+      return t('use an AK, StsToken, RamRoleArn, EcsRamRole or CredentialsURI profile, or set an AccessKey.');
+  }
 }
 
-async function fromAliyunCli(file: string, chosen: string | undefined, home: string, t: Translate): Promise<SourceOutcome> {
+function durationOf(v: unknown): number {
+  const n = Number(v);
+  return Number.isInteger(n) && n >= 900 && n <= 43_200 ? n : 3600;
+}
+
+function stsEndpointOf(p: Record<string, unknown>, ctx: LookupContext): string {
+  const region = nonEmpty(p.sts_region);
+  const vpc = isTrue(nonEmpty(p.enable_vpc) ?? (typeof p.enable_vpc === 'boolean' && p.enable_vpc ? 'true' : undefined));
+  return ctx.stsEndpoint ?? nonEmpty(p.sts_endpoint) ?? (region ? `sts${vpc ? '-vpc' : ''}.${region}.aliyuncs.com` : DEFAULT_STS_HOST);
+}
+
+function roleSessionName(p: Record<string, unknown>): string {
+  const given = nonEmpty(p.ram_session_name) ?? nonEmpty(p.role_session_name);
+  return given && /^[\w.@-]{2,64}$/.test(given) ? given : 'slb-labels';
+}
+
+async function fromAliyunCli(file: string, chosen: string | undefined, ctx: LookupContext): Promise<SourceOutcome> {
+  const { t, home } = ctx;
   const shown = displayPath(file, home);
-  let text: string | undefined;
-  try {
-    text = await readSmallFile(file);
-  } catch (e) {
-    return { problems: [{ source: 'aliyun-cli', code: 'unreadable', file, message: t('Cannot read {0} ({1}).', shown, String((e as NodeJS.ErrnoException).code ?? 'error')) }] };
-  }
-  if (text === undefined) return { problems: [] };
+  const read = await readCredentialFile(file, shown, t('the aliyun CLI configuration (a JSON file)'), t);
+  if (read.problem) return { problems: [{ source: 'aliyun-cli', code: 'unreadable', file, message: read.problem }] };
+  if (read.text === undefined) return { problems: [] };
   let conf: { current?: unknown; profiles?: unknown };
   try {
-    conf = JSON.parse(text.replace(/^\uFEFF/, ''));
+    conf = JSON.parse(read.text.replace(/^\uFEFF/, ''));
   } catch {
     return { problems: [{ source: 'aliyun-cli', code: 'invalid-json', file, message: t('{0} is not valid JSON; ignored.', shown) }] };
   }
-  const profiles = Array.isArray(conf?.profiles) ? (conf.profiles as AliyunProfile[]) : [];
+  const profiles = Array.isArray(conf?.profiles) ? (conf.profiles as AliyunProfile[]).filter((x) => x && typeof x === 'object') : [];
   const name = chosen ?? nonEmpty(conf?.current) ?? 'default';
-  const p = profiles.find((x) => x && x.name === name);
+  const p = profiles.find((x) => x.name === name);
   if (!p) {
     // Only worth reporting when the user chose it, or when the file has profiles at all.
     return profiles.length > 0 || chosen
       ? { problems: [{ source: 'aliyun-cli', code: 'profile-not-found', profile: name, file, message: t('Profile "{0}" is not in {1}.', name, shown) }] }
       : { problems: [] };
   }
-  const mode = nonEmpty(p.mode) ?? 'AK';
-  const region = nonEmpty(p.region_id);
-  if (mode !== 'AK' && mode !== 'StsToken') {
-    return { profile: name, file, region, problems: [{ source: 'aliyun-cli', code: 'unsupported-mode', profile: name, file,
-      message: t('The aliyun CLI profile "{0}" uses mode {1}, which is not supported yet: use an AK or StsToken profile, or set an AccessKey.', name, mode) }] };
-  }
-  const id = nonEmpty(p.access_key_id);
-  const secret = nonEmpty(p.access_key_secret);
-  const token = nonEmpty(p.sts_token);
-  if (!id || !secret || (mode === 'StsToken' && !token)) {
-    return { profile: name, file, region, problems: [{ source: 'aliyun-cli', code: 'incomplete', profile: name, file,
-      message: t('The aliyun CLI profile "{0}" ({1}) lacks its AccessKey ID, secret or STS token.', name, mode) }] };
-  }
-  return { creds: { accessKeyId: id, accessKeySecret: secret, securityToken: mode === 'StsToken' ? token : undefined }, profile: name, file, region, problems: [] };
+  return cliProfile(p, name, profiles, file, ctx, 0);
 }
 
-async function fromCredentialsFile(file: string, section: string, home: string, t: Translate): Promise<SourceOutcome> {
-  const shown = displayPath(file, home);
-  let text: string | undefined;
-  try {
-    text = await readSmallFile(file);
-  } catch (e) {
-    return { problems: [{ source: 'credentials-file', code: 'unreadable', file, message: t('Cannot read {0} ({1}).', shown, String((e as NodeJS.ErrnoException).code ?? 'error')) }] };
+/** One aliyun CLI profile; `depth` bounds ChainableRamRoleArn's source_profile chain. */
+function cliProfile(p: AliyunProfile, name: string, profiles: AliyunProfile[], file: string, ctx: LookupContext, depth: number): SourceOutcome {
+  const { t } = ctx;
+  const mode = nonEmpty(p.mode) ?? 'AK';
+  const region = nonEmpty(p.region_id);
+  const where = { profile: name, file, region };
+  const problem = (code: CredentialProblem['code'], message: string): SourceOutcome =>
+    ({ ...where, problems: [{ source: 'aliyun-cli', code, profile: name, file, message }] });
+  const id = nonEmpty(p.access_key_id);
+  const secret = nonEmpty(p.access_key_secret);
+  switch (mode) {
+    case 'AK':
+    case 'StsToken': {
+      const token = nonEmpty(p.sts_token);
+      if (!id || !secret || (mode === 'StsToken' && !token)) {
+        return problem('incomplete', t('The aliyun CLI profile "{0}" ({1}) lacks its AccessKey ID, secret or STS token.', name, mode));
+      }
+      return { ...where, mode, creds: { accessKeyId: id, accessKeySecret: secret, securityToken: mode === 'StsToken' ? token : undefined }, problems: [] };
+    }
+    case 'RamRoleArn':
+    case 'ChainableRamRoleArn': {
+      const roleArn = nonEmpty(p.ram_role_arn);
+      let base: StaticCredentials | undefined;
+      if (mode === 'RamRoleArn') {
+        if (id && secret) base = { accessKeyId: id, accessKeySecret: secret, securityToken: nonEmpty(p.sts_token) };
+      } else {
+        const sourceName = nonEmpty(p.source_profile);
+        const source = sourceName ? profiles.find((x) => x.name === sourceName) : undefined;
+        if (!source || depth >= 4) {
+          return problem('incomplete', t('The aliyun CLI profile "{0}" (ChainableRamRoleArn) names the source profile "{1}", which is not usable (missing, or a chain longer than 4).', name, sourceName ?? ''));
+        }
+        const inner = cliProfile(source, sourceName!, profiles, file, ctx, depth + 1);
+        if (!inner.creds) {
+          return problem('unsupported-mode', t('The source profile "{0}" of "{1}" must be an AK or StsToken profile.', sourceName!, name));
+        }
+        base = inner.creds;
+      }
+      if (!base || !roleArn) {
+        return problem('incomplete', t('The aliyun CLI profile "{0}" ({1}) lacks its AccessKey ID, secret or ram_role_arn.', name, mode));
+      }
+      return {
+        ...where, mode, role: roleArn, problems: [],
+        fetch: { kind: 'ram-role-arn', base, roleArn, sessionName: roleSessionName(p), durationSeconds: durationOf(p.expired_seconds), externalId: nonEmpty(p.external_id), stsEndpoint: stsEndpointOf(p, ctx) },
+      };
+    }
+    case 'EcsRamRole': {
+      const roleName = nonEmpty(p.ram_role_name);
+      return { ...where, mode, role: roleName, problems: [],
+        fetch: { kind: 'ecs-ram-role', roleName, metadataEndpoint: ctx.metadataEndpoint, imdsV1Disabled: isTrue(ctx.env.ALIBABA_CLOUD_IMDSV1_DISABLED) } };
+    }
+    case 'CredentialsURI': {
+      const uri = nonEmpty(p.credentials_uri);
+      if (!uri) return problem('incomplete', t('The aliyun CLI profile "{0}" (CredentialsURI) lacks credentials_uri.', name));
+      return { ...where, mode, role: displayUrl(uri), problems: [], fetch: { kind: 'credentials-uri', uri } };
+    }
+    default:
+      return problem('unsupported-mode', t('The aliyun CLI profile "{0}" uses mode {1}, which is not supported: {2}', name, mode, unsupportedAdvice(mode, t)));
   }
-  if (text === undefined) return { problems: [] };
+}
+
+async function fromCredentialsFile(file: string, section: string, ctx: LookupContext): Promise<SourceOutcome> {
+  const { t, home } = ctx;
+  const shown = displayPath(file, home);
+  const read = await readCredentialFile(file, shown, t('a credentials file (INI)'), t);
+  if (read.problem) return { problems: [{ source: 'credentials-file', code: 'unreadable', file, message: read.problem }] };
+  if (read.text === undefined) return { problems: [] };
   let parsed: Record<string, unknown>;
   try {
-    parsed = ini.parse(text);
+    parsed = ini.parse(read.text);
   } catch {
     return { problems: [{ source: 'credentials-file', code: 'invalid-ini', file, message: t('{0} could not be parsed; ignored.', shown) }] };
   }
@@ -328,17 +461,34 @@ async function fromCredentialsFile(file: string, section: string, home: string, 
   const s = sec as Record<string, unknown>;
   const type = nonEmpty(s.type) ?? (nonEmpty(s.access_key_id) ? 'access_key' : undefined);
   const region = nonEmpty(s.region_id) ?? nonEmpty(s.region);
-  if (type !== 'access_key') {
-    return { profile: section, file, region, problems: [{ source: 'credentials-file', code: 'unsupported-mode', profile: section, file,
-      message: t('The credential type {0} in section [{1}] of {2} is not supported yet: use type access_key, or set an AccessKey.', String(type ?? '?'), section, shown) }] };
-  }
+  const where = { profile: section, file, region };
+  const problem = (code: CredentialProblem['code'], message: string): SourceOutcome =>
+    ({ ...where, problems: [{ source: 'credentials-file', code, profile: section, file, message }] });
   const id = nonEmpty(s.access_key_id);
   const secret = nonEmpty(s.access_key_secret);
-  if (!id || !secret) {
-    return { profile: section, file, region, problems: [{ source: 'credentials-file', code: 'incomplete', profile: section, file,
-      message: t('Section [{0}] of {1} lacks access_key_id or access_key_secret.', section, shown) }] };
+  switch (type) {
+    case 'access_key':
+      if (!id || !secret) return problem('incomplete', t('Section [{0}] of {1} lacks access_key_id or access_key_secret.', section, shown));
+      return { ...where, mode: 'AK', creds: { accessKeyId: id, accessKeySecret: secret }, problems: [] };
+    case 'ram_role_arn': {
+      const roleArn = nonEmpty(s.role_arn);
+      if (!id || !secret || !roleArn) return problem('incomplete', t('Section [{0}] of {1} lacks access_key_id, access_key_secret or role_arn.', section, shown));
+      return { ...where, mode: 'RamRoleArn', role: roleArn, problems: [],
+        fetch: { kind: 'ram-role-arn', base: { accessKeyId: id, accessKeySecret: secret }, roleArn, sessionName: roleSessionName(s), durationSeconds: 3600, policy: nonEmpty(s.policy), stsEndpoint: ctx.stsEndpoint ?? DEFAULT_STS_HOST } };
+    }
+    case 'ecs_ram_role': {
+      const roleName = nonEmpty(s.role_name);
+      return { ...where, mode: 'EcsRamRole', role: roleName, problems: [],
+        fetch: { kind: 'ecs-ram-role', roleName, metadataEndpoint: ctx.metadataEndpoint, imdsV1Disabled: isTrue(ctx.env.ALIBABA_CLOUD_IMDSV1_DISABLED) } };
+    }
+    case 'credentials_uri': {
+      const uri = nonEmpty(s.credentials_uri);
+      if (!uri) return problem('incomplete', t('Section [{0}] of {1} lacks credentials_uri.', section, shown));
+      return { ...where, mode: 'CredentialsURI', role: displayUrl(uri), problems: [], fetch: { kind: 'credentials-uri', uri } };
+    }
+    default:
+      return problem('unsupported-mode', t('The credential type {0} in section [{1}] of {2} is not supported: use access_key, ram_role_arn, ecs_ram_role or credentials_uri, or set an AccessKey.', String(type ?? '?'), section, shown));
   }
-  return { creds: { accessKeyId: id, accessKeySecret: secret }, profile: section, file, region, problems: [] };
 }
 
 /**
@@ -356,6 +506,18 @@ export function describeCredentialSource(r: CredentialLookupResult, t: Translate
     case 'env': where = t('{0} {1} from environment variables', kind, r.maskedAccessKeyId); break;
     case 'aliyun-cli': where = t('{0} {1} from aliyun CLI profile "{2}" ({3})', kind, r.maskedAccessKeyId, r.profile ?? '', file); break;
     case 'credentials-file': where = t('{0} {1} from [{2}] in {3}', kind, r.maskedAccessKeyId, r.profile ?? '', file); break;
+  }
+  switch (r.mode) {
+    case 'RamRoleArn':
+    case 'ChainableRamRoleArn':
+      where += ' ' + t('(assumed role {0})', r.role ?? '');
+      break;
+    case 'EcsRamRole':
+      where += ' ' + (r.role ? t('(ECS instance role {0})', r.role) : t('(ECS instance role)'));
+      break;
+    case 'CredentialsURI':
+      where += ' ' + t('(from {0})', r.role ?? '');
+      break;
   }
   const region = r.region ? t('region {0}', r.region) : t('no region');
   return `${where}, ${region}`;

@@ -16,9 +16,7 @@ import OpenApi, { $OpenApiUtil, OpenApiUtil } from '@alicloud/openapi-core';
 import * as $dara from '@darabonba/typescript';
 import Credential from '@alicloud/credentials';
 import { makeStaticCredential, StaticCredentials } from './credentials';
-import * as diagnosticsChannel from 'node:diagnostics_channel';
-import { AsyncLocalStorage } from 'node:async_hooks';
-import type { ClientRequest, IncomingMessage } from 'node:http';
+import { ensureObserving, observeRequests, watchdogRuntime, WireObservation } from './wireWatch';
 
 import { resolveSlbEndpoint, EndpointSettingError, ResolvedEndpoint, SLB_ENDPOINT_MAP } from './endpoint';
 import {
@@ -159,37 +157,6 @@ export function toWireRequest(action: SlbAction, request: object, defaultRegionI
       break;
   }
   return out;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Observing the HTTP status of bodies openapi-core cannot parse
-
-interface WireObservation {
-  status?: number;
-  contentType?: string;
-}
-const observation = new AsyncLocalStorage<WireObservation>();
-let observing = false;
-
-/**
- * openapi-core turns a non-JSON body (e.g. a proxy's 502 HTML page) into a bare SyntaxError and
- * forgets the status. Node's `http.client.request.start` diagnostics channel lets us see the
- * response status and content type of requests made inside our own async context, without
- * touching the request (read-only; no effect on other code).
- */
-function ensureObserving(): void {
-  if (observing) return;
-  observing = true;
-  diagnosticsChannel.subscribe('http.client.request.start', (message: unknown) => {
-    const store = observation.getStore();
-    if (!store) return;
-    const request = (message as { request?: ClientRequest }).request;
-    request?.once('response', (res: IncomingMessage) => {
-      store.status = res.statusCode;
-      const ct = res.headers['content-type'];
-      store.contentType = Array.isArray(ct) ? ct.join(',') : ct;
-    });
-  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -442,16 +409,16 @@ export class SlbClient {
     const wire = toWireRequest(action, request, this.regionId);
     const readTimeoutMs = opts.readTimeoutMs ?? this.readTimeoutMs;
     const connectTimeoutMs = opts.connectTimeoutMs ?? this.connectTimeoutMs;
-    const runtime = new $dara.RuntimeOptions({ readTimeout: readTimeoutMs, connectTimeout: connectTimeoutMs });
+    const runtime = watchdogRuntime(connectTimeoutMs, readTimeoutMs);
     const idempotent = isIdempotentAction(action);
 
     for (let attempt = 1; ; attempt++) {
       this.throwIfAborted(action, opts.signal, attempt - 1);
-      const obs: WireObservation = {};
+      const obs: WireObservation = { connectTimeoutMs, readTimeoutMs };
       let failure: SlbApiError;
       let retryAfterMs: number | undefined;
       try {
-        const res = await observation.run(obs, () => this.raw.callAction<B>(action, wire, runtime));
+        const res = await observeRequests(obs, () => this.raw.callAction<B>(action, wire, runtime));
         const body = res.body as unknown;
         if (body === null || typeof body !== 'object' || Array.isArray(body)) {
           // 2xx but not the API's JSON object (e.g. a proxy answering "OK" as JSON string).
@@ -472,6 +439,8 @@ export class SlbClient {
           t: this.t,
           observedStatus: obs.status,
           observedContentType: obs.contentType,
+          connected: obs.connected,
+          timedOut: obs.timedOut,
           attempts: attempt,
         });
       }
@@ -506,15 +475,18 @@ export class SlbClient {
     return Math.round(step / 2 + this.random() * (step / 2)); // equal jitter
   }
 
+  /**
+   * The secrets to keep out of errors. Static credentials are known from the start; a Credential
+   * (an assumed role, ECS role, credentials URI) can change its secret and token on refresh, so it
+   * is asked before every call (cheap: it answers from its cache until shortly before expiry).
+   */
   private async loadSecrets(): Promise<void> {
     if (this.secretsLoaded) return;
-    this.secretsLoaded = true;
     try {
       const m = await this.credential.getCredential();
-      if (m.accessKeySecret) this.secrets.push(m.accessKeySecret);
-      if (m.securityToken) this.secrets.push(m.securityToken);
+      for (const s of [m.accessKeySecret, m.securityToken]) if (s && !this.secrets.includes(s)) this.secrets.push(s);
     } catch {
-      // openapi-core will fail the call with InvalidCredentials; nothing to redact.
+      // openapi-core will fail the call with the same error; nothing new to redact.
     }
   }
 

@@ -165,6 +165,10 @@ export interface ErrorContext {
   /** Observed on the wire when the SDK could not tell (non-JSON bodies). */
   observedStatus?: number;
   observedContentType?: string;
+  /** Whether the request's socket had connected (from the client's watchdog), to name the timeout's phase. */
+  connected?: boolean;
+  /** Set when the client's watchdog cut the request. */
+  timedOut?: 'connect' | 'read';
   attempts?: number;
 }
 
@@ -233,12 +237,16 @@ export function toSlbApiError(err: unknown, ctx: ErrorContext): SlbApiError {
     });
   }
 
-  // --- Timeouts (httpx names them RequestTimeoutError)
-  if (name === 'RequestTimeoutError' || rawCode === 'ETIMEDOUT' || rawCode === 'ESOCKETTIMEDOUT') {
+  // --- Timeouts. The phase comes from the client's watchdog when it knows it: httpx names a
+  // server that accepts and never answers "ConnectTimeout" (its connect timeout is an idle timeout).
+  if (ctx.timedOut || name === 'RequestTimeoutError' || rawCode === 'ETIMEDOUT' || rawCode === 'ESOCKETTIMEDOUT') {
     const msg = str(e.message) ?? '';
-    if (/ConnectTimeout|connect/i.test(msg) && !/ReadTimeout/.test(msg) && rawCode !== 'ESOCKETTIMEDOUT') {
-      // httpx reports a server that accepts but never answers as "ConnectTimeout" when the
-      // read timeout is not set separately; we always set both, so this really is connect.
+    const connectPhase = ctx.timedOut
+      ? ctx.timedOut === 'connect'
+      : ctx.connected !== undefined
+        ? !ctx.connected
+        : /ConnectTimeout|connect/i.test(msg) && !/ReadTimeout/.test(msg) && rawCode !== 'ESOCKETTIMEDOUT';
+    if (connectPhase) {
       return new SlbApiError({
         ...base,
         kind: 'timeout',
@@ -252,7 +260,7 @@ export function toSlbApiError(err: unknown, ctx: ErrorContext): SlbApiError {
       kind: 'timeout',
       code: LocalErrorCodes.ReadTimeout,
       retryable: true,
-      message: t('The SLB API did not answer within {0} s (endpoint {1}).', seconds(ctx.readTimeoutMs), host),
+      message: t('Connected to the SLB endpoint {1}, but the API did not answer within {0} s (read timeout): try again later, or check the endpoint and any proxy in between.', seconds(ctx.readTimeoutMs), host),
     });
   }
 

@@ -1,6 +1,6 @@
 // Completion in labels blocks: lb keys for published ports that have no binding yet, the other
 // aliyun.* keys, and in an lb value: scheme, then SLB, then front port.
-import { CompletionItem, CompletionItemKind, InsertReplaceEdit, InsertTextFormat, MarkupKind, Position, TextEdit } from 'vscode-languageserver-types';
+import { CompletionItem, CompletionItemKind, CompletionItemTag, InsertReplaceEdit, InsertTextFormat, MarkupKind, Position, TextEdit } from 'vscode-languageserver-types';
 import { ComposeAnalyzer } from '../analysis';
 import { ServiceModel } from '../compose/model';
 import { t } from '../i18n';
@@ -145,6 +145,7 @@ function completeKeys(doc: TextLike, context: CursorContext, service: ServiceMod
       if (port !== undefined) bound.add(port);
     }
   }
+  const initiallyBound = new Set(bound);
   const slbPlaceholder = defaultSlb(service, context.service?.name, inputs);
   let rank = 0;
   for (const port of publishedPorts(service, inputs.env)) {
@@ -167,7 +168,16 @@ function completeKeys(doc: TextLike, context: CursorContext, service: ServiceMod
       preselect: rank === 1,
     });
   }
+  // Container ports for the generic lb entry: the published ones without a binding, else every
+  // published one (the user may be moving a binding); a placeholder only when nothing is published.
+  const published = publishedPorts(service, inputs.env);
+  const unbound = published.filter((p) => !initiallyBound.has(p.container));
+  const portChoices = [...new Set((unbound.length ? unbound : published).map((p) => p.container))];
   for (const spec of LABEL_CATALOG) {
+    if (spec.key === 'aliyun.lb.port_' && spec.prefix) {
+      items.push(genericLbItem(spec, portChoices, published, slbPlaceholder, separator, editRange, inputs));
+      continue;
+    }
     const isPrefix = spec.prefix === true;
     const label = isPrefix ? `${spec.key}${spec.suffixPlaceholder ?? ''}` : spec.key;
     let snippet: string;
@@ -183,10 +193,35 @@ function completeKeys(doc: TextLike, context: CursorContext, service: ServiceMod
       textEdit: { range: editRange, newText: inputs.snippetSupport ? snippet : plain },
       insertTextFormat: inputs.snippetSupport ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
       filterText: spec.key,
-      sortText: `${spec.documented ? '1' : '2'}${spec.key}`,
+      // Deprecated spellings last, struck through: a user picking from the top gets today's label.
+      sortText: `${spec.deprecated ? '9' : spec.documented ? '1' : '2'}${spec.key}`,
+      ...(spec.deprecated ? { tags: [CompletionItemTag.Deprecated] } : {}),
     });
   }
   return items;
+}
+
+/**
+ * `aliyun.lb.port_<container_port>`: right after the port-specific entries, and never a bare
+ * `aliyun.lb.port_: ` (an error at once): the container port is a choice of the published ports,
+ * and tabbing on lands on a choice of schemes, the SLB and the front port.
+ */
+function genericLbItem(spec: (typeof LABEL_CATALOG)[number], portChoices: number[], published: PublishedPort[], slb: string, separator: string, editRange: { start: Position; end: Position }, inputs: CompletionInputs): CompletionItem {
+  const first = published.find((p) => p.container === portChoices[0]);
+  const port = portChoices.length > 1 ? `\${1|${portChoices.join(',')}|}` : portChoices.length === 1 ? `\${1:${portChoices[0]}}` : '${1:container_port}';
+  const schemes = first?.protocol === 'udp' ? '${2|udp,tcp,http,https|}' : '${2|tcp,http,https,udp|}';
+  const snippet = `aliyun.lb.port_${port}${separator}${schemes}://\${3:${escapeSnippet(slb)}}:\${4:${first?.host ?? 80}}$0`;
+  const plain = `aliyun.lb.port_${portChoices[0] ?? ''}${separator}`;
+  return {
+    label: `aliyun.lb.port_${spec.suffixPlaceholder ?? ''}`,
+    kind: CompletionItemKind.Property,
+    detail: portChoices.length ? t('SLB binding: pick the container port ({0})', portChoices.join(', ')) : spec.valueFormat,
+    documentation: { kind: MarkupKind.Markdown, value: `${labelDoc(spec)}\n\n${t('Value')}: \`${spec.valueFormat}\`` },
+    textEdit: { range: editRange, newText: inputs.snippetSupport ? snippet : plain },
+    insertTextFormat: inputs.snippetSupport ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+    filterText: spec.key,
+    sortText: '05',
+  };
 }
 
 const RETRIGGER = { title: 'suggest', command: 'editor.action.triggerSuggest' };
@@ -222,20 +257,36 @@ function completeLbValue(doc: TextLike, context: CursorContext, service: Service
   if (colon < 0) {
     let rank = 0;
     const offered = new Set<string>();
-    for (const slb of inputs.cloudSlbs ?? []) {
-      for (const [name, isId] of [[slb.name, false], [slb.id, true]] as const) {
-        if (!name || offered.has(name)) continue;
-        offered.add(name);
-        items.push({
-          label: name,
-          kind: CompletionItemKind.Value,
-          detail: [isId ? slb.name : slb.id, slb.address, slb.addressType, slb.status].filter(Boolean).join(' · '),
-          documentation: slb.listeners?.length ? t('Listeners: {0}', slb.listeners.join(', ')) : t('No listeners yet'),
-          textEdit: valueEdit(doc, context, slbStart, `${name}:`, REST_OF_SLB, inputs),
-          sortText: `0${String(rank++).padStart(4, '0')}`,
-          command: RETRIGGER,
-        });
-      }
+    // One row per SLB: its name (ID in the detail), or its ID when several SLBs share the name.
+    // Unusable SLBs (not active) come last and say why.
+    const cloud = inputs.cloudSlbs ?? [];
+    const nameCount = new Map<string, number>();
+    for (const slb of cloud) if (slb.name) nameCount.set(slb.name, (nameCount.get(slb.name) ?? 0) + 1);
+    for (const slb of cloud) {
+      const ambiguous = !!slb.name && (nameCount.get(slb.name) ?? 0) > 1;
+      const label = slb.name && !ambiguous ? slb.name : slb.id;
+      if (!label || offered.has(label)) continue;
+      offered.add(label);
+      if (slb.name) offered.add(slb.name);
+      offered.add(slb.id);
+      const unusable = unusableReason(slb.status);
+      const detail = [
+        ambiguous ? t('{0} (name shared by {1} SLBs: use the ID)', slb.name, nameCount.get(slb.name) ?? 0) : slb.name ? slb.id : undefined,
+        slb.address,
+        slb.addressType,
+        unusable ?? slb.status,
+      ].filter(Boolean).join(' · ');
+      items.push({
+        label,
+        kind: CompletionItemKind.Value,
+        detail,
+        documentation: slb.listeners?.length ? t('Listeners: {0}', slb.listeners.join(', ')) : t('No listeners yet'),
+        textEdit: valueEdit(doc, context, slbStart, `${label}:`, REST_OF_SLB, inputs),
+        // Typing the other spelling (name or ID) still finds the row.
+        filterText: `${label} ${slb.name && label !== slb.name ? slb.name : slb.id}`,
+        sortText: `${unusable ? 2 : 0}${String(rank++).padStart(4, '0')}`,
+        command: RETRIGGER,
+      });
     }
     for (const slb of inputs.workspaceSlbs) {
       if (offered.has(slb.slb)) continue;
@@ -318,6 +369,14 @@ function completeLbValue(doc: TextLike, context: CursorContext, service: Service
     }
   }
   return items;
+}
+
+/** Why an account SLB cannot take a new listener now, in words; undefined when it can. */
+function unusableReason(status: string | undefined): string | undefined {
+  if (!status || status === 'active') return undefined;
+  if (status === 'inactive') return t('inactive: stopped, it forwards nothing (start it in the console)');
+  if (status === 'locked') return t('locked: the account is overdue or the SLB is locked, listeners cannot be changed');
+  return t('{0}: not active, it may not forward traffic', status);
 }
 
 /** `TCP 6379 → 6379, running` */

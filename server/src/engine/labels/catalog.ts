@@ -17,6 +17,8 @@ export interface LabelSpec {
   /** Snippet for the value in completion (without quotes). */
   valueSnippet?: string;
   documented: boolean;
+  /** An older spelling or label that newer ones replace: completion lists it last, struck through. */
+  deprecated?: boolean;
 }
 
 export const LABEL_CATALOG: LabelSpec[] = [
@@ -41,12 +43,12 @@ export const LABEL_CATALOG: LabelSpec[] = [
   { key: 'aliyun.log_store_', prefix: true, suffixPlaceholder: '<logstore>', valueFormat: 'stdout | /absolute/path/*.log', doc: 'Collects the container\'s stdout or log files into the Log Service logstore named after the prefix.', valueSnippet: '${1:stdout}', documented: true },
   { key: 'aliyun.log_ttl_', prefix: true, suffixPlaceholder: '<logstore>', valueFormat: '"<days>"', doc: 'Retention in days of the Log Service logstore named after the prefix.', valueSnippet: '${1:30}', documented: true },
   { key: 'aliyun.log_project', valueFormat: 'project name', doc: 'Log Service project of Alibaba\'s tooling; not documented in detail.', documented: false },
-  { key: 'aliyun.logs', valueFormat: 'path', doc: 'Older log collection label (2016 samples).', documented: false },
+  { key: 'aliyun.logs', valueFormat: 'path', doc: 'Older log collection label (2016 samples).', documented: false, deprecated: true },
   { key: 'aliyun.log.timestamp', valueFormat: 'true | false', doc: 'Undocumented log timestamp switch seen in blogs.', documented: false },
   { key: 'aliyun.auto_scaling.', prefix: true, suffixPlaceholder: 'max_cpu | min_cpu | max_memory | min_memory | max_instances | min_instances | step | period', valueFormat: '"<number>"', doc: 'Auto scaling thresholds and limits of the service.', documented: true },
   { key: 'aliyun.latest_image', valueFormat: '"true"', doc: 'Pull the image again on every redeploy.', valueSnippet: '${1|true,false|}', documented: true },
   { key: 'aliyun.custom_addon', valueFormat: '"proxy"', doc: 'Marks this service as an add-on container, e.g. "proxy" for the acs/proxy routing container.', valueSnippet: '${1:proxy}', documented: true },
-  { key: 'aliyun.addon', valueFormat: '"proxy" | "dns" | "serverless"', doc: 'Older spelling of aliyun.custom_addon.', documented: true },
+  { key: 'aliyun.addon', valueFormat: '"proxy" | "dns" | "serverless"', doc: 'Older spelling of aliyun.custom_addon.', documented: true, deprecated: true },
   { key: 'aliyun.proxy.', prefix: true, suffixPlaceholder: 'VIRTUAL_HOST | TCP_PORTS | SSL_CERT | ...', valueFormat: 'see acs/proxy', doc: 'Settings read by the acs/proxy add-on on backend services (VIRTUAL_HOST, TCP_PORTS, SSL_CERT, ...).', documented: true },
   { key: 'aliyun.monitoring.', prefix: true, suffixPlaceholder: 'conf | http | script | tags | interval | ...', valueFormat: 'text', doc: 'Monitoring add-on settings of Alibaba\'s tooling.', documented: false },
   { key: 'aliyun.gpu', valueFormat: '"<count>"', doc: 'Number of GPUs for each container.', valueSnippet: '${1:1}', documented: true },

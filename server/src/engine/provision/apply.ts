@@ -121,6 +121,28 @@ export interface ApplyOptions {
   certificateFor?: (line: PlanLine) => string | undefined | Promise<string | undefined>;
   /** Stops before the next step (steps already sent are not undone). */
   signal?: AbortSignal;
+  /** After a create that failed with an unknown outcome: waits before each re-read of the live state (default 0, 1 s, 2 s). */
+  verifyDelaysMs?: number[];
+}
+
+/** Re-reads after an uncertain create: at once, after 1 s, after 2 s more (bounded: about 3 s plus the reads). */
+export const VERIFY_DELAYS_MS = [0, 1_000, 2_000];
+
+function sleepUnlessAborted(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** tcp, http and https share the TCP port space; udp has its own. */
+function sameTransport(a: string, b: string): boolean {
+  return (a === 'udp') === (b === 'udp');
 }
 
 function emptyOutcomes(): Record<LineOutcome, number> {
@@ -290,23 +312,49 @@ async function applyGroup(
           finish({ ...r, action: ev.action, outcome: 'failed', message: t("Nothing was created for this label: {0}", error.message) });
           continue;
         }
-        // The call may have happened (5xx, timeout) or someone else created it: look.
+        // The call may have happened (5xx, timeout) or someone else created it: look at the live
+        // state before saying anything. After a timeout or 5xx the API may still be working on
+        // it, so an absent listener is looked for again a few times (bounded) before reporting.
         step('create', apiAction, 'failed', t("Could not create the {0} listener on SLB '{1}': {2}", target, who(line), error.message), error);
-        const again = (await readListeners(client, [slbId], options.signal)).get(slbId);
-        const found = again?.listeners?.find((l) => l.port === spec.frontPort && l.protocol === spec.protocol);
+        const uncertain = error.code !== 'ListenerAlreadyExists';
+        const delays = uncertain ? options.verifyDelaysMs ?? VERIFY_DELAYS_MS : [0];
+        const started = Date.now();
+        let again: { listeners?: ExistingListener[]; error?: string } | undefined;
+        let found: ExistingListener | undefined;
+        for (const delay of delays) {
+          if (delay > 0) await sleepUnlessAborted(delay, options.signal);
+          if (options.signal?.aborted) break;
+          again = (await readListeners(client, [slbId], options.signal)).get(slbId);
+          found = again?.listeners?.find((l) => l.port === spec.frontPort && l.protocol === spec.protocol)
+            ?? again?.listeners?.find((l) => l.port === spec.frontPort && sameTransport(l.protocol, spec.protocol));
+          if (found) break;
+        }
+        const waited = Math.round((Date.now() - started) / 1000);
         if (!again?.listeners) {
           step('verify', 'DescribeLoadBalancerListeners', 'failed', t('Could not check whether the listener was created: {0}', again?.error ?? '-'));
           finish({ ...r, action: ev.action, outcome: 'failed', message: t('It is not known whether the {0} listener was created: run Provision again, the plan shows what exists.', target) });
           continue;
         }
-        if (!found || (found.backendPort !== undefined && found.backendPort !== spec.backendPort)) {
-          step('verify', 'DescribeLoadBalancerListeners', 'ok', found ? t('A {0} listener exists now, but not the one this label needs.', existingText(found)) : t('Checked: the listener does not exist; nothing was created.'));
-          if (found) listeners.push(found);
-          finish({ ...r, action: ev.action, outcome: 'failed', message: found ? t('Nothing was created for this label: the front port is now taken by {0}.', existingText(found)) : t("Nothing was created for this label: {0}", error.message) });
+        if (!found) {
+          step('verify', 'DescribeLoadBalancerListeners', 'ok', t('Checked: the listener does not exist ({0} s after the failed create).', waited));
+          finish({
+            ...r, action: ev.action, outcome: 'failed',
+            message: uncertain
+              ? t('The create of the {0} listener failed ({1}), and it did not exist when checked {2} s later; the API may still be creating it. Run plan again in a minute: it shows what exists.', target, error.message, waited)
+              : t('Nothing was created for this label: {0}', error.message),
+          });
           continue;
         }
-        step('verify', 'DescribeLoadBalancerListeners', 'ok', t('Checked: the {0} listener exists ({1}).', target, found.status ?? '-'));
-        created = error.code !== 'ListenerAlreadyExists';
+        if (found.protocol !== spec.protocol || (found.backendPort !== undefined && found.backendPort !== spec.backendPort)) {
+          step('verify', 'DescribeLoadBalancerListeners', 'ok', t('A {0} listener exists now, but not the one this label needs.', existingText(found)));
+          listeners.push(found);
+          finish({ ...r, action: ev.action, outcome: 'failed', message: t('The {0} listener was not created for this label: the front port is now taken by {1}.', target, existingText(found)) });
+          continue;
+        }
+        created = uncertain;
+        step('verify', 'DescribeLoadBalancerListeners', 'ok', created
+          ? t('Checked: the create failed ({0}), but the {1} listener exists now ({2}).', error.message, target, found.status ?? '-')
+          : t('Checked: the {0} listener exists ({1}).', target, found.status ?? '-'));
         listeners.push(found);
         if (found.status === 'running' || found.status === 'starting') {
           finish({ ...r, action: ev.action, outcome: created ? 'created' : 'unchanged', created, ok: true, message: t("The {0} listener on SLB '{1}' exists and is {2}.", target, who(line), found.status) });

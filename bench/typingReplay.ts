@@ -1,0 +1,373 @@
+/**
+ * Typing replay: a real server over LSP stdio gets a file typed key by key (one didChange per key,
+ * as an editor sends them), and we count what it says about the line being typed.
+ *
+ *   typed files   an empty document, then every character of a real corpus file at `intervalMs`;
+ *                 each publish that arrives while keys still come (less than `typingGapMs` after
+ *                 the last key) is checked for errors/warnings on the line the cursor is on
+ *   pause         a wrong line of a corpus file is emptied to its indentation and typed again;
+ *                 after the last key the clock runs until its error is published (pause → error)
+ *   other lines   while a line is typed, an error on another line that the typing fixes must go
+ *                 away before the pause (other lines keep their fast updates)
+ *
+ * Used by test/lsp/typing.test.ts (the assertions) and bench/run.ts (the results table).
+ */
+import { ChildProcess, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { performance } from 'perf_hooks';
+import { createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+
+export interface Diag {
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  severity?: number;
+  code?: string | number;
+  message: string;
+}
+
+interface Publish {
+  uri: string;
+  version?: number;
+  diagnostics: Diag[];
+  at: number;
+}
+
+export interface TypingOptions {
+  /** Server command, e.g. ['node', 'dist/server/server.js', '--stdio']. */
+  server: string[];
+  cwd: string;
+  /** Merged into initializationOptions (e.g. { diagnosticDelay: 0 } for the behaviour without quiet). */
+  initializationOptions?: Record<string, unknown>;
+  settings?: Record<string, unknown>;
+  /** Time between two keys (default 90 ms: a quick typist). */
+  intervalMs?: number;
+  /** Keys closer than this count as "still typing" (the issue's bound: 150 ms). */
+  typingGapMs?: number;
+  /** How long to wait for the error after the pause before giving up (default 3000 ms). */
+  pauseTimeoutMs?: number;
+}
+
+/** Errors and warnings count; information and hints do not. */
+const isProblem = (d: Diag) => d.severity === undefined || d.severity <= 2;
+
+function touchesLine(d: Diag, line: number): boolean {
+  const endLine = d.range.end.character === 0 && d.range.end.line > d.range.start.line ? d.range.end.line - 1 : d.range.end.line;
+  return d.range.start.line <= line && endLine >= line;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
+
+export class TypingSession {
+  readonly publishes: Publish[] = [];
+  private readonly listeners: Array<() => void> = [];
+  private readonly stderr: string[] = [];
+  private readonly connection: MessageConnection;
+
+  private constructor(private readonly child: ChildProcess) {
+    this.connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    child.stderr!.on('data', (d) => this.stderr.push(String(d)));
+    this.connection.onNotification('textDocument/publishDiagnostics', (p: { uri: string; version?: number; diagnostics: Diag[] }) => {
+      this.publishes.push({ ...p, at: performance.now() });
+      for (const l of this.listeners.slice()) l();
+    });
+    this.connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => null));
+    this.connection.onRequest('client/registerCapability', () => null);
+    this.connection.onRequest('window/workDoneProgress/create', () => null);
+    this.connection.listen();
+  }
+
+  static async start(opts: TypingOptions): Promise<TypingSession> {
+    const [exe, ...args] = opts.server;
+    const child = spawn(exe === 'node' ? process.execPath : exe, args, { cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const session = new TypingSession(child);
+    await session.connection.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: null,
+      workspaceFolders: null,
+      locale: 'en',
+      capabilities: { textDocument: { publishDiagnostics: { relatedInformation: true, versionSupport: true } }, workspace: { configuration: false } },
+      initializationOptions: { settings: { yamlSyntaxErrors: 'all', ...(opts.settings ?? {}) }, ...(opts.initializationOptions ?? {}) },
+    });
+    await session.connection.sendNotification('initialized', {});
+    return session;
+  }
+
+  async open(uri: string, text: string): Promise<Publish> {
+    const waiting = this.waitFor(`first diagnostics of ${uri}`, () => this.publishes.find((p) => p.uri === uri), 10000);
+    await this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'dockercompose', version: 1, text } });
+    return waiting;
+  }
+
+  /** Inserts `text` at line:character as version `version`. */
+  insert(uri: string, version: number, line: number, character: number, text: string): Promise<void> {
+    const at = { line, character };
+    return this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range: { start: at, end: at }, text }] });
+  }
+
+  close(uri: string): Promise<void> {
+    return this.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  }
+
+  waitFor<T>(what: string, predicate: () => T | undefined, timeoutMs: number): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const value = predicate();
+        if (value === undefined) return;
+        clearTimeout(timer);
+        this.listeners.splice(this.listeners.indexOf(check), 1);
+        resolve(value);
+      };
+      const timer = setTimeout(() => {
+        this.listeners.splice(this.listeners.indexOf(check), 1);
+        reject(new Error(`timed out waiting for ${what}; server stderr: ${this.stderr.join('').slice(-2000)}`));
+      }, timeoutMs);
+      this.listeners.push(check);
+      check();
+    });
+  }
+
+  async stop(): Promise<void> {
+    try {
+      await Promise.race([this.connection.sendRequest('shutdown'), sleep(2000)]);
+      await this.connection.sendNotification('exit');
+    } catch {
+      // already gone
+    }
+    await new Promise<void>((resolve) => {
+      if (this.child.exitCode !== null) return resolve();
+      const timer = setTimeout(() => (this.child.kill('SIGKILL'), resolve()), 3000);
+      this.child.once('exit', () => (clearTimeout(timer), resolve()));
+    });
+    this.connection.dispose();
+  }
+}
+
+/** One key of a replay: its version, when it was sent and the line the cursor is on after it. */
+interface Key {
+  version: number;
+  sentAt: number;
+  line: number;
+}
+
+/** Sends `text` one character at a time at `intervalMs`, starting at line:character; returns the keys. */
+async function typeText(session: TypingSession, uri: string, firstVersion: number, line: number, character: number, text: string, intervalMs: number): Promise<Key[]> {
+  const keys: Key[] = [];
+  const start = performance.now();
+  let version = firstVersion;
+  for (let i = 0; i < text.length; i++) {
+    // An absolute schedule: a late key does not push every later key back.
+    await sleep(start + i * intervalMs - performance.now());
+    const ch = text[i];
+    version++;
+    const sentAt = performance.now();
+    await session.insert(uri, version, line, character, ch);
+    if (ch === '\n') {
+      line++;
+      character = 0;
+    } else character++;
+    keys.push({ version, sentAt, line });
+  }
+  return keys;
+}
+
+/** Problems on the typed line in publishes that arrived while keys were still coming. */
+function problemsWhileTyping(session: TypingSession, uri: string, keys: Key[], typingGapMs: number): { count: number; publishes: number; examples: string[] } {
+  const byVersion = new Map(keys.map((k) => [k.version, k]));
+  const lastKeyAt = keys.length ? keys[keys.length - 1].sentAt : 0;
+  let count = 0;
+  let publishes = 0;
+  const examples: string[] = [];
+  for (const p of session.publishes) {
+    if (p.uri !== uri || p.version === undefined) continue;
+    const key = byVersion.get(p.version);
+    if (!key) continue;
+    // Still typing: a key was sent less than typingGapMs before this publish arrived.
+    const previousKey = [...keys].reverse().find((k) => k.sentAt <= p.at);
+    if (!previousKey || p.at - previousKey.sentAt >= typingGapMs || p.at > lastKeyAt + typingGapMs) continue;
+    publishes++;
+    for (const d of p.diagnostics) {
+      if (!isProblem(d) || !touchesLine(d, key.line)) continue;
+      count++;
+      if (examples.length < 5) examples.push(`v${p.version} line ${key.line + 1}: ${d.code ?? ''} ${d.message.slice(0, 90)}`);
+    }
+  }
+  return { count, publishes, examples };
+}
+
+export interface TypedFileResult {
+  file: string;
+  keys: number;
+  /** publishes that arrived while typing */
+  publishes: number;
+  /** errors/warnings on the typed line in those publishes */
+  problemsOnTypedLine: number;
+  examples: string[];
+  /** problems in the last publish after the pause (a valid file: 0) */
+  finalProblems: number;
+}
+
+/** Types every character of `text` into an empty document. */
+export async function replayFile(session: TypingSession, file: string, text: string, opts: TypingOptions): Promise<TypedFileResult> {
+  const uri = `file:///typing/${path.basename(file)}`;
+  const interval = opts.intervalMs ?? 90;
+  await session.open(uri, '');
+  const keys = await typeText(session, uri, 1, 0, 0, text.replace(/\r\n?/g, '\n'), interval);
+  const last = keys[keys.length - 1];
+  await sleep(600);
+  const lastPublish = await session.waitFor('final diagnostics', () => [...session.publishes].reverse().find((p) => p.uri === uri && (p.version ?? 0) >= last.version), 5000);
+  const found = problemsWhileTyping(session, uri, keys, opts.typingGapMs ?? 150);
+  await session.close(uri);
+  return { file: path.basename(file), keys: keys.length, publishes: found.publishes, problemsOnTypedLine: found.count, examples: found.examples, finalProblems: lastPublish.diagnostics.filter(isProblem).length };
+}
+
+export interface PauseResult {
+  file: string;
+  /** 0-based line */
+  line: number;
+  code: string;
+  keys: number;
+  problemsWhileTyping: number;
+  /** last key → the publish that shows the line's error (NaN: not within the timeout) */
+  pauseToErrorMs: number;
+}
+
+/** Lines of `text` whose own content is wrong: an error or warning that starts and ends on it. */
+export async function wrongLines(session: TypingSession, file: string, text: string): Promise<Array<{ line: number; code: string }>> {
+  const uri = `file:///typing/full-${path.basename(file)}`;
+  const first = await session.open(uri, text);
+  await session.close(uri);
+  const lines = new Map<number, string>();
+  for (const d of first.diagnostics) if (isProblem(d) && d.range.start.line === d.range.end.line && !lines.has(d.range.start.line)) lines.set(d.range.start.line, String(d.code ?? ''));
+  return [...lines].map(([line, code]) => ({ line, code }));
+}
+
+/** Empties `line` to its indentation, types it again and measures last key → its error. */
+export async function replayPause(session: TypingSession, file: string, text: string, line: number, code: string, opts: TypingOptions): Promise<PauseResult | undefined> {
+  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  const content = lines[line];
+  const indent = /^\s*/.exec(content)![0];
+  const rest = content.slice(indent.length);
+  if (!rest) return undefined;
+  const uri = `file:///typing/pause-${line}-${path.basename(file)}`;
+  const before = await session.open(uri, [...lines.slice(0, line), indent, ...lines.slice(line + 1)].join('\n'));
+  // The emptied line must be fine on its own, or the measurement would see an old error.
+  if (before.diagnostics.some((d) => isProblem(d) && touchesLine(d, line))) {
+    await session.close(uri);
+    return undefined;
+  }
+  const keys = await typeText(session, uri, 1, line, indent.length, rest, opts.intervalMs ?? 90);
+  const last = keys[keys.length - 1];
+  let pauseToErrorMs = NaN;
+  try {
+    const shown = await session.waitFor(
+      `the error on line ${line + 1} of ${file}`,
+      () => session.publishes.find((p) => p.uri === uri && p.version === last.version && p.diagnostics.some((d) => isProblem(d) && touchesLine(d, line))),
+      opts.pauseTimeoutMs ?? 3000,
+    );
+    pauseToErrorMs = shown.at - last.sentAt;
+  } catch {
+    // NaN: reported as a miss
+  }
+  const found = problemsWhileTyping(session, uri, keys, opts.typingGapMs ?? 150);
+  await session.close(uri);
+  return { file: path.basename(file), line, code, keys: keys.length, problemsWhileTyping: found.count, pauseToErrorMs };
+}
+
+export interface OtherLineResult {
+  /** ms from the key that fixes the other line to the publish without its error (NaN: only after the pause) */
+  fixedAfterMs: number;
+  /** whether that publish came while keys were still coming */
+  beforePause: boolean;
+}
+
+/**
+ * Other lines keep their fast updates: an lb label whose port is not published has an error; typing
+ * the missing port mapping (and more keys after it) on another line clears it before the pause.
+ */
+export async function replayOtherLine(session: TypingSession, opts: TypingOptions): Promise<OtherLineResult> {
+  const uri = 'file:///typing/other-line.yml';
+  const text = ['services:', '  redis:', '    image: redis:6', '    ports:', '      - "80:80"', '      ', '    labels:', '      aliyun.lb.port_6379: tcp://slb_redis:6379', ''].join('\n');
+  const labelLine = 7;
+  const first = await session.open(uri, text);
+  if (!first.diagnostics.some((d) => isProblem(d) && d.range.start.line === labelLine)) throw new Error(`expected an error on the label line, got ${JSON.stringify(first.diagnostics)}`);
+  const typed = '- "6379:6379"   # redis';
+  const fixIndex = typed.indexOf('"', 3); // the closing quote completes the mapping
+  const keys = await typeText(session, uri, 1, 5, 6, typed, opts.intervalMs ?? 90);
+  const fixKey = keys[fixIndex];
+  const lastKey = keys[keys.length - 1];
+  const cleared = await session.waitFor('the label line without its error', () => session.publishes.find((p) => p.uri === uri && (p.version ?? 0) >= fixKey.version && !p.diagnostics.some((d) => d.range.start.line === labelLine)), 5000);
+  await session.close(uri);
+  return { fixedAfterMs: cleared.at - fixKey.sentAt, beforePause: cleared.at < lastKey.sentAt + (opts.typingGapMs ?? 150) };
+}
+
+/** The valid corpus files typed whole, and the corpus files whose wrong lines are retyped. */
+export const TYPED_FILES = ['09-redis-tcp-links-plus-slb.yml', '36-lb-doc-v1v2-four-schemes.yml'];
+export const PAUSE_FILES = ['05-multi-https-proxy-zh-missing-space.yml', '14-iqing-moon-unquoted-bool.yml', '16-hyperf-ms-log-ttl-int.yml', '22-restserver-probe-misindented.yml', '23-wordpress-markdown-link-mangled.yml', '28-phpmyadmin-wordpress-unquoted-scale.yml', '35-routing-session-sticky-doc.yml'];
+
+export interface TypingReport {
+  typed: TypedFileResult[];
+  pauses: PauseResult[];
+  other: OtherLineResult;
+}
+
+/** The whole replay (what the benchmark row reports). */
+export async function runTypingReplay(corpusDir: string, opts: TypingOptions & { parallel?: boolean }, files = TYPED_FILES, pauseFiles = PAUSE_FILES): Promise<TypingReport> {
+  const session = await TypingSession.start(opts);
+  try {
+    const typeAll = async () => {
+      const typed: TypedFileResult[] = [];
+      if (opts.parallel) return Promise.all(files.map((f) => replayFile(session, f, fs.readFileSync(path.join(corpusDir, f), 'utf8'), opts)));
+      for (const f of files) typed.push(await replayFile(session, f, fs.readFileSync(path.join(corpusDir, f), 'utf8'), opts));
+      return typed;
+    };
+    const pauseAll = async () => {
+      const pauses: PauseResult[] = [];
+      for (const f of pauseFiles) {
+        const text = fs.readFileSync(path.join(corpusDir, f), 'utf8');
+        for (const { line, code } of (await wrongLines(session, f, text)).slice(0, 2)) {
+          const result = await replayPause(session, f, text, line, code, opts);
+          if (result) pauses.push(result);
+        }
+      }
+      return pauses;
+    };
+    // In parallel (the test: shorter) every document is typed at the same time as the others.
+    if (opts.parallel) {
+      const [typed, pauses, other] = await Promise.all([typeAll(), pauseAll(), replayOtherLine(session, opts)]);
+      return { typed, pauses, other };
+    }
+    const typed = await typeAll();
+    const pauses = await pauseAll();
+    const other = await replayOtherLine(session, opts);
+    return { typed, pauses, other };
+  } finally {
+    await session.stop();
+  }
+}
+
+export function formatTypingTable(label: string, report: TypingReport, intervalMs: number, initializationOptions: Record<string, unknown> = {}): string {
+  const pauseTimes = report.pauses.map((p) => p.pauseToErrorMs).filter(Number.isFinite).sort((a, b) => a - b);
+  const at = (q: number) => (pauseTimes.length ? pauseTimes[Math.min(pauseTimes.length - 1, Math.ceil(q * pauseTimes.length) - 1)] : NaN);
+  const r = (n: number) => (Number.isFinite(n) ? String(Math.round(n)) : '–');
+  const keys = report.typed.reduce((n, t) => n + t.keys, 0) + report.pauses.reduce((n, p) => n + p.keys, 0);
+  const problems = report.typed.reduce((n, t) => n + t.problemsOnTypedLine, 0) + report.pauses.reduce((n, p) => n + p.problemsWhileTyping, 0);
+  const misses = report.pauses.filter((p) => !Number.isFinite(p.pauseToErrorMs)).length;
+  const lines = [
+    `Typing replay (bench/typingReplay.ts): real corpus files typed key by key, one didChange per key every ${intervalMs} ms; server initializationOptions \`${JSON.stringify(initializationOptions)}\` (without a diagnosticDelay override the server's default quiet of 200 ms on the typed line applies). Target: 0 errors/warnings on the typed line while typing; a wrong line left alone shows its error ≤ 250 ms after the pause.`,
+    '',
+    '| label | keys | errors/warnings on the typed line while typing | pause → error p50 / p95 / max ms (lines) | errors not shown after the pause | other line fixed while typing (ms after the fixing key) |',
+    '|---|---|---|---|---|---|',
+    `| ${label} | ${keys} | ${problems} | ${r(at(0.5))} / ${r(at(0.95))} / ${r(pauseTimes[pauseTimes.length - 1])} (${report.pauses.length}) | ${misses} | ${report.other.beforePause ? 'yes' : 'no'} (${r(report.other.fixedAfterMs)}) |`,
+    '',
+    '<details><summary>Per file</summary>',
+    '',
+    '| file | what | keys | problems on the typed line | pause → error ms |',
+    '|---|---|---|---|---|',
+    ...report.typed.map((t) => `| ${t.file} | typed whole (final problems: ${t.finalProblems}) | ${t.keys} | ${t.problemsOnTypedLine} | |`),
+    ...report.pauses.map((p) => `| ${p.file} | line ${p.line + 1} retyped (${p.code}) | ${p.keys} | ${p.problemsWhileTyping} | ${r(p.pauseToErrorMs)} |`),
+    '',
+    '</details>',
+    '',
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,128 @@
+// Quiet while typing: the line being typed gets no diagnostics until the user pauses on it.
+//
+// Why in the server: every LSP client gets it, not only VS Code. A half-typed line (`  p`, a front
+// port `8` on its way to `8080`) is wrong on almost every key; showing that is noise. Other lines
+// keep their fast updates: validation still runs on every edit, and only diagnostics that touch the
+// typed lines are held back. When no key has come for `quietMs`, the held diagnostics are published.
+import type { Diagnostic, PublishDiagnosticsParams, TextDocumentContentChangeEvent } from 'vscode-languageserver';
+
+interface TypedLines {
+  first: number;
+  last: number;
+  /** When the last key on these lines arrived (ms, monotonic clock). */
+  at: number;
+}
+
+/** A change that inserts more lines than this is a paste or a fix, not typing: it is shown at once. */
+const MAX_TYPED_LINES = 2;
+
+export class TypingQuiet {
+  private readonly typed = new Map<string, TypedLines>();
+
+  constructor(
+    /** The `aliyunSlbLabels.diagnosticDelay` setting; 0 turns the quiet off. */
+    private readonly quietMs: () => number,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  /** Remembers which lines this edit touched (in the new text's line numbers). */
+  edited(uri: string, changes: readonly TextDocumentContentChangeEvent[]): void {
+    let first = Infinity;
+    let last = -Infinity;
+    for (const change of changes) {
+      if (!('range' in change) || !change.range) {
+        this.typed.delete(uri); // the whole text replaced: not typing
+        return;
+      }
+      const breaks = change.text.match(/\r\n|\r|\n/g)?.length ?? 0;
+      const start = change.range.start.line;
+      first = Math.min(first, start);
+      last = Math.max(last, start + breaks);
+    }
+    if (!Number.isFinite(first) || last - first + 1 > MAX_TYPED_LINES) {
+      this.typed.delete(uri);
+      return;
+    }
+    this.typed.set(uri, { first, last, at: this.now() });
+  }
+
+  forget(uri: string): void {
+    this.typed.delete(uri);
+  }
+
+  /**
+   * The diagnostics to publish now, and (when some are held back) in how many ms the full list
+   * may be published: the moment the typed lines have been left alone for the quiet time.
+   */
+  filter(uri: string, diagnostics: Diagnostic[]): { diagnostics: Diagnostic[]; releaseInMs?: number } {
+    const quietMs = this.quietMs();
+    const typed = this.typed.get(uri);
+    if (!typed || quietMs <= 0) return { diagnostics };
+    const remaining = typed.at + quietMs - this.now();
+    if (remaining <= 0) {
+      this.typed.delete(uri);
+      return { diagnostics };
+    }
+    const shown = diagnostics.filter((d) => !touches(d, typed));
+    return { diagnostics: shown, releaseInMs: shown.length === diagnostics.length ? undefined : Math.ceil(remaining) };
+  }
+}
+
+function touches(diagnostic: Diagnostic, typed: TypedLines): boolean {
+  const { start, end } = diagnostic.range;
+  // A range that ends at column 0 of the next line ends on the line before it.
+  const endLine = end.character === 0 && end.line > start.line ? end.line - 1 : end.line;
+  return start.line <= typed.last && endLine >= typed.first;
+}
+
+/**
+ * Publishes a document's diagnostics through the typing quiet: the full list is kept, the typed
+ * lines' part is held back, and published once the user pauses (if no newer version replaced it).
+ */
+export class QuietPublisher {
+  readonly typing: TypingQuiet;
+  private readonly latest = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
+  private readonly releases = new Map<string, NodeJS.Timeout>();
+
+  constructor(
+    private readonly send: (params: PublishDiagnosticsParams) => void,
+    /** The document's current version, undefined once it is closed. */
+    private readonly currentVersion: (uri: string) => number | undefined,
+    quietMs: () => number,
+    now?: () => number,
+  ) {
+    this.typing = new TypingQuiet(quietMs, now);
+  }
+
+  edited(uri: string, changes: readonly TextDocumentContentChangeEvent[]): void {
+    this.typing.edited(uri, changes);
+  }
+
+  publish(uri: string, version: number, diagnostics: Diagnostic[]): void {
+    this.latest.set(uri, { version, diagnostics });
+    const shown = this.typing.filter(uri, diagnostics);
+    this.send({ uri, version, diagnostics: shown.diagnostics });
+    const pending = this.releases.get(uri);
+    if (pending) clearTimeout(pending);
+    this.releases.delete(uri);
+    if (shown.releaseInMs !== undefined) this.releases.set(uri, setTimeout(() => this.release(uri), shown.releaseInMs));
+  }
+
+  /** Closed (or validation off): nothing is held for it any more. */
+  clear(uri: string, send = true): void {
+    const pending = this.releases.get(uri);
+    if (pending) clearTimeout(pending);
+    this.releases.delete(uri);
+    this.latest.delete(uri);
+    this.typing.forget(uri);
+    if (send) this.send({ uri, diagnostics: [] });
+  }
+
+  private release(uri: string): void {
+    this.releases.delete(uri);
+    const latest = this.latest.get(uri);
+    // A newer version is being validated: its own publish comes after the pause.
+    if (!latest || this.currentVersion(uri) !== latest.version) return;
+    this.publish(uri, latest.version, latest.diagnostics);
+  }
+}
