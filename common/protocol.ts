@@ -49,4 +49,6 @@ export const SERVER_COMMANDS = {
   plan: 'aliyunSlbLabels.plan',
   /** Provision listeners: args [{uri, position? | all: true | labelKeys?, certificateId?, confirmed?}]. */
   provision: 'aliyunSlbLabels.provision',
+  /** Compose service(s) with lb labels -> ACK manifests in new files: args [{uri, service?}] (see server/src/lsp/migrateCommand.ts). */
+  migrateToKubernetes: 'aliyunSlbLabels.migrateToKubernetes',
 } as const;

@@ -22,6 +22,8 @@ export const COMMANDS = {
   provisionFile: 'aliyunSlbLabels.provisionFile',
   checkReachabilityLabel: 'aliyunSlbLabels.checkReachabilityLabel',
   checkReachabilityFile: 'aliyunSlbLabels.checkReachabilityFile',
+  // Kubernetes migration of the active compose file (server command migrateToKubernetes).
+  migrateFileToKubernetes: 'aliyunSlbLabels.migrateFileToKubernetes',
 } as const;
 
 /**

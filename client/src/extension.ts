@@ -10,6 +10,7 @@ import {
   CONFIG_SECTION,
   DOCUMENT_SELECTOR,
   OUTPUT_CHANNEL_NAME,
+  SERVER_COMMANDS,
   SERVER_MODULE,
   WATCHED_FILES_GLOB,
   initializationOptions,
@@ -132,6 +133,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand(COMMANDS.provisionFile, (arg?: unknown) => cloud.provisionFile(arg)),
     vscode.commands.registerCommand(COMMANDS.checkReachabilityLabel, (arg?: unknown) => cloud.checkReachabilityLabel(arg)),
     vscode.commands.registerCommand(COMMANDS.checkReachabilityFile, (arg?: unknown) => cloud.checkReachabilityFile(arg)),
+    // The server writes the manifests (server/src/lsp/migrateCommand.ts); the client names the file.
+    vscode.commands.registerCommand(COMMANDS.migrateFileToKubernetes, () => {
+      const uri = vscode.window.activeTextEditor?.document.uri.toString();
+      return uri ? vscode.commands.executeCommand(SERVER_COMMANDS.migrateToKubernetes, { uri }) : undefined;
+    }),
   );
 
   context.subscriptions.push(

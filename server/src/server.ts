@@ -22,6 +22,8 @@ import { ReachCommands } from './lsp/reachCommands';
 import { allCommandNames, CommandDispatcher } from './lsp/commands';
 import { registerProvisionCommands } from './lsp/provisionCommands';
 import { QuietPublisher } from './lsp/typingQuiet';
+import { K8sFeatures } from './lsp/k8sFeatures';
+import { migrationCodeActions, registerMigrateCommand } from './lsp/migrateCommand';
 
 if (process.argv.includes('--version')) {
   process.stdout.write('slb-labels-language-server 0.1.0\n');
@@ -56,6 +58,7 @@ const documents = new DocumentStore({
     reindexFromDisk(uri);
     reach.closed(uri);
     publisher.clear(uri);
+    k8s.closed(uri);
   },
 });
 // One analyzer per open document: it holds that document's parsed units and cross-service index.
@@ -102,6 +105,8 @@ const envCache = new Map<string, { mtimeMs: number; env: Map<string, string> }>(
 const cloud = new CloudSession(connection, (level, message) => log(level, message));
 cloud.onDidChange(() => { for (const doc of documents.all()) scheduleValidation(doc); });
 // Reachability (lsp/reachCommands.ts): aliyunSlbLabels.checkReachability and its inline marks, merged in validate().
+// Kubernetes manifests (detected by content): lsp/k8sFeatures.ts.
+const k8s = new K8sFeatures({ cloud, log: (level, message) => log(level, message), revalidate: () => { for (const d of documents.all()) if (k8s.isKubernetes(d)) scheduleValidation(d); } });
 const reach = new ReachCommands({ connection, cloud, documents, env: envFor, log, revalidate: (uri) => { const d = documents.get(uri); if (d) scheduleValidation(d); } });
 
 function log(level: 'info' | 'warn' | 'error', message: string): void {
@@ -153,7 +158,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       completionProvider: { triggerCharacters: ['.', '_', ':', '/', '=', ' '], resolveProvider: false },
       hoverProvider: true,
-      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
       executeCommandProvider: { commands: allCommandNames() },
     },
     serverInfo: { name: 'slb-labels-language-server', version: '0.1.0' },
@@ -222,7 +227,7 @@ function envFor(uri: string): Map<string, string> | undefined {
 }
 
 async function validate(doc: LineDocument): Promise<void> {
-  if (!settings.validationEnabled || !isComposeDocument(doc)) {
+  if (!settings.validationEnabled || !(isComposeDocument(doc) || k8s.isKubernetes(doc))) {
     publisher.publish(doc.uri, doc.version, []);
     return;
   }
@@ -245,7 +250,7 @@ async function validate(doc: LineDocument): Promise<void> {
     slbIndex.updateFromUses(doc.uri, result.slbUses);
     slbUsesVersions.set(doc.uri, result.slbUsesVersion);
   }
-  const online = result.bindings ? toDiagnostics(current, cloud.findings({ bindings: result.bindings } as unknown as Analysis), doc.uri, relatedInformation) : [];
+  const online = result.bindings ? toDiagnostics(current, cloud.findings({ bindings: result.bindings } as unknown as Analysis), doc.uri, relatedInformation) : k8s.isKubernetes(current) ? k8s.onlineDiagnostics(current, relatedInformation) : [];
   publisher.publish(doc.uri, result.version, [...result.diagnostics, ...online, ...reach.marksFor(current)]);
 }
 
@@ -291,6 +296,7 @@ function workspaceSlbs() {
 connection.onCompletion(
   guarded('completion', [], (params) => {
     const doc = documents.get(params.textDocument.uri);
+    if (doc && settings.completionEnabled && k8s.isKubernetes(doc)) return k8s.complete(doc, params.position, snippetSupport);
     if (!doc || !settings.completionEnabled || !isComposeDocument(doc)) return [];
     return complete(doc, params.position, { analyzer: analyzerFor(doc.uri), workspaceSlbs: workspaceSlbs(), cloudSlbs: cloud.cloudSlbs(), cloudListeners: cloud.cloudListeners, snippetSupport, env: envFor(doc.uri), insertReplace: insertReplaceSupport });
   }),
@@ -299,13 +305,18 @@ connection.onCompletion(
 connection.onHover(
   guarded('hover', null, (params) => {
     const doc = documents.get(params.textDocument.uri);
+    if (doc && settings.hoverEnabled && k8s.isKubernetes(doc)) return k8s.hover(doc, params.position);
     if (!doc || !settings.hoverEnabled || !isComposeDocument(doc)) return null;
     return hover(doc, params.position, { analyzer: analyzerFor(doc.uri), env: envFor(doc.uri), describeSlb: cloud.describeSlb });
   }),
 );
 
 connection.onCodeAction(
-  guarded('codeAction', [], (params) => quickFixes(params.textDocument.uri, params.context.diagnostics)),
+  guarded('codeAction', [], (params) => {
+    const doc = documents.get(params.textDocument.uri);
+    const migrate = doc && isComposeDocument(doc) && !k8s.isKubernetes(doc) ? migrationCodeActions(migrateDeps, doc, params.range) : [];
+    return [...quickFixes(params.textDocument.uri, params.context.diagnostics), ...migrate];
+  }),
 );
 
 connection.onDidChangeWatchedFiles((change) => {
@@ -322,6 +333,8 @@ let clientCapabilities: InitializeParams['capabilities'] | undefined;
 const commands = new CommandDispatcher();
 registerProvisionCommands(commands, { connection, cloud, document: (uri) => documents.get(uri), analyzerFor, envFor, clientCapabilities: () => clientCapabilities, revalidateAll: () => documents.all().forEach(scheduleValidation), log });
 reach.register(commands);
+const migrateDeps = { connection, cloud, document: (uri: string) => documents.get(uri), analyzerFor, envFor, clientCapabilities: () => clientCapabilities };
+registerMigrateCommand(commands, migrateDeps);
 connection.onExecuteCommand(commands.handle);
 
 process.on('uncaughtException', (error) => log('error', `uncaught: ${error?.stack ?? String(error)}`));

@@ -80,6 +80,22 @@ const ONLINE_FINDINGS = `services:
       aliyun.lb.port_6379: http://slb_redis_app:6379
 `;
 
+// A Service that reuses a CLB the account does not have (k8s-clb-not-found).
+const K8S_MISSING_CLB = `apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  annotations:
+    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-id: "lb-bp1doesnotexist0000000"
+spec:
+  type: LoadBalancer
+  selector: {app: web}
+  ports:
+    - port: 80
+      targetPort: 8080
+      protocol: TCP
+`;
+
 before(async () => {
   sb = await startSandbox({ port: 0, dataPlane: false });
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slb-lint-online-'));
@@ -87,6 +103,8 @@ before(async () => {
   fs.writeFileSync(path.join(dir, 'clean', 'docker-compose.yml'), CLEAN);
   fs.mkdirSync(path.join(dir, 'findings'));
   fs.writeFileSync(path.join(dir, 'findings', 'docker-compose.yml'), ONLINE_FINDINGS);
+  fs.mkdirSync(path.join(dir, 'k8s'));
+  fs.writeFileSync(path.join(dir, 'k8s', 'web.yaml'), K8S_MISSING_CLB);
   const probe = net.createServer();
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
   refusedUrl = `http://127.0.0.1:${(probe.address() as net.AddressInfo).port}`;
@@ -119,6 +137,16 @@ describe('slb-labels lint --online', () => {
     assert.match(byCode.get('slb-inactive')!.message, /locked/);
     assert.equal(byCode.get('slb-listener-mismatch')?.line, 15);
     assert.match(r.stderr, /Online checks ran against \d+ SLB\(s\) in cn-hangzhou/);
+  });
+
+  it('Kubernetes manifests get the editor\'s online k8s rules too', async () => {
+    const offline = await run(['lint', 'k8s', '--format', 'json']);
+    assert.ok(!JSON.parse(offline.stdout)[0].diagnostics.some((d: { code: string }) => d.code === 'k8s-clb-not-found'), offline.stdout);
+    const r = await run(['lint', 'k8s', '--format', 'json', ...at(sb.url)]);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    const [file] = JSON.parse(r.stdout) as { file: string; diagnostics: { code: string; line: number }[] }[];
+    assert.equal(file.file, path.join('k8s', 'web.yaml'));
+    assert.ok(file.diagnostics.some((d) => d.code === 'k8s-clb-not-found' && d.line === 6), JSON.stringify(file.diagnostics));
   });
 
   it('a file the account agrees with: exit 0, and stderr says the checks ran', async () => {

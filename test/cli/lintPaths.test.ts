@@ -32,6 +32,7 @@ function write(rel: string, text: string): void {
 
 const ERRORS = fs.readFileSync(path.join(FIXTURES, 'errors.yml'), 'utf8');
 const VALID = fs.readFileSync(path.join(FIXTURES, 'valid.yml'), 'utf8');
+const K8S_BROKEN = fs.readFileSync(path.join(REPO_ROOT, 'test/k8s/fixtures/broken.yaml'), 'utf8');
 
 before(() => {
   tree = fs.mkdtempSync(path.join(os.tmpdir(), 'slb-lint-paths-'));
@@ -49,6 +50,8 @@ before(() => {
   write('node_modules/pkg/docker-compose.yml', ERRORS); // never walked
   write('.git/docker-compose.yml', ERRORS); // never walked
   write('.devcontainer/docker-compose.yml', VALID); // dot folders are walked, as the editor matches them
+  write('k8s/web.yaml', K8S_BROKEN); // a Kubernetes manifest: found by content
+  write('.github/workflows/ci.yml', 'on: push\njobs: {}\n'); // other YAML: not checked, not reported
 });
 after(() => fs.rmSync(tree, { recursive: true, force: true }));
 
@@ -61,7 +64,19 @@ describe('slb-labels lint: paths', () => {
   it('lint . : compose files under the working tree, .gitignore respected (nested files, negations), sorted, relative', () => {
     const r = run(['lint', '.', '--format', 'json']);
     assert.equal(r.code, 1, r.stderr);
-    assert.deepEqual(filesOf(r.stdout), ['.devcontainer/docker-compose.yml', 'compose.yaml', 'deploy/app.compose.yaml', 'deploy/docker-compose.yml', 'sub/docker-compose.local.yml']);
+    assert.deepEqual(filesOf(r.stdout), ['.devcontainer/docker-compose.yml', 'compose.yaml', 'deploy/app.compose.yaml', 'deploy/docker-compose.yml', 'k8s/web.yaml', 'sub/docker-compose.local.yml']);
+  });
+
+  it('Kubernetes manifests in a walked directory get the k8s checks; other YAML is left alone', () => {
+    const r = run(['lint', 'k8s', '.github', '--format', 'json']);
+    assert.equal(r.code, 1, r.stderr);
+    const [manifest] = JSON.parse(r.stdout) as { file: string; diagnostics: { code: string }[] }[];
+    assert.equal(manifest.file, 'k8s/web.yaml');
+    assert.ok(manifest.diagnostics.some((d) => d.code === 'k8s-annotation-int'), JSON.stringify(manifest.diagnostics));
+    assert.equal(JSON.parse(r.stdout).length, 1, '.github/workflows/ci.yml is not a manifest');
+    const onlyOther = run(['lint', '.github']);
+    assert.equal(onlyOther.code, 2);
+    assert.match(onlyOther.stderr, /nothing to check: no compose file or Kubernetes manifest among \.github/);
   });
 
   it('--no-gitignore also checks what .gitignore excludes (never .git or node_modules)', () => {

@@ -26,6 +26,8 @@ export interface StartOptions {
   workDoneProgress?: boolean;
   /** Title of the action to answer window/showMessageRequest with (undefined = dismiss: null). */
   answer?: string;
+  /** Extra `workspace` client capabilities (e.g. workspaceEdit with resource operations). */
+  workspaceCapabilities?: Record<string, unknown>;
 }
 
 export class LspTestClient {
@@ -116,7 +118,7 @@ export class LspTestClient {
           publishDiagnostics: { relatedInformation: true },
           codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } } },
         },
-        workspace: { configuration: false },
+        workspace: { configuration: false, ...(options.workspaceCapabilities ?? {}) },
       },
       initializationOptions: {
         settings: options.exactSettings ? (options.settings ?? {}) : { yamlSyntaxErrors: 'all', ...(options.settings ?? {}) },

@@ -188,6 +188,26 @@ export const COMMANDS: Record<string, CommandSpec> = {
       USAGE_EXIT,
     ],
   },
+  migrate: {
+    name: 'migrate',
+    operands: '<file>',
+    summary: 'Write Kubernetes manifests (Deployment + LoadBalancer Service with CLB annotations) for the compose services with aliyun.lb.port_* labels.',
+    operandCount: { min: 1, max: 1 },
+    operandMessage: 'name one compose file, e.g. slb-labels migrate docker-compose.yml --out k8s/',
+    options: {
+      out: { type: 'string', valueName: 'DIR', description: 'write one <service>.yaml per compose service into DIR (default: print to stdout)' },
+      service: { type: 'string', valueName: 'NAME', description: 'migrate only this compose service' },
+      offline: { type: 'boolean', description: 'do not read the account: SLB names stay marked placeholders' },
+      ...cloud,
+      ...common,
+    },
+    exitCodes: [
+      { code: 0, meaning: 'manifests written (placeholders, if any, are listed on stderr)' },
+      { code: 1, meaning: 'no service with an aliyun.lb.port_* label to migrate' },
+      USAGE_EXIT,
+    ],
+    examples: ['slb-labels migrate docker-compose.yml --out k8s/', 'slb-labels migrate docker-compose.yml --offline > app.yaml'],
+  },
   sandbox: {
     name: 'sandbox',
     operands: '',

@@ -5,13 +5,14 @@ import { ComposeAnalyzer } from '../engine/analysis';
 import { analysisBudgetMs, DEFAULT_CLI_BUDGET_MS, maxTextLength, sizeLimitFinding } from '../engine/analysisLimits';
 import { readDotEnv } from '../engine/compose/dotEnv';
 import { getLocale, t } from '../engine/i18n';
-import type { PlacedBinding } from '../engine/rules/crossServiceRules';
+import { ManifestAnalyzer } from '../engine/k8s/analyze';
+import { looksLikeKubernetes } from '../engine/k8s/parse';
 import { Finding } from '../engine/rules/types';
 import { textOf } from '../engine/text';
 import { readUserFileSync } from '../engine/userFile';
 import { COMMANDS, numberValue, parseCommand, stringValue } from './args';
 import { countBySeverity, formatGithub, formatJson, formatSarif, formatText, LintDiagnostic, LintFileResult, RunNote } from './formats';
-import { runOnlineChecks } from './online';
+import { OnlineSubject, runOnlineChecks } from './online';
 import { ruleMetadata } from './ruleMetadata';
 import { LintInput, resolveInputs } from './walk';
 
@@ -62,20 +63,26 @@ function toDiagnostics(text: string, findings: readonly Finding[]): LintDiagnost
 interface Linted {
   result: LintFileResult;
   text: string;
-  bindings: readonly PlacedBinding[];
+  /** What the online rules read (undefined: over the size limit, nothing to check online). */
+  online?: OnlineSubject;
 }
 
 /** Over the size limit: one finding (issue 9), the text is not analysed. */
 function sizeLimited(display: string, size: number, limit: number): Linted {
   const f = sizeLimitFinding(size, limit);
-  return { result: { file: display, diagnostics: [{ line: 1, column: 1, endLine: 1, endColumn: 1, severity: f.severity, code: f.code, message: f.message }] }, text: '', bindings: [] };
+  return { result: { file: display, diagnostics: [{ line: 1, column: 1, endLine: 1, endColumn: 1, severity: f.severity, code: f.code, message: f.message }] }, text: '' };
 }
 
 function lintOne(display: string, absolute: string, text: string, analyzer: ComposeAnalyzer, env: NodeJS.ProcessEnv = process.env): Linted {
   const limit = maxTextLength(env);
   if (text.length > limit) return sizeLimited(display, text.length, limit);
+  // Kubernetes manifests (apiVersion + kind, as the editor detects them) get the k8s checks.
+  if (looksLikeKubernetes(text)) {
+    const { manifest, findings } = new ManifestAnalyzer().analyze(text);
+    return { result: { file: display, diagnostics: toDiagnostics(text, findings) }, text, online: { kind: 'k8s', manifest } };
+  }
   const analysis = analyzer.analyze(text, { env: readEnvBeside(absolute), yamlSyntaxErrors: 'all', maxTextLength: limit, timeBudgetMs: analysisBudgetMs(DEFAULT_CLI_BUDGET_MS, env) });
-  return { result: { file: display, diagnostics: toDiagnostics(text, analysis.findings) }, text, bindings: analysis.bindings };
+  return { result: { file: display, diagnostics: toDiagnostics(text, analysis.findings) }, text, online: { kind: 'compose', bindings: analysis.bindings } };
 }
 
 /** One file's findings as the CLI reports them (the .env beside the file is read; size limit and time budget apply). */
@@ -155,10 +162,15 @@ export async function runLintCli(argv: string[], io: LintIo): Promise<number> {
       continue;
     }
     if ('tooLarge' in read) {
-      linted.push(sizeLimited(input.display, read.tooLarge, maxTextLength(env)));
+      if (input.kind === 'compose') linted.push(sizeLimited(input.display, read.tooLarge, maxTextLength(env)));
       continue;
     }
+    // Other YAML of a walked directory counts only when it is a Kubernetes manifest.
+    if (input.kind === 'candidate' && !looksLikeKubernetes(read.text)) continue;
     linted.push(lintOne(input.display, input.absolute, read.text, analyzer, env));
+  }
+  if (linted.length === 0 && notes.length === 0) {
+    notes.push({ level: 'error', message: t('nothing to check: no compose file or Kubernetes manifest among {0}', parsed.operands.join(' ')) });
   }
   const unreadable = notes.length > 0;
 
@@ -166,7 +178,7 @@ export async function runLintCli(argv: string[], io: LintIo): Promise<number> {
   let onlineNotRun = false;
   if (v.online === true && linted.length > 0) {
     const outcome = await runOnlineChecks(
-      linted.map((l) => l.bindings),
+      linted.map((l): OnlineSubject => l.online ?? { kind: 'compose', bindings: [] }),
       { env, homeDir: io.homeDir, profile: stringValue(v, 'profile'), region: stringValue(v, 'region'), endpoint: stringValue(v, 'endpoint'), budgetMs: numberValue(v, 'timeout', 60_000) },
     );
     if (outcome.ran) {
@@ -178,6 +190,10 @@ export async function runLintCli(argv: string[], io: LintIo): Promise<number> {
         if (online.some((d) => d.severity === 'error' || d.severity === 'warning')) onlineBlocking = true;
       });
       notes.push({ level: 'note', message: t('Online checks ran against {0} SLB(s) in {1} ({2}).', outcome.slbCount, outcome.region, outcome.source) });
+      for (const n of outcome.notes) {
+        onlineNotRun = true;
+        notes.push({ level: 'error', message: t('Online checks did not run: {0}', n) });
+      }
     } else {
       onlineNotRun = true;
       notes.push({ level: 'error', message: t('Online checks did not run: {0}', outcome.reason) });

@@ -7,8 +7,13 @@ import { CatalogClient, SlbCatalog } from '../engine/cloud/catalog';
 import { checkOnline } from '../engine/cloud/onlineRules';
 import { SlbClient } from '../engine/cloud/slbClient';
 import { t } from '../engine/i18n';
+import type { K8sManifest } from '../engine/k8s/model';
+import { checkManifestOnline, ServerCertificateInfo } from '../engine/k8s/onlineRules';
 import type { PlacedBinding } from '../engine/rules/crossServiceRules';
 import type { Finding } from '../engine/rules/types';
+
+/** What one input gives the online rules: a compose file's lb bindings, or a Kubernetes manifest. */
+export type OnlineSubject = { kind: 'compose'; bindings: readonly PlacedBinding[] } | { kind: 'k8s'; manifest: K8sManifest };
 
 export interface OnlineOptions {
   env: Record<string, string | undefined>;
@@ -21,7 +26,7 @@ export interface OnlineOptions {
 }
 
 export type OnlineOutcome =
-  | { ran: true; region: string; source: string; slbCount: number; findings: Finding[][] }
+  | { ran: true; region: string; source: string; slbCount: number; findings: Finding[][]; notes: string[] }
   | { ran: false; reason: string };
 
 /** Resolves with `fallback` after `ms`; the timer does not keep the process alive. */
@@ -34,8 +39,8 @@ function deadline<T>(ms: number, fallback: T): { promise: Promise<T>; cancel: ()
   return { promise, cancel: () => clearTimeout(timer) };
 }
 
-/** Runs the online rules over the bindings of each input (one entry per input, same order). */
-export async function runOnlineChecks(bindingsPerInput: readonly (readonly PlacedBinding[])[], options: OnlineOptions): Promise<OnlineOutcome> {
+/** Runs the online rules over each input (one entry of findings per input, same order). */
+export async function runOnlineChecks(subjects: readonly OnlineSubject[], options: OnlineOptions): Promise<OnlineOutcome> {
   const started = Date.now();
   const remaining = () => options.budgetMs - (Date.now() - started);
   const outOfTime: OnlineOutcome = { ran: false, reason: t('the online checks took longer than {0} s (--timeout)', Math.round(options.budgetMs / 1000)) };
@@ -70,16 +75,31 @@ export async function runOnlineChecks(bindingsPerInput: readonly (readonly Place
     }
     // Names and IDs missing from the region: look for them elsewhere (bounded), for a message that says where they are.
     const missing = new Set<string>();
-    for (const bindings of bindingsPerInput) for (const m of checkOnline(bindings, { snapshot }).missing) missing.add(m);
+    for (const subject of subjects) if (subject.kind === 'compose') for (const m of checkOnline(subject.bindings, { snapshot }).missing) missing.add(m);
     if (missing.size > 0) {
       catalog.locateElsewhere([...missing]);
       const wait = deadline(Math.min(remaining(), 15_000), undefined);
       await Promise.race([catalog.idle(), wait.promise]);
       wait.cancel();
     }
+    // Kubernetes manifests: the server certificates of the region too (certificate checks), as the editor reads them.
+    const notes: string[] = [];
+    let certificates: ServerCertificateInfo[] | undefined;
+    if (subjects.some((x) => x.kind === 'k8s')) {
+      try {
+        const body = await (clientFor(found.region) as SlbClient).describeServerCertificates({ RegionId: found.region }, { readTimeoutMs: Math.max(1_000, Math.min(8_000, remaining())) });
+        certificates = body.ServerCertificates.ServerCertificate.map((c) => ({ id: c.ServerCertificateId ?? '', name: c.ServerCertificateName, expireTime: c.ExpireTimeStamp }));
+      } catch (e) {
+        notes.push(t('the server certificates of {0} could not be read, so the certificate checks of Kubernetes manifests did not run: {1}', found.region, e instanceof Error ? e.message : String(e)));
+      }
+    }
     const current = catalog;
-    const findings = bindingsPerInput.map((bindings) => checkOnline(bindings, { snapshot, elsewhereOf: (ref) => current.elsewhereOf(ref) }).findings);
-    return { ran: true, region: found.region, source: describeCredentialSource(found, t), slbCount: snapshot.slbs.length, findings };
+    const findings = subjects.map((subject) =>
+      subject.kind === 'compose'
+        ? checkOnline(subject.bindings, { snapshot, elsewhereOf: (ref) => current.elsewhereOf(ref) }).findings
+        : checkManifestOnline(subject.manifest, { snapshot, certificates }),
+    );
+    return { ran: true, region: found.region, source: describeCredentialSource(found, t), slbCount: snapshot.slbs.length, findings, notes };
   })();
   const limit = deadline(options.budgetMs, outOfTime);
   try {

@@ -7,6 +7,7 @@ import { applyTopLevelLocale, ArgsIo, COMMANDS, commandHelp, mainHelp, numberVal
 import { runLintCli } from './lint';
 import { runReachCli } from './reach';
 import { runPlanCli, runProvisionCli } from './provision';
+import { runMigrateCommand } from './migrate';
 
 /** The sandbox ships as its own bundle next to the CLI's (dist/sandbox), or as compiled sources (out/). */
 async function loadSandbox(): Promise<typeof import('../../../sandbox/src')> {
@@ -39,6 +40,7 @@ const RUNNERS: Record<string, (argv: string[], io: ArgsIo) => Promise<number> | 
   plan: runPlanCli,
   provision: runProvisionCli,
   reach: runReachCli,
+  migrate: runMigrateCommand,
   sandbox: runSandbox,
 };
 

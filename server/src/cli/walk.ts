@@ -14,10 +14,11 @@ import { t } from '../engine/i18n';
 import { DEFAULT_COMPOSE_GLOBS } from '../lsp/settings';
 
 /**
- * Kubernetes manifests join the walk once the engine analyses them: add their globs here and give
- * `LintInput.kind` a 'k8s' value that lint.ts routes to the manifest analyzer.
+ * Kubernetes manifests have no naming convention: inside a directory every YAML file is a
+ * candidate, and lint.ts keeps those whose content is a manifest (apiVersion + kind, as the
+ * editor detects them) and drops the rest unreported.
  */
-export const MANIFEST_GLOBS: readonly string[] = [];
+export const MANIFEST_GLOBS: readonly string[] = ['**/*.yaml', '**/*.yml'];
 
 /** Never walked into, .gitignore or not. */
 const ALWAYS_SKIPPED = ['**/.git/**', '**/node_modules/**'];
@@ -28,7 +29,8 @@ export interface LintInput {
   /** Absolute path (for `-`: where --stdin-filename puts it, for its .env). */
   absolute: string;
   stdin?: boolean;
-  kind: 'compose';
+  /** 'compose': matched by the compose globs or named; 'candidate': any other YAML file of a walked directory (a manifest, if its content says so). */
+  kind: 'compose' | 'candidate';
 }
 
 export interface WalkOptions {
@@ -37,6 +39,8 @@ export interface WalkOptions {
   globs?: readonly string[];
   /** Respect .gitignore files (default true). */
   gitignore?: boolean;
+  /** Also collect Kubernetes manifest candidates in directories (default true). */
+  manifests?: boolean;
   stdinFilename?: string;
   /** Upper bound on the files one run checks (a walk of `/` must not run for ever). */
   maxFiles?: number;
@@ -119,12 +123,13 @@ export async function resolveInputs(operands: readonly string[], options: WalkOp
   const problems: string[] = [];
   const seen = new Set<string>();
   const maxFiles = options.maxFiles ?? DEFAULT_MAX_FILES;
-  const globs = [...(options.globs?.length ? options.globs : DEFAULT_COMPOSE_GLOBS), ...MANIFEST_GLOBS];
+  const globs = options.globs?.length ? options.globs : DEFAULT_COMPOSE_GLOBS;
+  const manifestGlobs = options.manifests === false ? [] : MANIFEST_GLOBS;
   // Shown as typed: a named file as named, a walked file as its directory operand joined with the rest.
-  const push = (absolute: string, display: string) => {
+  const push = (absolute: string, display: string, kind: LintInput['kind'] = 'compose') => {
     if (seen.has(absolute)) return;
     seen.add(absolute);
-    inputs.push({ display, absolute, kind: 'compose' });
+    inputs.push({ display, absolute, kind });
   };
   let stdinTaken = false;
   for (const operand of operands) {
@@ -163,14 +168,19 @@ export async function resolveInputs(operands: readonly string[], options: WalkOp
       push(absolute, operand);
       continue;
     }
-    const found = await glob([...globs], { cwd: absolute, dot: true, ignore: ALWAYS_SKIPPED, followSymbolicLinks: false, absolute: true });
+    const walkOptions = { cwd: absolute, dot: true, ignore: ALWAYS_SKIPPED, followSymbolicLinks: false, absolute: true };
     const ignores = options.gitignore === false ? undefined : await GitIgnores.load(absolute);
-    const kept = found.map((f) => path.resolve(f)).filter((f) => !ignores?.ignores(f)).sort();
-    if (kept.length === 0) {
+    const keep = (found: string[]) => found.map((f) => path.resolve(f)).filter((f) => !ignores?.ignores(f)).sort();
+    const compose = keep(await glob([...globs], walkOptions));
+    const composeSet = new Set(compose);
+    const candidates = manifestGlobs.length ? keep(await glob([...manifestGlobs], walkOptions)).filter((f) => !composeSet.has(f)) : [];
+    if (compose.length === 0 && candidates.length === 0) {
       problems.push(t('{0}: no compose files in this directory (looked for {1}{2}); name files, or pass --compose-files GLOB', operand, globs.join(', '), ignores ? t(', skipping what .gitignore excludes') : ''));
       continue;
     }
-    for (const f of kept) push(f, path.join(operand, path.relative(absolute, f)));
+    const display = (f: string) => path.join(operand, path.relative(absolute, f));
+    const all = [...compose.map((f) => [f, 'compose'] as const), ...candidates.map((f) => [f, 'candidate'] as const)].sort((a, b) => a[0].localeCompare(b[0]));
+    for (const [f, kind] of all) push(f, display(f), kind);
   }
   if (inputs.length > maxFiles) {
     problems.push(t('more than {0} files to check: name fewer directories, or narrow them with --compose-files', maxFiles));

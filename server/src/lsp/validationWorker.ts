@@ -11,8 +11,13 @@ import { toDiagnostics } from '../engine/features/diagnostics';
 import { getLocale, Locale, setLocale } from '../engine/i18n';
 import type { ValidationReply, ValidationRequest } from './validationHost';
 import type { UnitSummary } from '../engine/rules/crossServiceRules';
+import { ManifestAnalyzer } from '../engine/k8s/analyze';
+import { looksLikeKubernetes } from '../engine/k8s/parse';
+import { maxTextLength } from '../engine/analysisLimits';
 
 const analyzers = new Map<string, ComposeAnalyzer>();
+/** Kubernetes manifests (detected by content) are validated by the k8s engine instead. */
+const manifestAnalyzers = new Map<string, ManifestAnalyzer>();
 /** Shared with the host's watchdog (see PROGRESS_SLOTS): which analysis runs, and where it is. */
 const progress: Int32Array | undefined = (workerData as { progress?: Int32Array } | undefined)?.progress;
 /**
@@ -27,6 +32,7 @@ const lastSummaries = new Map<string, { summaries: UnitSummary[]; usesVersion: n
 export function handleValidationMessage(message: ValidationRequest): ValidationReply | undefined {
   if (message.type === 'close') {
     analyzers.delete(message.uri);
+    manifestAnalyzers.delete(message.uri);
     documents.delete(message.uri);
     lastSummaries.delete(message.uri);
     return undefined;
@@ -46,6 +52,13 @@ export function handleValidationMessage(message: ValidationRequest): ValidationR
   if (message.locale !== getLocale()) {
     setLocale(message.locale as Locale);
     for (const analyzer of analyzers.values()) analyzer.clear();
+  }
+  // Over the size limit the compose path reports the limit, whatever the file holds.
+  if (looksLikeKubernetes(text) && text.length <= maxTextLength()) {
+    let manifests = manifestAnalyzers.get(message.uri);
+    if (!manifests) manifestAnalyzers.set(message.uri, (manifests = new ManifestAnalyzer()));
+    const { findings } = manifests.analyze(text, { yamlSyntaxErrors: message.yamlSyntaxErrors as YamlSyntaxErrorMode, locale: message.locale });
+    return { type: 'result', id: message.id, uri: message.uri, version: doc.version, diagnostics: toDiagnostics(doc, findings, message.uri, message.relatedInformation), slbUsesVersion: message.knownSlbUsesVersion ?? 0 };
   }
   let analyzer = analyzers.get(message.uri);
   if (!analyzer) analyzers.set(message.uri, (analyzer = new ComposeAnalyzer({ keepServiceModels: false })));

@@ -33,6 +33,8 @@ export interface CatalogSlb {
   listeners: CatalogListener[];
   /** false when the listener call for this SLB failed (listener checks are then skipped). */
   listenersKnown: boolean;
+  /** Resource tags (DescribeLoadBalancers returns them): Kubernetes checks tell cluster-made CLBs by them. */
+  tags?: Record<string, string>;
 }
 
 export interface CatalogSnapshot {
@@ -428,6 +430,7 @@ function toCatalogSlb(lb: LoadBalancerSummary, region: string): CatalogSlb {
     spec: lb.LoadBalancerSpec,
     listeners: [],
     listenersKnown: false,
+    tags: Object.fromEntries((lb.Tags?.Tag ?? []).map((tag) => [tag.TagKey ?? '', tag.TagValue ?? ''])),
   };
 }
 

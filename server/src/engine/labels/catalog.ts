@@ -76,7 +76,7 @@ export function labelDoc(spec: LabelSpec): string {
 }
 
 /** Damerau-free Levenshtein distance, small strings only. */
-function editDistance(a: string, b: string): number {
+export function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     let previous = row[0];

@@ -1,0 +1,34 @@
+// The k8s entry point for validation: text in, manifest and findings out. Manifests are small
+// (one app), so a change parses the whole file again; the last result is kept for unchanged text.
+import type { Finding } from '../rules/types';
+import { t } from '../i18n';
+import type { K8sManifest } from './model';
+import { parseManifest } from './parse';
+import { checkManifest } from './rules';
+
+export interface ManifestAnalysis {
+  manifest: K8sManifest;
+  findings: Finding[];
+}
+
+export class ManifestAnalyzer {
+  private last: { text: string; mode: string; locale: string; result: ManifestAnalysis } | undefined;
+
+  analyze(text: string, options: { yamlSyntaxErrors?: 'all' | 'labels' | 'off'; locale?: string } = {}): ManifestAnalysis {
+    const mode = options.yamlSyntaxErrors ?? 'all';
+    const locale = options.locale ?? '';
+    if (this.last && this.last.text === text && this.last.mode === mode && this.last.locale === locale) return this.last.result;
+    const manifest = parseManifest(text);
+    const findings = checkManifest(manifest);
+    // Another YAML extension reports syntax errors already ('labels' mode): only ours are shown then.
+    if (mode === 'all') for (const p of manifest.problems) findings.unshift({ code: p.code, severity: p.severity, message: p.message, span: p.span });
+    const result = { manifest, findings };
+    this.last = { text, mode, locale, result };
+    return result;
+  }
+}
+
+/** One-line summary for logs and the CLI. */
+export function describeManifest(manifest: K8sManifest): string {
+  return t('{0} object(s), {1} Service(s)', manifest.objects.length, manifest.services.length);
+}

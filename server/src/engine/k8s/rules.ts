@@ -1,0 +1,410 @@
+// The offline rules for Service manifests (reference §2, R1–R12). One unit per rule: code,
+// severity, category, scope, docs and a check that only reads the model (and its ClbView); the
+// shape the rule registry (issue 10) takes, so moving them there is mechanical.
+import type { Finding, Fix, Severity } from '../rules/types';
+import { t } from '../i18n';
+import { editDistance } from '../labels/catalog';
+import { looksLikeSlbId } from '../labels/lbLabel';
+import { ANNOTATIONS, annotationKey, CLASS_ANNOTATION_KEY, isClbFamilyKey, LEGACY_ANNOTATION_PREFIX, lookupAnnotation, ANNOTATION_PREFIX } from './annotations';
+import { ClbView, clbView, LISTENER_PROTOCOLS } from './clbView';
+import type { AnnotationEntry, K8sManifest, ServiceModel } from './model';
+
+export interface K8sRuleDocs {
+  en: string;
+  zh: string;
+}
+
+interface RuleBase {
+  code: string;
+  severity: Severity;
+  category: 'kubernetes';
+  docs: K8sRuleDocs;
+}
+
+export interface ServiceRule extends RuleBase {
+  scope: 'service';
+  check(view: ClbView, manifest: K8sManifest): Finding[];
+}
+
+export interface FileRule extends RuleBase {
+  scope: 'file';
+  check(manifest: K8sManifest): Finding[];
+}
+
+export type K8sRule = ServiceRule | FileRule;
+
+/** A CLB ID as the API writes it: `lb-…`, or an old-style ID like 14a7ba06d3b-cn-hangzhou-dg-a01. */
+export const isClbId = (value: string): boolean => looksLikeSlbId(value);
+/** What the migration (and people) write where an ID still has to be filled in. */
+const PLACEHOLDER = /[<>]|\bTODO\b|REPLACE|CHANGE[-_ ]?ME|xxx/i;
+/** A template variable (envsubst, Helm-rendered elsewhere): the value is known only at deploy time. */
+const TEMPLATE = /\$\{?[A-Za-z_]|\{\{/;
+
+function hasClbAnnotations(service: ServiceModel): AnnotationEntry[] {
+  return service.annotations.filter((a) => isClbFamilyKey(a.key));
+}
+
+const notLoadBalancer: ServiceRule = {
+  code: 'k8s-annotations-not-loadbalancer',
+  severity: 'warning',
+  category: 'kubernetes',
+  scope: 'service',
+  docs: { en: 'R1: CLB annotations act only on a Service of type LoadBalancer; on any other type the CCM ignores them.', zh: 'R1：CLB 注解只对 LoadBalancer 类型的 Service 生效；其他类型下 CCM 会忽略它们。' },
+  check(view) {
+    const service = view.service;
+    const clb = hasClbAnnotations(service);
+    if (view.isLoadBalancer || clb.length === 0) return [];
+    const typeText = service.type?.value ?? 'ClusterIP';
+    const fixes: Fix[] = [];
+    if (service.type) fixes.push({ title: t('Set spec.type to LoadBalancer'), edits: [{ span: service.type.span, newText: 'LoadBalancer' }], preferred: true });
+    else if (service.typeInsert) fixes.push({ title: t('Set spec.type to LoadBalancer'), edits: [{ span: { start: service.typeInsert.offset, end: service.typeInsert.offset }, newText: `${service.typeInsert.lead}${service.typeInsert.indent}type: LoadBalancer\n` }], preferred: true });
+    return [{
+      code: this.code,
+      severity: this.severity,
+      message: t("Service '{0}' is of type {1}: the CCM reads CLB annotations only on a Service of type LoadBalancer, so these {2} annotation(s) do nothing.", service.name, typeText, clb.length),
+      span: service.type?.span ?? clb[0].keySpan,
+      fixes,
+    }];
+  },
+};
+
+const otherController: ServiceRule = {
+  code: 'k8s-annotations-other-controller',
+  severity: 'information',
+  category: 'kubernetes',
+  scope: 'service',
+  docs: { en: 'R1: with spec.loadBalancerClass or the service.beta.kubernetes.io/class annotation another controller (e.g. NLB) owns the Service; the CLB annotations are not read.', zh: 'R1：设置了 spec.loadBalancerClass 或 service.beta.kubernetes.io/class 注解时，Service 由其他控制器（如 NLB）管理，CLB 注解不会被读取。' },
+  check(view) {
+    const service = view.service;
+    if (!view.isLoadBalancer || hasClbAnnotations(service).length === 0) return [];
+    const cls = service.annotations.find((a) => a.key === CLASS_ANNOTATION_KEY);
+    const span = service.loadBalancerClass?.span ?? cls?.valueSpan;
+    if (!span) return [];
+    const which = service.loadBalancerClass ? `spec.loadBalancerClass: ${service.loadBalancerClass.value}` : `${CLASS_ANNOTATION_KEY}: ${cls!.value}`;
+    return [{ code: this.code, severity: this.severity, message: t("With {0} the CLB controller of the CCM does not handle this Service: its CLB annotations are not read.", which), span }];
+  },
+};
+
+const notString: ServiceRule = {
+  code: 'k8s-annotation-not-string',
+  severity: 'error',
+  category: 'kubernetes',
+  scope: 'service',
+  docs: { en: 'Annotation values must be strings: an unquoted true, 80 or 1.5 is a YAML boolean or number, and the API server rejects the Service.', zh: '注解的值必须是字符串：不加引号的 true、80、1.5 是 YAML 布尔值或数字，API Server 会拒绝该 Service。' },
+  check(view) {
+    return view.service.annotations
+      .filter((a) => a.notString && a.value !== undefined)
+      .map((a) => ({
+        code: this.code,
+        severity: this.severity,
+        message: t("YAML reads {0} as a {1}, but annotation values must be strings: the API server rejects the Service. Quote it: \"{0}\".", a.value!, /^(true|false)$/.test(a.value!) ? t('boolean') : t('number')),
+        span: a.valueNodeSpan,
+        fixes: [{ title: t('Quote the value: {0}', JSON.stringify(a.value)), edits: [{ span: a.valueNodeSpan, newText: JSON.stringify(a.value) }], preferred: true }],
+      }));
+  },
+};
+
+const unknownKey: ServiceRule = {
+  code: 'k8s-annotation-unknown',
+  severity: 'warning',
+  category: 'kubernetes',
+  scope: 'service',
+  docs: { en: 'An annotation key that looks like a CLB annotation but is not one the CCM reads (a typo is silently ignored).', zh: '看起来像 CLB 注解、但 CCM 并不读取的注解键（拼写错误会被静默忽略）。' },
+  check(view) {
+    const findings: Finding[] = [];
+    for (const a of view.service.annotations) {
+      if (lookupAnnotation(a.key) || !/alibaba|alicloud|aliyun|loadbalancer/i.test(a.key) || !a.key.startsWith('service.beta.kubernetes.io/')) continue;
+      if (a.key === CLASS_ANNOTATION_KEY) continue;
+      const suggestion = closestKey(a.key);
+      if (suggestion) {
+        findings.push({
+          code: this.code,
+          severity: 'warning',
+          message: t("The CCM does not read '{0}': did you mean '{1}'?", a.key, suggestion),
+          span: a.keySpan,
+          fixes: [{ title: t('Change to {0}', suggestion), edits: [{ span: a.keySpan, newText: suggestion }], preferred: true }],
+        });
+      } else if (isClbFamilyKey(a.key)) {
+        // A key of the family this catalogue (CCM v2.14) does not know: maybe newer; say little.
+        findings.push({ code: this.code, severity: 'hint', message: t("'{0}' is not an annotation this extension knows (CCM up to v2.14); if the CCM does not know it either, it is ignored.", a.key), span: a.keySpan });
+      }
+    }
+    return findings;
+  },
+};
+
+/** The nearest known key (either spelling) within a small edit distance, or undefined. */
+export function closestKey(key: string): string | undefined {
+  let best: { key: string; distance: number } | undefined;
+  const legacy = /alicloud/.test(key);
+  for (const spec of ANNOTATIONS) {
+    for (const candidate of [annotationKey(spec.suffix, false), annotationKey(spec.suffix, true)]) {
+      const distance = editDistance(key, candidate);
+      const better = !best || distance < best.distance || (distance === best.distance && candidate.startsWith(legacy ? LEGACY_ANNOTATION_PREFIX : ANNOTATION_PREFIX));
+      if (better) best = { key: candidate, distance };
+    }
+  }
+  const allowed = Math.max(2, Math.floor(key.length / 20));
+  return best && best.distance > 0 && best.distance <= allowed ? best.key : undefined;
+}
+
+const legacyShadowed: ServiceRule = {
+  code: 'k8s-annotation-legacy-shadowed',
+  severity: 'warning',
+  category: 'kubernetes',
+  scope: 'service',
+  docs: { en: 'The same annotation in the new and the legacy (alicloud-) spelling: the CCM reads the new one only.', zh: '同一注解同时使用了新写法和旧写法（alicloud-）：CCM 只读取新写法。' },
+  check(view) {
+    return view.shadowedLegacy
+      .filter(({ legacy, winner }) => legacy.value !== winner.value)
+      .map(({ legacy, winner }) => ({
+        code: this.code,
+        severity: this.severity,
+        message: t("'{0}' is ignored: '{1}' is also set, and the CCM reads the new spelling first (value {2}).", legacy.key, winner.key, JSON.stringify(winner.value ?? '')),
+        span: legacy.keySpan,
+        related: [{ span: winner.keySpan, message: t('the value the CCM uses') }],
+      }));
+  },
+};
+
+const idNotAnId: ServiceRule = {
+  code: 'k8s-clb-id-not-id',
+  severity: 'error',
+  category: 'kubernetes',
+  scope: 'service',
+  docs: { en: 'R2: the id annotation takes a CLB ID (lb-…); the CCM looks it up by ID only, so a name finds nothing and the Service never gets its load balancer.', zh: 'R2：id 注解只接受 CLB ID（lb-…）；CCM 只按 ID 查找，写名称会找不到，Service 永远拿不到负载均衡。' },
+  check(view) {
+    const id = view.bySuffix.get('id');
+    const value = id?.value?.trim();
+    if (!id || !value || isClbId(value) || TEMPLATE.test(value)) return [];
+    if (PLACEHOLDER.test(value)) {
+      return [{ code: 'k8s-clb-id-placeholder', severity: 'error', message: t("'{0}' is a placeholder, not a CLB ID: replace it with the ID (lb-…) of the CLB before applying the manifest.", value), span: id.valueSpan }];
+    }
+    return [{
+      code: this.code,
+      severity: this.severity,
+      message: t("'{0}' is not a CLB ID: the CCM looks the CLB up by ID only (lb-…), so a name finds nothing. Use the CLB's ID.", value),
+      span: id.valueSpan,
+    }];
+  },
+};
+
+const placeholder: ServiceRule = {
+  code: 'k8s-annotation-placeholder',
+  severity: 'error',
+  category: 'kubernetes',
+  scope: 'service',
+  docs: { en: 'A value written as <…> (what the migration leaves where only the user knows the value, e.g. a certificate ID) must be filled in before the manifest is applied.', zh: '写成 <…> 的值（迁移在只有用户知道取值的地方留下的占位符，例如证书 ID）必须在应用清单前填好。' },
+  check(view) {
+    return view.service.annotations
+      .filter((a) => isClbFamilyKey(a.key) && lookupAnnotation(a.key)?.suffix !== 'id' && /^<[^<>]*>$/.test(a.value?.trim() ?? ''))
+      .map((a) => ({ code: this.code, severity: this.severity, message: t("'{0}' is a placeholder: write the real value before applying the manifest.", a.value!.trim()), span: a.valueSpan }));
+  },
+};
+
+const protocolPort: ServiceRule = {
+  code: 'k8s-protocol-port',
+  severity: 'error',
+  category: 'kubernetes',
+  scope: 'service',
+  docs: { en: 'R7: protocol-port is proto:port[,proto:port] with proto one of http, https, tcp, udp (lowercase); a bad entry fails the Service, an entry whose port matches no spec.ports[].port is ignored.', zh: 'R7：protocol-port 的格式为 协议:端口[,协议:端口]，协议为小写的 http、https、tcp、udp；格式错误会导致 Service 失败，端口不在 spec.ports[].port 中的条目会被忽略。' },
+  check(view) {
+    const entry = view.bySuffix.get('protocol-port');
+    if (!entry || entry.value === undefined || TEMPLATE.test(entry.value)) return [];
+    const findings: Finding[] = [];
+    const servicePorts = view.service.ports.map((p) => p.port?.value).filter((p): p is number => p !== undefined);
+    if (entry.value.trim() === '') return [{ code: 'k8s-protocol-port-syntax', severity: 'error', message: t("protocol-port is empty: write entries like \"https:443,http:80\" (protocol:port of spec.ports)."), span: entry.valueNodeSpan }];
+    for (const e of view.protocolPort) {
+      if (!e.protocol || !e.port || e.port.text === '' || e.protocol.text === '') {
+        findings.push({ code: 'k8s-protocol-port-syntax', severity: 'error', message: t("'{0}' is not a protocol-port entry: write protocol:port, e.g. \"https:443\" (entries separated by ',').", e.text), span: e.span });
+        continue;
+      }
+      const proto = e.protocol.text;
+      if (!(LISTENER_PROTOCOLS as readonly string[]).includes(proto)) {
+        const lower = proto.trim().toLowerCase();
+        const fixes: Fix[] = (LISTENER_PROTOCOLS as readonly string[]).includes(lower) ? [{ title: t('Change to {0}', lower), edits: [{ span: e.protocol.span, newText: lower }], preferred: true }] : [];
+        findings.push({ code: 'k8s-protocol-port-scheme', severity: 'error', message: t("'{0}' is not a listener protocol the CCM accepts: use http, https, tcp or udp (lowercase).", proto), span: e.protocol.span, fixes });
+      }
+      if (e.port.value === undefined) {
+        findings.push({ code: 'k8s-protocol-port-syntax', severity: 'error', message: t("'{0}' is not a port number (1-65535).", e.port.text), span: e.port.span });
+        continue;
+      }
+      if (!servicePorts.includes(e.port.value)) {
+        const fixes: Fix[] = servicePorts.filter((p) => !view.protocolPort.some((x) => x.port?.value === p)).map((p) => ({ title: t('Change to {0}', `${proto}:${p}`), edits: [{ span: e.port!.span, newText: String(p) }] }));
+        findings.push({
+          code: 'k8s-protocol-port-unmatched',
+          severity: 'warning',
+          message: servicePorts.length
+            ? t('Port {0} is not a port of this Service (spec.ports: {1}): the CCM ignores this entry. The entry names the Service port (the listener port), not the targetPort or NodePort.', e.port.value, servicePorts.join(', '))
+            : t('Port {0} is not a port of this Service (it has no spec.ports): the CCM ignores this entry.', e.port.value),
+          span: e.port.span,
+          fixes,
+        });
+      }
+    }
+    return findings;
+  },
+};
+
+const httpsWithoutCert: ServiceRule = {
+  code: 'k8s-https-without-cert',
+  severity: 'error',
+  category: 'kubernetes',
+  scope: 'service',
+  docs: { en: 'R8: an https listener needs a server certificate: without the cert-id annotation the CreateLoadBalancerHTTPSListener call fails.', zh: 'R8：https 监听需要服务器证书：没有 cert-id 注解时 CreateLoadBalancerHTTPSListener 调用会失败。' },
+  check(view) {
+    if (view.bySuffix.get('cert-id')?.value) return [];
+    const https = view.protocolPort.filter((e) => e.protocol?.text === 'https' && e.port?.value !== undefined && view.listeners.some((l) => l.port === e.port!.value && l.protocol === 'https'));
+    if (https.length === 0) return [];
+    const service = view.service;
+    const fixes: Fix[] = [];
+    const insert = service.annotationInsert;
+    if (insert) {
+      const line = `${insert.indent}${annotationKey('cert-id')}: "<server certificate ID>"\n`;
+      fixes.push({ title: t('Add the cert-id annotation'), edits: [{ span: { start: insert.offset, end: insert.offset }, newText: insert.lead + (insert.needsAnnotationsKey ? `${insert.keyIndent}annotations:\n` : '') + line }] });
+    }
+    return https.map((e) => ({ code: this.code, severity: this.severity, message: t('The https listener on port {0} needs a server certificate: add the cert-id annotation, or the CCM fails to create the listener.', e.port!.value!), span: e.span, fixes }));
+  },
+};
+
+const forwardPort: ServiceRule = {
+  code: 'k8s-forward-port',
+  severity: 'warning',
+  category: 'kubernetes',
+  scope: 'service',
+  docs: { en: 'R9: forward-port (80:443) acts only on http listeners; its left port must be an http listener and its right port a listener of this Service.', zh: 'R9：forward-port（80:443）只作用于 http 监听；左侧端口必须是 http 监听，右侧端口必须是本 Service 的监听。' },
+  check(view) {
+    const entry = view.bySuffix.get('forward-port');
+    if (!entry?.value || TEMPLATE.test(entry.value)) return [];
+    const findings: Finding[] = [];
+    let offset = 0;
+    for (const part of entry.value.split(',')) {
+      const span = entry.exactOffsets ? { start: entry.valueSpan.start + offset, end: entry.valueSpan.start + offset + part.length } : entry.valueSpan;
+      offset += part.length + 1;
+      const m = /^([0-9]{1,5}):([0-9]{1,5})$/.exec(part.trim());
+      if (!m) {
+        findings.push({ code: this.code, severity: 'error', message: t("'{0}' is not a forward-port entry: write fromPort:toPort, e.g. \"80:443\".", part), span });
+        continue;
+      }
+      const from = view.listeners.find((l) => l.port === Number(m[1]));
+      if (!from || from.protocol !== 'http') {
+        findings.push({ code: this.code, severity: this.severity, message: from ? t('forward-port acts only on http listeners, and port {0} is {1}: nothing is redirected.', m[1], from.protocol) : t('Port {0} is not a port of this Service: nothing is redirected.', m[1]), span });
+      } else if (!view.listeners.some((l) => l.port === Number(m[2]))) {
+        findings.push({ code: this.code, severity: this.severity, message: t('Port {0} is not a port of this Service: the redirect target has no listener.', m[2]), span });
+      }
+    }
+    return findings;
+  },
+};
+
+const valueShape: ServiceRule = {
+  code: 'k8s-annotation-value',
+  severity: 'warning',
+  category: 'kubernetes',
+  scope: 'service',
+  docs: { en: 'R11 and the annotation table: integers must parse and stay in range; on/off, enum and "true"-only annotations must use the exact (case-sensitive) values.', zh: 'R11 与注解表：整数必须能解析且在范围内；on/off、枚举和只认 "true" 的注解必须使用完全一致（区分大小写）的值。' },
+  check(view) {
+    const findings: Finding[] = [];
+    for (const a of view.service.annotations) {
+      const known = lookupAnnotation(a.key);
+      if (!known || known.spec.nlbOnly || a.value === undefined || a.notString || TEMPLATE.test(a.value)) continue;
+      const value = a.value;
+      const type = known.spec.type;
+      const quote = (v: string): Fix => ({ title: t('Change to {0}', v), edits: [{ span: a.exactOffsets ? a.valueSpan : a.valueNodeSpan, newText: a.exactOffsets ? v : JSON.stringify(v) }], preferred: true });
+      if (type.kind === 'int') {
+        if (!/^-?[0-9]+$/.test(value.trim())) {
+          findings.push({ code: 'k8s-annotation-int', severity: 'error', message: t("'{0}' is not an integer: {1} takes a whole number ({2}-{3}); the CCM fails to parse it.", value, known.suffix, type.min, type.max), span: a.valueSpan });
+        } else {
+          const n = Number(value.trim());
+          if ((n < type.min || n > type.max) && !type.also?.includes(n)) findings.push({ code: 'k8s-annotation-int', severity: 'warning', message: t('{0} is out of range for {1}: use {2}-{3}.', n, known.suffix, type.min, type.max), span: a.valueSpan });
+        }
+      } else if (type.kind === 'onOff' && value !== 'on' && value !== 'off') {
+        const lower = value.trim().toLowerCase();
+        const fix = lower === 'on' || lower === 'true' ? 'on' : lower === 'off' || lower === 'false' ? 'off' : undefined;
+        findings.push({ code: this.code, severity: this.severity, message: t("{0} takes on or off, not '{1}'.", known.suffix, value), span: a.valueSpan, fixes: fix ? [quote(fix)] : [] });
+      } else if (type.kind === 'enum' && !type.values.includes(value)) {
+        const match = type.values.find((v) => v.toLowerCase() === value.trim().toLowerCase());
+        findings.push({ code: this.code, severity: this.severity, message: t("'{0}' is not a value of {1}: use one of {2} (case-sensitive).", value, known.suffix || 'backend-type', type.values.join(', ')), span: a.valueSpan, fixes: match ? [quote(match)] : [] });
+      } else if (type.kind === 'trueOnly' && value !== 'true' && value !== 'false') {
+        const meant = /^(true|yes|on|1)$/i.test(value.trim());
+        findings.push({ code: this.code, severity: this.severity, message: t("Only the exact value \"true\" turns {0} on; '{1}' means false.", known.suffix, value), span: a.valueSpan, fixes: meant ? [quote('true')] : [] });
+      } else if (type.kind === 'keyValueList' && value.split(',').some((item) => known.suffix === 'backend-label' && !item.includes('='))) {
+        findings.push({ code: this.code, severity: this.severity, message: t("backend-label takes k=v[,k=v]: an item without '=' is an error in the CCM."), span: a.valueSpan });
+      }
+    }
+    return findings;
+  },
+};
+
+const requires: ServiceRule = {
+  code: 'k8s-annotation-requires',
+  severity: 'warning',
+  category: 'kubernetes',
+  scope: 'service',
+  docs: { en: 'Annotations that need a companion: sticky-session on needs sticky-session-type; acl-status on needs acl-id and acl-type; vgroup-port needs id.', zh: '需要配套注解的注解：sticky-session 为 on 时需要 sticky-session-type；acl-status 为 on 时需要 acl-id 和 acl-type；vgroup-port 需要 id。' },
+  check(view) {
+    const findings: Finding[] = [];
+    const need = (suffix: string, when: (v: string) => boolean, needs: string[]) => {
+      const a = view.bySuffix.get(suffix);
+      if (!a?.value || !when(a.value)) return;
+      const missing = needs.filter((n) => !view.bySuffix.get(n)?.value);
+      if (missing.length) findings.push({ code: this.code, severity: this.severity, message: t('{0} needs {1} as well.', `${suffix}: ${a.value}`, missing.join(', ')), span: a.keySpan });
+    };
+    need('sticky-session', (v) => v === 'on', ['sticky-session-type']);
+    need('acl-status', (v) => v === 'on', ['acl-id', 'acl-type']);
+    need('vgroup-port', () => true, ['id']);
+    return findings;
+  },
+};
+
+const sharedPort: FileRule = {
+  code: 'k8s-clb-port-shared',
+  severity: 'error',
+  category: 'kubernetes',
+  scope: 'file',
+  docs: { en: 'R12: one listener port per CLB across Services: two Services on the same CLB ID and port fight over one listener.', zh: 'R12：同一个 CLB 上一个监听端口只能属于一个 Service：两个 Service 使用同一 CLB ID 和端口会争抢同一个监听。' },
+  check(manifest) {
+    const seen = new Map<string, { service: ServiceModel; span: { start: number; end: number } }>();
+    const findings: Finding[] = [];
+    for (const service of manifest.services) {
+      const view = clbView(service);
+      if (!view.isLoadBalancer || !view.reusedId || !isClbId(view.reusedId.value!.trim())) continue;
+      for (const l of view.listeners) {
+        const key = `${view.reusedId.value!.trim()}\u0000${l.port}`;
+        const span = l.servicePort.port!.span;
+        const first = seen.get(key);
+        if (!first) {
+          seen.set(key, { service, span });
+          continue;
+        }
+        if (first.service === service) continue;
+        findings.push({
+          code: this.code,
+          severity: this.severity,
+          message: t("Services '{0}' and '{1}' both use port {2} of CLB {3}: one CLB port has one listener, so one of them takes it from the other.", first.service.name, service.name, l.port, view.reusedId.value!.trim()),
+          span,
+          related: [{ span: first.span, message: t("port {0} of Service '{1}'", l.port, first.service.name) }],
+        });
+      }
+    }
+    return findings;
+  },
+};
+
+export const K8S_RULES: readonly K8sRule[] = [notLoadBalancer, otherController, notString, unknownKey, legacyShadowed, idNotAnId, placeholder, protocolPort, httpsWithoutCert, forwardPort, valueShape, requires, sharedPort];
+
+/** Codes a rule unit may emit besides its own (sub-codes), for docs and --list-rules. */
+export const K8S_SUB_CODES: Record<string, string[]> = {
+  'k8s-clb-id-not-id': ['k8s-clb-id-placeholder'],
+  'k8s-protocol-port': ['k8s-protocol-port-syntax', 'k8s-protocol-port-scheme', 'k8s-protocol-port-unmatched'],
+  'k8s-annotation-value': ['k8s-annotation-int'],
+};
+
+export function checkManifest(manifest: K8sManifest): Finding[] {
+  const findings: Finding[] = [];
+  for (const rule of K8S_RULES) {
+    if (rule.scope === 'file') findings.push(...rule.check(manifest));
+    else for (const service of manifest.services) findings.push(...rule.check(clbView(service), manifest));
+  }
+  return findings.sort((a, b) => a.span.start - b.span.start);
+}

@@ -1,0 +1,108 @@
+// The language server's Kubernetes face: which documents are manifests (by content), and their
+// completion, hover and online findings. server.ts asks `isKubernetes` first and hands over;
+// offline validation runs in the validation worker (it dispatches on content too).
+import type { Diagnostic, Position } from 'vscode-languageserver';
+import { toDiagnostics } from '../engine/features/diagnostics';
+import { ManifestAnalyzer } from '../engine/k8s/analyze';
+import { k8sComplete } from '../engine/k8s/completion';
+import { k8sHover } from '../engine/k8s/hover';
+import type { K8sManifest } from '../engine/k8s/model';
+import { checkManifestOnline, ServerCertificateInfo } from '../engine/k8s/onlineRules';
+import { linesLookLikeKubernetes, parseManifest } from '../engine/k8s/parse';
+import type { LineDocument } from '../engine/lineDocument';
+import type { CloudSession } from './cloudSession';
+
+const CERTIFICATES_TTL_MS = 5 * 60_000;
+
+export interface K8sFeaturesDeps {
+  cloud: CloudSession;
+  log: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /** Validate open manifests again (certificates arrived). */
+  revalidate: () => void;
+}
+
+export class K8sFeatures {
+  private readonly detected = new WeakMap<LineDocument, { version: number; result: boolean }>();
+  private readonly parsed = new Map<string, { version: number; manifest: K8sManifest }>();
+  private certificates: { region: string; at: number; list: ServerCertificateInfo[] } | undefined;
+  private certificatesLoading = false;
+  private lastCertificateError = '';
+  private certificatesFailedAt = 0;
+
+  constructor(private readonly deps: K8sFeaturesDeps) {}
+
+  /** A YAML document with `apiVersion:` and `kind:` at the top level of some document. Cached per version. */
+  isKubernetes(doc: LineDocument): boolean {
+    if (doc.languageId !== 'yaml' && doc.languageId !== 'dockercompose') return false;
+    const cached = this.detected.get(doc);
+    if (cached && cached.version === doc.version) return cached.result;
+    const result = linesLookLikeKubernetes(doc.lineCount, (line) => doc.lineText(line));
+    this.detected.set(doc, { version: doc.version, result });
+    return result;
+  }
+
+  /** The parsed manifest of this version (manifests are small: one parse per version, on demand). */
+  manifest(doc: LineDocument): K8sManifest {
+    const cached = this.parsed.get(doc.uri);
+    if (cached && cached.version === doc.version) return cached.manifest;
+    const manifest = parseManifest(doc.getText());
+    this.parsed.set(doc.uri, { version: doc.version, manifest });
+    return manifest;
+  }
+
+  closed(uri: string): void {
+    this.parsed.delete(uri);
+  }
+
+  complete(doc: LineDocument, position: Position, snippetSupport: boolean) {
+    this.loadCertificates();
+    return k8sComplete(doc, position, { manifest: this.manifest(doc), cloudSlbs: this.deps.cloud.cloudSlbs(), certificates: this.currentCertificates(), snippetSupport });
+  }
+
+  hover(doc: LineDocument, position: Position) {
+    return k8sHover(doc, position, { manifest: this.manifest(doc), describeSlb: this.deps.cloud.describeSlb });
+  }
+
+  /** Online findings (none without a trusted catalog snapshot). Runs after the worker's offline result. */
+  onlineDiagnostics(doc: LineDocument, relatedInformation: boolean): Diagnostic[] {
+    if (!this.deps.cloud.active()) return [];
+    const snapshot = this.deps.cloud.catalog.trustedSnapshot();
+    if (!snapshot) return [];
+    this.loadCertificates();
+    const findings = checkManifestOnline(this.manifest(doc), { snapshot, certificates: this.currentCertificates() });
+    return toDiagnostics(doc, findings, doc.uri, relatedInformation);
+  }
+
+  private currentCertificates(): ServerCertificateInfo[] | undefined {
+    const region = this.deps.cloud.catalog.trustedSnapshot()?.region;
+    return this.certificates && this.certificates.region === region ? this.certificates.list : undefined;
+  }
+
+  /** Server certificates of the catalog's region, fetched in the background at most every 5 minutes. */
+  private loadCertificates(): void {
+    const region = this.deps.cloud.catalog.trustedSnapshot()?.region;
+    if (!region || !this.deps.cloud.active() || this.certificatesLoading) return;
+    if (this.certificates && this.certificates.region === region && Date.now() - this.certificates.at < CERTIFICATES_TTL_MS) return;
+    if (Date.now() - this.certificatesFailedAt < CERTIFICATES_TTL_MS) return;
+    this.certificatesLoading = true;
+    void (async () => {
+      try {
+        const session = await this.deps.cloud.commandClient();
+        if (!session.ok) return;
+        const body = await session.client.describeServerCertificates({ RegionId: session.region });
+        const list = body.ServerCertificates.ServerCertificate.map((c) => ({ id: c.ServerCertificateId ?? '', name: c.ServerCertificateName, expireTime: c.ExpireTimeStamp }));
+        this.certificates = { region: session.region, at: Date.now(), list };
+        this.lastCertificateError = '';
+        this.deps.revalidate();
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        if (message !== this.lastCertificateError) this.deps.log('warn', `Kubernetes: could not list server certificates: ${message}`);
+        this.lastCertificateError = message;
+        // Try again after the TTL, not on every keystroke; certificate checks stay off meanwhile.
+        this.certificatesFailedAt = Date.now();
+      } finally {
+        this.certificatesLoading = false;
+      }
+    })();
+  }
+}
