@@ -1,7 +1,7 @@
 // The pre-commit hook definition (.pre-commit-hooks.yaml): its `files` pattern selects what the
 // editor's composeFiles globs select, and its command line, run the way pre-commit runs it (entry +
 // the matching staged file names), fails a commit with a label mistake and passes a clean one.
-// The package it installs (npm pack) carries the bundle the `slb-labels` bin runs.
+// The package that puts `slb-labels` on PATH (npm pack) carries the bundle the bin runs.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -53,9 +53,9 @@ after(() => fs.rmSync(tree, { recursive: true, force: true }));
 describe('.pre-commit-hooks.yaml', () => {
   const hook = hooks.find((h) => h.id === 'slb-labels')!;
 
-  it('declares the slb-labels hook: node, slb-labels lint', () => {
+  it('declares the slb-labels hook: system (slb-labels on PATH), slb-labels lint', () => {
     assert.ok(hook, 'hook slb-labels');
-    assert.equal(hook.language, 'node');
+    assert.equal(hook.language, 'system');
     assert.equal(hook.entry, 'slb-labels lint');
   });
 
@@ -81,7 +81,7 @@ describe('.pre-commit-hooks.yaml', () => {
     assert.equal(r.code, 0, r.stdout + r.stderr);
   });
 
-  it('the packed package (what pre-commit installs) contains the bundle the bin runs, built by prepack', () => {
+  it('the packed package (what `npm install --global` installs) contains the bundle the bin runs, built by prepack', () => {
     assert.equal(manifest.scripts.prepack, 'node esbuild.mjs');
     const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 });
     assert.equal(r.status, 0, r.stderr);
