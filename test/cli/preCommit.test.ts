@@ -55,6 +55,8 @@ describe('.pre-commit-hooks.yaml', () => {
 
   it('declares the slb-labels hook: system (slb-labels on PATH), slb-labels lint', () => {
     assert.ok(hook, 'hook slb-labels');
+    assert.equal(hooks.length, 1);
+    for (const key of ['id', 'name', 'entry', 'language']) assert.ok((hook as unknown as Record<string, unknown>)[key], `required key ${key}`);
     assert.equal(hook.language, 'system');
     assert.equal(hook.entry, 'slb-labels lint');
   });
