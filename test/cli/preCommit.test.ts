@@ -83,6 +83,29 @@ describe('.pre-commit-hooks.yaml', () => {
     assert.equal(r.code, 0, r.stdout + r.stderr);
   });
 
+  const preCommit = spawnSync('pre-commit', ['--version'], { encoding: 'utf8' });
+  it('real pre-commit (try-repo on this repository, when pre-commit is installed) fails the bad file and passes only compose files', { skip: preCommit.status !== 0 && 'pre-commit is not installed' }, () => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'slb-pre-commit-run-'));
+    try {
+      // The hook is `language: system`: put slb-labels on PATH as `npm install --global` would.
+      const bin = path.join(work, 'bin');
+      fs.mkdirSync(bin);
+      fs.writeFileSync(path.join(bin, 'slb-labels'), `#!/bin/sh\nexec "${process.execPath}" "${path.join(REPO_ROOT, manifest.bin['slb-labels'])}" "$@"\n`, { mode: 0o755 });
+      const project = path.join(work, 'project');
+      fs.cpSync(tree, project, { recursive: true });
+      const env = { PATH: `${bin}:${process.env.PATH ?? ''}`, HOME: work, PRE_COMMIT_HOME: path.join(work, 'cache'), LANG: 'C.UTF-8', GIT_CONFIG_NOSYSTEM: '1' };
+      const git = (...args: string[]) => spawnSync('git', args, { cwd: project, env, encoding: 'utf8' });
+      git('init', '-q', '.');
+      git('add', '-A');
+      const r = spawnSync('pre-commit', ['try-repo', REPO_ROOT, 'slb-labels', '--all-files'], { cwd: project, env, encoding: 'utf8', timeout: 120_000 });
+      assert.equal(r.status, 1, r.stdout + r.stderr);
+      assert.match(r.stdout, /^deploy\/docker-compose\.prod\.yml:9:26: error .*\[lb-scheme-unknown\]$/m);
+      assert.match(r.stdout, /in 2 file\(s\)/, 'compose.yaml and deploy/docker-compose.prod.yml, not values.yml or README.md');
+    } finally {
+      fs.rmSync(work, { recursive: true, force: true });
+    }
+  });
+
   it('the packed package (what `npm install --global` installs) contains the bundle the bin runs, built by prepack', () => {
     assert.equal(manifest.scripts.prepack, 'node esbuild.mjs');
     const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 });
