@@ -19,7 +19,7 @@
  * Even services (0-based index) use the map form for labels and environment,
  * odd services the list form (`- key=value`). Output is deterministic for a seed.
  *
- * CLI: node out/bench/generateCompose.js <N> [--seed S] [--probes] > file.yml
+ * CLI: node out/bench/generateCompose.js <N> [--seed S] [--shape clean|merge|findings] [--probes] > file.yml
  *      (--probes prints the probe positions as JSON on stderr)
  */
 
@@ -75,7 +75,28 @@ export interface GenerateOptions {
   slbIdRatio?: number;
   /** index of the service the probes are in (default: the middle one, moved to an even = map-form index) */
   probeService?: number;
+  /**
+   * `clean` (default): the valid file above. `merge`: the same services written with the usual
+   * `x-defaults: &defaults` / `<<: *defaults` pattern (shared defaults, environment and labels
+   * through anchors, `environment: *env` on list-form services); still valid, 0 findings.
+   * `findings`: the clean file with realistic mistakes planted in about a third of the services
+   * (see FINDINGS_SHAPE below).
+   */
+  shape?: ComposeShape;
 }
+
+export type ComposeShape = 'clean' | 'merge' | 'findings';
+
+/**
+ * The mistakes of the `findings` shape, each in about a third of the services (chosen by a PRNG of
+ * their own, so the rest of the file is the clean one): every published port of such a service on
+ * one of a few shared host ports (hundreds of services on host port 8080: host-port-shared), lb
+ * labels for four container ports that are not published (lb-port-not-published) and one published
+ * without a host port (lb-port-random-host), a udp scheme on a tcp port (lb-protocol-mismatch), an
+ * unquoted number and boolean in map-form labels (label-value-not-string), and every tenth of them
+ * binds the SLB of the one before (lb-slb-shared).
+ */
+const FINDINGS_SHARE = 1 / 3;
 
 export interface GeneratedCompose {
   text: string;
@@ -178,9 +199,34 @@ export function generateCompose(services: number, options: GenerateOptions = {})
     throw new Error(`generateCompose: probeService ${probeIndex} out of range`);
   }
 
+  const shape = options.shape ?? 'clean';
   const hostPorts = new HostPorts();
   const usedIds = new Set<string>();
-  const lines: string[] = ["version: '2'", 'services:'];
+  const lines: string[] = ["version: '2'"];
+  if (shape === 'merge') {
+    lines.push(
+      'x-defaults: &defaults',
+      '  restart: unless-stopped',
+      '  logging:',
+      '    driver: json-file',
+      '    options:',
+      '      max-size: 10m',
+      '      max-file: "3"',
+      '  stop_grace_period: 30s',
+      'x-env: &env',
+      '  TZ: Asia/Shanghai',
+      '  REGION_ID: cn-hangzhou',
+      '  LOG_LEVEL: info',
+      'x-labels: &labels',
+      '  aliyun.scale: "1"',
+      '  com.example.managed-by: compose',
+    );
+  }
+  lines.push('services:');
+  // The findings shape's own PRNG: the clean file's draws stay as they are.
+  const mistakes = prng((options.seed ?? 42) ^ 0x5bd1e995);
+  let previousFaultySlb: string | undefined;
+  let faultyCount = 0;
   let probes: ComposeProbes | undefined;
 
   const pick = <T>(arr: readonly T[]): T => arr[Math.floor(rand() * arr.length)];
@@ -267,27 +313,55 @@ export function generateCompose(services: number, options: GenerateOptions = {})
       if (i > 1 && rand() < 0.2) dependsOn.push(serviceName(i - 2));
     }
 
+    // --- findings shape: plant mistakes in about a third of the services (never the probe service)
+    const faulty = shape === 'findings' && !isProbe && mistakes() < FINDINGS_SHARE;
+    const planted: { key: string; value: string }[] = [];
+    if (faulty) {
+      faultyCount++;
+      // Every port of the service on a shared host port (8080, 8081, 8082 by position).
+      ports.forEach((p, k) => (p.host = 8080 + k));
+      const tcpLb = lbs.find((lb) => lb.scheme !== 'udp');
+      if (tcpLb) tcpLb.value = tcpLb.value.replace(/^\w+:/, 'udp:');
+      if (faultyCount % 10 === 0 && previousFaultySlb && !byId) {
+        lbs[0].value = lbs[0].value.replace(lbs[0].slb, previousFaultySlb);
+      }
+      previousFaultySlb = lbs[0].slb;
+      // lb labels copied from elsewhere for container ports this service does not publish, and one
+      // on a port published without a host port.
+      for (const port of [9901, 9902, 9903, 9904, 9905]) planted.push({ key: `aliyun.lb.port_${port}`, value: `tcp://${lbs[0].slb}:${port + 10000}` });
+    }
+
     // --- emit
     lines.push(`  ${name}:`);
+    if (shape === 'merge') lines.push('    <<: *defaults');
     const imageLine = lines.length;
     lines.push(`    image: ${image}`);
     lines.push(`    restart: ${i % 3 === 0 ? 'always' : 'unless-stopped'}`);
     lines.push('    ports:');
     for (const p of ports) lines.push(`      - "${p.host}:${p.port}${p.proto === 'udp' ? '/udp' : ''}"`);
-    lines.push('    environment:');
-    for (const [k, v] of env) {
-      lines.push(mapForm ? `      ${k}: ${/^[0-9]/.test(v) ? `"${v}"` : v}` : `      - ${k}=${v}`);
+    if (faulty) lines.push('      - "9905"');
+    if (shape === 'merge' && !mapForm) lines.push('    environment: *env');
+    else {
+      lines.push('    environment:');
+      if (shape === 'merge') lines.push('      <<: *env');
+      for (const [k, v] of env) {
+        lines.push(mapForm ? `      ${k}: ${/^[0-9]/.test(v) ? `"${v}"` : v}` : `      - ${k}=${v}`);
+      }
     }
     const labelsLine = lines.length;
     lines.push('    labels:');
     const label = (k: string, v: string, quote = false) =>
       lines.push(mapForm ? `      ${k}: ${quote ? `"${v}"` : v}` : `      - ${k}=${v}`);
-    label('aliyun.scale', '1', true);
+    if (shape === 'merge' && mapForm) lines.push('      <<: *labels');
+    else if (faulty && mapForm) lines.push('      aliyun.scale: 1');
+    else label('aliyun.scale', '1', true);
     const firstLbLine = lines.length;
     for (const lb of lbs) label(lb.key, lb.value);
+    for (const lb of planted) label(lb.key, lb.value);
     if (routing) label(routing.key, routing.value);
     if (probeUrl) label('aliyun.probe.url', probeUrl);
-    if (rolling) label('aliyun.rolling_updates', 'true', true);
+    if (faulty && mapForm) lines.push('      aliyun.rolling_updates: true');
+    else if (rolling) label('aliyun.rolling_updates', 'true', true);
     if (depends) label('aliyun.depends', depends);
     label('com.example.team', role.team);
     if (dependsOn.length) {
@@ -340,12 +414,14 @@ function main(argv: string[]): number {
   let n: number | undefined;
   let seed: number | undefined;
   let printProbes = false;
+  let shape: ComposeShape | undefined;
   for (let k = 0; k < args.length; k++) {
     const a = args[k];
     if (a === '--seed') seed = Number(args[++k]);
+    else if (a === '--shape') shape = args[++k] as ComposeShape;
     else if (a === '--probes') printProbes = true;
     else if (a === '-h' || a === '--help') {
-      process.stdout.write('usage: node out/bench/generateCompose.js <services> [--seed N] [--probes] > file.yml\n');
+      process.stdout.write('usage: node out/bench/generateCompose.js <services> [--seed N] [--shape clean|merge|findings] [--probes] > file.yml\n');
       return 0;
     } else if (n === undefined && /^\d+$/.test(a)) n = Number(a);
     else {
@@ -354,10 +430,10 @@ function main(argv: string[]): number {
     }
   }
   if (!n || n < 1 || (seed !== undefined && !Number.isFinite(seed))) {
-    process.stderr.write('usage: node out/bench/generateCompose.js <services> [--seed N] [--probes] > file.yml\n');
+    process.stderr.write('usage: node out/bench/generateCompose.js <services> [--seed N] [--shape clean|merge|findings] [--probes] > file.yml\n');
     return 2;
   }
-  const out = generateCompose(n, { seed });
+  const out = generateCompose(n, { seed, shape });
   process.stdout.write(out.text);
   if (printProbes) process.stderr.write(JSON.stringify(out.probes, null, 2) + '\n');
   return 0;

@@ -38,13 +38,15 @@ import {
   StreamMessageReader,
   StreamMessageWriter,
 } from 'vscode-jsonrpc/node';
-import { generateCompose, InsertLineProbe, Pos } from './generateCompose';
+import { ComposeShape, generateCompose, InsertLineProbe, Pos } from './generateCompose';
 import { formatTypingTable, runTypingReplay } from './typingReplay';
 
 export const DEFAULT_SERVER = 'node dist/server/server.js --stdio';
 
 export interface BenchOptions {
   services: number[];
+  /** generated file shapes (bench/generateCompose.ts): clean, merge (anchors and `<<`), findings (mistakes in a third of the services) */
+  shapes: ComposeShape[];
   /** requests per probe; undefined = 20 below 5000 services, 8 from 5000 on (as the anchors) */
   iterations?: number;
   edits: number;
@@ -83,6 +85,7 @@ export interface ProbeResult {
 
 export interface SizeResult {
   label: string;
+  shape: ComposeShape;
   services: number;
   lines: number;
   bytes: number;
@@ -114,6 +117,7 @@ export interface SizeResult {
 export function defaultOptions(): BenchOptions {
   return {
     services: [1000, 5000],
+    shapes: ['clean', 'merge', 'findings'],
     iterations: undefined,
     edits: 10,
     runs: 1,
@@ -374,8 +378,8 @@ function sameUri(a: string, b: string): boolean {
 
 // ---------------------------------------------------------------- one run at one size
 
-async function runOnce(n: number, opts: BenchOptions, iterations: number): Promise<SizeResult> {
-  const gen = generateCompose(n, { seed: opts.seed });
+async function runOnce(n: number, shape: ComposeShape, opts: BenchOptions, iterations: number): Promise<SizeResult> {
+  const gen = generateCompose(n, { seed: opts.seed, shape });
   const probes = gen.probes;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `slb-bench-${n}-`));
   const file = path.join(dir, 'docker-compose.yml');
@@ -384,7 +388,8 @@ async function runOnce(n: number, opts: BenchOptions, iterations: number): Promi
   const workspaceUri = pathToFileURL(dir).href;
   const errors: string[] = [];
   const result: SizeResult = {
-    label: `${opts.label}/${n}`,
+    label: shape === 'clean' ? `${opts.label}/${n}` : `${opts.label}/${shape}/${n}`,
+    shape,
     services: n,
     lines: gen.lineCount,
     bytes: Buffer.byteLength(gen.text),
@@ -592,15 +597,17 @@ export function mergeRuns(runs: SizeResult[]): SizeResult {
 export async function runBench(partial: Partial<BenchOptions> = {}): Promise<SizeResult[]> {
   const opts: BenchOptions = { ...defaultOptions(), ...partial };
   const out: SizeResult[] = [];
-  for (const n of opts.services) {
-    // 41 calls: the first (cold) one apart, 40 warm ones, so that p95 is not simply the slowest call.
-    const iterations = opts.iterations ?? 41;
-    const runs: SizeResult[] = [];
-    for (let r = 0; r < opts.runs; r++) {
-      opts.log(`bench: ${opts.label}/${n} run ${r + 1}/${opts.runs} (${iterations} iterations, ${opts.edits} edits)`);
-      runs.push(await runOnce(n, opts, iterations));
+  for (const shape of opts.shapes) {
+    for (const n of opts.services) {
+      // 41 calls: the first (cold) one apart, 40 warm ones, so that p95 is not simply the slowest call.
+      const iterations = opts.iterations ?? 41;
+      const runs: SizeResult[] = [];
+      for (let r = 0; r < opts.runs; r++) {
+        opts.log(`bench: ${opts.label}/${shape}/${n} run ${r + 1}/${opts.runs} (${iterations} iterations, ${opts.edits} edits)`);
+        runs.push(await runOnce(n, shape, opts, iterations));
+      }
+      out.push(mergeRuns(runs));
     }
-    out.push(mergeRuns(runs));
   }
   return out;
 }
@@ -654,6 +661,22 @@ export function formatTables(results: SizeResult[]): string {
     const slowest = reqs.reduce((m, p) => Math.max(m, p.p95), 0);
     const empty = reqs.filter((p) => !(p.size > 0)).map((p) => p.name);
     const mark = (ok: boolean) => (ok ? 'yes' : 'NO');
+    if (r.shape === 'merge') {
+      // issue #12 part 1 (defined at 1000 services)
+      l.push(
+        `- ${r.label} targets (issue #12, merge keys, defined at 1000 services): open→diag ≤ 0.5 s: ${mark(r.openToDiag <= 500)}; edit→diag p50 ≤ 30 ms: ${mark(r.editP50 <= 30)}; ` +
+          `completion/hover p95 ≤ 5 ms: ${mark(slowest <= 5)} (slowest ${fmt(slowest)}); real answers: ${mark(empty.length === 0)}${empty.length ? ` (empty: ${empty.join(', ')})` : ''}; 0 diagnostics on the valid file: ${mark(r.diags === 0)}`,
+      );
+      continue;
+    }
+    if (r.shape === 'findings') {
+      // issue #12 part 2 (defined at 5000 services with at least 15k findings)
+      l.push(
+        `- ${r.label} targets (issue #12, many findings, defined at 5000 services): findings ${fmt(r.diags)}; edit→diag p50 ≤ 30 ms: ${mark(r.editP50 <= 30)}, p95 ≤ 60 ms: ${mark(r.editP95 <= 60)}; ` +
+          `open→diag ≤ 1 s: ${mark(r.openToDiag <= 1000)}; peak RSS ≤ 250 MiB: ${mark(r.peakRssMiB <= 250)}; completion/hover p95 ≤ 5 ms: ${mark(slowest <= 5)} (slowest ${fmt(slowest)}); real answers: ${mark(empty.length === 0)}`,
+      );
+      continue;
+    }
     l.push(
       `- ${r.label} targets (issue #2, defined at 5000 services): edit→diag p50 ≤ 30 ms: ${mark(r.editP50 <= 30)}; ` +
         `completion/hover p95 ≤ 5 ms: ${mark(slowest <= 5)} (slowest ${fmt(slowest)}); real answers: ${mark(empty.length === 0)}${empty.length ? ` (empty: ${empty.join(', ')})` : ''}; ` +
@@ -661,7 +684,7 @@ export function formatTables(results: SizeResult[]): string {
     );
   }
   for (const r of results) {
-    if (r.diags > 0) l.push(`- ${r.label}: ${fmt(r.diags)} diagnostics on the generated (valid) file, e.g. ${r.diagSample.map((d) => `\`${d}\``).join('; ')}`);
+    if (r.diags > 0 && r.shape !== 'findings') l.push(`- ${r.label}: ${fmt(r.diags)} diagnostics on the generated (valid) file, e.g. ${r.diagSample.map((d) => `\`${d}\``).join('; ')}`);
   }
   const errs = results.flatMap((r) => r.errors.map((e) => `${r.label}: ${e}`));
   if (errs.length) {
@@ -695,6 +718,9 @@ export function machineFacts(opts: BenchOptions): string {
 
 const USAGE = `usage: node out/bench/run.js [options]
   --services 1000,5000     sizes (services per generated compose file)
+  --shapes clean,merge,findings
+                           generated files: clean (valid), merge (anchors, <<, aliased
+                           environment; valid), findings (mistakes in a third of the services)
   --iterations N           requests per probe (default 41: one cold call, 40 warm ones)
   --edits N                one-character edits measured (default 10)
   --runs N                 runs per size; numbers are medians (default 1)
@@ -733,6 +759,13 @@ async function main(argv: string[]): Promise<number> {
       switch (a) {
         case '--services':
           opts.services = (next() ?? '').split(',').map((x) => num('--services', x.trim(), 1));
+          break;
+        case '--shapes':
+          opts.shapes = (next() ?? '').split(',').map((x) => {
+            const shape = x.trim() as ComposeShape;
+            if (!['clean', 'merge', 'findings'].includes(shape)) throw new UsageError(`--shapes: unknown shape '${x}' (clean, merge, findings)`);
+            return shape;
+          });
           break;
         case '--iterations':
           opts.iterations = num(a, next(), 1);
@@ -821,7 +854,7 @@ async function main(argv: string[]): Promise<number> {
   }
   process.stdout.write('\n' + tables);
   if (write) {
-    const what = [sizes ? `${opts.services.join(' / ')} services` : '', typing ? 'typing replay' : ''].filter(Boolean).join(', ');
+    const what = [sizes ? `${opts.shapes.join(' / ')}, ${opts.services.join(' / ')} services` : '', typing ? 'typing replay' : ''].filter(Boolean).join(', ');
     const section = `\n## ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} — ${opts.label}, ${what}\n\n${machineFacts(opts)}\n\n${tables}`;
     if (!fs.existsSync(outFile)) {
       fs.writeFileSync(

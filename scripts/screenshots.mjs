@@ -18,12 +18,14 @@ const PICKS = [
   ['zh-cn/zh-cn-problems.png', 'zh-cn-problems.png'],
   ['ui/provision-plan.png', 'provision-plan.png'],
   ['ui/reachability-report.png', 'reachability-report.png'],
+  ['k8s/k8s-hover-chain.png', 'k8s-hover-chain.png'],
+  ['k8s/k8s-problems.png', 'k8s-problems.png'],
 ];
 
 const run = (cmd, args) => spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit' }).status;
 if (!process.argv.includes('--no-run')) {
   if (run('npm', ['run', '--silent', 'package']) !== 0) process.exit(1);
-  if (run(process.execPath, ['e2e/run.mjs', 'ui', 'zh-cn']) !== 0) {
+  if (run(process.execPath, ['e2e/run.mjs', 'ui', 'zh-cn', 'k8s']) !== 0) {
     console.error('screenshots: the UI tests failed; docs/screenshots/ left as it was.');
     process.exit(1);
   }

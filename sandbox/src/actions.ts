@@ -5,6 +5,7 @@ import { buildListener, Listener, renderListenerAttribute, renderListenerItem, t
 import { Params } from './params';
 import type { LoadBalancer, Store } from './store';
 import { ApiError, invalid, lbNotFound, missing, resourceNotFound } from './wire';
+import { VSERVER_GROUP_ACTIONS } from './vServerGroups';
 
 export interface ActionContext {
   p: Params;
@@ -117,6 +118,8 @@ function describeAttribute(protocol: ListenerProtocol): Handler {
 }
 
 export const ACTIONS: Record<string, Handler> = {
+  // vServer groups (sandbox/src/vServerGroups.ts): what the Kubernetes CCM uses.
+  ...VSERVER_GROUP_ACTIONS,
   DescribeRegions(ctx) {
     const lang = ctx.p.oneOf('AcceptLanguage', ['zh-CN', 'en-US', 'ja'] as const) ?? 'zh-CN';
     return {

@@ -303,6 +303,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     clearFaults: () => {
       faults = [];
     },
+    issuedCredentials: () => sts.issuedCredentials(),
     reset,
     async waitForHealth(loadBalancerId: string, listenerPort: number, status: HealthStatus, timeoutMs = 5000, protocol?: ListenerProtocol) {
       const deadline = Date.now() + timeoutMs;

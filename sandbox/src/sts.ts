@@ -71,13 +71,18 @@ export class SandboxSts {
   lookup(id: string): SandboxKey | undefined {
     if (id === this.mainKey.accessKeyId) return this.mainKey;
     if (id === NO_ROLE_ACCESS_KEY_ID) return { accessKeyId: NO_ROLE_ACCESS_KEY_ID, accessKeySecret: NO_ROLE_ACCESS_KEY_SECRET };
-    return this.issued.get(id);
+    return this.issued.get(id); // expired ones too: the signature checks out, the token is refused as expired
   }
 
   /** How many STS credentials were issued and are still valid (state()). */
   issuedCount(): number {
     const now = this.now();
     return [...this.issued.values()].filter((i) => i.expiresAt > now).length;
+  }
+
+  /** Every credential issued so far (for leak checks in tests; never served over HTTP, never in state()). */
+  issuedCredentials(): Array<{ accessKeyId: string; accessKeySecret: string; securityToken: string; expiresAt: number }> {
+    return [...this.issued.values()].map((i) => ({ accessKeyId: i.accessKeyId, accessKeySecret: i.accessKeySecret, securityToken: i.securityToken, expiresAt: i.expiresAt }));
   }
 
   clear(): void {
@@ -87,7 +92,7 @@ export class SandboxSts {
 
   private issue(roleArn: string, durationSeconds: number): Issued {
     const now = this.now();
-    for (const [k, v] of this.issued) if (v.expiresAt <= now || this.issued.size >= MAX_ISSUED) this.issued.delete(k);
+    for (const k of this.issued.keys()) if (this.issued.size >= MAX_ISSUED) this.issued.delete(k);
     const ttl = this.options.issuedTtlMs ?? durationSeconds * 1000;
     const i: Issued = {
       accessKeyId: `STS.${token(18).slice(0, 24)}`,

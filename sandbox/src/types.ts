@@ -208,6 +208,8 @@ export interface SandboxHandle {
   reset(): Promise<void>;
   /** Wait until the listener's health reaches `status` (bounded poll); resolves false on timeout. */
   waitForHealth(loadBalancerId: string, listenerPort: number, status: HealthStatus, timeoutMs?: number, protocol?: ListenerProtocol): Promise<boolean>;
+  /** STS credentials issued so far, secrets included: for leak checks in tests only (never served over HTTP, never in state()). */
+  issuedCredentials(): Array<{ accessKeyId: string; accessKeySecret: string; securityToken: string; expiresAt: number }>;
   /** Closes the API server, every data-plane listener/socket and every health-check timer. */
   close(): Promise<void>;
 }

@@ -307,7 +307,7 @@ connection.onHover(
     const doc = documents.get(params.textDocument.uri);
     if (doc && settings.hoverEnabled && k8s.isKubernetes(doc)) return k8s.hover(doc, params.position);
     if (!doc || !settings.hoverEnabled || !isComposeDocument(doc)) return null;
-    return hover(doc, params.position, { analyzer: analyzerFor(doc.uri), env: envFor(doc.uri), describeSlb: cloud.describeSlb });
+    return hover(doc, params.position, { analyzer: analyzerFor(doc.uri), env: envFor(doc.uri), describeSlb: cloud.describeSlb, cloudSlbs: cloud.cloudSlbs(), cloudListeners: cloud.cloudListeners });
   }),
 );
 

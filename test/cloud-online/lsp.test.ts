@@ -124,8 +124,10 @@ describe('with credentials in the environment', () => {
     const h = await client.request<Hover>('textDocument/hover', { textDocument: { uri }, position: positionOf(COMPOSE, 'slb_redis_app', 3) });
     const value = (h.contents as MarkupContent).value;
     assert.match(value, /lb-bp1rtfnodmywb43ecu4sf/);
-    assert.match(value, /Address: 127\.0\.0\.\d+ \(internet\)/);
-    assert.match(value, /Status: active/);
+    assert.match(value, /127\.0\.0\.\d+ \(internet\) · Status: active/);
+    // The chain and the live verdict lead; the card follows.
+    assert.match(value.split('\n')[0], /^\*\*SLB `slb_redis_app` TCP 6379 -> host 6379 \(backend port\) -> container 6379\*\*$/);
+    assert.match(value.split('\n')[2], /^✓ The TCP listener 6379 → 6379 is running: this label is ready\./);
     assert.match(value, /\| 6379 \| TCP \| 6379 \| running \|/);
     assert.match(value, /\| 8080 \| HTTP \| 8080 \| stopped \|/);
   });

@@ -136,9 +136,8 @@ describe('card and completion items', () => {
   it('builds a card with address, type, status, network type and listeners', () => {
     const card = slbCard(SNAP, 'redis_app')!;
     assert.match(card, /lb-bp1redis000000000001/);
-    assert.match(card, /Address: 47\.1\.2\.3 \(internet\)/);
-    assert.match(card, /Status: active/);
-    assert.match(card, /Network type: vpc/);
+    // Compact: the facts on one line.
+    assert.match(card, /`lb-bp1redis000000000001` · 47\.1\.2\.3 \(internet\) · Status: active · cn-hangzhou · vpc/);
     assert.match(card, /\| 6379 \| TCP \| 6379 \| running \|/);
     assert.match(slbCard(SNAP, 'twin')!, /2 SLBs share the name 'twin'/);
     assert.match(slbCard(SNAP, 'ghost')!, /No SLB 'ghost' in region cn-hangzhou/);

@@ -125,3 +125,17 @@ test('readUserFile: regular files read whole; size limit and missing files named
   assert.equal(missing.problem, 'missing');
   assert.match(missing.message, /no such file/);
 });
+
+test('the workspace scan of the language server skips a FIFO named docker-compose.yml instead of hanging on it', { skip: !unix }, async () => {
+  const { scanWorkspaceComposeFiles } = await import('../../server/src/lsp/workspaceScan');
+  const { pathToFileURL } = await import('node:url');
+  const dir = tempDir();
+  execFileSync('mkfifo', [path.join(dir, 'docker-compose.yml')]);
+  fs.mkdirSync(path.join(dir, 'app'));
+  fs.writeFileSync(path.join(dir, 'app', 'docker-compose.yml'), 'services:\n  a:\n    labels:\n      aliyun.lb.port_80: tcp://slb_x:80\n');
+  const seen: string[] = [];
+  const scan = scanWorkspaceComposeFiles(pathToFileURL(dir).toString(), [/(^|\/)docker-compose\.ya?ml$/], (uri) => seen.push(uri));
+  const outcome = await Promise.race([scan.then(() => 'done'), new Promise((r) => setTimeout(() => r('hung'), 3000).unref())]);
+  assert.equal(outcome, 'done');
+  assert.deepEqual(seen.map((u) => u.slice(u.lastIndexOf('/', u.length - 20))), ['/app/docker-compose.yml']);
+});

@@ -1,4 +1,4 @@
-// Every real-world compose file of ../shared/corpus/real-world through the real server: the
+// Every real-world compose file of test/fixtures/corpus/real-world through the real server: the
 // documented mistakes are found, at the right line, and valid labels get no diagnostic.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';

@@ -8,7 +8,8 @@ import { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
 export const SERVER_PATH = path.join(REPO_ROOT, 'dist/server/server.js');
-export const CORPUS_DIR = path.resolve(REPO_ROOT, '../shared/corpus/real-world');
+/** The real-world corpus, copied into the repository from ../shared/corpus so a clean clone has it. */
+export const CORPUS_DIR = path.join(REPO_ROOT, 'test/fixtures/corpus/real-world');
 
 export interface StartOptions {
   locale?: string;

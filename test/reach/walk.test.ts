@@ -184,6 +184,24 @@ describe('blocked paths', () => {
     assert.match(step(r, 'connect')!.detail, /closed the connection at once/);
   });
 
+  it('an http backend that accepts and never answers: "connected, but no answer", not "nothing accepts connections"', async () => {
+    const silent = await backend(tcpBackend());
+    const front = await freePort(REDIS_APP_ADDRESS);
+    await createListener(client(), REDIS_APP_ID, 'http', front, silent.port, { healthCheck: false });
+    const r = only(await check(`services:
+  web:
+    image: example/web
+    ports:
+      - "${silent.port}:80"
+    labels:
+      aliyun.lb.port_80: http://slb_redis_app:${front}
+`, 800));
+    assert.equal(r.blocker, 'HTTP_ERROR', formatReport([r]));
+    assert.match(step(r, 'http')!.detail, new RegExp(`Connected to ${REDIS_APP_ADDRESS.replace(/\./g, '\\.')}:${front}, but no answer came within 800 ms\\.`));
+    assert.match(r.fix!, /The SLB accepted the connection, but nothing answered: make service web answer HTTP on host port \d+ promptly/);
+    assert.doesNotMatch(r.fix!, /Nothing accepts connections/);
+  });
+
   it('a stopped listener: LISTENER_STOPPED (seed: slb_redis_app http 8080 stopped)', async () => {
     const r = only(await check(`services:
   web:

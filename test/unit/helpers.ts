@@ -8,7 +8,8 @@ import { textOf, TextLike } from '../../server/src/engine/text';
 /** Repository root, from out/test/unit (compiled) or test/unit (sources). */
 export const REPO_ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}out${path.sep}`) ? '../../..' : '../..');
 export const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'unit');
-export const CORPUS = path.resolve(REPO_ROOT, '..', 'shared', 'corpus', 'real-world');
+/** The real-world corpus, copied into the repository from ../shared/corpus so a clean clone has it. */
+export const CORPUS = path.join(REPO_ROOT, 'test', 'fixtures', 'corpus', 'real-world');
 
 export function analyze(text: string, env?: Record<string, string>): Analysis {
   return new ComposeAnalyzer().analyze(text, { env: env ? new Map(Object.entries(env)) : undefined, yamlSyntaxErrors: 'all' });

@@ -27,11 +27,25 @@ describe('lb label hover', () => {
     const { value } = hoverAt(redis('      aliyun.lb.port_6379: tcp://slb_re|dis_app:6379'));
     assert.ok(value?.includes('TCP 6379 -> host 6379 (backend port) -> container 6379'), value);
   });
-  test('the hover range covers key and value', () => {
-    const { range, text } = hoverAt(redis('      aliyun.lb.po|rt_6379: tcp://slb_redis_app:6379'));
-    assert.ok(range);
-    const line = text.split('\n')[range!.start.line];
-    assert.equal(line.slice(range!.start.character, range!.end.character), 'aliyun.lb.port_6379: tcp://slb_redis_app:6379');
+  test('the key and the SLB name are each their own hover range (moving between them asks again)', () => {
+    const onKey = hoverAt(redis('      aliyun.lb.po|rt_6379: tcp://slb_redis_app:6379'));
+    const line = onKey.text.split('\n')[onKey.range!.start.line];
+    assert.equal(line.slice(onKey.range!.start.character, onKey.range!.end.character), 'aliyun.lb.port_6379');
+    const onSlb = hoverAt(redis('      aliyun.lb.port_6379: tcp://slb_re|dis_app:6379'));
+    assert.equal(line.slice(onSlb.range!.start.character, onSlb.range!.end.character), 'slb_redis_app');
+  });
+  test('both lead with the one-line chain and the verdict; the key explains the ports, the SLB name the SLB', () => {
+    const onKey = hoverAt(redis('      aliyun.lb.po|rt_6379: tcp://slb_redis_app:6379')).value!;
+    const onSlb = hoverAt(redis('      aliyun.lb.port_6379: tcp://slb_re|dis_app:6379')).value!;
+    for (const v of [onKey, onSlb]) {
+      const [first, , verdict] = v.split('\n');
+      assert.equal(first, '**SLB `slb_redis_app` TCP 6379 -> host 6379 (backend port) -> container 6379**');
+      assert.match(verdict, /^✓ The ports line up\./);
+    }
+    assert.match(onKey, /Layer-4 TCP/);
+    assert.doesNotMatch(onSlb, /Layer-4 TCP/);
+    assert.match(onSlb, /is an SLB name: it must match exactly one SLB/);
+    assert.notEqual(onKey, onSlb);
   });
   test('host port differs from the container port (7777:80), front 8080', () => {
     const { value } = hoverAt(yaml('web:', '  ports:', '    - 7777:80', '  labels:', '    aliyun.lb.port_80: http://slb_exa|mple_name:8080'));

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { ComposeAnalyzer } from '../../server/src/engine/analysis';
 import { generateCompose } from '../../bench/generateCompose';
+import { CORPUS } from './helpers';
 
 function prng(seed: number): () => number {
   let s = seed >>> 0;
@@ -70,8 +71,8 @@ describe('incremental analysis equals a fresh analysis', () => {
     }
     assert.ok(incremental.stats.incremental >= 280, `incremental ${incremental.stats.incremental} of 300`);
   });
-  const corpus = path.resolve(__dirname, '../../../../shared/corpus/real-world');
-  it('on every real-world corpus file, 60 random edits each', { skip: !fs.existsSync(corpus) }, () => {
+  const corpus = CORPUS;
+  it('on every real-world corpus file, 60 random edits each', () => {
     for (const file of fs.readdirSync(corpus).filter((f) => f.endsWith('.yml'))) {
       fuzz(file, fs.readFileSync(path.join(corpus, file), 'utf8'), file.length * 31, 60);
     }

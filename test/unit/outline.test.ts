@@ -91,14 +91,18 @@ describe('outline', () => {
     assert.equal(outlineCompose(text)[0].needsWholeParse, true);
   });
 
-  test('an alias to an anchor in another chunk -> whole-parse fallback', () => {
+  test('an alias to an anchor in another chunk stays chunked; the chunks record anchors and aliases', () => {
     const text = yaml('x-labels: &labels', '  aliyun.scale: "1"', 'services:', '  web:', '    labels: *labels');
-    assert.equal(outlineCompose(text)[0].needsWholeParse, true);
+    const [d] = outlineCompose(text);
+    assert.equal(d.needsWholeParse, false);
+    assert.deepEqual(d.chunks.map((c) => [c.name, c.anchors, c.aliases]), [['x-labels', ['labels'], undefined], ['services', undefined, undefined], ['web', undefined, ['labels']]]);
   });
 
-  test('a merge key from another chunk -> whole-parse fallback', () => {
+  test('a merge key from another chunk stays chunked', () => {
     const text = yaml('services:', '  base: &base', '    image: x', '  web:', '    <<: *base');
-    assert.equal(outlineCompose(text)[0].needsWholeParse, true);
+    const [d] = outlineCompose(text);
+    assert.equal(d.needsWholeParse, false);
+    assert.deepEqual(d.chunks.map((c) => [c.name, c.anchors, c.aliases]), [['services', undefined, undefined], ['base', ['base'], undefined], ['web', undefined, ['base']]]);
   });
 
   test('an alias to an anchor in the same chunk stays chunked', () => {

@@ -329,6 +329,92 @@ describe('anchors, aliases and << merge keys', () => {
     ]);
   });
 
+  test('an alias refers to the most recent definition of its anchor before it', () => {
+    const text = yaml(
+      'x-one: &img',
+      '  image: first',
+      'services:',
+      '  a:',
+      '    <<: *img',
+      '  redefine:',
+      '    <<: &img',
+      '      image: second',
+      '  b:',
+      '    <<: *img',
+      '  c:',
+      '    image: *name',
+      '  d:',
+      '    labels: &name',
+      '      aliyun.scale: "1"',
+    );
+    const ss = parseUnit(text, 'document').services;
+    assert.deepEqual(ss.map((s) => [s.name, s.image]), [['a', 'first'], ['redefine', 'second'], ['b', 'second'], ['c', undefined], ['d', undefined]]);
+  });
+
+  test('<< with a list of aliases: explicit keys win, then the first map that has the key', () => {
+    const text = yaml(
+      'x-a: &a',
+      '  image: from-a',
+      '  labels:',
+      '    aliyun.scale: "2"',
+      'x-b: &b',
+      '  image: from-b',
+      '  restart: always',
+      '  ports:',
+      '    - "81:81"',
+      '  labels:',
+      '    aliyun.global: "true"',
+      'services:',
+      '  web:',
+      '    <<: [*a, *b]',
+      '    ports:',
+      '      - "80:80"',
+      '  api:',
+      '    <<: [*b, *a]',
+      '    image: own',
+    );
+    const [web, api] = parseUnit(text, 'document').services;
+    assert.equal(web.image, 'from-a');
+    assert.deepEqual(web.ports.map((p) => [p.hostStart, p.inherited]), [[80, false]]);
+    assert.deepEqual(web.labels.map((l) => [l.key, l.value, l.inherited]), [['aliyun.scale', '2', true]]);
+    assert.equal(api.image, 'own');
+    assert.deepEqual(api.ports.map((p) => [p.hostStart, p.inherited]), [[81, true]]);
+    assert.deepEqual(api.labels.map((l) => l.key), ['aliyun.global']);
+  });
+
+  test('many services merging one anchor: linear, not one document walk per alias', () => {
+    const lines = ['x-d: &d', '  restart: always', '  labels:', '    aliyun.scale: "1"', 'services:'];
+    for (let i = 0; i < 4000; i++) lines.push(`  s${i}:`, '    <<: *d', `    image: img${i}`);
+    const start = performance.now();
+    const parsed = parseUnit(yaml(...lines), 'document');
+    const ms = performance.now() - start;
+    assert.equal(parsed.services.length, 4000);
+    assert.ok(parsed.services.every((s) => s.labels.length === 1 && s.labels[0].inherited));
+    // Quadratic resolution took over 10 s here; linear is well under one (generous for a loaded machine).
+    assert.ok(ms < 5000, `${ms.toFixed(0)} ms`);
+  });
+
+  test('billion laughs: a yaml-alias-bomb at the alias where the expansion passes the budget, fast', () => {
+    // About 0.2 MB: ten levels, each a list of 9 aliases of the level before, then many uses.
+    const lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    for (let i = 1; i < 10; i++) lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    lines.push('services:', '  web:', '    image: x');
+    for (let i = 0; i < 9000; i++) lines.push(`    k${i}: [*j, *j, *i]`);
+    const text = yaml(...lines);
+    assert.ok(text.length > 150_000);
+    const start = performance.now();
+    const parsed = parseUnit(text, 'document');
+    const ms = performance.now() - start;
+    const bomb = parsed.problems.filter((p) => p.code === 'yaml-alias-bomb');
+    assert.equal(bomb.length, 1, JSON.stringify(parsed.problems));
+    // Levels b..f expand to 672,588 nodes; level f is 597,871 nodes, so the first *f (line 7) passes 1,000,000.
+    const lineOf = text.slice(0, bomb[0].span.start).split('\n').length;
+    assert.equal(lineOf, 7);
+    assert.equal(text.slice(bomb[0].span.start, bomb[0].span.end), '*f');
+    assert.equal(parsed.services.length, 0);
+    assert.ok(ms < 3000, `${ms.toFixed(0)} ms`);
+  });
+
   test('a whole service as an alias', () => {
     const text = yaml('services:', '  a: &svc', '    image: x', '    labels:', '      aliyun.scale: "1"', '  b: *svc');
     const ss = parseUnit(text, 'document').services;

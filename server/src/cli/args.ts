@@ -139,6 +139,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     operandMessage: 'name one compose file, e.g. slb-labels plan docker-compose.yml',
     options: {
       format: { type: 'string', valueName: 'FORMAT', choices: ['text', 'json'], description: 'output: text (default) or json' },
+      'cluster-id': { type: 'string', valueName: 'ID', description: 'Kubernetes manifests: the cluster ID the CCM names vServer groups and listeners with' },
       timeout: { type: 'string', valueName: 'MS', range: { min: 100, max: 120_000 }, description: 'read timeout of each API call in milliseconds (default 10000)' },
       ...cloud,
       ...common,

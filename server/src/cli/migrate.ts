@@ -12,6 +12,7 @@ import { normaliseLocale, setLocale, t } from '../engine/i18n';
 import { ManifestAnalyzer } from '../engine/k8s/analyze';
 import { migrateCompose, SlbResolution } from '../engine/k8s/migrate';
 import { ArgsIo, COMMANDS, parseCommand, stringValue } from './args';
+import { readUserFileSync } from '../engine/userFile';
 
 export interface MigrateCliIo {
   out: (text: string) => void;
@@ -86,25 +87,15 @@ export async function runMigrateCli(args: MigrateCliArgs, io: MigrateCliIo): Pro
     io.err(t('slb-labels migrate: name a compose file, e.g. slb-labels migrate docker-compose.yml --out k8s/') + '\n');
     return 2;
   }
-  let text: string;
-  try {
-    if (fs.statSync(args.file).isDirectory()) {
-      io.err(t('{0}: is a directory, not a compose file', args.file) + '\n');
-      return 2;
-    }
-    text = fs.readFileSync(args.file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    io.err((code === 'ENOENT' ? t('{0}: no such file', args.file) : t('{0}: cannot be read ({1})', args.file, code ?? String(error))) + '\n');
+  const read = readUserFileSync(args.file, { expected: t('a compose file') });
+  if (!read.ok) {
+    io.err(read.message + '\n');
     return 2;
   }
+  const text = read.text;
   let dotEnv: Map<string, string> | undefined;
-  try {
-    const envPath = path.join(path.dirname(args.file), '.env');
-    if (fs.existsSync(envPath)) dotEnv = readDotEnv(fs.readFileSync(envPath, 'utf8'));
-  } catch {
-    dotEnv = undefined;
-  }
+  const envRead = readUserFileSync(path.join(path.dirname(args.file), '.env'), { maxBytes: 1024 * 1024 });
+  if (envRead.ok) dotEnv = readDotEnv(envRead.text);
   const snapshot = args.offline ? undefined : await catalogSnapshot(args, io);
   const result = migrateCompose(text, { env: dotEnv, resolveSlb: snapshot ? snapshotResolver(snapshot) : undefined, service: args.service });
   for (const s of result.skipped) io.err(t("skipped service '{0}': {1}", s.service, s.reason) + '\n');

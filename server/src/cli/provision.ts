@@ -17,6 +17,8 @@ import {
 import { textOf } from '../engine/text';
 import { COMMANDS, numberValue, parseCommand, stringValue, Values } from './args';
 import { readUserFileSync } from '../engine/userFile';
+import { looksLikeKubernetes } from '../engine/k8s/parse';
+import { runK8sPlanCli } from './k8sPlan';
 
 export interface ProvisionCliIo {
   out: (s: string) => void;
@@ -149,6 +151,9 @@ export function planExitCode(plan: Plan): 0 | 1 {
 export async function runPlanCli(argv: string[], io: ProvisionCliIo): Promise<number> {
   const parsed = parse(argv, 'plan', io);
   if (typeof parsed === 'number') return parsed;
+  // A Kubernetes manifest (by content): what the CCM would do on its CLBs (cli/k8sPlan.ts).
+  const manifest = readUserFileSync(parsed.file, { expected: t('a compose file') });
+  if (manifest.ok && looksLikeKubernetes(manifest.text)) return runK8sPlanCli(manifest.text, parsed.flags, io);
   const prepared = await prepare(parsed, 'plan', io);
   if (typeof prepared === 'number') return prepared;
   const { plan, file, text } = prepared;

@@ -3,6 +3,7 @@
 // the cached summaries.
 import { Chunk, DocumentOutline, outlineCompose, reoutlineAfterEdit } from './compose/outline';
 import { ParsedUnit, ServiceModel, Span, SyntaxProblem } from './compose/model';
+import { anchorDependencies, anchoredText, mapSpans, OffsetMap, offsetMapper, PrefixSegment, sameDependencies, shiftBy } from './compose/anchorDeps';
 import { parseUnit } from './compose/parse';
 import { missingSpaceProblem } from './compose/yamlErrors';
 import { CrossServiceIndex, PlacedBinding, summarise, UnitSummary } from './rules/crossServiceRules';
@@ -57,6 +58,8 @@ interface UnitCacheEntry {
   labelLineProblems: SyntaxProblem[];
   rules?: { envKey: string; findings: Finding[]; summary: UnitSummary };
   generation: number;
+  /** Parsed behind the chunks that define its anchors: `text` is theirs then its own (compose/anchorDeps.ts). */
+  anchored?: { prefixLength: number; segments: PrefixSegment[] };
 }
 
 const LABEL_LINE_MISSING_SPACE = /^[ \t]*(["']?)aliyun\.[A-Za-z0-9_.\-\/]*\1:(?:[^\s:\/]|\/(?!\/))/gm;
@@ -68,13 +71,15 @@ export interface AnalyzerOptions {
    * much of its memory. Units then come back with no services; an env change parses them again.
    */
   keepServiceModels?: boolean;
+  /** Parse a document whole when a chunk uses another chunk's anchors (the old way; tests compare both). */
+  wholeParseForAliases?: boolean;
 }
 
 export class ComposeAnalyzer {
   constructor(private readonly options: AnalyzerOptions = {}) {}
 
-  /** Parsed units by their exact text, one map per unit kind (no key concatenation on the hot path). */
-  private readonly caches: Record<PlacedUnit['kind'], Map<string, UnitCacheEntry>> = { service: new Map(), section: new Map(), document: new Map() };
+  /** Parsed units by their exact text, one map per unit kind (no key concatenation on the hot path); `anchored` by dependencies + own text. */
+  private readonly caches: Record<PlacedUnit['kind'] | 'anchored', Map<string, UnitCacheEntry>> = { service: new Map(), section: new Map(), document: new Map(), anchored: new Map() };
   private generation = 0;
   /** Per-document state: one analyzer serves one document (the server keeps one per URI). */
   private readonly crossIndex = new CrossServiceIndex();
@@ -146,15 +151,22 @@ export class ComposeAnalyzer {
     const findings: Finding[] = [];
     let gaveUp = false;
     const units: PlacedUnit[] = [];
-    const summaries: { base: number; summary: UnitSummary }[] = [];
-    const place = (f: Finding, base: number): Finding => ({
+    const summaries: { base: number; summary: UnitSummary; map?: OffsetMap }[] = [];
+    const place = (f: Finding, map: OffsetMap): Finding => ({
       ...f,
-      span: { start: f.span.start + base, end: f.span.end + base },
-      related: f.related?.map((r) => ({ ...r, span: { start: r.span.start + base, end: r.span.end + base } })),
-      fixes: f.fixes?.map((x) => ({ ...x, edits: x.edits.map((e) => ({ span: { start: e.span.start + base, end: e.span.end + base }, newText: resolveIndent(text, e.span.start + base, e.newText, base) })) })),
+      span: map.span(f.span),
+      related: f.related?.map((r) => ({ ...r, span: map.span(r.span) })),
+      fixes: f.fixes?.map((x) => ({ ...x, edits: x.edits.map((e) => ({ span: map.span(e.span), newText: resolveIndent(text, map.at(e.span.start), e.newText, map.at) })) })),
     });
+    // A finding at an anchor that several anchored units inherit is reported once.
+    const atAnchors = new Set<string>();
+    let parsedWhole = false;
     for (const outline of outlines) {
-      const pieces: { base: number; end: number; kind: PlacedUnit['kind'] }[] = outline.needsWholeParse
+      // Chunks that use anchors of other chunks are parsed behind them; too long a chain: whole.
+      const deps = outline.needsWholeParse ? undefined : anchorDependencies(outline.chunks, this.options.wholeParseForAliases ? 0 : undefined);
+      const whole = outline.needsWholeParse || !deps;
+      parsedWhole ||= whole;
+      const pieces: { base: number; end: number; kind: PlacedUnit['kind'] }[] = whole
         ? [{ base: outline.start, end: outline.end, kind: 'document' }]
         : outline.chunks.map((c) => ({ base: c.start, end: c.end, kind: c.kind }));
       for (let index = 0; index < pieces.length; index++) {
@@ -162,37 +174,51 @@ export class ComposeAnalyzer {
         progress?.(piece.base);
         if (performance.now() > deadline) return this.stopped(text, budget!, piece.base, units, outlines!, summaries);
         const unitText = text.slice(piece.base, piece.end);
-        let entry = outlines.length === 1 && !outline.needsWholeParse ? known?.[index] : undefined;
+        const depIndices = deps?.[index];
+        const depTexts = depIndices?.map((d) => text.slice(outline.chunks[d].start, outline.chunks[d].end));
+        let entry = outlines.length === 1 && !whole ? known?.[index] : undefined;
+        // A known entry still fits when the chunks in front of it are the same as when it was parsed.
+        if (entry && (depTexts ? !entry.anchored || !sameDependencies(entry.text, entry.anchored.segments, depTexts) : entry.anchored)) entry = undefined;
         if (entry) entry.generation = this.generation;
+        else if (depIndices && depTexts) entry = this.anchoredUnit(depIndices.map((d, k) => ({ text: depTexts[k], kind: outline.chunks[d].kind })), unitText, piece.kind, outline.serviceIndent);
         else entry = this.unit(unitText, piece.kind);
         entries.push(entry);
-        units.push({ base: piece.base, end: piece.end, kind: piece.kind, parsed: entry.parsed });
+        const anchored = entry.anchored;
+        const map = anchored && depIndices ? offsetMapper(anchored.prefixLength, anchored.segments, piece.base, depIndices.map((d) => outline.chunks[d].start)) : shiftBy(piece.base);
+        if (anchored) {
+          const parsed = entry.parsed;
+          let relocated: ParsedUnit | undefined;
+          // Models with file offsets relative to the unit (those inherited from an anchor elsewhere
+          // come out negative or past the unit), made only when someone reads them.
+          units.push({ base: piece.base, end: piece.end, kind: piece.kind, get parsed() { return (relocated ??= mapSpans(parsed, (span) => { const s = map.span(span); return { start: s.start - piece.base, end: s.end - piece.base }; })); } });
+        } else units.push({ base: piece.base, end: piece.end, kind: piece.kind, parsed: entry.parsed });
+        const ownText = entry.text;
         if (entry.labelLineProblems.length > 0 || entry.parsed.problems.length > 0) {
           // Syntax problems: ours for label lines replace the parser's on the same line.
-          const ownLines = new Set(entry.labelLineProblems.map((p) => lineStartOf(unitText, p.span.start)));
+          const ownLines = new Set(entry.labelLineProblems.map((p) => lineStartOf(ownText, p.span.start)));
           // An unclosed '{' or '[' makes the parser complain on the line after it: that is the same problem.
           for (const p of entry.labelLineProblems) {
-            const nextLine = unitText.indexOf('\n', p.span.end) + 1;
+            const nextLine = ownText.indexOf('\n', p.span.end) + 1;
             if (p.code === 'yaml-label-value-needs-quotes' && nextLine > 0) ownLines.add(nextLine);
           }
-          for (const p of entry.labelLineProblems) findings.push(place(syntaxFinding(p, unitText), piece.base));
+          for (const p of entry.labelLineProblems) findings.push(place(syntaxFinding(p, ownText), map));
           if (mode !== 'off') {
             for (const p of entry.parsed.problems) {
-              if (ownLines.has(lineStartOf(unitText, p.span.start))) continue;
+              if (ownLines.has(lineStartOf(ownText, p.span.start))) continue;
               // The parser gave up on the file: say so once, not once per place it gave up.
               if (p.code === 'yaml-alias-bomb' || p.code === 'yaml-too-deep') {
                 if (gaveUp) continue;
                 gaveUp = true;
               }
-              if (mode === 'labels' && !isOnLabelLine(unitText, p.span.start)) continue;
-              findings.push(place(syntaxFinding(p, unitText), piece.base));
+              if (mode === 'labels' && !isOnLabelLine(ownText, p.span.start)) continue;
+              findings.push(place(syntaxFinding(p, ownText), map));
             }
           }
         }
         if (entry.parsed.services.length === 0 && !entry.modelsDropped) continue;
         if (!entry.rules || entry.rules.envKey !== envKey) {
           if (entry.modelsDropped) {
-            entry.parsed = parseUnit(entry.text, piece.kind);
+            entry.parsed = entry.anchored ? parseAnchored(entry.text, entry.anchored.prefixLength) : parseUnit(entry.text, piece.kind);
             entry.modelsDropped = false;
           }
           const unitFindings: Finding[] = [];
@@ -221,8 +247,22 @@ export class ComposeAnalyzer {
           entry.rules = { envKey, findings: unique, summary: summarise(bindings, hostPorts) };
           if (this.options.keepServiceModels === false) this.droppable.push(entry);
         }
-        for (const f of entry.rules.findings) findings.push(place(f, piece.base));
-        summaries.push({ base: piece.base, summary: entry.rules.summary });
+        if (anchored || (!whole && outline.chunks[index].anchors)) {
+          // Findings at an anchor: the first unit to report one (its own chunk's, in document order) says it.
+          for (const f of entry.rules.findings) {
+            const placed = place(f, map);
+            if (!anchored || f.span.start < anchored.prefixLength || outline.chunks[index].anchors) {
+              const key = `${placed.code}\u0000${placed.span.start}\u0000${placed.span.end}\u0000${placed.message}`;
+              if (atAnchors.has(key)) continue;
+              atAnchors.add(key);
+            }
+            findings.push(placed);
+          }
+          summaries.push({ base: piece.base, summary: entry.rules.summary, map: anchored ? map : undefined });
+        } else {
+          for (const f of entry.rules.findings) findings.push(place(f, map));
+          summaries.push({ base: piece.base, summary: entry.rules.summary });
+        }
       }
       for (const dup of outline.duplicateServices) {
         const chunk = outline.chunks[dup.chunkIndex];
@@ -230,7 +270,7 @@ export class ComposeAnalyzer {
       }
     }
     pushAll(findings, this.crossIndex.update(summaries));
-    this.last = outlines.length === 1 && !outlines[0].needsWholeParse ? { text, envKey, outline: outlines[0], entries } : undefined;
+    this.last = outlines.length === 1 && !parsedWhole ? { text, envKey, outline: outlines[0], entries } : undefined;
     this.evict(units.length);
     let placedBindings: PlacedBinding[] | undefined;
     return {
@@ -240,7 +280,17 @@ export class ComposeAnalyzer {
       unitSummaries: summaries.map((s) => s.summary),
       slbUses: () => summaries.flatMap(({ summary }) => summary.uses),
       get bindings() {
-        placedBindings ??= summaries.flatMap(({ base, summary }) => summary.bindings.map((b) => ({ ...b, base })));
+        placedBindings ??= summaries.flatMap(({ base, summary, map }) =>
+          summary.bindings.map((b) => {
+            if (!map) return { ...b, base };
+            // Spans relative to the unit, as for every other unit (an inherited one may be negative).
+            const rel = (span: Span) => {
+              const s = map.span(span);
+              return { start: s.start - base, end: s.end - base };
+            };
+            return { ...b, keySpan: rel(b.keySpan), slbSpan: rel(b.slbSpan), frontPortSpan: rel(b.frontPortSpan), wholeSpan: rel(b.wholeSpan), inheritedBy: b.inheritedBy && rel(b.inheritedBy), base };
+          }),
+        );
         return placedBindings;
       },
     };
@@ -279,6 +329,27 @@ export class ComposeAnalyzer {
     return entry;
   }
 
+  /** Parses (or fetches) a chunk behind the chunks that define the anchors it uses. */
+  private anchoredUnit(deps: { text: string; kind: Chunk['kind'] }[], own: string, kind: Chunk['kind'] | 'document', serviceIndent: number): UnitCacheEntry {
+    const combined = anchoredText(deps, lineBreaksAsLf(own), kind === 'document' ? 'section' : kind, serviceIndent);
+    const cache = this.caches.anchored;
+    let entry = cache.get(combined.text);
+    if (!entry) {
+      const text = detach(combined.text);
+      const prefixLength = combined.prefixLength;
+      entry = {
+        parsed: parseAnchored(text, prefixLength),
+        text,
+        labelLineProblems: scanLabelLines(text).filter((p) => p.span.start >= prefixLength),
+        generation: this.generation,
+        anchored: { prefixLength, segments: combined.segments },
+      };
+      cache.set(text, entry);
+    }
+    entry.generation = this.generation;
+    return entry;
+  }
+
   /** Drops units no longer in the latest text once the cache holds far more than the file needs. */
   private evict(live: number): void {
     for (const cache of Object.values(this.caches)) {
@@ -286,6 +357,18 @@ export class ComposeAnalyzer {
       for (const [key, entry] of cache) if (entry.generation < this.generation) cache.delete(key);
     }
   }
+}
+
+/**
+ * A chunk parsed behind its anchors' chunks: its own services and problems only (the others are
+ * their own chunks'), except that giving up on the text (an alias bomb) is reported wherever it is.
+ */
+function parseAnchored(text: string, prefixLength: number): ParsedUnit {
+  const parsed = parseUnit(text, 'document');
+  return {
+    services: parsed.services.filter((s) => s.nameSpan.start >= prefixLength),
+    problems: parsed.problems.filter((p) => p.span.start >= prefixLength || p.code === 'yaml-alias-bomb' || p.code === 'yaml-too-deep'),
+  };
 }
 
 function scanLabelLines(unitText: string): SyntaxProblem[] {
@@ -466,7 +549,7 @@ export function isOnLabelLine(text: string, offset: number): boolean {
  * `\0INDENT\0` is the indentation of the edited line, `\0INDENT@n\0` that of the line holding
  * unit offset n.
  */
-function resolveIndent(text: string, offset: number, newText: string, base: number): string {
+function resolveIndent(text: string, offset: number, newText: string, at: (unitOffset: number) => number): string {
   if (!newText.includes('\n')) return newText;
   const indentOfLineAt = (at: number) => {
     const start = lineStartOf(text, at);
@@ -475,7 +558,7 @@ function resolveIndent(text: string, offset: number, newText: string, base: numb
   const start = lineStartOf(text, offset);
   const lineEnd = text.indexOf('\n', start);
   const crlf = lineEnd > 0 && text.charCodeAt(lineEnd - 1) === 13;
-  const filled = newText.replace(/\u0000INDENT(?:@(\d+))?\u0000/g, (_, at: string | undefined) => indentOfLineAt(at === undefined ? offset : base + Number(at)));
+  const filled = newText.replace(/\u0000INDENT(?:@(\d+))?\u0000/g, (_, unitOffset: string | undefined) => indentOfLineAt(unitOffset === undefined ? offset : at(Number(unitOffset))));
   return crlf ? filled.replace(/\r?\n/g, '\r\n') : filled;
 }
 

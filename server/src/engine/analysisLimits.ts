@@ -5,8 +5,8 @@ import { Finding } from './rules/types';
 
 /**
  * Texts longer than this (in UTF-16 code units, about bytes for compose files) are not analysed.
- * 10 MB is 100 times the largest compose file we have seen (the real-world corpus tops out at
- * 11 kB) and twice the 5 MB the robustness tests analyse. Memory and time grow with the text: a
+ * 10 MB is thousands of times the largest file of the real-world corpus (2.5 kB) and twice the
+ * 5 MB the robustness tests analyse. Memory and time grow with the text: a
  * 50 MB file of 457k services took 110 s and 2.7 GB in the CLI (README, Reliability); at 10 MB that
  * is about a fifth. SLB_LABELS_MAX_FILE_MB overrides it (tests use a small value).
  */
@@ -32,8 +32,9 @@ export function analysisBudgetMs(fallback: number, env: NodeJS.ProcessEnv = proc
   return positiveNumber(env.SLB_LABELS_ANALYSIS_BUDGET_MS) ?? fallback;
 }
 
-function megabytes(n: number): string {
-  return (n / (1024 * 1024)).toFixed(n < 1024 * 1024 ? 2 : 1);
+/** `50.4 MB`, `4.8 kB` (a lowered limit in tests is small). */
+function sizeText(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(1)} MB` : `${(n / 1024).toFixed(1)} kB`;
 }
 
 /** The one finding for a text over the size limit (at the start of the file). */
@@ -41,7 +42,7 @@ export function sizeLimitFinding(length: number, limit: number): Finding {
   return {
     code: 'file-too-large',
     severity: 'error',
-    message: t('This file is {0} MB; files over {1} MB are not checked (no compose file needs that much). Split it, or raise the limit with the environment variable SLB_LABELS_MAX_FILE_MB.', megabytes(length), megabytes(limit)),
+    message: t('This file is {0}; files over {1} are not checked (no compose file needs that much). Split it, or raise the limit with the environment variable SLB_LABELS_MAX_FILE_MB.', sizeText(length), sizeText(limit)),
     span: { start: 0, end: 0 },
   };
 }

@@ -83,8 +83,8 @@ export class ValidationHost {
   private readonly graceMs = Math.max(1000, Math.min(5000, this.budgetMs / 2));
   private readonly progress = new Int32Array(new SharedArrayBuffer(PROGRESS_SLOTS * Int32Array.BYTES_PER_ELEMENT));
   private watchdog: { id: number; uri: string; startedAt: number; timer: NodeJS.Timeout } | undefined;
-  /** Documents whose analysis got stuck, by version: not analysed again until their text changes. */
-  private readonly stuck = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
+  /** Documents whose analysis got stuck, with that text: not analysed again until their text changes. */
+  private readonly stuck = new Map<string, { version: number; text: string; diagnostics: Diagnostic[] }>();
 
   constructor(private readonly log: (level: 'info' | 'warn' | 'error', message: string) => void) {
     const workerPath = path.join(__dirname, 'validationWorker.js');
@@ -127,7 +127,8 @@ export class ValidationHost {
     request = { ...request, budgetMs: this.budgetMs };
     return new Promise((resolve) => {
       const stuck = this.stuck.get(request.uri);
-      if (stuck && stuck.version === request.version && !this.inFlight.has(request.uri)) {
+      // (By text, not only version: a client may send versions that go backwards.)
+      if (stuck && stuck.version === request.version && !this.inFlight.has(request.uri) && this.currentText(request.uri)?.text === stuck.text) {
         resolve({ type: 'result', id: 0, uri: request.uri, version: request.version, diagnostics: stuck.diagnostics, slbUsesVersion: request.knownSlbUsesVersion ?? 0 });
         return;
       }
@@ -234,7 +235,7 @@ export class ValidationHost {
     const at = Math.min(Math.max(0, offset), text.length);
     const diagnostics = toDiagnostics(textOf(text), [analysisStoppedFinding(elapsed, at, lineOfOffset(text, at))], uri, false);
     this.log('warn', `validation of ${uri} (version ${flight.request.version}) was still running after ${Math.round(elapsed)} ms (budget ${this.budgetMs} ms), at offset ${offset}: restarting the validation worker`);
-    this.stuck.set(uri, { version: flight.request.version, diagnostics });
+    this.stuck.set(uri, { version: flight.request.version, text, diagnostics });
     this.inFlight.delete(uri);
     this.worker = undefined;
     void worker.terminate();

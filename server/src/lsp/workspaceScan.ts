@@ -3,6 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { fileURLToPath, pathToFileURL } from 'url';
+import { readUserFile } from '../engine/userFile';
 
 const SKIP = new Set(['node_modules', '.git', 'dist', 'out', '.e2e', '.venv', 'vendor']);
 const MAX_FILES = 5000;
@@ -31,9 +32,11 @@ export async function scanWorkspaceComposeFiles(folderUri: string, matchers: Reg
       if (!/\.ya?ml$/i.test(entry.name)) continue;
       const rel = path.relative(root, full).split(path.sep).join('/');
       try {
-        const stat = await fs.promises.stat(full);
-        if (stat.size > MAX_SIZE) continue;
-        const text = await fs.promises.readFile(full, 'utf8');
+        // Never blocking: a FIFO or device named *.yml is skipped, not read (a read that never ends
+        // would hold a thread-pool thread for good).
+        const read = await readUserFile(full, { maxBytes: MAX_SIZE });
+        if (!read.ok) continue;
+        const text = read.text;
         if (matchers.some((m) => m.test(rel)) || text.includes('aliyun.lb.port_')) onFile(pathToFileURL(full).toString(), text);
       } catch {
         // unreadable file: skip

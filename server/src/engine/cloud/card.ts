@@ -21,17 +21,14 @@ function cell(text: string | number | undefined): string {
 }
 
 function one(s: CatalogSlb, health: HealthEntry | undefined): string[] {
+  // Compact: one line of facts, then the listeners (what a label needs) and the backend health.
   const lines = [
     `**${t('SLB {0}', cell(s.name || s.id))}** · ${t('live')}`,
     '',
-    `- ${t('ID')}: \`${s.id}\``,
-    `- ${t('Region')}: ${cell(s.regionId)}`,
-    `- ${t('Address')}: ${cell(s.address)} (${cell(s.addressType)})`,
-    `- ${t('Status')}: ${cell(s.status)}`,
-    `- ${t('Network type')}: ${cell(s.networkType)}`,
+    [`\`${s.id}\``, `${cell(s.address)} (${cell(s.addressType)})`, `${t('Status')}: ${cell(s.status)}`, cell(s.regionId), cell(s.networkType)].join(' · '),
   ];
-  if (!s.listenersKnown) lines.push(`- ${t('Listeners')}: ${t('unknown')}`);
-  else if (s.listeners.length === 0) lines.push(`- ${t('Listeners')}: ${t('none yet')}`);
+  if (!s.listenersKnown) lines.push('', `${t('Listeners')}: ${t('unknown')}`);
+  else if (s.listeners.length === 0) lines.push('', `${t('Listeners')}: ${t('none yet')}`);
   else {
     lines.push('', `| ${t('Front port')} | ${t('Protocol')} | ${t('Backend port')} | ${t('Status')} |`, '|---|---|---|---|');
     for (const l of s.listeners) lines.push(`| ${l.port} | ${l.protocol.toUpperCase()} | ${cell(l.backendPort ?? l.vServerGroupId)} | ${cell(l.status)} |`);
@@ -40,7 +37,7 @@ function one(s: CatalogSlb, health: HealthEntry | undefined): string[] {
     const byStatus = new Map<string, number>();
     for (const b of health.servers) byStatus.set(b.ServerHealthStatus ?? 'unknown', (byStatus.get(b.ServerHealthStatus ?? 'unknown') ?? 0) + 1);
     const summary = [...byStatus].map(([k, n]) => `${k} ${n}`).join(', ');
-    lines.push('', `- ${t('Backend health')}: ${summary || t('no health-checked backends')}`);
+    lines.push('', `${t('Backend health')}: ${summary || t('no health-checked backends')}`);
   }
   return lines;
 }

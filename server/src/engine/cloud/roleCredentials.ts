@@ -84,7 +84,7 @@ function str(v: unknown): string | undefined {
 export function displayUrl(raw: string): string {
   try {
     const u = new URL(raw);
-    return `${u.protocol}//${u.host}${u.pathname}${u.search ? '?…' : ''}`;
+    return `${u.protocol}//${u.host}${u.pathname === '/' ? '' : u.pathname}${u.search ? '?…' : ''}`;
   } catch {
     return '?';
   }
@@ -308,7 +308,12 @@ export class RefreshingCredentials {
     this.inflight ??= this.fetcher().then(
       (c) => {
         this.current = c;
-        this.validUntil = c.expiresAt !== undefined ? c.expiresAt - REFRESH_MARGIN_MS : this.now() + NO_EXPIRATION_TTL_MS;
+        const now = this.now();
+        // Refresh 3 minutes before expiry; credentials that live shorter than that are still
+        // reused for half their life (at most 30 s), so one request does not fetch twice.
+        this.validUntil = c.expiresAt !== undefined
+          ? Math.max(c.expiresAt - REFRESH_MARGIN_MS, now + Math.min(30_000, Math.max(0, (c.expiresAt - now) / 2)))
+          : now + NO_EXPIRATION_TTL_MS;
         this.inflight = undefined;
         return c;
       },

@@ -2,8 +2,10 @@
 // top-level sections and service chunks, without parsing YAML. Each chunk is parsed on its own
 // and cached by its text, so an edit re-parses only the service it touches. When the layout is
 // anything but plain block style at the section/service level (flow collections spanning lines,
-// odd indentation, tabs, aliases across chunks), the document is marked for a whole-document parse,
-// which is slower but exact.
+// odd indentation, tabs), the document is marked for a whole-document parse, which is slower but
+// exact. Aliases across chunks keep the chunks: each chunk records the anchors it defines and the
+// aliases it uses from elsewhere, and the analyzer parses such a chunk behind the chunks that
+// define them (compose/anchorDeps.ts).
 
 export type ComposeVersion = 'v1' | 'v2' | 'v3';
 
@@ -16,6 +18,10 @@ export interface Chunk {
   end: number;
   /** 0-based line of `start`. */
   startLine: number;
+  /** Anchors (`&name`) defined in the chunk, when there are any. */
+  anchors?: string[];
+  /** Aliases (`*name`) the chunk uses, when there are any. */
+  aliases?: string[];
 }
 
 export interface DocumentOutline {
@@ -76,6 +82,9 @@ class LineNumbers {
   }
 }
 
+/** Node properties alone (`&anchor`, `!tag`): the value is the block on the following lines. */
+const ONLY_PROPERTIES = /^(?:[&!][^\s]*\s*)+$/;
+
 const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?=[ \t\r\n]|$)/gm;
 
 export function outlineCompose(text: string): DocumentOutline[] {
@@ -124,7 +133,8 @@ function outlineDocument(text: string, start: number, end: number, lines: LineNu
     top.push({ key, start: line.start, line: lines.at(line.start), inlineValue });
     // `key: value` followed by an indented line (not a block scalar or an open flow collection) is
     // broken YAML whose recovery only the whole parse reproduces.
-    if (inlineValue !== '' && !/^[|>]/.test(inlineValue) && !/^[[{]/.test(inlineValue)) {
+    // (`key: &anchor` or `key: !tag` only names the block that follows.)
+    if (inlineValue !== '' && !/^[|>]/.test(inlineValue) && !/^[[{]/.test(inlineValue) && !ONLY_PROPERTIES.test(inlineValue)) {
       const next = /^([ \t]*)[^ \t\r\n#]/m.exec(text.slice(line.next, Math.min(end, line.next + 4096)));
       if (next && next[1].length > 0 && next.index === 0) outline.needsWholeParse = true;
     }
@@ -193,28 +203,31 @@ function outlineDocument(text: string, start: number, end: number, lines: LineNu
     }
   }
   outline.duplicateServices = findDuplicateServices(outline.chunks);
-  // Aliases that point outside their own chunk need the whole document.
+  // Anchors and aliases of each chunk, found from one pass per character over the document, so
+  // only chunks that hold a '&' or '*' are scanned.
   if (!outline.needsWholeParse) {
-    // One pass for every '*' of the document, then only chunks that hold one are looked at.
-    const stars: number[] = [];
-    for (let i = text.indexOf('*', start); i >= 0 && i < end; i = text.indexOf('*', i + 1)) stars.push(i);
-    let s = 0;
-    for (const chunk of outline.chunks) {
-      while (s < stars.length && stars[s] < chunk.start) s++;
-      if (s >= stars.length || stars[s] >= chunk.end) continue;
-      const chunkText = text.slice(chunk.start, chunk.end);
-      const anchors = new Set<string>();
-      for (const m of chunkText.matchAll(ANCHOR)) anchors.add(m[1]);
-      for (const m of chunkText.matchAll(ALIAS)) {
-        if (!anchors.has(m[1])) {
-          outline.needsWholeParse = true;
-          break;
-        }
-      }
-      if (outline.needsWholeParse) break;
-    }
+    markRefs(text, start, end, outline.chunks, '&', 'anchors', ANCHOR);
+    markRefs(text, start, end, outline.chunks, '*', 'aliases', ALIAS);
   }
   return outline;
+}
+
+function markRefs(text: string, start: number, end: number, chunks: Chunk[], char: string, field: 'anchors' | 'aliases', pattern: RegExp): void {
+  let c = 0;
+  for (let i = text.indexOf(char, start); i >= 0 && i < end; ) {
+    while (c < chunks.length && chunks[c].end <= i) c++;
+    if (c >= chunks.length) break;
+    const chunk = chunks[c];
+    const names = namesIn(text.slice(chunk.start, chunk.end), pattern);
+    if (names.length > 0) chunk[field] = names;
+    i = text.indexOf(char, chunk.end);
+  }
+}
+
+function namesIn(text: string, pattern: RegExp): string[] {
+  const names: string[] = [];
+  for (const m of text.matchAll(pattern)) names.push(m[1]);
+  return names;
 }
 
 function findDuplicateServices(chunks: Chunk[]): DocumentOutline['duplicateServices'] {
@@ -252,7 +265,7 @@ export function reoutlineAfterEdit(previous: DocumentOutline, text: string, chan
   const regionEnd = chunks[j - 1].end + delta;
   if (regionEnd < regionStart || regionEnd > text.length) return undefined;
   const region = text.slice(regionStart, regionEnd);
-  if (region.includes('*') || region.includes('\t') || /^(?:---|\.\.\.)/m.test(region)) return undefined;
+  if (region.includes('\t') || /^(?:---|\.\.\.)/m.test(region)) return undefined;
   const indent = previous.serviceIndent;
   const shallow = new RegExp(`^( {0,${indent}})([^ \\r\\n#])`, 'gm');
   const fresh: Chunk[] = [];
@@ -266,12 +279,21 @@ export function reoutlineAfterEdit(previous: DocumentOutline, text: string, chan
     const name = keyOf(keyLine);
     if (name === undefined) return undefined;
     // A service key carries its body on the following lines; anything inline is for the full scan.
-    if (keyLine.slice(keyLine.indexOf(':', keyLine.indexOf(name) + name.length) + 1).replace(/\s+#.*$/, '').trim() !== '') return undefined;
+    const inline = keyLine.slice(keyLine.indexOf(':', keyLine.indexOf(name) + name.length) + 1).replace(/\s+#.*$/, '').trim();
+    if (inline !== '' && !ONLY_PROPERTIES.test(inline)) return undefined;
     if (fresh.length > 0) fresh[fresh.length - 1].end = at;
     else if (at !== regionStart) return undefined;
     fresh.push({ kind: 'service', name, start: at, end: regionEnd, startLine: startLineOf(at) });
   }
   if (fresh.length === 0) return undefined;
+  for (const chunk of fresh) {
+    if (!region.includes('&') && !region.includes('*')) break;
+    const chunkText = text.slice(chunk.start, chunk.end);
+    const anchors = chunkText.includes('&') ? namesIn(chunkText, ANCHOR) : [];
+    const aliases = chunkText.includes('*') ? namesIn(chunkText, ALIAS) : [];
+    if (anchors.length > 0) chunk.anchors = anchors;
+    if (aliases.length > 0) chunk.aliases = aliases;
+  }
   // Lines after the region shift by the newlines the edit added or removed.
   const oldRegionLines = (j < chunks.length ? chunks[j].startLine : -1) - chunks[i].startLine;
   const newRegionLines = countNewlines(text, regionStart, regionEnd);

@@ -1,5 +1,5 @@
 // Parses a chunk (or a whole document) with the `yaml` package and extracts the compose model.
-import { Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Node, Pair, parseDocument, Scalar, YAMLMap } from 'yaml';
+import { Alias, Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Node, Pair, parseDocument, Scalar, YAMLMap } from 'yaml';
 import { ExposeEntry, LabelEntry, ParsedUnit, PortMapping, ScalarKind, ServiceModel, Span, SyntaxProblem } from './model';
 import { describeYamlError } from './yamlErrors';
 import { findTooDeepNesting, MAX_NESTING_DEPTH } from './nestingDepth';
@@ -34,6 +34,21 @@ export function parseUnit(text: string, kind: UnitKind): ParsedUnit {
   const services: ServiceModel[] = [];
   const contents = doc.contents;
   if (kind === 'section' || !isMap(contents)) return { services, problems };
+  // Aliases are looked up in one index per parse (the yaml package's Alias.resolve walks the whole
+  // document on every call, which made files with one `<<: *defaults` per service quadratic).
+  let aliases: AliasIndex;
+  try {
+    aliases = text.includes('*') ? indexAliases(doc) : NO_ALIASES;
+  } catch (error) {
+    problems.push({ code: 'yaml-too-deep', message: t('This is nested too deeply to read (thousands of brackets or indentation levels). The file was not analysed further.'), span: { start: 0, end: Math.min(1, text.length) }, severity: 'error' });
+    return { services, problems };
+  }
+  if (aliases.bomb) {
+    const range = aliases.bomb.range ?? [0, Math.min(1, text.length)];
+    problems.push({ code: 'yaml-alias-bomb', message: t('Too many aliases are expanded here (an alias bomb?). The file was not analysed further.'), span: { start: range[0], end: range[1] }, severity: 'error' });
+    return { services, problems };
+  }
+  DOC_ALIASES.set(doc, aliases);
   try {
     if (kind === 'service') {
       for (const pair of contents.items) addService(pair, doc, text, services);
@@ -56,11 +71,67 @@ export function parseUnit(text: string, kind: UnitKind): ParsedUnit {
   return { services, problems };
 }
 
+/**
+ * Where each alias of a document points (the node of the most recent preceding `&anchor` of that
+ * name, as YAML says), and the alias at which the expanded document grew past the budget.
+ */
+interface AliasIndex {
+  targets: Map<Alias, Node | undefined>;
+  bomb?: Alias;
+}
+
+const NO_ALIASES: AliasIndex = { targets: new Map() };
+const DOC_ALIASES = new WeakMap<Document, AliasIndex>();
+
+/**
+ * Nodes the aliases of one document may expand to in total, beyond the document's own nodes.
+ * Ordinary files stay far below it (5000 services each merging a 20-node block: 100k); a billion-
+ * laughs file passes it within its first levels.
+ */
+export const ALIAS_EXPANSION_BUDGET = 1_000_000;
+
+/**
+ * One walk in document order: anchors are recorded when their node is reached (so an alias sees
+ * the latest definition before it, and redefinitions take over from there), and every alias adds
+ * the expanded size of its target to the count. Sizes are computed once per anchored node, so the
+ * walk stays linear even when the expansion is exponential.
+ */
+function indexAliases(doc: Document): AliasIndex {
+  const anchors = new Map<string, Node>();
+  const sizes = new Map<Node, number>();
+  const index: AliasIndex = { targets: new Map() };
+  let expanded = 0;
+  const walk = (node: unknown): number => {
+    if (!node || typeof node !== 'object') return 0;
+    if (isAlias(node)) {
+      const target = anchors.get(node.source);
+      index.targets.set(node, target);
+      // An alias of its own ancestor (`&a [*a]`) has no size yet: count it as one node.
+      const size = target ? (sizes.get(target) ?? 1) : 1;
+      expanded += size;
+      if (expanded > ALIAS_EXPANSION_BUDGET && !index.bomb) index.bomb = node;
+      return size;
+    }
+    const anchor = (node as Node).anchor;
+    if (anchor) anchors.set(anchor, node as Node);
+    let size = 1;
+    if (isMap(node)) {
+      for (const pair of node.items) size += walk(pair.key) + walk(pair.value);
+    } else if (isSeq(node)) {
+      for (const item of node.items) size += walk(item);
+    }
+    if (anchor) sizes.set(node as Node, size);
+    return size;
+  };
+  walk(doc.contents);
+  return index;
+}
+
 function resolveNode(node: Node | null | undefined, doc: Document, depth = 0): Node | undefined {
   if (!node) return undefined;
   if (isAlias(node)) {
     if (depth > 20) return undefined;
-    return resolveNode(node.resolve(doc) as Node | undefined, doc, depth + 1);
+    return resolveNode(DOC_ALIASES.get(doc)?.targets.get(node), doc, depth + 1);
   }
   return node;
 }

@@ -28,6 +28,13 @@ export function missingSpaceProblem(text: string, lineStart: number, lineText: s
 }
 
 export function describeYamlError(error: YAMLError, text: string, severity: 'error' | 'warning'): SyntaxProblem {
+  const problem = describe(error, text, severity);
+  // The parser may point at the empty line after the last line break: keep the span inside the text.
+  const start = Math.min(problem.span.start, text.length);
+  return { ...problem, span: { start, end: Math.max(start, Math.min(problem.span.end, text.length)) } };
+}
+
+function describe(error: YAMLError, text: string, severity: 'error' | 'warning'): SyntaxProblem {
   const [from, to] = error.pos;
   const start = Math.min(from, text.length);
   const end = Math.max(start, Math.min(to, text.length));

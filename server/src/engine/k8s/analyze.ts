@@ -11,6 +11,8 @@ export interface ManifestAnalysis {
   findings: Finding[];
 }
 
+const CLB_ANNOTATION_TEXT = /service\.beta\.kubernetes\.io\/(?:alibaba-cloud-loadbalancer-|alicloud-loadbalancer-|backend-type)/;
+
 export class ManifestAnalyzer {
   private last: { text: string; mode: string; locale: string; result: ManifestAnalysis } | undefined;
 
@@ -20,8 +22,11 @@ export class ManifestAnalyzer {
     if (this.last && this.last.text === text && this.last.mode === mode && this.last.locale === locale) return this.last.result;
     const manifest = parseManifest(text);
     const findings = checkManifest(manifest);
-    // Another YAML extension reports syntax errors already ('labels' mode): only ours are shown then.
-    if (mode === 'all') for (const p of manifest.problems) findings.unshift({ code: p.code, severity: p.severity, message: p.message, span: p.span });
+    // YAML syntax errors only where this extension has a say: a file with CLB annotations, not a
+    // template (Helm's {{ }} is not YAML), and not when another YAML extension reports them ('labels').
+    if (mode === 'all' && CLB_ANNOTATION_TEXT.test(text) && !text.includes('{{')) {
+      for (const p of manifest.problems) findings.unshift({ code: p.code, severity: p.severity, message: p.message, span: p.span });
+    }
     const result = { manifest, findings };
     this.last = { text, mode, locale, result };
     return result;

@@ -95,9 +95,13 @@ export function parseProtocolPort(entry: AnnotationEntry): ProtocolPortEntry[] {
     const colon = part.indexOf(':');
     if (colon >= 0) {
       result.protocol = { text: part.slice(0, colon), span: at(start, start + colon) };
-      const portText = part.slice(colon + 1);
-      const number = /^[0-9]{1,5}$/.test(portText) ? Number(portText) : undefined;
-      result.port = { text: portText, span: at(start + colon + 1, end), value: number !== undefined && number >= 1 && number <= 65535 ? number : undefined };
+      // The CCM compares the text after the first ':' (up to a second one) with the port as a
+      // decimal string: "tcp:080" matches nothing, "tcp:80:x" is port 80.
+      const second = part.indexOf(':', colon + 1);
+      const portEnd = second < 0 ? part.length : second;
+      const portText = part.slice(colon + 1, portEnd);
+      const number = /^[1-9][0-9]{0,4}$/.test(portText) ? Number(portText) : undefined;
+      result.port = { text: portText, span: at(start + colon + 1, start + portEnd), value: number !== undefined && number <= 65535 ? number : undefined };
     }
     entries.push(result);
     start = end + 1;

@@ -1,6 +1,6 @@
 // The offline rules for Service manifests (reference §2, R1–R12). One unit per rule: code,
-// severity, category, scope, docs and a check that only reads the model (and its ClbView); the
-// shape the rule registry (issue 10) takes, so moving them there is mechanical.
+// severity, category, scope and a check that only reads the model (and its ClbView); every code
+// they emit is declared with its docs in k8s/ruleSpecs.ts, in the shape of the rule registry.
 import type { Finding, Fix, Severity } from '../rules/types';
 import { t } from '../i18n';
 import { editDistance } from '../labels/catalog';
@@ -9,16 +9,11 @@ import { ANNOTATIONS, annotationKey, CLASS_ANNOTATION_KEY, isClbFamilyKey, LEGAC
 import { ClbView, clbView, LISTENER_PROTOCOLS } from './clbView';
 import type { AnnotationEntry, K8sManifest, ServiceModel } from './model';
 
-export interface K8sRuleDocs {
-  en: string;
-  zh: string;
-}
-
+/** Code and default severity; the docs, category and example are in k8s/ruleSpecs.ts (the registry shape). */
 interface RuleBase {
   code: string;
   severity: Severity;
   category: 'kubernetes';
-  docs: K8sRuleDocs;
 }
 
 export interface ServiceRule extends RuleBase {
@@ -49,7 +44,6 @@ const notLoadBalancer: ServiceRule = {
   severity: 'warning',
   category: 'kubernetes',
   scope: 'service',
-  docs: { en: 'R1: CLB annotations act only on a Service of type LoadBalancer; on any other type the CCM ignores them.', zh: 'R1：CLB 注解只对 LoadBalancer 类型的 Service 生效；其他类型下 CCM 会忽略它们。' },
   check(view) {
     const service = view.service;
     const clb = hasClbAnnotations(service);
@@ -73,7 +67,6 @@ const otherController: ServiceRule = {
   severity: 'information',
   category: 'kubernetes',
   scope: 'service',
-  docs: { en: 'R1: with spec.loadBalancerClass or the service.beta.kubernetes.io/class annotation another controller (e.g. NLB) owns the Service; the CLB annotations are not read.', zh: 'R1：设置了 spec.loadBalancerClass 或 service.beta.kubernetes.io/class 注解时，Service 由其他控制器（如 NLB）管理，CLB 注解不会被读取。' },
   check(view) {
     const service = view.service;
     if (!view.isLoadBalancer || hasClbAnnotations(service).length === 0) return [];
@@ -90,7 +83,6 @@ const notString: ServiceRule = {
   severity: 'error',
   category: 'kubernetes',
   scope: 'service',
-  docs: { en: 'Annotation values must be strings: an unquoted true, 80 or 1.5 is a YAML boolean or number, and the API server rejects the Service.', zh: '注解的值必须是字符串：不加引号的 true、80、1.5 是 YAML 布尔值或数字，API Server 会拒绝该 Service。' },
   check(view) {
     return view.service.annotations
       .filter((a) => a.notString && a.value !== undefined)
@@ -109,7 +101,6 @@ const unknownKey: ServiceRule = {
   severity: 'warning',
   category: 'kubernetes',
   scope: 'service',
-  docs: { en: 'An annotation key that looks like a CLB annotation but is not one the CCM reads (a typo is silently ignored).', zh: '看起来像 CLB 注解、但 CCM 并不读取的注解键（拼写错误会被静默忽略）。' },
   check(view) {
     const findings: Finding[] = [];
     for (const a of view.service.annotations) {
@@ -153,7 +144,6 @@ const legacyShadowed: ServiceRule = {
   severity: 'warning',
   category: 'kubernetes',
   scope: 'service',
-  docs: { en: 'The same annotation in the new and the legacy (alicloud-) spelling: the CCM reads the new one only.', zh: '同一注解同时使用了新写法和旧写法（alicloud-）：CCM 只读取新写法。' },
   check(view) {
     return view.shadowedLegacy
       .filter(({ legacy, winner }) => legacy.value !== winner.value)
@@ -172,7 +162,6 @@ const idNotAnId: ServiceRule = {
   severity: 'error',
   category: 'kubernetes',
   scope: 'service',
-  docs: { en: 'R2: the id annotation takes a CLB ID (lb-…); the CCM looks it up by ID only, so a name finds nothing and the Service never gets its load balancer.', zh: 'R2：id 注解只接受 CLB ID（lb-…）；CCM 只按 ID 查找，写名称会找不到，Service 永远拿不到负载均衡。' },
   check(view) {
     const id = view.bySuffix.get('id');
     const value = id?.value?.trim();
@@ -194,7 +183,6 @@ const placeholder: ServiceRule = {
   severity: 'error',
   category: 'kubernetes',
   scope: 'service',
-  docs: { en: 'A value written as <…> (what the migration leaves where only the user knows the value, e.g. a certificate ID) must be filled in before the manifest is applied.', zh: '写成 <…> 的值（迁移在只有用户知道取值的地方留下的占位符，例如证书 ID）必须在应用清单前填好。' },
   check(view) {
     return view.service.annotations
       .filter((a) => isClbFamilyKey(a.key) && lookupAnnotation(a.key)?.suffix !== 'id' && /^<[^<>]*>$/.test(a.value?.trim() ?? ''))
@@ -207,7 +195,6 @@ const protocolPort: ServiceRule = {
   severity: 'error',
   category: 'kubernetes',
   scope: 'service',
-  docs: { en: 'R7: protocol-port is proto:port[,proto:port] with proto one of http, https, tcp, udp (lowercase); a bad entry fails the Service, an entry whose port matches no spec.ports[].port is ignored.', zh: 'R7：protocol-port 的格式为 协议:端口[,协议:端口]，协议为小写的 http、https、tcp、udp；格式错误会导致 Service 失败，端口不在 spec.ports[].port 中的条目会被忽略。' },
   check(view) {
     const entry = view.bySuffix.get('protocol-port');
     if (!entry || entry.value === undefined || TEMPLATE.test(entry.value)) return [];
@@ -224,6 +211,11 @@ const protocolPort: ServiceRule = {
         const lower = proto.trim().toLowerCase();
         const fixes: Fix[] = (LISTENER_PROTOCOLS as readonly string[]).includes(lower) ? [{ title: t('Change to {0}', lower), edits: [{ span: e.protocol.span, newText: lower }], preferred: true }] : [];
         findings.push({ code: 'k8s-protocol-port-scheme', severity: 'error', message: t("'{0}' is not a listener protocol the CCM accepts: use http, https, tcp or udp (lowercase).", proto), span: e.protocol.span, fixes });
+      }
+      if (e.port.value === undefined && /^0[0-9]+$/.test(e.port.text) && Number(e.port.text) >= 1 && Number(e.port.text) <= 65535) {
+        const canonical = String(Number(e.port.text));
+        findings.push({ code: 'k8s-protocol-port-unmatched', severity: 'warning', message: t("'{0}' never matches a Service port: the CCM compares it with the port written without leading zeros ({1}), so this entry is ignored.", e.port.text, canonical), span: e.port.span, fixes: [{ title: t('Change to {0}', canonical), edits: [{ span: e.port.span, newText: canonical }], preferred: true }] });
+        continue;
       }
       if (e.port.value === undefined) {
         findings.push({ code: 'k8s-protocol-port-syntax', severity: 'error', message: t("'{0}' is not a port number (1-65535).", e.port.text), span: e.port.span });
@@ -251,7 +243,6 @@ const httpsWithoutCert: ServiceRule = {
   severity: 'error',
   category: 'kubernetes',
   scope: 'service',
-  docs: { en: 'R8: an https listener needs a server certificate: without the cert-id annotation the CreateLoadBalancerHTTPSListener call fails.', zh: 'R8：https 监听需要服务器证书：没有 cert-id 注解时 CreateLoadBalancerHTTPSListener 调用会失败。' },
   check(view) {
     if (view.bySuffix.get('cert-id')?.value) return [];
     const https = view.protocolPort.filter((e) => e.protocol?.text === 'https' && e.port?.value !== undefined && view.listeners.some((l) => l.port === e.port!.value && l.protocol === 'https'));
@@ -272,7 +263,6 @@ const forwardPort: ServiceRule = {
   severity: 'warning',
   category: 'kubernetes',
   scope: 'service',
-  docs: { en: 'R9: forward-port (80:443) acts only on http listeners; its left port must be an http listener and its right port a listener of this Service.', zh: 'R9：forward-port（80:443）只作用于 http 监听；左侧端口必须是 http 监听，右侧端口必须是本 Service 的监听。' },
   check(view) {
     const entry = view.bySuffix.get('forward-port');
     if (!entry?.value || TEMPLATE.test(entry.value)) return [];
@@ -302,7 +292,6 @@ const valueShape: ServiceRule = {
   severity: 'warning',
   category: 'kubernetes',
   scope: 'service',
-  docs: { en: 'R11 and the annotation table: integers must parse and stay in range; on/off, enum and "true"-only annotations must use the exact (case-sensitive) values.', zh: 'R11 与注解表：整数必须能解析且在范围内；on/off、枚举和只认 "true" 的注解必须使用完全一致（区分大小写）的值。' },
   check(view) {
     const findings: Finding[] = [];
     for (const a of view.service.annotations) {
@@ -341,7 +330,6 @@ const requires: ServiceRule = {
   severity: 'warning',
   category: 'kubernetes',
   scope: 'service',
-  docs: { en: 'Annotations that need a companion: sticky-session on needs sticky-session-type; acl-status on needs acl-id and acl-type; vgroup-port needs id.', zh: '需要配套注解的注解：sticky-session 为 on 时需要 sticky-session-type；acl-status 为 on 时需要 acl-id 和 acl-type；vgroup-port 需要 id。' },
   check(view) {
     const findings: Finding[] = [];
     const need = (suffix: string, when: (v: string) => boolean, needs: string[]) => {
@@ -362,7 +350,6 @@ const sharedPort: FileRule = {
   severity: 'error',
   category: 'kubernetes',
   scope: 'file',
-  docs: { en: 'R12: one listener port per CLB across Services: two Services on the same CLB ID and port fight over one listener.', zh: 'R12：同一个 CLB 上一个监听端口只能属于一个 Service：两个 Service 使用同一 CLB ID 和端口会争抢同一个监听。' },
   check(manifest) {
     const seen = new Map<string, { service: ServiceModel; span: { start: number; end: number } }>();
     const findings: Finding[] = [];

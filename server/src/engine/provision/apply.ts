@@ -7,38 +7,12 @@ import { isSlbApiError } from '../cloud/slbErrors';
 import type { LoadBalancerSummary } from '../cloud/slbTypes';
 import { t } from '../i18n';
 import { evaluateBinding, existingText, readListeners, type ProvisionClient } from './plan';
+import { FileLockOptions, SlbLockBusyError, withSlbLock } from './slbLock';
 import type { ApplyResult, ExistingListener, LineOutcome, LineResult, ListenerSpec, Plan, PlanLine, ProvisionEvent, StepKind, StepResult } from './types';
 
-// -- the per-SLB lock ------------------------------------------------------------------------------
+// -- the per-SLB lock (in-process queue + lock file per SLB: slbLock.ts) -----------------------------
 
-const locks = new Map<string, Promise<void>>();
-
-/** Is somebody holding (or waiting for) the lock of `key`? */
-export function isLocked(key: string): boolean {
-  return locks.has(key);
-}
-
-/**
- * Run `fn` while holding the lock of `key` (one SLB of one endpoint/region). Callers queue in
- * arrival order; `onWait` is called when the lock is busy.
- */
-export async function withSlbLock<T>(key: string, fn: () => Promise<T>, onWait?: () => void): Promise<T> {
-  const previous = locks.get(key);
-  let release!: () => void;
-  const mine = new Promise<void>((resolve) => (release = resolve));
-  const tail = (previous ?? Promise.resolve()).then(() => mine);
-  locks.set(key, tail);
-  if (previous) {
-    onWait?.();
-    await previous;
-  }
-  try {
-    return await fn();
-  } finally {
-    release();
-    if (locks.get(key) === tail) locks.delete(key);
-  }
-}
+export { isLocked, withSlbLock } from './slbLock';
 
 export function slbLockKey(client: ProvisionClient, slbId: string): string {
   return `${client.endpoint?.host ?? ''}|${client.regionId}|${slbId}`;
@@ -123,6 +97,8 @@ export interface ApplyOptions {
   signal?: AbortSignal;
   /** After a create that failed with an unknown outcome: waits before each re-read of the live state (default 0, 1 s, 2 s). */
   verifyDelaysMs?: number[];
+  /** The cross-process lock file per SLB (default: in the cache folder, wait at most 120 s); `{ dir: false }` = in-process only. */
+  fileLock?: Omit<FileLockOptions, 'signal'>;
 }
 
 /** Re-reads after an uncertain create: at once, after 1 s, after 2 s more (bounded: about 3 s plus the reads). */
@@ -218,11 +194,17 @@ export async function applyPlan(plan: Plan, client: ProvisionClient, options: Ap
       for (const line of lines) finish({ ...base(line), outcome: 'cancelled', message: t('Cancelled before this label was provisioned: nothing was changed for it.') });
       continue;
     }
-    await withSlbLock(
-      slbLockKey(client, slbId),
-      () => applyGroup(slbId, lines, client, options, emit, base, finish),
-      () => emit({ type: 'wait', slbId, message: t("Waiting for another provisioning run on SLB '{0}' to finish…", lines[0].slb) }),
-    );
+    try {
+      await withSlbLock(
+        slbLockKey(client, slbId),
+        () => applyGroup(slbId, lines, client, options, emit, base, finish),
+        () => emit({ type: 'wait', slbId, message: t("Waiting for another provisioning run on SLB '{0}' to finish…", lines[0].slb) }),
+        { ...options.fileLock, signal: options.signal, label: lines[0].slb },
+      );
+    } catch (e) {
+      if (!(e instanceof SlbLockBusyError)) throw e;
+      for (const line of lines) finish({ ...base(line), outcome: e.cancelled ? 'cancelled' : 'failed', message: e.message });
+    }
   }
 
   const ordered = plan.lines.map((l) => results.get(l.id)!).filter(Boolean);

@@ -4,4 +4,6 @@ export { planListeners, provisionTargets, evaluateBinding, listenerSpecFor, list
 export type { ProvisionClient, ProvisionTarget, UnboundLabel, TargetSelection, PlanOptions, Evaluation } from './plan';
 export { applyPlan, withSlbLock, slbLockKey, isLocked, createRequest } from './apply';
 export type { ApplyOptions } from './apply';
+export { defaultLockDir, lockFileOf, SlbLockBusyError } from './slbLock';
+export type { FileLockOptions } from './slbLock';
 export { formatPlanText, formatResultText, formatEvent, confirmationText, planSummaryText, resultSummaryText, planHasChanges, lineTitle } from './format';

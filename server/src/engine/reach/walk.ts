@@ -230,7 +230,7 @@ async function walkOne(target: ReachTarget, options: ReachOptions, caches: RunCa
         const detail = connectFailureText(address, frontPort, r.failure, r.error, probeTimeout, r.connected);
         if (intranet && !r.connected) intranetBlock(detail);
         step(protocol, false, (cert ? `${certText}; ` : '') + detail);
-        throw connectBlocked(r.failure, r.connected, frontPort, protocol);
+        throw connectBlocked(r.failure, r.connected, frontPort, protocol, target.service, backendPort);
       }
       result.latencyMs = r.responseMs ?? null;
       const gatewayError = r.status === 502 || r.status === 503 || r.status === 504;
@@ -301,13 +301,18 @@ function dataStep(protocol: string): ReachStep['name'] {
 }
 
 function connectFailureText(address: string, port: number, failure: string | undefined, error: string | undefined, timeoutMs: number, connected: boolean): string {
+  // Connected, then silence: the read phase ran out, not the connect phase.
+  if (connected && failure === 'timeout') return t('Connected to {0}:{1}, but no answer came within {2} ms.', address, port, timeoutMs);
   if (connected) return t('Connected to {0}:{1}, then the connection failed ({2}).', address, port, error ?? failure ?? '');
   if (failure === 'refused') return t('Connection to {0}:{1} refused.', address, port);
   if (failure === 'timeout') return t('No connection to {0}:{1} within {2} ms.', address, port, timeoutMs);
   return t('Could not connect to {0}:{1} ({2}).', address, port, error ?? failure ?? '');
 }
 
-function connectBlocked(failure: string | undefined, connected: boolean, frontPort: number, protocol: string): Blocked {
+function connectBlocked(failure: string | undefined, connected: boolean, frontPort: number, protocol: string, service?: string, backendPort?: number): Blocked {
+  if (connected && failure === 'timeout') {
+    return new Blocked('HTTP_ERROR', t('The SLB accepted the connection, but nothing answered: make service {0} answer {1} on host port {2} promptly (a backend that accepts and never answers looks like this).', service ?? '?', protocol.toUpperCase(), backendPort ?? '?'));
+  }
   if (failure === 'refused' || connected) return new Blocked('CONNECT_REFUSED', t('Nothing accepts connections on {0} port {1} at the SLB address: check the listener is running, and the backend servers.', protocol.toUpperCase(), frontPort));
   return new Blocked('CONNECT_TIMEOUT', t('Check the network path from this machine to the SLB (firewall, proxy, ACL on the listener).'));
 }

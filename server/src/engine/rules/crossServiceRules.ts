@@ -54,13 +54,16 @@ export class CrossServiceIndex {
   private readonly multiHost = new Set<string>();
   private present = new Map<UnitSummary, number>();
 
-  /** Brings the index to `units` (in document order) and returns the cross-service findings. */
-  update(units: { base: number; summary: UnitSummary }[]): Finding[] {
+  /**
+   * Brings the index to `units` (in document order) and returns the cross-service findings. A unit
+   * parsed behind the chunks that define its anchors brings `map`, which places its spans in the file.
+   */
+  update(units: { base: number; summary: UnitSummary; map?: SpanMap }[]): Finding[] {
     const next = new Map<UnitSummary, number>();
-    const bases = new Map<UnitSummary, number>();
+    const bases = new Map<UnitSummary, SpanMap>();
     for (const u of units) {
       next.set(u.summary, (next.get(u.summary) ?? 0) + 1);
-      if (!bases.has(u.summary)) bases.set(u.summary, u.base);
+      if (!bases.has(u.summary)) bases.set(u.summary, u.map ?? shifted(u.base));
     }
     for (const [summary, count] of this.present) {
       const now = next.get(summary) ?? 0;
@@ -90,14 +93,11 @@ export class CrossServiceIndex {
     for (const h of summary.hostPorts) pull(this.byHostPort, this.multiHost, h.key, summary, (o) => o.item.service);
   }
 
-  private findings(bases: Map<UnitSummary, number>): Finding[] {
+  private findings(bases: Map<UnitSummary, SpanMap>): Finding[] {
     const findings: Finding[] = [];
-    const abs = (summary: UnitSummary, span: { start: number; end: number }) => {
-      const base = bases.get(summary) ?? 0;
-      return { start: base + span.start, end: base + span.end };
-    };
-    const ordered = <T,>(owners: Owner<T>[], spanOf: (t: T) => { start: number }) =>
-      owners.slice().sort((a, b) => (bases.get(a.summary) ?? 0) + spanOf(a.item).start - ((bases.get(b.summary) ?? 0) + spanOf(b.item).start));
+    const abs = (summary: UnitSummary, span: { start: number; end: number }) => (bases.get(summary) ?? NO_SHIFT).span(span);
+    const ordered = <T,>(owners: Owner<T>[], spanOf: (t: T) => { start: number; end: number }) =>
+      owners.slice().sort((a, b) => abs(a.summary, spanOf(a.item)).start - abs(b.summary, spanOf(b.item)).start);
     // A label or mapping inherited through an alias or '<<' sits at the anchor, which may be another
     // service's own text: name the inheriting service and point at it, or the finding names the wrong one.
     // `sameSpot`: both uses sit at the very same anchor text, so the finding is about the alias itself.
@@ -105,7 +105,9 @@ export class CrossServiceIndex {
       item.inheritedBy
         ? { note: sameSpot ? '' : t(" (service '{0}' gets it through an alias or '<<' merge)", item.service), sameSpot, related: [{ span: abs(summary, item.inheritedBy), message: t("Service '{0}' gets this through an alias or '<<' merge", item.service) }] }
         : { note: '', sameSpot: false, related: [] };
-    const same = (a: Owner<unknown>, aSpan: { start: number }, b: Owner<unknown>, bSpan: { start: number }) => a.summary === b.summary && aSpan.start === bSpan.start;
+    // (In the file: units parsed behind their anchors' chunks each hold a copy of the anchor's text.)
+    const same = (a: Owner<unknown>, aSpan: { start: number; end: number }, b: Owner<unknown>, bSpan: { start: number; end: number }) =>
+      a.summary === b.summary ? aSpan.start === bSpan.start : abs(a.summary, aSpan).start === abs(b.summary, bSpan).start;
     // X3: front port unique per SLB (tcp/http/https share one port space, udp has its own).
     for (const key of this.multiFront) {
       const [first, ...rest] = ordered(this.byFront.get(key)!, (b) => b.frontPortSpan);
@@ -164,6 +166,16 @@ export class CrossServiceIndex {
     return findings.sort((a, b) => a.span.start - b.span.start);
   }
 }
+
+/** Places a unit's spans in the file. */
+export interface SpanMap {
+  span(span: { start: number; end: number }): { start: number; end: number };
+}
+
+function shifted(base: number): SpanMap {
+  return { span: (span) => ({ start: base + span.start, end: base + span.end }) };
+}
+const NO_SHIFT = shifted(0);
 
 function distinct<T>(owners: Owner<T>[], identity: (o: Owner<T>) => string): boolean {
   const first = identity(owners[0]);

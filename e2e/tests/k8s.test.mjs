@@ -1,0 +1,57 @@
+// Kubernetes Service manifests in the real editor (code-server + the SLB sandbox): a broken
+// manifest gets its squiggles and Problems rows, the quick fix lowercases the protocol, and the
+// Redis manifest's hover shows the CLB -> NodePort -> containerPort chain with the live card.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { startSession, sessionTest } from '../lib/session.mjs';
+import * as wb from '../lib/workbench.mjs';
+
+let s;
+const it = sessionTest(test, () => s);
+const shot = (name) => wb.screenshot(s.page, path.join(s.outDir, name));
+
+before(async () => {
+  s = await startSession('k8s', { settings: { 'aliyunSlbLabels.trace.server': 'off' } });
+}, { timeout: 120_000 });
+
+after(async () => {
+  await s?.stop();
+}, { timeout: 60_000 });
+
+it('a broken Service manifest: squiggles, Problems rows with k8s codes, the protocol quick fix', { timeout: 90_000 }, async () => {
+  const { page } = s;
+  await wb.openFile(page, 'web.k8s.broken.yaml');
+  const sq = await wb.squiggleOnLine(page, 'loadbalancer-id: slb_redis_app', 'error', 45_000);
+  const hover = await wb.hoverAt(page, sq.x + Math.min(sq.width / 2, 30), sq.y + sq.height / 2, 'is not a CLB ID');
+  assert.match(hover, /looks the CLB up by ID only/);
+  await wb.escape(page);
+  const rows = await wb.problems(page, (rows) => rows.some((r) => r.includes('not a listener protocol')) && rows.some((r) => r.includes('is the name of CLB')));
+  const row = (re) => assert.ok(rows.some((r) => re.test(r)), `no Problems row matching ${re} in:\n${rows.join('\n')}`);
+  row(/^Error: 'slb_redis_app' is not a CLB ID/);
+  row(/^Error: 'HTTPS' is not a listener protocol the CCM accepts/);
+  row(/^Warning: Port 8080 is not a port of this Service/);
+  // Online (from the sandbox): the name resolves to the ID.
+  row(/'slb_redis_app' is the name of CLB lb-bp1rtfnodmywb43ecu4sf/);
+  await shot('k8s-problems.png');
+  await wb.closePanel(page);
+
+  const p = await wb.pointOfText(page, 'protocol-port', 'HTTPS');
+  await page.mouse.click(p.x, p.y);
+  await wb.codeActions(page, 'Change to https');
+  await wb.applyCodeAction(page, 'Change to https');
+  await wb.lineWith(page, '"https:443,http:8080"');
+  await wb.waitUntilNoSquiggleOnLine(page, 'protocol-port', 'error');
+});
+
+it('the Redis manifest: hover on the id shows the port chain and the live CLB card', { timeout: 60_000 }, async () => {
+  const { page } = s;
+  await wb.openFile(page, 'redis.k8s.yaml');
+  const p = await wb.pointOfText(page, 'loadbalancer-id:', 'loadbalancer-id');
+  const text = await wb.hoverAt(page, p.x, p.y, 'CLB lb-bp1rtfnodmywb43ecu4sf tcp 6379', 30_000);
+  assert.match(text, /containerPort 6379 \(Deployment redis, container redis\)/);
+  assert.match(text, /slb_redis_app/);
+  await shot('k8s-hover-chain.png');
+  await wb.escape(page);
+  assert.deepEqual(await wb.squiggles(page, 'error'), [], 'no error squiggle in redis.k8s.yaml');
+});

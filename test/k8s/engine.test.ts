@@ -1,0 +1,91 @@
+// The k8s engine on its own: edge cases of the model and the rules (no false positives where the
+// file does not tell enough), and detection that never mistakes a compose file for a manifest.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { ManifestAnalyzer } from '../../server/src/engine/k8s/analyze';
+import { closestKey, K8S_RULES, K8S_SUB_CODES } from '../../server/src/engine/k8s/rules';
+import { K8S_ONLINE_CODES } from '../../server/src/engine/k8s/onlineRules';
+import { K8S_RULE_SPECS } from '../../server/src/engine/k8s/ruleSpecs';
+import { looksLikeKubernetes, parseManifest } from '../../server/src/engine/k8s/parse';
+import { portChains } from '../../server/src/engine/k8s/chain';
+import { CORPUS_DIR } from '../lsp/lspClient';
+
+const A = 'service.beta.kubernetes.io/alibaba-cloud-loadbalancer-';
+const codes = (text: string) => new ManifestAnalyzer().analyze(text).findings.map((f) => f.code);
+const svc = (annotations: string, ports = '  - port: 80\n', type = 'LoadBalancer') =>
+  `apiVersion: v1\nkind: Service\nmetadata:\n  name: x\n  annotations:\n${annotations}spec:\n  type: ${type}\n  ports:\n${ports}`;
+
+describe('k8s engine', () => {
+  it('every code the k8s checks emit is declared once in ruleSpecs.ts (registry shape), and nothing else', () => {
+    const emitted = new Set<string>([...K8S_RULES.map((r) => r.code), ...Object.values(K8S_SUB_CODES).flat(), ...Object.values(K8S_ONLINE_CODES)]);
+    emitted.delete('k8s-protocol-port'); // the unit's name; it emits its three sub-codes
+    const declared = K8S_RULE_SPECS.map((r) => r.code);
+    assert.equal(new Set(declared).size, declared.length, 'a code is declared twice');
+    assert.deepEqual([...emitted].sort(), [...declared].sort());
+    for (const rule of K8S_RULES) {
+      const spec = K8S_RULE_SPECS.find((s) => s.code === rule.code);
+      if (spec) assert.equal(spec.severity, rule.severity, rule.code);
+    }
+    for (const s of K8S_RULE_SPECS) for (const d of [s.docs.en, s.docs['zh-cn']]) assert.ok(d.short && d.full && d.help, s.code);
+  });
+
+  it('never takes a corpus compose file for a manifest', () => {
+    const files = fs.existsSync(CORPUS_DIR) ? fs.readdirSync(CORPUS_DIR).filter((f) => f.endsWith('.yml')) : [];
+    for (const f of files) assert.equal(looksLikeKubernetes(fs.readFileSync(path.join(CORPUS_DIR, f), 'utf8')), false, f);
+  });
+
+  it('says nothing about Helm templates or manifests without CLB annotations, even when they do not parse', () => {
+    assert.deepEqual(codes('{{- if .Values.lb }}\napiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n  annotations:\n    ' + A + 'id: {{ .Values.id }}\n{{- end }}\n'), []);
+    assert.deepEqual(codes('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: [\n'), []);
+  });
+
+  it('reports YAML errors in a manifest that carries CLB annotations', () => {
+    assert.ok(codes(svc(`    ${A}id: "lb-bp1rtfnodmywb43ecu4sf"\n    bad: [\n`)).some((c) => c.startsWith('yaml-')));
+  });
+
+  it('a template variable in a value is not judged', () => {
+    assert.deepEqual(codes(svc(`    ${A}id: "\${CLB_ID}"\n    ${A}protocol-port: "\${PP}"\n    ${A}bandwidth: "\${BW}"\n`)), []);
+  });
+
+  it('protocol-port is read as the CCM reads it: exact strings, no trimming', () => {
+    assert.deepEqual(codes(svc(`    ${A}protocol-port: "tcp:080"\n`)), ['k8s-protocol-port-unmatched']);
+    assert.deepEqual(codes(svc(`    ${A}protocol-port: "tcp:8o"\n`)), ['k8s-protocol-port-syntax']);
+    assert.deepEqual(codes(svc(`    ${A}protocol-port: "tcp:80, http:81"\n`, '  - port: 80\n  - port: 81\n')), ['k8s-protocol-port-scheme']);
+    assert.deepEqual(codes(svc(`    ${A}protocol-port: "udp:53"\n`, '  - {port: 53, protocol: UDP}\n')), []);
+  });
+
+  it('CRLF files: spans point at the text', () => {
+    const text = svc(`    ${A}scheduler: "RR"\n`).replace(/\n/g, '\r\n');
+    const [f] = new ManifestAnalyzer().analyze(text).findings;
+    assert.equal(text.slice(f.span.start, f.span.end), 'RR');
+  });
+
+  it('NLB-only keys, the class annotation and -520 are known, not typos', () => {
+    assert.deepEqual(codes(svc(`    ${A}zone-maps: "cn-hangzhou-h:vsw-1"\n    ${A}health-check-connect-port: "-520"\n`)), []);
+    assert.equal(closestKey(`${A}helth-check-flag`), `${A}health-check-flag`);
+    assert.equal(closestKey(`service.beta.kubernetes.io/alicloud-loadbalancer-idd`), 'service.beta.kubernetes.io/alicloud-loadbalancer-id');
+    assert.equal(closestKey('service.beta.kubernetes.io/something-else-entirely'), undefined);
+  });
+
+  it('the legacy spelling alone is read; with the new one too, the legacy one is reported as ignored', () => {
+    assert.deepEqual(codes(svc(`    service.beta.kubernetes.io/alicloud-loadbalancer-protocol-port: "http:80"\n`)), []);
+    assert.deepEqual(codes(svc(`    ${A}protocol-port: "http:80"\n    service.beta.kubernetes.io/alicloud-loadbalancer-protocol-port: "tcp:80"\n`)), ['k8s-annotation-legacy-shadowed']);
+  });
+
+  it('a Service without annotations, or of another type without CLB annotations, is left alone', () => {
+    assert.deepEqual(codes('apiVersion: v1\nkind: Service\nmetadata:\n  name: x\nspec:\n  type: NodePort\n  ports:\n  - port: 80\n'), []);
+    assert.deepEqual(codes(svc('    prometheus.io/scrape: "true"\n', '  - port: 80\n', 'ClusterIP')), []);
+  });
+
+  it('port chain: named targetPort, NodePort given, eni backends', () => {
+    const text = `apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\n  namespace: data\nspec:\n  template:\n    metadata:\n      labels: {app: db}\n    spec:\n      containers:\n      - name: pg\n        ports:\n        - {name: sql, containerPort: 5432}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: db\n  namespace: data\n  annotations:\n    service.beta.kubernetes.io/backend-type: eni\nspec:\n  type: LoadBalancer\n  selector: {app: db}\n  ports:\n  - {port: 15432, targetPort: sql, nodePort: 31432}\n`;
+    const manifest = parseManifest(text);
+    const [chain] = portChains(manifest.services[0], manifest);
+    assert.equal(chain.text, 'CLB (new CLB the CCM creates) tcp 15432 -> targetPort sql (ENI backends: the pods) -> containerPort 5432 (StatefulSet db, container pg)');
+    // another namespace does not match the selector
+    const other = parseManifest(text.replace('namespace: data\nspec:\n  template', 'namespace: other\nspec:\n  template'));
+    assert.match(portChains(other.services[0], other)[0].text, /-> targetPort sql \(ENI backends: the pods\)$/);
+  });
+});
