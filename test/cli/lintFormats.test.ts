@@ -67,6 +67,8 @@ before(() => {
   fs.mkdirSync(path.join(tree, 'deploy prod'));
   fs.copyFileSync(path.join(FIXTURES, 'errors.yml'), path.join(tree, 'deploy prod', 'docker-compose.yml'));
   fs.copyFileSync(path.join(FIXTURES, 'warnings.yml'), path.join(tree, 'docker-compose.yml'));
+  fs.mkdirSync(path.join(tree, 'k8s'));
+  fs.copyFileSync(path.join(REPO_ROOT, 'test/k8s/fixtures/broken.yaml'), path.join(tree, 'k8s', 'web.yaml'));
   // Related locations (a duplicate front port names the other label).
   fs.writeFileSync(path.join(tree, 'compose.yaml'), `services:
   a:
@@ -104,7 +106,7 @@ describe('slb-labels lint --format sarif', () => {
     assert.equal(run0.tool.driver.name, 'slb-labels');
     assert.equal(run0.originalUriBaseIds['%SRCROOT%'].uri, new URL(`file://${tree.split(path.sep).map(encodeURIComponent).join('/')}/`).href);
     const uris = new Set(run0.results.map((r: any) => r.locations[0].physicalLocation.artifactLocation.uri));
-    assert.deepEqual([...uris].sort(), ['compose.yaml', 'deploy%20prod/docker-compose.yml', 'docker-compose.yml']);
+    assert.deepEqual([...uris].sort(), ['compose.yaml', 'deploy%20prod/docker-compose.yml', 'docker-compose.yml', 'k8s/web.yaml']);
     for (const r of run0.results) assert.equal(r.locations[0].physicalLocation.artifactLocation.uriBaseId, '%SRCROOT%');
     const scheme = run0.results.find((r: any) => r.ruleId === 'lb-scheme-unknown');
     assert.deepEqual(scheme.locations[0].physicalLocation.region, { startLine: 9, startColumn: 26, endLine: 9, endColumn: 29 });
@@ -119,7 +121,11 @@ describe('slb-labels lint --format sarif', () => {
     const ids = rules.map((r) => r.id);
     assert.equal(new Set(ids).size, ids.length, 'each rule once');
     for (const r of log.runs[0].results) assert.ok(ids.includes(r.ruleId), r.ruleId);
+    assert.ok(ruleMetadata('en').length > 0, 'rule documentation is available');
     for (const meta of ruleMetadata('en')) assert.ok(ids.includes(meta.code), `registry rule ${meta.code}`);
+    const k8s = log.runs[0].results.find((r: any) => r.ruleId === 'k8s-annotation-int');
+    assert.ok(k8s, 'a Kubernetes result');
+    assert.match(rules[k8s.ruleIndex].fullDescription.text, /\w+ \w+ \w+/, 'documented from the rule specs');
     for (const rule of rules) {
       for (const k of ['shortDescription', 'fullDescription', 'help']) assert.ok(rule[k]?.text, `${rule.id}.${k}`);
       const meta = ruleMetadata('en').find((m) => m.code === rule.id);
@@ -179,7 +185,7 @@ describe('slb-labels lint --format github', () => {
     const lines = r.stdout.trim().split('\n');
     assert.ok(lines.includes("::error file=deploy prod/docker-compose.yml,line=9,endLine=9,col=26,endColumn=29,title=slb-labels lb-scheme-unknown::Scheme 'tls' is not supported by aliyun.lb: use tcp, http, https or udp."), r.stdout);
     assert.ok(lines.some((l) => l.startsWith('::warning file=docker-compose.yml,line=') && l.includes('title=slb-labels ')), r.stdout);
-    assert.match(lines[lines.length - 1], /^\d+ error\(s\), \d+ warning\(s\) in 3 file\(s\)$/);
+    assert.match(lines[lines.length - 1], /^\d+ error\(s\), \d+ warning\(s\) in 4 file\(s\)$/);
   });
 
   it('escapes data (%, CR, LF) and properties (also : and ,) as the runner reads them', () => {
