@@ -185,6 +185,23 @@ describe('slb-labels lint --online', () => {
     sb.clearFaults();
   });
 
+  it('credentials and region from an aliyun CLI profile (--profile), not only the environment', async () => {
+    const home = path.join(dir, 'home-with-profile');
+    fs.mkdirSync(path.join(home, '.aliyun'), { recursive: true });
+    fs.writeFileSync(path.join(home, '.aliyun', 'config.json'), JSON.stringify({
+      current: 'default',
+      profiles: [
+        { name: 'default', mode: 'AK', access_key_id: 'NOTTHISKEY0000000001', access_key_secret: 'not-this-secret', region_id: 'cn-beijing' },
+        { name: 'ci', mode: 'AK', access_key_id: KEY_ID, access_key_secret: SECRET, region_id: 'cn-hangzhou' },
+      ],
+    }));
+    const env = { PATH: process.env.PATH ?? '', HOME: home, LANG: 'C' };
+    const r = await run(['lint', 'findings', '--online', '--profile', 'ci', '--endpoint', sb.url, '--format', 'json'], env);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.ok(JSON.parse(r.stdout)[0].diagnostics.some((d: { code: string }) => d.code === 'slb-not-found'));
+    assert.match(r.stderr, /Online checks ran against \d+ SLB\(s\) in cn-hangzhou \(.*profile "ci"/);
+  });
+
   it('no credentials: exit 1 and the reason, never a pass', async () => {
     const r = await run(['lint', 'clean', ...at(sb.url)], baseEnv());
     assert.equal(r.code, 1, r.stdout + r.stderr);
