@@ -170,20 +170,26 @@ async function typeText(session: TypingSession, uri: string, firstVersion: numbe
   return keys;
 }
 
-/** Problems on the typed line in publishes that arrived while keys were still coming. */
+/**
+ * Problems on the typed line in publishes made while keys were still coming. A publish for version v
+ * counts when the next key followed within `typingGapMs` (the user had not paused after v), or when it
+ * came less than `typingGapMs` after key v. Judged by when the keys were sent, not by when the
+ * publish was read: on a loaded machine this process can stall, send a late key and only then read
+ * a publish the server made after a real pause.
+ */
 function problemsWhileTyping(session: TypingSession, uri: string, keys: Key[], typingGapMs: number): { count: number; publishes: number; examples: string[] } {
-  const byVersion = new Map(keys.map((k) => [k.version, k]));
-  const lastKeyAt = keys.length ? keys[keys.length - 1].sentAt : 0;
+  const index = new Map(keys.map((k, i) => [k.version, i]));
   let count = 0;
   let publishes = 0;
   const examples: string[] = [];
   for (const p of session.publishes) {
     if (p.uri !== uri || p.version === undefined) continue;
-    const key = byVersion.get(p.version);
-    if (!key) continue;
-    // Still typing: a key was sent less than typingGapMs before this publish arrived.
-    const previousKey = [...keys].reverse().find((k) => k.sentAt <= p.at);
-    if (!previousKey || p.at - previousKey.sentAt >= typingGapMs || p.at > lastKeyAt + typingGapMs) continue;
+    const i = index.get(p.version);
+    if (i === undefined) continue;
+    const key = keys[i];
+    const next = keys[i + 1];
+    const stillTyping = (next !== undefined && next.sentAt - key.sentAt <= typingGapMs) || p.at - key.sentAt < typingGapMs;
+    if (!stillTyping) continue;
     publishes++;
     for (const d of p.diagnostics) {
       if (!isProblem(d) || !touchesLine(d, key.line)) continue;
@@ -192,6 +198,13 @@ function problemsWhileTyping(session: TypingSession, uri: string, keys: Key[], t
     }
   }
   return { count, publishes, examples };
+}
+
+/** Gaps between two keys longer than `typingGapMs` (this process was late): reported next to the counts. */
+export function lateKeys(keys: Key[], typingGapMs: number): number {
+  let late = 0;
+  for (let i = 1; i < keys.length; i++) if (keys[i].sentAt - keys[i - 1].sentAt > typingGapMs) late++;
+  return late;
 }
 
 export interface TypedFileResult {

@@ -12,7 +12,31 @@ export const CLOUD_METHODS = {
   refreshCatalog: 'aliyunSlbLabels/refreshCatalog',
   /** both ways: the server notifies status changes; the client may also request the current one. */
   cloudStatus: 'aliyunSlbLabels/cloudStatus',
+  /** client -> server request `{ uri }`: {@link LabelStatesResult}, for the CodeLens (cached catalog, no I/O). */
+  labelStates: 'aliyunSlbLabels/labelStates',
+  /** server -> client notification `{ uri? }`: label states may have changed (catalog refreshed, document re-checked). */
+  labelStatesChanged: 'aliyunSlbLabels/labelStatesChanged',
 } as const;
+
+/** What provisioning would do for one lb label: create / start the listener, nothing (up to date), or it cannot (conflict). */
+export type LabelState = 'create' | 'start' | 'up-to-date' | 'conflict' | 'unknown';
+
+export interface LabelStateItem {
+  /** 0-based line of the label key. */
+  line: number;
+  labelKey: string;
+  frontPort: number;
+  state: LabelState;
+  /** `TCP 6379 → 6379`, or why it is a conflict (localised). */
+  detail: string;
+}
+
+export interface LabelStatesResult {
+  uri: string;
+  /** false: no catalog (no credentials, offline, untrusted); every state is then 'unknown'. */
+  known: boolean;
+  items: LabelStateItem[];
+}
 
 /** The AccessKey as the client stores it in SecretStorage and sends it to the server. */
 export interface AccessKeyParams {

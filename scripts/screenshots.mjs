@@ -17,6 +17,8 @@ const PICKS = [
   ['ui/quick-fix.png', 'quick-fix.png'],
   ['zh-cn/zh-cn-problems.png', 'zh-cn-problems.png'],
   ['ui/provision-plan.png', 'provision-plan.png'],
+  ['ui/lens-create.png', 'lens-create.png'],
+  ['ui/provision-done.png', 'lens-up-to-date.png'],
   ['ui/reachability-report.png', 'reachability-report.png'],
   ['k8s/k8s-hover-chain.png', 'k8s-hover-chain.png'],
   ['k8s/k8s-problems.png', 'k8s-problems.png'],

@@ -9,6 +9,7 @@ export const SERVER_MODULE = 'dist/server/server.js';
 
 export const COMMANDS = {
   showOutput: 'aliyunSlbLabels.showOutput',
+  openWalkthrough: 'aliyunSlbLabels.openWalkthrough',
   restartServer: 'aliyunSlbLabels.restartServer',
   // Cloud (client/src/credentials.ts, client/src/statusBar.ts)
   setAccessKey: 'aliyunSlbLabels.setAccessKey',

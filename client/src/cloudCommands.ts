@@ -9,6 +9,7 @@
 // intercepts `aliyunSlbLabels.provision` coming from the quick fix so it gets the same UI.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { markWalkthrough } from './statusBar';
 import { ExecuteCommandRequest, WorkDoneProgress } from 'vscode-languageclient/node';
 import type { LanguageClient, Middleware, WorkDoneProgressBegin, WorkDoneProgressReport } from 'vscode-languageclient/node';
 import { SERVER_COMMANDS } from './clientOptions';
@@ -223,8 +224,12 @@ export class CloudCommands {
       return { ...answer, status: 'cancelled', ok: false };
     }
 
-    const apply = vscode.l10n.t('Apply');
-    const picked = await vscode.window.showWarningMessage(modalMessage(plan, vscode.l10n), { modal: true, detail: modalDetail(plan, chosen, vscode.l10n) }, apply);
+    // The safe choice is the default: VS Code focuses the first button (Escape is its own Cancel),
+    // so the first one changes nothing and shows the plan (already written to the output) instead.
+    const apply: vscode.MessageItem = { title: vscode.l10n.t('Apply') };
+    const review: vscode.MessageItem = { title: vscode.l10n.t('Review the plan') };
+    const picked = await vscode.window.showWarningMessage(modalMessage(plan, vscode.l10n), { modal: true, detail: modalDetail(plan, chosen, vscode.l10n) }, review, apply);
+    if (picked === review) this.channel.show(true);
     if (picked !== apply) {
       this.channel.info(`Provision of ${file} cancelled: nothing changed.`);
       return { ...answer, status: 'cancelled', ok: false };
@@ -262,6 +267,8 @@ export class CloudCommands {
       return res;
     }
     const outcome = provisionOutcome(res.result, vscode.l10n);
+    // The walkthrough step checks off only when a listener really was provisioned (not on a click that failed).
+    if (res.result.lines?.some((l) => l.created || l.started)) markWalkthrough('provisioned');
     this.channel.info(vscode.l10n.t('Provisioning result for {0}:', file));
     for (const line of outcome.outputLines) this.channel.info(line);
     const actions = outcome.runAgain || outcome.partial ? [vscode.l10n.t('Run again')] : [];
@@ -335,7 +342,9 @@ export class CloudCommands {
     if (ran.error) return ran.cancelled ? undefined : void this.fail(ran.error, (m) => vscode.l10n.t('Reachability check failed: {0}', m));
     const res = ran.value;
     if (!res) return undefined;
-    for (const line of reachOutputLines(res, file, vscode.l10n)) this.channel.info(line);
+    // The server already wrote the report (its checklist) to this channel: printed once, not again here.
+    if (res.error) for (const line of reachOutputLines(res, file, vscode.l10n)) this.channel.info(line);
+    else if (res.results?.length) markWalkthrough('reachabilityChecked');
     if (!res.error) {
       const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === target.uri);
       if (target.all) this.verdicts.clear(target.uri);

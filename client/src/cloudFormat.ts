@@ -27,6 +27,7 @@ export interface LspRange {
 // -- provisioning ---------------------------------------------------------------------------------
 
 export type { PlanAction } from '../../server/src/engine/provision/types';
+import { isInLabelsBlockLines } from '../../server/src/engine/compose/labelsBlock';
 import type { PlanAction } from '../../server/src/engine/provision/types';
 
 export interface PlanLineLike {
@@ -147,7 +148,30 @@ export function linesNeedingCertificate(plan: PlanLike): PlanLineLike[] {
 
 /** The modal's message (first line, bold in VS Code). */
 export function modalMessage(plan: PlanLike, l10n: L10n = englishL10n): string {
-  return l10n.t('Provision SLB listeners in region {0}? This changes cloud resources and may cost money.', plan.region);
+  return l10n.t('Provision SLB listeners in region {0}? This changes cloud resources and may cost money.', unbroken(plan.region));
+}
+
+/** A region id whose hyphens do not wrap in a dialog ("cn-/hangzhou"): U+2011, the non-breaking hyphen. */
+export function unbroken(text: string): string {
+  return text.replace(/-/g, '\u2011');
+}
+
+/** The plan's summary as a sentence: only what happens, no zero counts. */
+export function modalSummary(plan: PlanLike, l10n: L10n = englishL10n): string {
+  const s = plan.summary;
+  const region = unbroken(plan.region);
+  const parts: string[] = [];
+  const n = (x: number | undefined) => x ?? 0;
+  if (n(s.create) === 1) parts.push(l10n.t('1 listener will be created in {0}.', region));
+  else if (n(s.create) > 1) parts.push(l10n.t('{0} listeners will be created in {1}.', n(s.create), region));
+  if (n(s.start) === 1) parts.push(l10n.t('1 stopped listener will be started.'));
+  else if (n(s.start) > 1) parts.push(l10n.t('{0} stopped listeners will be started.', n(s.start)));
+  if (n(s.unchanged) === 1) parts.push(l10n.t('1 label is already up to date.'));
+  else if (n(s.unchanged) > 1) parts.push(l10n.t('{0} labels are already up to date.', n(s.unchanged)));
+  const left = n(s.conflict) + n(s.blocked);
+  if (left === 1) parts.push(l10n.t('1 label is in conflict or blocked and is left as it is.'));
+  else if (left > 1) parts.push(l10n.t('{0} labels are in conflict or blocked and are left as they are.', left));
+  return parts.join(' ');
 }
 
 /**
@@ -164,8 +188,7 @@ export function modalDetail(plan: PlanLike, certificates: Record<string, Certifi
     if (cert) out.push(`    ${l10n.t('certificate: {0}', certificateName(cert))}`);
   }
   if (sorted.length > max) out.push(l10n.t('… and {0} more (see the output channel)', sorted.length - max));
-  out.push('', planSummary(plan, l10n));
-  if ((plan.summary.conflict ?? 0) + (plan.summary.blocked ?? 0) > 0) out.push(l10n.t('Labels in conflict or blocked are left as they are.'));
+  out.push('', modalSummary(plan, l10n));
   return out.join('\n');
 }
 
@@ -272,6 +295,8 @@ export interface ReachResultLike {
   reachable: boolean;
   confirmed: boolean;
   blocker: string | null;
+  /** The blocker in words (the server fills it); `blocker` stays the stable code. */
+  blockerText?: string | null;
   fix: string | null;
   steps: Array<{ name: string; ok: boolean; detail: string }>;
   latencyMs: number | null;
@@ -298,7 +323,7 @@ export function reachVerdict(r: ReachResultLike, l10n: L10n = englishL10n): stri
     const latency = latencyText(r.latencyMs);
     return latency ? l10n.t('Reachable: {0} in {1}', r.binding, latency) : l10n.t('Reachable: {0}', r.binding);
   }
-  return l10n.t('Blocked at {0}: {1}', r.blocker ?? '?', r.fix ?? '');
+  return l10n.t('Blocked: {0}. {1}', r.blockerText ?? r.blocker ?? '?', r.fix ?? '');
 }
 
 /** The short text of the CodeLens after a check: "reachable, 12 ms" / "blocked: LISTENER_STOPPED". */
@@ -308,7 +333,7 @@ export function lensVerdict(r: ReachResultLike, l10n: L10n = englishL10n): strin
     const latency = latencyText(r.latencyMs);
     return latency ? l10n.t('reachable, {0}', latency) : l10n.t('reachable');
   }
-  return l10n.t('blocked: {0}', r.blocker ?? '?');
+  return l10n.t('blocked: {0}', r.blockerText ?? r.blocker ?? '?');
 }
 
 export interface ReachNotification {
@@ -365,34 +390,20 @@ const MAP_RE = /^(\s*)(["']?)(aliyun\.lb\.port_[^\s:="'#]+)\2[ \t]*:(?:\s|$)/;
 const LIST_RE = /^(\s*-[ \t]+)(["']?)(aliyun\.lb\.port_[^\s:="'#]+)[ \t]*=/;
 
 /**
- * Lines with an `aliyun.lb.port_<n>` label key (map and list form), by a cheap regex per line.
- * Comment lines are skipped (a `#` before the key makes it a comment anyway), and so are lines
- * inside block scalars (`key: |` …).
+ * Lines with an `aliyun.lb.port_<n>` label key (map and list form), by a cheap regex per line, on
+ * lines whose parent is a `labels:` key (the server's rule, compose/labelsBlock.ts): comments,
+ * block scalars (`command: |`) and other keys' entries are not labels.
  */
 export function scanLbLabelLines(lines: readonly string[]): LbLabelLine[] {
   const out: LbLabelLine[] = [];
-  let blockIndent = -1; // inside a block scalar: lines indented more than this belong to it
+  const lineAt = (i: number) => lines[i];
   for (let i = 0; i < lines.length; i++) {
     const text = lines[i].replace(/\r$/, '');
-    const indent = text.length - text.trimStart().length;
-    if (blockIndent >= 0) {
-      if (text.trim() === '' || indent > blockIndent) continue;
-      blockIndent = -1;
-    }
-    const trimmed = text.trimStart();
-    if (trimmed.startsWith('#') || trimmed === '') continue;
-    if (/:[ \t]*[|>][-+0-9]*[ \t]*(#.*)?$/.test(text)) blockIndent = indent;
-    let m = MAP_RE.exec(text);
-    if (m) {
-      const start = m[1].length + m[2].length;
-      out.push({ line: i, key: m[3], start, end: start + m[3].length, form: 'map' });
-      continue;
-    }
-    m = LIST_RE.exec(text);
-    if (m) {
-      const start = m[1].length + m[2].length;
-      out.push({ line: i, key: m[3], start, end: start + m[3].length, form: 'list' });
-    }
+    if (!text.includes('aliyun.lb.port_')) continue;
+    const m = MAP_RE.exec(text) ?? LIST_RE.exec(text);
+    if (!m || !isInLabelsBlockLines(lineAt, i)) continue;
+    const start = m[1].length + m[2].length;
+    out.push({ line: i, key: m[3], start, end: start + m[3].length, form: m[0].trimStart().startsWith('-') ? 'list' : 'map' });
   }
   return out;
 }

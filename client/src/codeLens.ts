@@ -3,6 +3,7 @@
 // a regex per line (cloudFormat.scanLbLabelLines), no server round trip. Hidden in untrusted
 // workspaces and when `aliyunSlbLabels.codeLens.enable` is false.
 import * as vscode from 'vscode';
+import type { LabelStateItem, LabelStatesResult } from '../../common/protocol';
 import { CODELENS_SETTING, COMMANDS, CONFIG_SECTION, DOCUMENT_SELECTOR } from './clientOptions';
 import { scanLbLabelLines, VerdictStore } from './cloudFormat';
 import type { LensArgument } from './cloudCommands';
@@ -12,7 +13,14 @@ export class LbLabelCodeLensProvider implements vscode.CodeLensProvider, vscode.
   readonly onDidChangeCodeLenses = this.changed.event;
   private readonly subscriptions: vscode.Disposable[] = [];
 
-  constructor(private readonly verdicts: VerdictStore) {
+  /**
+   * `states(uri)`: what provisioning would do per label, from the server's cached catalog
+   * (`aliyunSlbLabels/labelStates`); undefined while the server is not running.
+   */
+  constructor(
+    private readonly verdicts: VerdictStore,
+    private readonly states: (uri: string) => Promise<LabelStatesResult | undefined> = async () => undefined,
+  ) {
     this.subscriptions.push(
       this.changed,
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -32,24 +40,21 @@ export class LbLabelCodeLensProvider implements vscode.CodeLensProvider, vscode.
     this.changed.fire();
   }
 
-  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+  async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
     if (!vscode.workspace.isTrusted) return [];
     if (!vscode.workspace.getConfiguration(CONFIG_SECTION, document.uri).get<boolean>(CODELENS_SETTING, true)) return [];
     if (document.lineCount > 20_000) return [];
     const lines: string[] = [];
     for (let i = 0; i < document.lineCount; i++) lines.push(document.lineAt(i).text);
     const uri = document.uri.toString();
+    const labelLines = scanLbLabelLines(lines);
+    const known = labelLines.length ? await this.states(uri).catch(() => undefined) : undefined;
     const lenses: vscode.CodeLens[] = [];
-    for (const l of scanLbLabelLines(lines)) {
+    for (const l of labelLines) {
       const range = new vscode.Range(l.line, l.start, l.line, l.end);
       const arg: LensArgument = { uri, line: l.line, character: l.start };
       lenses.push(
-        new vscode.CodeLens(range, {
-          title: `$(cloud-upload) ${vscode.l10n.t('Provision listener')}`,
-          tooltip: vscode.l10n.t('Plan the SLB listener for {0}, confirm, then create or start it', l.key),
-          command: COMMANDS.provisionLabel,
-          arguments: [arg],
-        }),
+        new vscode.CodeLens(range, provisionLens(l.key, arg, known?.known ? known.items.filter((i) => i.line === l.line || (i.labelKey === l.key && !known.items.some((j) => j.line === l.line))) : [])),
         new vscode.CodeLens(range, {
           title: `$(debug-start) ${vscode.l10n.t('Check reachability')}`,
           tooltip: vscode.l10n.t('Walk the path SLB → listener → backends → service for {0}', l.key),
@@ -75,4 +80,22 @@ export class LbLabelCodeLensProvider implements vscode.CodeLensProvider, vscode.
   dispose(): void {
     for (const d of this.subscriptions) d.dispose();
   }
+}
+
+/**
+ * The first lens of a label, after what provisioning would do (the server's cached catalog):
+ * create / start the listener, "up to date" (nothing to do: not a button), or the conflict in
+ * words. Without a catalog (no credentials, offline) the plain "Provision listener".
+ */
+export function provisionLens(key: string, arg: LensArgument, items: LabelStateItem[]): vscode.Command {
+  const provision = { command: COMMANDS.provisionLabel, arguments: [arg] };
+  const create = items.filter((i) => i.state === 'create');
+  const start = items.filter((i) => i.state === 'start');
+  const conflict = items.filter((i) => i.state === 'conflict');
+  const details = (list: LabelStateItem[]) => list.map((i) => i.detail).join(', ');
+  if (create.length) return { ...provision, title: `$(cloud-upload) ${vscode.l10n.t('Create listener {0}', details(create))}`, tooltip: vscode.l10n.t('Plan the SLB listener for {0}, confirm, then create it', key) };
+  if (start.length) return { ...provision, title: `$(play) ${vscode.l10n.t('Start listener {0}', details(start))}`, tooltip: vscode.l10n.t('The listener exists but is stopped: plan, confirm, then start it') };
+  if (conflict.length) return { ...provision, title: `$(warning) ${vscode.l10n.t('Listener conflict: {0}', details(conflict))}`, tooltip: vscode.l10n.t('Provisioning cannot fix this label as it is: open the plan for the details') };
+  if (items.length && items.every((i) => i.state === 'up-to-date')) return { command: '', title: `$(check) ${vscode.l10n.t('Listener up to date: {0}', details(items))}`, tooltip: vscode.l10n.t('The SLB already has this listener, running: nothing to provision') };
+  return { ...provision, title: `$(cloud-upload) ${vscode.l10n.t('Provision listener')}`, tooltip: vscode.l10n.t('Plan the SLB listener for {0}, confirm, then create or start it', key) };
 }

@@ -18,20 +18,48 @@ import {
   serverExecArgv,
 } from './clientOptions';
 import { clearAccessKey, refreshCatalog, selectProfile, selectRegion, sendCredentials, setAccessKey } from './credentials';
-import { CloudStatusBar, showCloudMenu } from './statusBar';
+import { CloudStatusBar, markWalkthrough, showCloudMenu } from './statusBar';
 import { CloudCommands } from './cloudCommands';
 import { VerdictStore } from './cloudFormat';
 import { LbLabelCodeLensProvider } from './codeLens';
+import { CLOUD_METHODS, LabelStatesResult } from '../../common/protocol';
 
 let client: LanguageClient | undefined;
 let log: vscode.LogOutputChannel | undefined;
 let watcher: vscode.FileSystemWatcher | undefined;
 let cloudStatusBar: CloudStatusBar | undefined;
+let lensRefresh: (() => void) | undefined;
 let cloudCommands: CloudCommands | undefined;
 
 function currentSettings(): Record<string, unknown> {
   // A plain JSON copy of the section (WorkspaceConfiguration objects do not serialize cleanly).
   return JSON.parse(JSON.stringify(vscode.workspace.getConfiguration(CONFIG_SECTION))) as Record<string, unknown>;
+}
+
+/**
+ * The language client writes `[Info  - 9:34:19 PM] message` lines; into a LogOutputChannel that
+ * adds its own timestamp and level, they read `[info] [Info  - 9:34:19 PM] message`. This channel
+ * hands each line to the log channel at its level without the client's prefix.
+ */
+export function levelledChannel(log: vscode.LogOutputChannel): vscode.OutputChannel {
+  const prefix = /^\[(Info|Warn|Error|Debug|Trace|LSP)\s*- [^\]]*\] ?/;
+  return {
+    name: log.name,
+    append: (value: string) => log.append(value),
+    appendLine: (line: string) => {
+      const m = prefix.exec(line);
+      if (!m) return log.appendLine(line);
+      const text = line.slice(m[0].length);
+      if (m[1] === 'Error') log.error(text);
+      else if (m[1] === 'Warn') log.warn(text);
+      else log.info(text);
+    },
+    replace: (value: string) => log.replace(value),
+    clear: () => log.clear(),
+    show: (a?: unknown, b?: boolean) => (typeof a === 'boolean' ? log.show(a) : log.show(b)),
+    hide: () => log.hide(),
+    dispose: () => undefined, // the extension owns (and disposes) the log channel
+  } as vscode.OutputChannel;
 }
 
 function createClient(context: vscode.ExtensionContext, channel: vscode.LogOutputChannel): LanguageClient {
@@ -42,7 +70,8 @@ function createClient(context: vscode.ExtensionContext, channel: vscode.LogOutpu
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
-    outputChannel: channel,
+    // One timestamp and level per line: the log channel's own, not the language client's "[Info - time]" as well.
+    outputChannel: levelledChannel(channel),
     // Evaluated on every (re)start, so a restart picks up new settings and workspace trust.
     initializationOptions: () =>
       initializationOptions(
@@ -81,6 +110,8 @@ async function startClient(context: vscode.ExtensionContext, channel: vscode.Log
     channel.info(`Language server started (${module}, locale ${vscode.env.language}).`);
     // Cloud: status bar follows the server; the AccessKey from SecretStorage goes to the server.
     if (cloudStatusBar) context.subscriptions.push(cloudStatusBar.attach(client));
+    // The CodeLens states follow the catalog (refreshed after provisioning, or on its timer).
+    context.subscriptions.push(client.onNotification(CLOUD_METHODS.labelStatesChanged, () => lensRefresh?.()));
     await sendCredentials(client, context.secrets).catch((err) => channel.warn(`Could not send the stored AccessKey: ${errorText(err)}`));
     return true;
   } catch (err) {
@@ -117,13 +148,15 @@ async function restart(context: vscode.ExtensionContext, channel: vscode.LogOutp
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const channel = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME, { log: true });
+  if (vscode.workspace.textDocuments.some((d) => d.languageId === 'dockercompose')) markWalkthrough('composeOpened');
   log = channel;
   watcher = vscode.workspace.createFileSystemWatcher(WATCHED_FILES_GLOB);
   context.subscriptions.push(channel, watcher);
 
   // Provision / reachability (client/src/cloudCommands.ts) and their CodeLens (client/src/codeLens.ts).
   const verdicts = new VerdictStore();
-  const codeLens = new LbLabelCodeLensProvider(verdicts);
+  const codeLens = new LbLabelCodeLensProvider(verdicts, async (uri) => (client?.isRunning() ? client.sendRequest<LabelStatesResult>(CLOUD_METHODS.labelStates, { uri }) : undefined));
+  lensRefresh = () => codeLens.refresh();
   cloudCommands = new CloudCommands(() => client, channel, verdicts, () => codeLens.refresh());
   const cloud = cloudCommands;
   context.subscriptions.push(
@@ -142,6 +175,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   context.subscriptions.push(
     vscode.commands.registerCommand(COMMANDS.showOutput, () => channel.show(true)),
+    vscode.commands.registerCommand(COMMANDS.openWalkthrough, () => vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#gettingStarted`, false)),
+    // The walkthrough's first step: a compose file was opened (now or before the extension started).
+    vscode.workspace.onDidOpenTextDocument((d) => d.languageId === 'dockercompose' && markWalkthrough('composeOpened')),
     vscode.commands.registerCommand(COMMANDS.restartServer, () => restart(context, channel)),
     // Cloud commands (client/src/credentials.ts, client/src/statusBar.ts).
     (cloudStatusBar = new CloudStatusBar()),

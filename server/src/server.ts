@@ -6,11 +6,12 @@ import { fileURLToPath } from 'url';
 import { CodeActionKind, createConnection, DidChangeConfigurationNotification, InitializeParams, InitializeResult, ProposedFeatures, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import { LineDocument } from './engine/lineDocument';
 import { Analysis, ComposeAnalyzer } from './engine/analysis';
-import { readDotEnv } from './engine/compose/dotEnv';
+import { forgetEnvFiles, loadEnvBeside } from './engine/compose/dotEnv';
 import { quickFixes } from './engine/features/codeActions';
 import { complete } from './engine/features/completion';
 import { toDiagnostics } from './engine/features/diagnostics';
 import { hover } from './engine/features/hover';
+import { lbDocumentLinks } from './engine/features/documentLinks';
 import { getLocale, normaliseLocale, setLocale } from './engine/i18n';
 import { WorkspaceSlbIndex } from './engine/workspaceIndex';
 import { globToRegExp, readSettings, ServerSettings } from './lsp/settings';
@@ -22,6 +23,9 @@ import { ReachCommands } from './lsp/reachCommands';
 import { allCommandNames, CommandDispatcher } from './lsp/commands';
 import { registerProvisionCommands } from './lsp/provisionCommands';
 import { QuietPublisher } from './lsp/typingQuiet';
+import { labelStates } from './lsp/labelStates';
+import { CLOUD_METHODS, LabelStatesResult } from '../../common/protocol';
+import type { PlacedBinding } from './engine/rules/crossServiceRules';
 import { K8sFeatures } from './lsp/k8sFeatures';
 import { migrationCodeActions, registerMigrateCommand } from './lsp/migrateCommand';
 
@@ -45,6 +49,7 @@ const documents = new DocumentStore({
   changed: (document, changes) => {
     publisher.edited(document.uri, changes);
     validation.change(document.uri, document.version, changes);
+    k8s.changed(document, changes);
     reach.changed(document.uri, changes);
     scheduleValidation(document);
   },
@@ -55,6 +60,7 @@ const documents = new DocumentStore({
     analyzers.delete(uri);
     validation.close(uri);
     slbUsesVersions.delete(uri);
+    lastBindings.delete(uri);
     reindexFromDisk(uri);
     reach.closed(uri);
     publisher.clear(uri);
@@ -100,10 +106,15 @@ let configurationPull = false;
 let workspaceTrusted = true;
 let workspaceFolders: string[] = [];
 const timers = new Map<string, NodeJS.Timeout>();
-const envCache = new Map<string, { mtimeMs: number; env: Map<string, string> }>();
 // Cloud (credentials, SLB catalog, online findings): see lsp/cloudSession.ts.
 const cloud = new CloudSession(connection, (level, message) => log(level, message));
-cloud.onDidChange(() => { for (const doc of documents.all()) scheduleValidation(doc); });
+cloud.onDidChange(() => {
+  for (const doc of documents.all()) scheduleValidation(doc);
+  // The CodeLens states (create / start / up to date / conflict) follow the catalog.
+  void connection.sendNotification(CLOUD_METHODS.labelStatesChanged, {});
+});
+/** Bindings of each open document's last validation (only while the cloud layer wants them): the CodeLens states. */
+const lastBindings = new Map<string, { version: number; bindings: readonly PlacedBinding[] }>();
 // Reachability (lsp/reachCommands.ts): aliyunSlbLabels.checkReachability and its inline marks, merged in validate().
 // Kubernetes manifests (detected by content): lsp/k8sFeatures.ts.
 const k8s = new K8sFeatures({ cloud, log: (level, message) => log(level, message), revalidate: () => { for (const d of documents.all()) if (k8s.isKubernetes(d)) scheduleValidation(d); } });
@@ -158,6 +169,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       completionProvider: { triggerCharacters: ['.', '_', ':', '/', '=', ' '], resolveProvider: false },
       hoverProvider: true,
+      documentLinkProvider: { resolveProvider: false },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
       executeCommandProvider: { commands: allCommandNames() },
     },
@@ -213,14 +225,17 @@ const mentionsAliyun = new WeakMap<LineDocument, { version: number; result: bool
 function envFor(uri: string): Map<string, string> | undefined {
   if (!workspaceTrusted || !uri.startsWith('file:')) return undefined;
   try {
-    const envPath = path.join(path.dirname(fileURLToPath(uri)), '.env');
-    const stat = fs.statSync(envPath, { throwIfNoEntry: false });
-    if (!stat || !stat.isFile() || stat.size > 1024 * 1024) return undefined;
-    const cached = envCache.get(envPath);
-    if (cached && cached.mtimeMs === stat.mtimeMs) return cached.env;
-    const env = readDotEnv(fs.readFileSync(envPath, 'utf8'));
-    envCache.set(envPath, { mtimeMs: stat.mtimeMs, env });
-    return env;
+    return loadEnvBeside(fileURLToPath(uri));
+  } catch {
+    return undefined; // not a path this system can read
+  }
+}
+
+/** The document's path when files beside it may be read (trusted workspace, a file: URI). */
+function filePathFor(uri: string): string | undefined {
+  if (!workspaceTrusted || !uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
   } catch {
     return undefined;
   }
@@ -236,6 +251,7 @@ async function validate(doc: LineDocument): Promise<void> {
     uri: doc.uri,
     version: doc.version,
     env: env ? [...env] : undefined,
+    filePath: filePathFor(doc.uri),
     yamlSyntaxErrors: yamlSyntaxErrorMode(),
     locale: getLocale(),
     relatedInformation,
@@ -250,6 +266,7 @@ async function validate(doc: LineDocument): Promise<void> {
     slbIndex.updateFromUses(doc.uri, result.slbUses);
     slbUsesVersions.set(doc.uri, result.slbUsesVersion);
   }
+  if (result.bindings) lastBindings.set(doc.uri, { version: result.version, bindings: result.bindings });
   const online = result.bindings ? toDiagnostics(current, cloud.findings({ bindings: result.bindings } as unknown as Analysis), doc.uri, relatedInformation) : k8s.isKubernetes(current) ? k8s.onlineDiagnostics(current, relatedInformation) : [];
   publisher.publish(doc.uri, result.version, [...result.diagnostics, ...online, ...reach.marksFor(current)]);
 }
@@ -311,6 +328,25 @@ connection.onHover(
   }),
 );
 
+connection.onRequest(
+  CLOUD_METHODS.labelStates,
+  guarded('labelStates', null, (params: { uri: string }): LabelStatesResult | null => {
+    const doc = documents.get(params.uri);
+    const snapshot = cloud.trustedSnapshot();
+    const last = lastBindings.get(params.uri);
+    if (!doc || !snapshot || !last) return { uri: params.uri, known: false, items: [] };
+    return { uri: params.uri, known: true, items: labelStates(last.bindings, snapshot, (offset) => doc.positionAt(offset).line) };
+  }),
+);
+
+connection.onDocumentLinks(
+  guarded('documentLinks', [], (params) => {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc || !isComposeDocument(doc)) return [];
+    return lbDocumentLinks(doc);
+  }),
+);
+
 connection.onCodeAction(
   guarded('codeAction', [], (params) => {
     const doc = documents.get(params.textDocument.uri);
@@ -322,7 +358,7 @@ connection.onCodeAction(
 connection.onDidChangeWatchedFiles((change) => {
   for (const event of change.changes) {
     if (event.uri.endsWith('/.env')) {
-      envCache.clear();
+      forgetEnvFiles();
       for (const doc of documents.all()) scheduleValidation(doc);
     }
   }

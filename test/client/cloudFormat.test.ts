@@ -12,6 +12,7 @@ import {
   linesNeedingCertificate,
   modalDetail,
   modalMessage,
+  modalSummary,
   planHasChanges,
   PlanLike,
   planLineText,
@@ -58,13 +59,15 @@ test('plan lines: action, label, binding, backend port, reason (blocked with its
 });
 
 test('modal: changes first, the chosen certificate, the rest, the summary', () => {
-  assert.equal(modalMessage(plan), 'Provision SLB listeners in region cn-hangzhou? This changes cloud resources and may cost money.');
+  // The region's hyphen does not break (U+2011): no "cn-/hangzhou" in a narrow dialog.
+  assert.equal(modalMessage(plan), 'Provision SLB listeners in region cn\u2011hangzhou? This changes cloud resources and may cost money.');
   const detail = modalDetail(plan, { [plan.lines[2].id]: plan.certificates![1] }).split('\n');
   assert.deepEqual(detail.map((l) => /^\[(\w+)\]/.exec(l)?.[1] ?? l), [
     'create', 'create', '    certificate: web-cert (1231579085529123_web)', 'start', 'conflict', 'blocked', 'unchanged',
-    '', 'Plan for region cn-hangzhou: 2 to create, 1 to start, 1 unchanged, 1 conflict(s), 1 blocked.',
-    'Labels in conflict or blocked are left as they are.',
+    '', '2 listeners will be created in cn\u2011hangzhou. 1 stopped listener will be started. 1 label is already up to date. 2 labels are in conflict or blocked and are left as they are.',
   ]);
+  // A sentence with what happens, no zero counts.
+  assert.equal(modalSummary({ ...plan, summary: { create: 1, start: 0, unchanged: 0, conflict: 0, blocked: 0 } }), '1 listener will be created in cn\u2011hangzhou.');
   const short = modalDetail(plan, {}, englishL10n, 2).split('\n');
   assert.ok(short.includes('… and 4 more (see the output channel)'));
   assert.deepEqual(linesNeedingCertificate(plan).map((l) => l.label), ['aliyun.lb.port_443']);
@@ -135,7 +138,7 @@ const reachable: ReachResultLike = {
   range: { start: { line: 4, character: 6 }, end: { line: 4, character: 25 } },
 };
 const stopped: ReachResultLike = {
-  label: 'aliyun.lb.port_80', service: 'web', binding: 'http://slb_web:80', protocol: 'http', reachable: false, confirmed: false, blocker: 'LISTENER_STOPPED', fix: 'Start the listener on front port 80.', latencyMs: null,
+  label: 'aliyun.lb.port_80', service: 'web', binding: 'http://slb_web:80', protocol: 'http', reachable: false, confirmed: false, blocker: 'LISTENER_STOPPED', blockerText: 'the listener is stopped', fix: 'Start the listener on front port 80.', latencyMs: null,
   steps: [{ name: 'listener', ok: false, detail: 'HTTP listener on 80 is stopped' }],
   range: { start: { line: 9, character: 6 }, end: { line: 9, character: 23 } },
 };
@@ -143,16 +146,16 @@ const stopped: ReachResultLike = {
 test('reachability verdicts: notification, lens text, output lines', () => {
   assert.equal(reachVerdict(reachable), 'Reachable: tcp://slb_redis_app:6379 in 12 ms');
   assert.equal(reachVerdict({ ...reachable, latencyMs: 3.14 }), 'Reachable: tcp://slb_redis_app:6379 in 3.1 ms');
-  assert.equal(reachVerdict(stopped), 'Blocked at LISTENER_STOPPED: Start the listener on front port 80.');
+  assert.equal(reachVerdict(stopped), 'Blocked: the listener is stopped. Start the listener on front port 80.');
   assert.equal(reachVerdict({ ...reachable, protocol: 'udp', binding: 'udp://slb:53', confirmed: false }), 'Reachable as far as can be told: udp://slb:53 (UDP: no answer, which is not proof of failure)');
   assert.equal(lensVerdict(reachable), 'reachable, 12 ms');
-  assert.equal(lensVerdict(stopped), 'blocked: LISTENER_STOPPED');
+  assert.equal(lensVerdict(stopped), 'blocked: the listener is stopped');
 
   assert.deepEqual(reachNotification({ uri: 'u', results: [reachable], summary: 'All 1 label(s) reachable.' }), { severity: 'info', message: 'Reachable: tcp://slb_redis_app:6379 in 12 ms' });
-  assert.deepEqual(reachNotification({ uri: 'u', results: [stopped], summary: '' }), { severity: 'warning', message: 'aliyun.lb.port_80 (web) http://slb_web:80: Blocked at LISTENER_STOPPED: Start the listener on front port 80.' });
+  assert.deepEqual(reachNotification({ uri: 'u', results: [stopped], summary: '' }), { severity: 'warning', message: 'aliyun.lb.port_80 (web) http://slb_web:80: Blocked: the listener is stopped. Start the listener on front port 80.' });
   assert.deepEqual(reachNotification({ uri: 'u', results: [reachable, stopped], summary: '' }), {
     severity: 'warning',
-    message: '1 of 2 label(s) blocked, 1 reachable. aliyun.lb.port_80 (web) http://slb_web:80: Blocked at LISTENER_STOPPED: Start the listener on front port 80.',
+    message: '1 of 2 label(s) blocked, 1 reachable. aliyun.lb.port_80 (web) http://slb_web:80: Blocked: the listener is stopped. Start the listener on front port 80.',
   });
   assert.deepEqual(reachNotification({ uri: 'u', results: [reachable, reachable], summary: '' }), { severity: 'info', message: 'All 2 label(s) reachable.' });
   assert.deepEqual(reachNotification({ uri: 'u', results: [], summary: 'x', error: 'Cloud commands are disabled in an untrusted workspace.' }), { severity: 'warning', message: 'Cloud commands are disabled in an untrusted workspace.' });
@@ -163,7 +166,7 @@ test('reachability verdicts: notification, lens text, output lines', () => {
     '  [✓] aliyun.lb.port_6379 (redis) tcp://slb_redis_app:6379: Reachable: tcp://slb_redis_app:6379 in 12 ms',
     '      ✓ slb: slb_redis_app active',
     '      ✓ app: PING → +PONG',
-    '  [✗] aliyun.lb.port_80 (web) http://slb_web:80: Blocked at LISTENER_STOPPED: Start the listener on front port 80.',
+    '  [✗] aliyun.lb.port_80 (web) http://slb_web:80: Blocked: the listener is stopped. Start the listener on front port 80.',
     '      ✗ listener: HTTP listener on 80 is stopped',
     '  1 of 2 label(s) blocked, 1 reachable.',
   ]);
@@ -201,8 +204,11 @@ test('CodeLens scan: map and list form, quoted keys, comments and block scalars 
     [6, 'aliyun.lb.port_7000', 'map', 7, 26],
     [10, 'aliyun.lb.port_80', 'list', 8, 25],
     [11, 'aliyun.lb.port_443', 'list', 9, 27],
-    [16, 'aliyun.lb.port_${PORT}', 'map', 6, 28],
   ]);
+  // Line 16 sits under environment:, not labels: (the server does not read it as a label either).
+  assert.deepEqual(scanLbLabelLines(['web:', '  labels:', '    aliyun.lb.port_${PORT}: tcp://slb:${PORT}\r']).map((f) => [f.line, f.key, f.start, f.end]), [[2, 'aliyun.lb.port_${PORT}', 4, 26]]);
+  // A file that starts with an empty line, then an indented label-like line: no labels: parent, and the walk ends.
+  assert.deepEqual(scanLbLabelLines(['', '  aliyun.lb.port_80: tcp://a:80']), []);
   assert.equal(text[4].slice(6, 25), 'aliyun.lb.port_6379');
   assert.deepEqual(scanLbLabelLines(['x: 1', 'aliyun.lb.port_80x']), []);
 });
@@ -214,7 +220,7 @@ test('verdict store: kept while the label line is unchanged, follows lines shift
   lines[9] = '      - aliyun.lb.port_80=http://slb_web:80';
   store.record('file:///c.yml', [reachable, stopped], (l) => lines[l]);
   assert.deepEqual(store.get('file:///c.yml', 4, lines[4]), { text: 'reachable, 12 ms', reachable: true });
-  assert.deepEqual(store.get('file:///c.yml', 9, lines[9]), { text: 'blocked: LISTENER_STOPPED', reachable: false });
+  assert.deepEqual(store.get('file:///c.yml', 9, lines[9]), { text: 'blocked: the listener is stopped', reachable: false });
   // A line inserted above: the label is now on line 5.
   assert.deepEqual(store.get('file:///c.yml', 5, lines[4]), { text: 'reachable, 12 ms', reachable: true });
   // The label line edited: no verdict.
@@ -223,7 +229,7 @@ test('verdict store: kept while the label line is unchanged, follows lines shift
   assert.equal(store.size('file:///c.yml'), 0);
   // Several bindings on one line are joined.
   store.record('file:///d.yml', [reachable, { ...stopped, range: reachable.range }], (l) => lines[l]);
-  assert.equal(store.get('file:///d.yml', 4, lines[4])?.text, 'tcp://slb_redis_app:6379: reachable, 12 ms; http://slb_web:80: blocked: LISTENER_STOPPED');
+  assert.equal(store.get('file:///d.yml', 4, lines[4])?.text, 'tcp://slb_redis_app:6379: reachable, 12 ms; http://slb_web:80: blocked: the listener is stopped');
   store.clear('file:///d.yml');
   assert.equal(store.size('file:///d.yml'), 0);
 });

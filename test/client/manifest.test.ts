@@ -109,3 +109,14 @@ test('initializationOptions carry the locale, the settings and workspace trust',
     otherYamlValidator: true,
   });
 });
+
+test('settings: every description is markdown (backticks render), and the group id strips the "Aliyun Slb Labels:" prefix from each title', () => {
+  const config = pkg.contributes.configuration as { id?: string; title: string; properties: Record<string, { description?: string; markdownDescription?: string; enumDescriptions?: string[] }> };
+  // VS Code drops the key's first segment from a setting's title when it matches the group id.
+  assert.equal(config.id, 'aliyunSlbLabels');
+  for (const [name, p] of Object.entries(config.properties)) {
+    assert.equal(p.description, undefined, `${name}: use markdownDescription`);
+    assert.ok(p.markdownDescription, `${name} has no markdownDescription`);
+    assert.equal(p.enumDescriptions, undefined, `${name}: use markdownEnumDescriptions`);
+  }
+});

@@ -87,3 +87,20 @@ test('each step has a small markdown media file under media/walkthrough/, let in
     }
   }
 });
+
+test('steps check off on what the user achieved (context keys the client sets), not on a click that may fail; no raw backticks', () => {
+  const w = walkthroughs[0];
+  const client = ['client/src/extension.ts', 'client/src/cloudCommands.ts', 'client/src/statusBar.ts'].map((f) => fs.readFileSync(path.join(ROOT, f), 'utf8')).join('\n');
+  for (const s of w.steps) {
+    const events = s.completionEvents ?? [];
+    assert.ok(events.length > 0 && events.every((e) => e.startsWith('onContext:aliyunSlbLabels.walkthrough.')), `${s.id}: ${events.join(', ')}`);
+    for (const e of events) {
+      const step = e.slice('onContext:aliyunSlbLabels.walkthrough.'.length);
+      assert.ok(client.includes(`markWalkthrough('${step}')`), `nothing in the client sets ${e}`);
+    }
+    for (const nls of [nlsEn, nlsZh]) assert.ok(!nls[key(s.description)!].includes('`'), `${s.id}: raw backticks in ${nls[key(s.description)!]}`);
+  }
+  // A command opens the walkthrough.
+  assert.ok(contributed.has(COMMANDS.openWalkthrough));
+  assert.match(fs.readFileSync(path.join(ROOT, 'client/src/extension.ts'), 'utf8'), /workbench\.action\.openWalkthrough', `\$\{context\.extension\.id\}#gettingStarted`/);
+});

@@ -65,7 +65,7 @@ test('accepts, never answers: a read timeout after the read timeout, named as su
   assert.ok(ms >= 1400 && ms < 4000, `took ${ms} ms`);
 });
 
-test('nobody accepts (full backlog is not portable; a refused port is): refused is not a timeout', async () => {
+test('a port nobody listens on is named as refused, not as a timeout', async () => {
   const probe = net.createServer();
   await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
   const port = (probe.address() as net.AddressInfo).port;

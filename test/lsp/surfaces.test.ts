@@ -49,3 +49,32 @@ describe('label key completion on a service that already has a binding', () => {
     assert.equal(bySort(got)[0].label, 'aliyun.lb.port_<container_port>');
   });
 });
+
+describe('values like http://slb_web:80 are not web links', () => {
+  it('each http/https binding gets a document link to the label docs over the same range (it takes the place of the editor\'s URL detection)', async () => {
+    const text = ['services:', '  web:', '    ports:', '      - "8080:80"', '    labels:', '      aliyun.lb.port_80: http://slb_web:80;https://slb_web:443', '      aliyun.lb.port_53: tcp://slb_dns:53', '      aliyun.routing.port_80: http://example.com', ''].join('\n');
+    const uri = 'file:///ws/surfaces/links/docker-compose.yml';
+    await client.open(uri, text);
+    const links = await client.request<Array<{ range: { start: { line: number; character: number }; end: { line: number; character: number } }; target: string; tooltip: string }>>('textDocument/documentLink', { textDocument: { uri } });
+    const line = text.split('\n')[5];
+    assert.deepEqual(links.map((l) => line.slice(l.range.start.character, l.range.end.character)), ['http://slb_web:80', 'https://slb_web:443']);
+    assert.ok(links.every((l) => l.range.start.line === 5 && /doc-detail\/56407/.test(l.target) && /not a web address/.test(l.tooltip)));
+  });
+});
+
+describe('hover on a label: the key and the SLB name each have their own focus', () => {
+  it('the key leads with the chain and the verdict; the SLB name gets its own range and text', async () => {
+    const text = ['services:', '  redis:', '    image: redis:7', '    ports:', '      - "6379:6379"', '    labels:', '      aliyun.lb.port_6379: tcp://slb_redis_app:6379', ''].join('\n');
+    const uri = 'file:///ws/surfaces/hover/docker-compose.yml';
+    await client.open(uri, text);
+    const onKey = await client.request<Hover>('textDocument/hover', { textDocument: { uri }, position: positionOf(text, 'aliyun.lb.port_6379', 3) });
+    const onSlb = await client.request<Hover>('textDocument/hover', { textDocument: { uri }, position: positionOf(text, 'slb_redis_app', 3) });
+    const keyText = (onKey.contents as MarkupContent).value;
+    const slbText = (onSlb.contents as MarkupContent).value;
+    assert.match(keyText.split('\n')[0], /^\*\*SLB `slb_redis_app` TCP 6379 -> host 6379 \(backend port\) -> container 6379\*\*$/);
+    assert.match(keyText.split('\n')[2], /^✓ /);
+    assert.notEqual(keyText, slbText);
+    assert.deepEqual(onSlb.range, { start: positionOf(text, 'slb_redis_app'), end: positionOf(text, 'slb_redis_app', 'slb_redis_app'.length) });
+    assert.deepEqual(onKey.range, { start: positionOf(text, 'aliyun.lb.port_6379'), end: positionOf(text, 'aliyun.lb.port_6379', 'aliyun.lb.port_6379'.length) });
+  });
+});

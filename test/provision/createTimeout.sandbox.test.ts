@@ -105,3 +105,18 @@ test('the real CLI (read timeout 1 s) reports the listener the slow create made,
   assert.ok(!(r.out + r.err).includes(DEFAULT_ACCESS_KEY_SECRET));
   assert.equal(tcp7000()?.Status, 'running');
 });
+
+test('a Start whose answer is late: the re-read sees the listener running and the line is reported as started, not failed', async () => {
+  const client = impatientClient();
+  // slb_redis_app's http 8080 listener is seeded stopped.
+  const text = 'services:\n  web:\n    image: nginx\n    ports:\n      - "8080:8080"\n    labels:\n      aliyun.lb.port_8080: http://slb_redis_app:8080\n';
+  const plan = await planListeners(targetsOf(text), client);
+  assert.deepEqual(plan.lines.map((l) => l.action), ['start']);
+  sb.injectFault({ action: 'StartLoadBalancerListener', kind: 'slow-response', delayMs: 2000 });
+  const result = await applyPlan(plan, client, { verifyDelaysMs: [0] });
+  const line = result.lines[0];
+  assert.deepEqual(line.steps.map((s) => `${s.step}:${s.status}`), ['start:failed', 'verify:ok']);
+  assert.match(line.steps[1].message, /Checked: the start failed \(.*did not answer within 1 s.*\), but the HTTP 8080 → 8080 listener is running now\./);
+  assert.equal(line.outcome, 'started');
+  assert.equal(line.ok, true);
+});

@@ -121,6 +121,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       'no-gitignore': { type: 'boolean', description: 'also check files that .gitignore excludes' },
       online: { type: 'boolean', description: 'also run the online checks against the account (SLB exists, active, listeners); needs credentials' },
       timeout: { type: 'string', valueName: 'MS', range: { min: 1000, max: 600_000 }, description: 'time budget of the online checks in milliseconds (default 60000)' },
+      'list-rules': { type: 'boolean', description: 'list every rule (code, severity, category, summary) from the rule registry, and exit' },
       ...cloud,
       ...common,
     },
@@ -129,7 +130,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       { code: 1, meaning: 'errors found; with --online also online warnings, or online checks that could not run (no credentials, API down, out of time)' },
       USAGE_EXIT,
     ],
-    examples: ['slb-labels lint .', 'slb-labels lint deploy/ --format sarif > slb-labels.sarif', 'slb-labels lint - --stdin-filename deploy/docker-compose.yml < docker-compose.yml', 'slb-labels lint . --online --region cn-hangzhou'],
+    examples: ['slb-labels lint .', 'slb-labels lint deploy/ --format sarif > slb-labels.sarif', 'slb-labels lint - --stdin-filename deploy/docker-compose.yml < docker-compose.yml', 'slb-labels lint . --online --region cn-hangzhou', 'slb-labels lint --list-rules --format json'],
   },
   plan: {
     name: 'plan',

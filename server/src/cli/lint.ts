@@ -1,18 +1,20 @@
 // `slb-labels lint <paths...>`: the language server's diagnostics as a linter. Inputs come from
 // walk.ts, output from formats.ts, online checks from online.ts; this file reads and orchestrates.
-import * as path from 'path';
 import { ComposeAnalyzer } from '../engine/analysis';
 import { analysisBudgetMs, DEFAULT_CLI_BUDGET_MS, maxTextLength, sizeLimitFinding } from '../engine/analysisLimits';
-import { readDotEnv } from '../engine/compose/dotEnv';
+import { loadEnvBeside } from '../engine/compose/dotEnv';
+import { extendsFilesFor } from '../engine/compose/extends';
 import { getLocale, t } from '../engine/i18n';
 import { ManifestAnalyzer } from '../engine/k8s/analyze';
 import { looksLikeKubernetes } from '../engine/k8s/parse';
-import { Finding } from '../engine/rules/types';
+import { listRules, listRulesText } from '../engine/rules/registry';
+import type { Finding } from '../engine/rules/types';
 import { textOf } from '../engine/text';
 import { readUserFileSync } from '../engine/userFile';
 import { COMMANDS, numberValue, parseCommand, stringValue } from './args';
 import { countBySeverity, formatGithub, formatJson, formatSarif, formatText, LintDiagnostic, LintFileResult, RunNote } from './formats';
 import { OnlineSubject, runOnlineChecks } from './online';
+import { LintThread } from './lintThread';
 import { ruleMetadata } from './ruleMetadata';
 import { LintInput, resolveInputs } from './walk';
 
@@ -30,11 +32,6 @@ export interface LintIo {
 }
 
 type Format = 'text' | 'json' | 'sarif' | 'github';
-
-function readEnvBeside(file: string): Map<string, string> | undefined {
-  const read = readUserFileSync(path.join(path.dirname(file), '.env'), { maxBytes: 1024 * 1024 });
-  return read.ok ? readDotEnv(read.text) : undefined;
-}
 
 function toDiagnostics(text: string, findings: readonly Finding[]): LintDiagnostic[] {
   const doc = textOf(text);
@@ -62,32 +59,34 @@ function toDiagnostics(text: string, findings: readonly Finding[]): LintDiagnost
 
 interface Linted {
   result: LintFileResult;
-  text: string;
-  /** What the online rules read (undefined: over the size limit, nothing to check online). */
-  online?: OnlineSubject;
+  /** For the online rules: the file and its text (none: over the size limit, or its analysis stopped). */
+  source?: { absolute: string; text: string };
 }
 
 /** Over the size limit: one finding (issue 9), the text is not analysed. */
 function sizeLimited(display: string, size: number, limit: number): Linted {
   const f = sizeLimitFinding(size, limit);
-  return { result: { file: display, diagnostics: [{ line: 1, column: 1, endLine: 1, endColumn: 1, severity: f.severity, code: f.code, message: f.message }] }, text: '' };
+  return { result: { file: display, diagnostics: [{ line: 1, column: 1, endLine: 1, endColumn: 1, severity: f.severity, code: f.code, message: f.message }] } };
 }
 
-function lintOne(display: string, absolute: string, text: string, analyzer: ComposeAnalyzer, env: NodeJS.ProcessEnv = process.env): Linted {
-  const limit = maxTextLength(env);
-  if (text.length > limit) return sizeLimited(display, text.length, limit);
-  // Kubernetes manifests (apiVersion + kind, as the editor detects them) get the k8s checks.
-  if (looksLikeKubernetes(text)) {
-    const { manifest, findings } = new ManifestAnalyzer().analyze(text);
-    return { result: { file: display, diagnostics: toDiagnostics(text, findings) }, text, online: { kind: 'k8s', manifest } };
+/**
+ * One file's findings as the CLI reports them: the .env beside the file and the files it extends are
+ * read; the size limit and time budget apply; Kubernetes manifests (apiVersion + kind, as the editor
+ * detects them) get the k8s checks. The lint thread (lintThread.ts) runs this function.
+ */
+export function lintText(file: string, text: string, analyzer = new ComposeAnalyzer(), onProgress?: (offset: number) => void): LintFileResult {
+  if (looksLikeKubernetes(text) && text.length <= maxTextLength()) {
+    return { file, diagnostics: toDiagnostics(text, new ManifestAnalyzer().analyze(text).findings) };
   }
-  const analysis = analyzer.analyze(text, { env: readEnvBeside(absolute), yamlSyntaxErrors: 'all', maxTextLength: limit, timeBudgetMs: analysisBudgetMs(DEFAULT_CLI_BUDGET_MS, env) });
-  return { result: { file: display, diagnostics: toDiagnostics(text, analysis.findings) }, text, online: { kind: 'compose', bindings: analysis.bindings } };
+  const analysis = analyzer.analyze(text, { env: loadEnvBeside(file), files: extendsFilesFor(file), yamlSyntaxErrors: 'all', maxTextLength: maxTextLength(), timeBudgetMs: analysisBudgetMs(DEFAULT_CLI_BUDGET_MS), onProgress });
+  return { file, diagnostics: toDiagnostics(text, analysis.findings) };
 }
 
-/** One file's findings as the CLI reports them (the .env beside the file is read; size limit and time budget apply). */
-export function lintText(file: string, text: string, analyzer = new ComposeAnalyzer()): LintFileResult {
-  return lintOne(file, path.resolve(file), text, analyzer).result;
+/** What the online rules read of a file: in-process, and only for files the lint thread finished in time. */
+function onlineSubjectOf(absolute: string, text: string, analyzer: ComposeAnalyzer): OnlineSubject {
+  if (looksLikeKubernetes(text)) return { kind: 'k8s', manifest: new ManifestAnalyzer().analyze(text).manifest };
+  const analysis = analyzer.analyze(text, { env: loadEnvBeside(absolute), files: extendsFilesFor(absolute), yamlSyntaxErrors: 'all', maxTextLength: maxTextLength(), timeBudgetMs: analysisBudgetMs(DEFAULT_CLI_BUDGET_MS) });
+  return { kind: 'compose', bindings: analysis.bindings };
 }
 
 const STDIN_TIMEOUT_MS = 60_000;
@@ -140,10 +139,21 @@ function readInput(input: LintInput, limit: number): { text: string } | { proble
 
 /** `slb-labels lint …`: options and exit codes from args.ts (COMMANDS.lint). */
 export async function runLintCli(argv: string[], io: LintIo): Promise<number> {
-  const parsed = parseCommand(COMMANDS.lint, argv, io);
+  // --list-rules takes no paths.
+  const listing = argv.includes('--list-rules');
+  const parsed = parseCommand(listing ? { ...COMMANDS.lint, operandCount: { min: 0, max: 0 } } : COMMANDS.lint, argv, io);
   if (typeof parsed === 'number') return parsed;
   const v = parsed.values;
   const format = (stringValue(v, 'format') ?? 'text') as Format;
+  if (listing) {
+    // From the rule registry: every code the engine can report, with severity, category and summary.
+    if (format !== 'text' && format !== 'json') {
+      io.err(`slb-labels lint: ${t('--list-rules prints text or json')}\n`);
+      return 2;
+    }
+    io.out(format === 'json' ? JSON.stringify(listRules(getLocale()), null, 2) + '\n' : listRulesText(getLocale()));
+    return 0;
+  }
   const cwd = io.cwd ?? process.cwd();
   const env = io.env ?? process.env;
   const stdinFilename = stringValue(v, 'stdin-filename');
@@ -154,6 +164,8 @@ export async function runLintCli(argv: string[], io: LintIo): Promise<number> {
   const walked = await resolveInputs(parsed.operands, { cwd, globs: v['compose-files'] as string[] | undefined, gitignore: v['no-gitignore'] !== true, stdinFilename });
   const notes: RunNote[] = walked.problems.map((message) => ({ level: 'error', message }));
   const analyzer = new ComposeAnalyzer();
+  // Each file is analysed on a worker thread with a deadline, so even a rule stuck in one service cannot hang lint.
+  const thread = new LintThread(analysisBudgetMs(DEFAULT_CLI_BUDGET_MS, env), (file, text) => lintText(file, text, analyzer));
   const linted: Linted[] = [];
   for (const input of walked.inputs) {
     const read = input.stdin ? await readStdin(io.stdin ?? process.stdin) : readInput(input, maxTextLength(env));
@@ -167,8 +179,17 @@ export async function runLintCli(argv: string[], io: LintIo): Promise<number> {
     }
     // Other YAML of a walked directory counts only when it is a Kubernetes manifest.
     if (input.kind === 'candidate' && !looksLikeKubernetes(read.text)) continue;
-    linted.push(lintOne(input.display, input.absolute, read.text, analyzer, env));
+    const limit = maxTextLength(env);
+    if (read.text.length > limit) {
+      linted.push(sizeLimited(input.display, read.text.length, limit));
+      continue;
+    }
+    // The absolute path finds the .env and extended files; the output shows the path as typed.
+    const result = { ...thread.lint(input.absolute, read.text), file: input.display };
+    const stopped = result.diagnostics.some((d) => d.code === 'analysis-stopped');
+    linted.push({ result, source: stopped ? undefined : { absolute: input.absolute, text: read.text } });
   }
+  thread.stop();
   if (linted.length === 0 && notes.length === 0) {
     notes.push({ level: 'error', message: t('nothing to check: no compose file or Kubernetes manifest among {0}', parsed.operands.join(' ')) });
   }
@@ -178,14 +199,14 @@ export async function runLintCli(argv: string[], io: LintIo): Promise<number> {
   let onlineNotRun = false;
   if (v.online === true && linted.length > 0) {
     const outcome = await runOnlineChecks(
-      linted.map((l): OnlineSubject => l.online ?? { kind: 'compose', bindings: [] }),
+      linted.map((l): OnlineSubject => (l.source ? onlineSubjectOf(l.source.absolute, l.source.text, analyzer) : { kind: 'compose', bindings: [] })),
       { env, homeDir: io.homeDir, profile: stringValue(v, 'profile'), region: stringValue(v, 'region'), endpoint: stringValue(v, 'endpoint'), budgetMs: numberValue(v, 'timeout', 60_000) },
     );
     if (outcome.ran) {
       outcome.findings.forEach((findings, i) => {
         if (findings.length === 0) return;
         const l = linted[i];
-        const online = toDiagnostics(l.text, findings);
+        const online = toDiagnostics(l.source?.text ?? '', findings);
         l.result.diagnostics = [...l.result.diagnostics, ...online].sort((a, b) => a.line - b.line || a.column - b.column);
         if (online.some((d) => d.severity === 'error' || d.severity === 'warning')) onlineBlocking = true;
       });

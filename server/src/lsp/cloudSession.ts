@@ -239,6 +239,11 @@ export class CloudSession {
     return matches[0].listeners.map((l) => ({ port: l.port, protocol: l.protocol, backendPort: l.backendPort, status: l.status }));
   };
 
+  /** The catalog the online checks trust (no I/O); undefined when inactive or not loaded. */
+  trustedSnapshot() {
+    return this.active() ? this.catalog.trustedSnapshot() : undefined;
+  }
+
   /** Live hover card of an SLB name/ID; undefined without a snapshot. */
   readonly describeSlb = (ref: string): string | undefined => {
     if (!this.active()) return undefined;

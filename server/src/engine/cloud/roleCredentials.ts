@@ -111,6 +111,7 @@ export async function assumeRole(spec: Extract<RoleSpec, { kind: 'ram-role-arn' 
     getCredentials: async () => ({ ...spec.base, providerName: 'static' }),
     getProviderName: () => 'static',
   } as never);
+  // The endpoint is explicit, so openapi-core's region only fills its config (STS is global).
   const client = new OpenApi(new $OpenApiUtil.Config({ credential: base, endpoint: host, protocol: parsed.protocol ?? 'HTTPS', regionId: 'cn-hangzhou' }));
   const query: Record<string, string> = { RoleArn: spec.roleArn, RoleSessionName: spec.sessionName, DurationSeconds: String(spec.durationSeconds) };
   if (spec.policy) query.Policy = spec.policy;

@@ -116,6 +116,19 @@ function sleepUnlessAborted(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/** The live status of one listener after an uncertain Start, re-read like after an uncertain create; undefined when unknown. */
+async function liveStatus(client: ProvisionClient, slbId: string, port: number, protocol: string, options: ApplyOptions): Promise<string | undefined> {
+  let status: string | undefined;
+  for (const delay of options.verifyDelaysMs ?? VERIFY_DELAYS_MS) {
+    if (delay > 0) await sleepUnlessAborted(delay, options.signal);
+    if (options.signal?.aborted) break;
+    const live = (await readListeners(client, [slbId], options.signal)).get(slbId);
+    status = live?.listeners?.find((l) => l.port === port && l.protocol === protocol)?.status ?? status;
+    if (status === 'running' || status === 'starting') break;
+  }
+  return status;
+}
+
 /** tcp, http and https share the TCP port space; udp has its own. */
 function sameTransport(a: string, b: string): boolean {
   return (a === 'udp') === (b === 'udp');
@@ -373,6 +386,21 @@ async function applyGroup(
     } catch (e) {
       const error = errorInfo(e);
       step('start', 'StartLoadBalancerListener', 'failed', t("Could not start the {0} listener on SLB '{1}': {2}", target, who(line), error.message), error);
+      if (!certainlyNotDone(e)) {
+        // A Start that timed out or got a 5xx may have happened: look before reporting.
+        const status = await liveStatus(client, slbId, line.frontPort, line.protocol, options);
+        if (status === 'running' || status === 'starting') {
+          step('verify', 'DescribeLoadBalancerListeners', 'ok', t('Checked: the start failed ({0}), but the {1} listener is {2} now.', error.message, target, status));
+          const l = listeners.find((x) => x.port === line.frontPort && x.protocol === line.protocol);
+          if (l) l.status = status;
+          finish({
+            ...r, action: ev.action, outcome: r.created ? 'created' : 'started', started: true, ok: true,
+            message: r.created ? t("Created and started the {0} listener on SLB '{1}'.", target, who(line)) : t("Started the existing {0} listener on SLB '{1}'.", target, who(line)),
+          });
+          continue;
+        }
+        if (status) step('verify', 'DescribeLoadBalancerListeners', 'ok', t('Checked: the {0} listener is {1}.', target, status));
+      }
       finish({
         ...r,
         action: ev.action,

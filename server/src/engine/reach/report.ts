@@ -1,6 +1,7 @@
 // Text forms of reachability results: a checklist report (CLI, output channel), one summary line,
 // and the short inline text shown on the label line.
 import { t } from '../i18n';
+import { blockerWords } from './blockerWords';
 import type { ReachResult, ReachStep } from './types';
 
 function stepTitle(name: ReachStep['name']): string {
@@ -39,7 +40,7 @@ export function inlineMessage(r: ReachResult): string {
     if (!r.confirmed) return t('reachable as far as can be told (UDP: no answer){0}', latency ? `, ${latency}` : '');
     return latency ? t('reachable, {0}', latency) : t('reachable');
   }
-  return t('blocked: {0} — {1}', r.blocker ?? '?', r.fix ?? '');
+  return t('blocked: {0} — {1}', r.blockerText ?? blockerWords(r.blocker), r.fix ?? '');
 }
 
 /** One line per result (verdict), then its steps as a checklist, then the fix. */

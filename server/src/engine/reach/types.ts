@@ -80,6 +80,8 @@ export interface ReachResult {
    */
   confirmed: boolean;
   blocker: BlockerCode | null;
+  /** The blocker in words (localised), null when reachable: what people read; `blocker` is for machines. */
+  blockerText?: string | null;
   /** What to do about the blocker (localised), null when reachable. */
   fix: string | null;
   steps: ReachStep[];

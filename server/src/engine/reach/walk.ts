@@ -5,6 +5,7 @@ import * as net from 'net';
 import { isSlbApiError } from '../cloud/slbErrors';
 import type { HealthStatusBackendServer, ListenerSummary, LoadBalancerSummary } from '../cloud/slbTypes';
 import { t } from '../i18n';
+import { blockerWords } from './blockerWords';
 import { looksLikeSlbId } from '../labels/lbLabel';
 import { httpProbe, isRedisImage, respLineComplete, tcpProbe, udpProbe } from './probes';
 import type { BlockerCode, ReachOptions, ReachResult, ReachStep, ReachTarget } from './types';
@@ -183,7 +184,7 @@ async function walkOne(target: ReachTarget, options: ReachOptions, caches: RunCa
     const abnormal = servers.filter((s) => s.ServerHealthStatus === 'abnormal');
     if (normal.length === 0 && abnormal.length > 0) {
       step('health', false, t('All {0} backends fail the health check: {1}.', servers.length, abnormal.map(describe).join(', ')));
-      throw new Blocked('BACKENDS_UNHEALTHY', t('Make service {0} listen on host port {1} on those servers (docker compose ps / logs), and check security groups allow the SLB health check.', target.service, backendPort));
+      throw new Blocked('BACKENDS_UNHEALTHY', t('Make service {0} listen on host port {1} on {2} (docker compose ps / logs), and check security groups allow the SLB health check.', target.service, backendPort, abnormal.map(describe).join(', ')));
     }
     if (normal.length === 0) {
       step('health', true, t('Health status unavailable for {0} backend(s) (health check off or not run yet); the data plane decides.', servers.length));
@@ -286,6 +287,7 @@ async function walkOne(target: ReachTarget, options: ReachOptions, caches: RunCa
   } catch (e) {
     if (e instanceof Blocked) {
       result.blocker = e.code;
+      result.blockerText = blockerWords(e.code);
       result.fix = e.fix;
     } else {
       result.blocker = 'API_ERROR';
