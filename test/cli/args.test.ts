@@ -84,6 +84,7 @@ describe('slb-labels: one parser for every subcommand', () => {
     cases.push([['plan'], /name one compose file/]);
     cases.push([['plan', VALID, VALID], /name one compose file/]);
     cases.push([['lint'], /name/]);
+    cases.push([['lint', '--list-rules', VALID], /--list-rules takes no paths/]);
     for (const [argv, message] of cases) {
       const r = await runIn(argv);
       assert.equal(r.code, 2, `${argv.join(' ')} -> ${r.code}: ${r.stderr}`);

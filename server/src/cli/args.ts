@@ -66,6 +66,8 @@ export interface CommandSpec {
   operandCount: { min: number; max: number };
   /** English message when the operand count is wrong. */
   operandMessage: string;
+  /** Options that make the command take no operands (`lint --list-rules`). */
+  standalone?: readonly string[];
   exitCodes: ExitCode[];
   examples?: string[];
 }
@@ -114,6 +116,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     summary: 'Check compose files for aliyun.* label mistakes, as the editor does. Paths may be files, directories (walked with the compose-file globs, skipping what .gitignore excludes) or - for stdin.',
     operandCount: { min: 1, max: Infinity },
     operandMessage: 'name files or directories to check, e.g. slb-labels lint . (or - to read stdin)',
+    standalone: ['list-rules'],
     options: {
       format: { type: 'string', valueName: 'FORMAT', choices: ['text', 'json', 'sarif', 'github'], description: 'output: text (default), json, sarif (SARIF 2.1.0, for code scanning) or github (workflow annotations)' },
       'stdin-filename': { type: 'string', valueName: 'PATH', description: 'name (and folder, for its .env) of the text read from - on stdin' },
@@ -344,7 +347,9 @@ export function parseCommand(spec: CommandSpec, argv: readonly string[], io: Arg
       values[name] = String(n);
     }
   }
-  if (operands.length < spec.operandCount.min || operands.length > spec.operandCount.max) {
+  const alone = spec.standalone?.find((name) => values[name] === true);
+  if (alone && operands.length > 0) return fail(io, spec.name, t('--{0} takes no paths', alone));
+  if (!alone && (operands.length < spec.operandCount.min || operands.length > spec.operandCount.max)) {
     return fail(io, spec.name, t(spec.operandMessage));
   }
   return { values, operands };

@@ -139,13 +139,12 @@ function readInput(input: LintInput, limit: number): { text: string } | { proble
 
 /** `slb-labels lint …`: options and exit codes from args.ts (COMMANDS.lint). */
 export async function runLintCli(argv: string[], io: LintIo): Promise<number> {
-  // --list-rules takes no paths.
-  const listing = argv.includes('--list-rules');
-  const parsed = parseCommand(listing ? { ...COMMANDS.lint, operandCount: { min: 0, max: 0 } } : COMMANDS.lint, argv, io);
+  const parsed = parseCommand(COMMANDS.lint, argv, io);
   if (typeof parsed === 'number') return parsed;
   const v = parsed.values;
   const format = (stringValue(v, 'format') ?? 'text') as Format;
-  if (listing) {
+  // --list-rules takes no paths (COMMANDS.lint.standalone).
+  if (v['list-rules'] === true) {
     // From the rule registry: every code the engine can report, with severity, category and summary.
     if (format !== 'text' && format !== 'json') {
       io.err(`slb-labels lint: ${t('--list-rules prints text or json')}\n`);
