@@ -27,6 +27,7 @@ export interface LspRange {
 // -- provisioning ---------------------------------------------------------------------------------
 
 export type { PlanAction } from '../../server/src/engine/provision/types';
+import { isInLabelsBlockLines } from '../../server/src/engine/compose/labelsBlock';
 import type { PlanAction } from '../../server/src/engine/provision/types';
 
 export interface PlanLineLike {
@@ -389,34 +390,20 @@ const MAP_RE = /^(\s*)(["']?)(aliyun\.lb\.port_[^\s:="'#]+)\2[ \t]*:(?:\s|$)/;
 const LIST_RE = /^(\s*-[ \t]+)(["']?)(aliyun\.lb\.port_[^\s:="'#]+)[ \t]*=/;
 
 /**
- * Lines with an `aliyun.lb.port_<n>` label key (map and list form), by a cheap regex per line.
- * Comment lines are skipped (a `#` before the key makes it a comment anyway), and so are lines
- * inside block scalars (`key: |` …).
+ * Lines with an `aliyun.lb.port_<n>` label key (map and list form), by a cheap regex per line, on
+ * lines whose parent is a `labels:` key (the server's rule, compose/labelsBlock.ts): comments,
+ * block scalars (`command: |`) and other keys' entries are not labels.
  */
 export function scanLbLabelLines(lines: readonly string[]): LbLabelLine[] {
   const out: LbLabelLine[] = [];
-  let blockIndent = -1; // inside a block scalar: lines indented more than this belong to it
+  const lineAt = (i: number) => lines[i];
   for (let i = 0; i < lines.length; i++) {
     const text = lines[i].replace(/\r$/, '');
-    const indent = text.length - text.trimStart().length;
-    if (blockIndent >= 0) {
-      if (text.trim() === '' || indent > blockIndent) continue;
-      blockIndent = -1;
-    }
-    const trimmed = text.trimStart();
-    if (trimmed.startsWith('#') || trimmed === '') continue;
-    if (/:[ \t]*[|>][-+0-9]*[ \t]*(#.*)?$/.test(text)) blockIndent = indent;
-    let m = MAP_RE.exec(text);
-    if (m) {
-      const start = m[1].length + m[2].length;
-      out.push({ line: i, key: m[3], start, end: start + m[3].length, form: 'map' });
-      continue;
-    }
-    m = LIST_RE.exec(text);
-    if (m) {
-      const start = m[1].length + m[2].length;
-      out.push({ line: i, key: m[3], start, end: start + m[3].length, form: 'list' });
-    }
+    if (!text.includes('aliyun.lb.port_')) continue;
+    const m = MAP_RE.exec(text) ?? LIST_RE.exec(text);
+    if (!m || !isInLabelsBlockLines(lineAt, i)) continue;
+    const start = m[1].length + m[2].length;
+    out.push({ line: i, key: m[3], start, end: start + m[3].length, form: m[0].trimStart().startsWith('-') ? 'list' : 'map' });
   }
   return out;
 }

@@ -1,5 +1,6 @@
 // Kubernetes Service manifests in the real editor (code-server + the SLB sandbox): a broken
-// manifest gets its squiggles and Problems rows, the quick fix lowercases the protocol, and the
+// manifest gets its squiggles and Problems rows, the quick fix lowercases the protocol (and the
+// https listener then asks for its certificate), the migration code action writes a manifest, and the
 // Redis manifest's hover shows the CLB -> NodePort -> containerPort chain with the live card.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -41,7 +42,10 @@ it('a broken Service manifest: squiggles, Problems rows with k8s codes, the prot
   await wb.codeActions(page, 'Change to https');
   await wb.applyCodeAction(page, 'Change to https');
   await wb.lineWith(page, '"https:443,http:8080"');
-  await wb.waitUntilNoSquiggleOnLine(page, 'protocol-port', 'error');
+  // The protocol error is gone; an https listener now needs its certificate (the next mistake).
+  const after = await wb.problems(page, (rows) => rows.some((r) => r.includes('needs a server certificate')) && !rows.some((r) => r.includes("'HTTPS' is not a listener protocol")), 30_000);
+  assert.ok(after.some((r) => /^Error: The https listener on port 443 needs a server certificate/.test(r)), after.join('\n'));
+  await wb.closePanel(page);
 });
 
 it('the Redis manifest: hover on the id shows the port chain and the live CLB card', { timeout: 60_000 }, async () => {
@@ -54,4 +58,17 @@ it('the Redis manifest: hover on the id shows the port chain and the live CLB ca
   await shot('k8s-hover-chain.png');
   await wb.escape(page);
   assert.deepEqual(await wb.squiggles(page, 'error'), [], 'no error squiggle in redis.k8s.yaml');
+});
+
+it('the migration code action on the Redis compose service writes a manifest next to it (never over redis.k8s.yaml), with the ID resolved from the sandbox', { timeout: 90_000 }, async () => {
+  const { page } = s;
+  await wb.openFile(page, 'docker-compose.yml');
+  const p = await wb.pointOfText(page, 'aliyun.lb.port_6379', 'aliyun.lb.port_6379');
+  await page.mouse.click(p.x, p.y);
+  await wb.codeActions(page, "Migrate service 'redis' to Kubernetes manifests (ACK)");
+  await wb.applyCodeAction(page, "Migrate service 'redis'");
+  // The server creates redis.k8s-2.yaml (redis.k8s.yaml exists) and shows it.
+  await page.waitForSelector('.tabs-container .tab.active[aria-label^="redis.k8s-2.yaml"]', { timeout: 30_000 });
+  await wb.lineWith(page, 'lb-bp1rtfnodmywb43ecu4sf', 20_000);
+  await shot('k8s-migrated.png');
 });

@@ -1,6 +1,7 @@
 // `slb-labels sandbox …` — the command-line face of the sandbox (called by server/src/cli).
 import { startSandbox, DEFAULT_ACCESS_KEY_ID } from './server';
 import type { SandboxHandle, SandboxOptions } from './types';
+import { DEFAULT_ROLE_ARN } from './sts';
 
 export const SANDBOX_USAGE = `Usage: slb-labels sandbox [--port N] [--host 127.0.0.1] [--seed file.json]
                          [--access-key-id ID --access-key-secret SECRET]
@@ -139,6 +140,7 @@ export async function serveSandbox(opts: SandboxOptions, io: SandboxCliIo = {}):
   const st = handle.state();
   stderr(`AccessKey ID: ${handle.accessKeyId}${opts.accessKeyId ? '' : ' (demo key; its secret is documented in sandbox/README.md)'}`);
   stderr(`Endpoint for the extension / SDK: ${handle.endpoint} (protocol HTTP). Regions: ${st.regions.join(', ')}`);
+  stderr(`Credential services: STS AssumeRole of ${DEFAULT_ROLE_ARN} (sts_endpoint / aliyunSlbLabels.stsEndpoint ${handle.url}), ECS metadata (ALIBABA_CLOUD_ECS_METADATA_ENDPOINT=${handle.url}), credentials URI ${handle.url}/__sandbox/credentials`);
   for (const lb of st.loadBalancers) {
     stderr(`  ${lb.LoadBalancerId}  ${lb.LoadBalancerName.padEnd(20)} ${lb.RegionId.padEnd(12)} ${lb.AddressType.padEnd(8)} ${lb.LoadBalancerStatus.padEnd(8)} ${lb.Address}`);
   }

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'url';
 import { CodeActionKind, createConnection, DidChangeConfigurationNotification, InitializeParams, InitializeResult, ProposedFeatures, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import { LineDocument } from './engine/lineDocument';
 import { Analysis, ComposeAnalyzer } from './engine/analysis';
-import { readDotEnv } from './engine/compose/dotEnv';
+import { forgetEnvFiles, loadEnvBeside } from './engine/compose/dotEnv';
 import { quickFixes } from './engine/features/codeActions';
 import { complete } from './engine/features/completion';
 import { toDiagnostics } from './engine/features/diagnostics';
@@ -49,6 +49,7 @@ const documents = new DocumentStore({
   changed: (document, changes) => {
     publisher.edited(document.uri, changes);
     validation.change(document.uri, document.version, changes);
+    k8s.changed(document, changes);
     reach.changed(document.uri, changes);
     scheduleValidation(document);
   },
@@ -105,7 +106,6 @@ let configurationPull = false;
 let workspaceTrusted = true;
 let workspaceFolders: string[] = [];
 const timers = new Map<string, NodeJS.Timeout>();
-const envCache = new Map<string, { mtimeMs: number; env: Map<string, string> }>();
 // Cloud (credentials, SLB catalog, online findings): see lsp/cloudSession.ts.
 const cloud = new CloudSession(connection, (level, message) => log(level, message));
 cloud.onDidChange(() => {
@@ -225,14 +225,17 @@ const mentionsAliyun = new WeakMap<LineDocument, { version: number; result: bool
 function envFor(uri: string): Map<string, string> | undefined {
   if (!workspaceTrusted || !uri.startsWith('file:')) return undefined;
   try {
-    const envPath = path.join(path.dirname(fileURLToPath(uri)), '.env');
-    const stat = fs.statSync(envPath, { throwIfNoEntry: false });
-    if (!stat || !stat.isFile() || stat.size > 1024 * 1024) return undefined;
-    const cached = envCache.get(envPath);
-    if (cached && cached.mtimeMs === stat.mtimeMs) return cached.env;
-    const env = readDotEnv(fs.readFileSync(envPath, 'utf8'));
-    envCache.set(envPath, { mtimeMs: stat.mtimeMs, env });
-    return env;
+    return loadEnvBeside(fileURLToPath(uri));
+  } catch {
+    return undefined; // not a path this system can read
+  }
+}
+
+/** The document's path when files beside it may be read (trusted workspace, a file: URI). */
+function filePathFor(uri: string): string | undefined {
+  if (!workspaceTrusted || !uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
   } catch {
     return undefined;
   }
@@ -248,6 +251,7 @@ async function validate(doc: LineDocument): Promise<void> {
     uri: doc.uri,
     version: doc.version,
     env: env ? [...env] : undefined,
+    filePath: filePathFor(doc.uri),
     yamlSyntaxErrors: yamlSyntaxErrorMode(),
     locale: getLocale(),
     relatedInformation,
@@ -354,7 +358,7 @@ connection.onCodeAction(
 connection.onDidChangeWatchedFiles((change) => {
   for (const event of change.changes) {
     if (event.uri.endsWith('/.env')) {
-      envCache.clear();
+      forgetEnvFiles();
       for (const doc of documents.all()) scheduleValidation(doc);
     }
   }

@@ -56,6 +56,16 @@ describe('slb-labels lint: reliability', () => {
     assert.ok(r.ms < 10000, `${r.ms} ms`);
   });
 
+  it('stops a rule that never ends: the file gets the finding at its line, the next file is still linted, exit 1', () => {
+    const stuck = file('stuck.yml', 'services:\n  a:\n    image: x\n  slow_rule_probe:\n    image: y\n');
+    const other = file('other.yml', 'services:\n  web:\n    image: nginx\n    labels:\n      aliyun.scale: 2\n');
+    const r = lint([stuck, other], { SLB_LABELS_TEST_SLOW_RULE_MS: '3600000', SLB_LABELS_ANALYSIS_BUDGET_MS: '1000' });
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /stuck\.yml:4:3: error Analysis stopped after \d+(\.\d)? s at line 4: .*\[analysis-stopped\]/);
+    assert.match(r.stdout, /other\.yml:5:21: warning .*\[label-value-not-string\]/);
+    assert.ok(r.ms < 15000, `${r.ms} ms`);
+  });
+
   it('reports yaml-too-deep at the same place in fresh processes, whatever their stack size (defect 7)', () => {
     const deep = file('deep.yml', 'services:\n  web:\n    labels: ' + '['.repeat(20000) + '\n  db:\n    image: x\n');
     const places = new Set<string>();

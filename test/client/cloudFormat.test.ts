@@ -204,8 +204,11 @@ test('CodeLens scan: map and list form, quoted keys, comments and block scalars 
     [6, 'aliyun.lb.port_7000', 'map', 7, 26],
     [10, 'aliyun.lb.port_80', 'list', 8, 25],
     [11, 'aliyun.lb.port_443', 'list', 9, 27],
-    [16, 'aliyun.lb.port_${PORT}', 'map', 6, 28],
   ]);
+  // Line 16 sits under environment:, not labels: (the server does not read it as a label either).
+  assert.deepEqual(scanLbLabelLines(['web:', '  labels:', '    aliyun.lb.port_${PORT}: tcp://slb:${PORT}\r']).map((f) => [f.line, f.key, f.start, f.end]), [[2, 'aliyun.lb.port_${PORT}', 4, 26]]);
+  // A file that starts with an empty line, then an indented label-like line: no labels: parent, and the walk ends.
+  assert.deepEqual(scanLbLabelLines(['', '  aliyun.lb.port_80: tcp://a:80']), []);
   assert.equal(text[4].slice(6, 25), 'aliyun.lb.port_6379');
   assert.deepEqual(scanLbLabelLines(['x: 1', 'aliyun.lb.port_80x']), []);
 });

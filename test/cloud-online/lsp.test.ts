@@ -2,7 +2,10 @@
 import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import type { CompletionItem, CompletionList, Diagnostic, Hover, MarkupContent } from 'vscode-languageserver-protocol';
-import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET } from '../../sandbox/src/index';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, DEFAULT_ROLE_ARN } from '../../sandbox/src/index';
 import { CloudLspClient, positionOf } from './lspCloudClient';
 import { useSandboxServers } from './sandboxServers';
 
@@ -280,14 +283,46 @@ describe('without credentials', () => {
   });
 });
 
+describe('with an aliyun CLI profile in mode RamRoleArn (STS endpoint from the setting)', () => {
+  it('assumes the role through the sandbox STS and runs the online checks with the STS credentials', async () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'slb-online-role-'));
+    try {
+      fs.mkdirSync(path.join(home, '.aliyun'));
+      fs.writeFileSync(path.join(home, '.aliyun', 'config.json'), JSON.stringify({ current: 'ops', profiles: [
+        { name: 'ops', mode: 'RamRoleArn', access_key_id: DEFAULT_ACCESS_KEY_ID, access_key_secret: DEFAULT_ACCESS_KEY_SECRET, ram_role_arn: DEFAULT_ROLE_ARN, ram_session_name: 'editor' },
+      ] }));
+      const client = await startServer({ PATH: process.env.PATH ?? '', HOME: home }, { stsEndpoint: fixture.sandbox().url });
+      const uri = 'file:///ws/role/docker-compose.yml';
+      await client.open(uri, COMPOSE);
+      const p = await client.diagnosticsWhere(uri, (p) => p.diagnostics.some((d) => d.code === 'slb-not-found'), 15000);
+      assert.ok(p.diagnostics.some((d) => d.message.includes('slb_does_not_exist')));
+      const status = await client.request<Record<string, unknown>>('aliyunSlbLabels/cloudStatus');
+      assert.equal(status.source, 'aliyun-cli');
+      assert.match(String(status.sourceDescription), /^STS token STS\.\*\*\*\*\w{4} from aliyun CLI profile "ops" .*\(assumed role acs:ram::1234567890123456:role\/slb-sandbox-operator\)/);
+      const requests = fixture.sandbox().state().requests;
+      const assumed = requests.filter((r) => r.action === 'AssumeRole');
+      assert.ok(assumed.length >= 1 && assumed.every((r) => r.accessKeyId === DEFAULT_ACCESS_KEY_ID && r.status === 200));
+      const issued = new Set(fixture.sandbox().issuedCredentials().map((c) => c.accessKeyId));
+      assert.ok(requests.some((r) => r.action === 'DescribeLoadBalancers' && issued.has(r.accessKeyId ?? '')), 'SLB calls signed with the assumed credentials');
+    } finally {
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('secret leak check', () => {
-  it('no server stderr, log message, notification or diagnostic contains the AccessKey secret', () => {
-    assert.ok(fixture.clients().length >= 4);
+  it('no server stderr, log message, notification or diagnostic contains the AccessKey secret, an assumed secret or an STS token', () => {
+    assert.ok(fixture.clients().length >= 5);
+    const secrets = [DEFAULT_ACCESS_KEY_SECRET];
+    for (const c of fixture.sandbox().issuedCredentials()) secrets.push(c.accessKeySecret, c.securityToken);
+    assert.ok(secrets.length >= 3, 'the RamRoleArn server assumed a role');
     for (const c of fixture.clients()) {
       const all = [c.stderr.join(''), c.logs.join('\n'), c.notifications.join('\n')].join('\n');
       assert.ok(all.length > 0);
-      assert.ok(!all.includes(DEFAULT_ACCESS_KEY_SECRET), 'the secret leaked');
-      assert.ok(!all.includes(encodeURIComponent(DEFAULT_ACCESS_KEY_SECRET)));
+      for (const secret of secrets) {
+        assert.ok(!all.includes(secret), 'a secret or token leaked');
+        assert.ok(!all.includes(encodeURIComponent(secret)));
+      }
     }
   });
 });

@@ -50,66 +50,98 @@ describe('checkOnline', () => {
     assert.deepEqual(run('aliyun.lb.port_6379: tcp://lb-bp1redis000000000001:6379').findings, []);
   });
 
-  it('slb-not-found on the SLB span, with the region, and the other region when known', () => {
-    const r = run('aliyun.lb.port_6379: tcp://ghost:6379');
-    assert.deepEqual(r.codes, ['slb-not-found']);
-    assert.equal(r.at(r.findings[0]), 'ghost');
-    assert.equal(r.findings[0].severity, 'warning');
-    assert.match(r.findings[0].message, /No SLB named 'ghost' in region cn-hangzhou/);
-    assert.deepEqual(r.missing, ['ghost']);
-    const elsewhere = run('aliyun.lb.port_6379: tcp://ghost:6379', undefined, { elsewhereOf: (ref) => (ref === 'ghost' ? { regions: ['cn-beijing'] } : undefined) });
-    assert.match(elsewhere.findings[0].message, /one exists in cn-beijing/);
+  describe('slb-not-found', () => {
+    it('slb-not-found on the SLB span, with the region, and the other region when known', () => {
+      const r = run('aliyun.lb.port_6379: tcp://ghost:6379');
+      assert.deepEqual(r.codes, ['slb-not-found']);
+      assert.equal(r.at(r.findings[0]), 'ghost');
+      assert.equal(r.findings[0].severity, 'warning');
+      assert.match(r.findings[0].message, /No SLB named 'ghost' in region cn-hangzhou/);
+      assert.deepEqual(r.missing, ['ghost']);
+      const elsewhere = run('aliyun.lb.port_6379: tcp://ghost:6379', undefined, { elsewhereOf: (ref) => (ref === 'ghost' ? { regions: ['cn-beijing'] } : undefined) });
+      assert.match(elsewhere.findings[0].message, /one exists in cn-beijing/);
+    });
   });
 
-  it('slb-not-found for an old-style ID names the region encoded in it', () => {
-    const r = run('aliyun.lb.port_6379: tcp://14a7ba06d3b-cn-shanghai-dg-a01:6379');
-    assert.deepEqual(r.codes, ['slb-not-found']);
-    assert.match(r.findings[0].message, /is not in region cn-hangzhou: it is in cn-shanghai/);
+  describe('slb-not-found', () => {
+    it('slb-not-found for an old-style ID names the region encoded in it', () => {
+      const r = run('aliyun.lb.port_6379: tcp://14a7ba06d3b-cn-shanghai-dg-a01:6379');
+      assert.deepEqual(r.codes, ['slb-not-found']);
+      assert.match(r.findings[0].message, /is not in region cn-hangzhou: it is in cn-shanghai/);
+    });
   });
 
-  it('slb-not-found is skipped for names with variables', () => {
-    assert.deepEqual(run('aliyun.lb.port_6379: tcp://${SLB}:6379').findings, []);
+  describe('slb-not-found', () => {
+    it('slb-not-found is skipped for names with variables', () => {
+      assert.deepEqual(run('aliyun.lb.port_6379: tcp://${SLB}:6379').findings, []);
+    });
   });
 
-  it('slb-name-ambiguous lists the IDs and offers one fix per ID on the SLB span', () => {
-    const r = run('aliyun.lb.port_6379: tcp://twin:6379');
-    assert.deepEqual(r.codes, ['slb-name-ambiguous']);
-    const f = r.findings[0];
-    assert.equal(r.at(f), 'twin');
-    assert.match(f.message, /lb-bp1twin0000000000001, lb-bp1twin0000000000002/);
-    assert.deepEqual(f.fixes!.map((x) => x.edits[0].newText), ['lb-bp1twin0000000000001', 'lb-bp1twin0000000000002']);
-    assert.ok(f.fixes!.every((x) => r.text.slice(x.edits[0].span.start, x.edits[0].span.end) === 'twin'));
+  describe('slb-name-ambiguous', () => {
+    it('slb-name-ambiguous lists the IDs and offers one fix per ID on the SLB span', () => {
+      const r = run('aliyun.lb.port_6379: tcp://twin:6379');
+      assert.deepEqual(r.codes, ['slb-name-ambiguous']);
+      const f = r.findings[0];
+      assert.equal(r.at(f), 'twin');
+      assert.match(f.message, /lb-bp1twin0000000000001, lb-bp1twin0000000000002/);
+      assert.deepEqual(f.fixes!.map((x) => x.edits[0].newText), ['lb-bp1twin0000000000001', 'lb-bp1twin0000000000002']);
+      assert.ok(f.fixes!.every((x) => r.text.slice(x.edits[0].span.start, x.edits[0].span.end) === 'twin'));
+    });
   });
 
-  it('slb-inactive for inactive and locked SLBs', () => {
-    const off = run('aliyun.lb.port_6379: tcp://off_lb:6379');
-    assert.ok(off.codes.includes('slb-inactive'));
-    assert.match(off.findings.find((f) => f.code === 'slb-inactive')!.message, /is inactive/);
-    const locked = run('aliyun.lb.port_6379: tcp://locked_lb:6379');
-    assert.match(locked.findings.find((f) => f.code === 'slb-inactive')!.message, /locked/);
+  describe('slb-inactive', () => {
+    it('slb-inactive for inactive and locked SLBs', () => {
+      const off = run('aliyun.lb.port_6379: tcp://off_lb:6379');
+      assert.ok(off.codes.includes('slb-inactive'));
+      assert.match(off.findings.find((f) => f.code === 'slb-inactive')!.message, /is inactive/);
+      const locked = run('aliyun.lb.port_6379: tcp://locked_lb:6379');
+      assert.match(locked.findings.find((f) => f.code === 'slb-inactive')!.message, /locked/);
+    });
   });
 
-  it('slb-listener-missing is information on the front port span', () => {
-    const r = run('aliyun.lb.port_6379: tcp://redis_app:16379');
-    assert.deepEqual(r.codes, ['slb-listener-missing']);
-    assert.equal(r.findings[0].severity, 'information');
-    assert.equal(r.at(r.findings[0]), '16379');
-    assert.match(r.findings[0].message, /No listener on front port 16379 of SLB 'redis_app' yet: run 'Provision listener'/);
+  describe('slb-listener-missing', () => {
+    it('slb-listener-missing is information on the front port span', () => {
+      const r = run('aliyun.lb.port_6379: tcp://redis_app:16379');
+      assert.deepEqual(r.codes, ['slb-listener-missing']);
+      assert.equal(r.findings[0].severity, 'information');
+      assert.equal(r.at(r.findings[0]), '16379');
+      assert.match(r.findings[0].message, /No listener on front port 16379 of SLB 'redis_app' yet: run 'Provision listener'/);
+    });
   });
 
-  it('slb-listener-mismatch: another protocol on the port, or another backend port', () => {
-    const proto = run('aliyun.lb.port_6379: http://redis_app:6379');
-    assert.deepEqual(proto.codes, ['slb-listener-mismatch']);
-    assert.equal(proto.at(proto.findings[0]), '6379');
-    assert.match(proto.findings[0].message, /already has a TCP listener, but this label needs HTTP/);
-    const backend = run('aliyun.lb.port_6379: tcp://redis_app:6379', '"16379:6379"');
-    assert.deepEqual(backend.codes, ['slb-listener-mismatch']);
-    assert.match(backend.findings[0].message, /forwards to backend port 6379, but this service publishes host port 16379/);
+  describe('slb-listener-mismatch', () => {
+    it('slb-listener-mismatch: another protocol on the port, or another backend port', () => {
+      const proto = run('aliyun.lb.port_6379: http://redis_app:6379');
+      assert.deepEqual(proto.codes, ['slb-listener-mismatch']);
+      assert.equal(proto.at(proto.findings[0]), '6379');
+      assert.match(proto.findings[0].message, /already has a TCP listener, but this label needs HTTP/);
+      const backend = run('aliyun.lb.port_6379: tcp://redis_app:6379', '"16379:6379"');
+      assert.deepEqual(backend.codes, ['slb-listener-mismatch']);
+      assert.match(backend.findings[0].message, /forwards to backend port 6379, but this service publishes host port 16379/);
+    });
   });
 
   it('a UDP label does not clash with a TCP listener on the same port number', () => {
     const r = run('aliyun.lb.port_6379: udp://redis_app:6379', '"6379:6379/udp"');
     assert.deepEqual(r.codes, ['slb-listener-missing']);
+  });
+
+  describe('slb-https-no-certificate', () => {
+    it('an https listener without a certificate: warning on the front port', () => {
+      const https = run('aliyun.lb.port_8443: https://redis_app:443', '"8443:8443"');
+      assert.deepEqual(https.codes, ['slb-https-no-certificate']);
+      assert.equal(https.findings[0].severity, 'warning');
+      assert.equal(https.at(https.findings[0]), '443');
+    });
+  });
+
+  describe('slb-intranet', () => {
+    it('intranet information, once, on the SLB', () => {
+      const inner = run('aliyun.lb.port_6379: tcp://inner:6379');
+      assert.deepEqual(inner.codes, ['slb-intranet', 'slb-listener-missing']);
+      assert.equal(inner.findings[0].severity, 'information');
+      assert.equal(inner.at(inner.findings[0]), 'inner');
+    });
   });
 
   it('https without a certificate, intranet information, unknown listeners', () => {

@@ -201,6 +201,19 @@ test('ChainableRamRoleArn and the INI type ram_role_arn', async () => {
   await slb(g).describeRegions();
 });
 
+test('INI types ecs_ram_role and credentials_uri', async () => {
+  const h = home([{ name: 'unused', mode: 'AK', access_key_id: 'X', access_key_secret: 'Y' }]);
+  const ini = path.join(h, 'creds.ini');
+  fs.writeFileSync(ini, `[ecs]\ntype = ecs_ram_role\nrole_name = ${DEFAULT_ECS_ROLE_NAME}\n\n[uri]\ntype = credentials_uri\ncredentials_uri = ${sb.url}/__sandbox/credentials\n`);
+  const env = { ALIBABA_CLOUD_CLI_PROFILE_DISABLED: 'true', ALIBABA_CLOUD_CREDENTIALS_FILE: ini, ALIBABA_CLOUD_ECS_METADATA_ENDPOINT: sb.url };
+  const e = found(await resolveCredentials({ env, homeDir: h, profile: 'ecs', region: 'cn-hangzhou' }));
+  assert.deepEqual([e.source, e.mode, e.role], ['credentials-file', 'EcsRamRole', DEFAULT_ECS_ROLE_NAME]);
+  await slb(e).describeRegions();
+  const u = found(await resolveCredentials({ env, homeDir: h, profile: 'uri', region: 'cn-hangzhou' }));
+  assert.deepEqual([u.source, u.mode], ['credentials-file', 'CredentialsURI']);
+  await slb(u).describeRegions();
+});
+
 test('EcsRamRole: the metadata service (IMDSv2 token, role name discovered or given), only when configured', async () => {
   const h = home([{ name: 'ecs', mode: 'EcsRamRole', region_id: 'cn-hangzhou' }, { name: 'named', mode: 'EcsRamRole', ram_role_name: DEFAULT_ECS_ROLE_NAME }, { name: 'wrong', mode: 'EcsRamRole', ram_role_name: 'no-such-role' }]);
   const f = found(await resolveCredentials({ env: {}, homeDir: h, metadataEndpoint: sb.url }));

@@ -67,6 +67,8 @@ describe('k8s engine', () => {
     assert.equal(closestKey(`${A}helth-check-flag`), `${A}health-check-flag`);
     assert.equal(closestKey(`service.beta.kubernetes.io/alicloud-loadbalancer-idd`), 'service.beta.kubernetes.io/alicloud-loadbalancer-id');
     assert.equal(closestKey('service.beta.kubernetes.io/something-else-entirely'), undefined);
+    // The CCM's usage docs show network-type; every CCM version reads slb-network-type.
+    assert.equal(closestKey('service.beta.kubernetes.io/alicloud-loadbalancer-network-type'), 'service.beta.kubernetes.io/alicloud-loadbalancer-slb-network-type');
   });
 
   it('the legacy spelling alone is read; with the new one too, the legacy one is reported as ignored', () => {

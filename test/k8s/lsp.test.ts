@@ -96,6 +96,20 @@ describe('Kubernetes manifests over LSP', () => {
     assert.deepEqual(result.diagnostics, []);
   });
 
+  it('detection follows ranged edits: a YAML file becomes a manifest when apiVersion/kind lines are typed, and stops being one', async () => {
+    const uri = 'file:///ws/k8s/grow.yaml';
+    const first = await client.open(uri, 'note: x\n', 'yaml');
+    assert.deepEqual(first.diagnostics, []);
+    const broken = fixture('broken.yaml');
+    await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: broken }] });
+    const grown = await client.nextDiagnostics(uri, 2);
+    assert.ok(grown.diagnostics.some((d) => d.code === 'k8s-clb-id-not-id'), JSON.stringify(grown.diagnostics));
+    // "kind: Service" is line 1 of the fixture, line 2 of the document now: "kind" becomes "sort".
+    await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 3 }, contentChanges: [{ range: { start: { line: 2, character: 0 }, end: { line: 2, character: 4 } }, text: 'sort' }] });
+    const shrunk = await client.nextDiagnostics(uri, 3);
+    assert.deepEqual(shrunk.diagnostics, []);
+  });
+
   it('completes annotation keys, new spelling first and legacy last, without keys already present', async () => {
     const text = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n  annotations:\n    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-id: "lb-bp1rtfnodmywb43ecu4sf"\n    serv\nspec:\n  type: LoadBalancer\n  ports:\n  - port: 80\n';
     const uri = 'file:///ws/k8s/keys.yaml';

@@ -117,6 +117,18 @@ describe('migration to ACK manifests', () => {
     assert.equal((objects(out.yaml)[0] as unknown as { spec: { replicas: number } }).spec.replicas, 1);
   });
 
+  it('other published ports become containerPorts and are listed; compose variables in the environment are flagged', () => {
+    const compose = 'services:\n  web:\n    image: nginx\n    environment:\n      - DB=${DB_HOST}\n    ports:\n      - "8080:80"\n      - "9090:9090"\n    labels:\n      aliyun.lb.port_80: http://lb-bp1rtfnodmywb43ecu4sf:80\n';
+    const [out] = migrateCompose(compose).services;
+    const deployment = objects(out.yaml)[0] as unknown as { spec: { template: { spec: { containers: { ports: { containerPort: number }[] }[] } } } };
+    assert.deepEqual(deployment.spec.template.spec.containers[0].ports.map((p) => p.containerPort), [80, 9090]);
+    assert.ok(out.notMigrated.some((n) => n.startsWith('port 9090:9090')), out.notMigrated.join('\n'));
+    assert.ok(out.notMigrated.some((n) => n.startsWith('environment DB: ${DB_HOST}')), out.notMigrated.join('\n'));
+    // The Service is only the SLB binding: front port 80 -> container port 80, http.
+    assert.deepEqual(objects(out.yaml)[1].spec.ports, [{ name: 'http-80', port: 80, targetPort: 80, protocol: 'TCP' }]);
+    assert.deepEqual(findingsOf(out.yaml), []);
+  });
+
   it('compose command strings split into words as compose does', () => {
     assert.deepEqual(commandList(`redis-server --appendonly yes --requirepass "a b"`), ['redis-server', '--appendonly', 'yes', '--requirepass', 'a b']);
     assert.deepEqual(commandList(['sh', '-c', 'x']), ['sh', '-c', 'x']);

@@ -549,46 +549,60 @@ describe('label-duplicate', () => {
 });
 
 describe('YAML syntax errors in plain words', () => {
-  test('yaml-bad-indent: one extra space before a label (corpus 22)', () => {
-    const t = yaml('services:', '  web:', '    labels:', '      aliyun.scale: "1"', '       aliyun.probe.url: tcp://container:80');
-    const f = one(t, 'yaml-bad-indent');
-    assert.equal(f.severity, 'error');
-    const lineStart = t.indexOf('       aliyun.probe.url');
-    assert.equal(f.span.start, lineStart);
-    assert.ok(f.span.end > lineStart && f.span.end <= t.indexOf('aliyun.probe.url'));
+  describe('yaml-bad-indent', () => {
+    test('yaml-bad-indent: one extra space before a label (corpus 22)', () => {
+      const t = yaml('services:', '  web:', '    labels:', '      aliyun.scale: "1"', '       aliyun.probe.url: tcp://container:80');
+      const f = one(t, 'yaml-bad-indent');
+      assert.equal(f.severity, 'error');
+      const lineStart = t.indexOf('       aliyun.probe.url');
+      assert.equal(f.span.start, lineStart);
+      assert.ok(f.span.end > lineStart && f.span.end <= t.indexOf('aliyun.probe.url'));
+    });
   });
-  test('yaml-tab-indent: fix replaces tabs with spaces', () => {
-    const t = yaml('web:', '  labels:', '\t  aliyun.scale: "1"');
-    const f = one(t, 'yaml-tab-indent');
-    assert.equal(f.span.start, t.indexOf('\t'));
-    assert.ok(f.fixes?.length);
-    assert.equal(applyFix(t, f).includes('\t'), false);
+  describe('yaml-tab-indent', () => {
+    test('yaml-tab-indent: fix replaces tabs with spaces', () => {
+      const t = yaml('web:', '  labels:', '\t  aliyun.scale: "1"');
+      const f = one(t, 'yaml-tab-indent');
+      assert.equal(f.span.start, t.indexOf('\t'));
+      assert.ok(f.fixes?.length);
+      assert.equal(applyFix(t, f).includes('\t'), false);
+    });
   });
-  test('yaml-unexpected: markdown link in a value (corpus 23)', () => {
-    const t = yaml('web:', '  labels:', '    aliyun.probe.url: [http://container/license.txt](http://container/license.txt)');
-    const f = one(t, 'yaml-unexpected');
-    assertSpan(t, f.span, spanOf(t, '(http://container/license.txt)'));
+  describe('yaml-unexpected', () => {
+    test('yaml-unexpected: markdown link in a value (corpus 23)', () => {
+      const t = yaml('web:', '  labels:', '    aliyun.probe.url: [http://container/license.txt](http://container/license.txt)');
+      const f = one(t, 'yaml-unexpected');
+      assertSpan(t, f.span, spanOf(t, '(http://container/license.txt)'));
+    });
   });
-  test("yaml-directive: a '%s:' template line (corpus 24): span on the '%' line", () => {
-    const t = yaml('%s:', '  image: x');
-    const f = one(t, 'yaml-directive');
-    assert.equal(f.span.start, 0);
-    assert.ok(slice(t, f.span).startsWith('%'), JSON.stringify(slice(t, f.span)));
+  describe('yaml-directive', () => {
+    test("yaml-directive: a '%s:' template line (corpus 24): span on the '%' line", () => {
+      const t = yaml('%s:', '  image: x');
+      const f = one(t, 'yaml-directive');
+      assert.equal(f.span.start, 0);
+      assert.ok(slice(t, f.span).startsWith('%'), JSON.stringify(slice(t, f.span)));
+    });
   });
-  test('yaml-duplicate-key: a service defined twice, on the second name', () => {
-    const t = yaml('services:', '  web:', '    image: x', '  web:', '    image: y');
-    const f = one(t, 'yaml-duplicate-key');
-    assertSpan(t, f.span, spanOf(t, 'web', 1));
+  describe('yaml-duplicate-key', () => {
+    test('yaml-duplicate-key: a service defined twice, on the second name', () => {
+      const t = yaml('services:', '  web:', '    image: x', '  web:', '    image: y');
+      const f = one(t, 'yaml-duplicate-key');
+      assertSpan(t, f.span, spanOf(t, 'web', 1));
+    });
   });
-  test('yaml-bad-scalar: a value starting with @', () => {
-    const t = yaml('web:', '  labels:', '    aliyun.depends: @db');
-    const f = one(t, 'yaml-bad-scalar');
-    assertSpan(t, f.span, spanOf(t, '@'));
+  describe('yaml-bad-scalar', () => {
+    test('yaml-bad-scalar: a value starting with @', () => {
+      const t = yaml('web:', '  labels:', '    aliyun.depends: @db');
+      const f = one(t, 'yaml-bad-scalar');
+      assertSpan(t, f.span, spanOf(t, '@'));
+    });
   });
-  test('yaml-missing-colon: a label line without a colon gives only the syntax error', () => {
-    const t = yaml('web:', '  labels:', '    aliyun.scale "1"', '    aliyun.gpu: "1"');
-    const all = findings(t);
-    assert.deepEqual(all.map((f) => f.code), ['yaml-missing-colon'], describeFindings(all, t));
+  describe('yaml-missing-colon', () => {
+    test('yaml-missing-colon: a label line without a colon gives only the syntax error', () => {
+      const t = yaml('web:', '  labels:', '    aliyun.scale "1"', '    aliyun.gpu: "1"');
+      const all = findings(t);
+      assert.deepEqual(all.map((f) => f.code), ['yaml-missing-colon'], describeFindings(all, t));
+    });
   });
   test('an unterminated quote: a non-empty span on the line of the opening quote', () => {
     const t = yaml('web:', '  labels:', '    aliyun.scale: "1', '    aliyun.gpu: "1"');

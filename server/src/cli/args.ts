@@ -116,6 +116,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     operandMessage: 'name at least one compose file, e.g. slb-labels lint docker-compose.yml',
     options: {
       format: { type: 'string', valueName: 'FORMAT', choices: ['text', 'json'], description: 'output: text (default) or json' },
+      'list-rules': { type: 'boolean', description: 'list every rule (code, severity, category, summary) from the rule registry, and exit' },
       ...refusedCredentials,
       ...common,
     },
@@ -124,7 +125,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       { code: 1, meaning: 'errors found' },
       USAGE_EXIT,
     ],
-    examples: ['slb-labels lint docker-compose.yml'],
+    examples: ['slb-labels lint docker-compose.yml', 'slb-labels lint --list-rules --format json'],
   },
   plan: {
     name: 'plan',

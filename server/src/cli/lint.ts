@@ -1,9 +1,10 @@
 // `slb-labels lint <files...>`: the language server's diagnostics as a linter.
 import * as fs from 'fs';
-import * as path from 'path';
 import { ComposeAnalyzer } from '../engine/analysis';
-import { readDotEnv } from '../engine/compose/dotEnv';
-import { t } from '../engine/i18n';
+import { loadEnvBeside } from '../engine/compose/dotEnv';
+import { extendsFilesFor } from '../engine/compose/extends';
+import { getLocale, t } from '../engine/i18n';
+import { listRules, listRulesText } from '../engine/rules/registry';
 import { Finding } from '../engine/rules/types';
 import { textOf } from '../engine/text';
 import { COMMANDS, parseCommand, stringValue } from './args';
@@ -11,6 +12,7 @@ import { analysisBudgetMs, DEFAULT_CLI_BUDGET_MS, maxTextLength, sizeLimitFindin
 import { readUserFileSync } from '../engine/userFile';
 import { ManifestAnalyzer } from '../engine/k8s/analyze';
 import { looksLikeKubernetes } from '../engine/k8s/parse';
+import { LintThread } from './lintThread';
 
 export interface LintIo {
   out: (text: string) => void;
@@ -23,21 +25,14 @@ export interface LintFileResult {
   diagnostics: { line: number; column: number; endLine: number; endColumn: number; severity: Finding['severity']; code: string; message: string; related?: { line: number; column: number; message: string }[] }[];
 }
 
-export function lintText(file: string, text: string, analyzer = new ComposeAnalyzer()): LintFileResult {
-  let env: Map<string, string> | undefined;
-  try {
-    const envPath = path.join(path.dirname(file), '.env');
-    const read = readUserFileSync(envPath, { maxBytes: 1024 * 1024 });
-    if (read.ok) env = readDotEnv(read.text);
-  } catch {
-    env = undefined;
-  }
+export function lintText(file: string, text: string, analyzer = new ComposeAnalyzer(), onProgress?: (offset: number) => void): LintFileResult {
+  const env = loadEnvBeside(file);
   const doc = textOf(text);
   // Kubernetes manifests (apiVersion + kind) get the k8s checks; everything else (and any file over
   // the size limit, which the compose path reports) the compose ones.
   const analysis = looksLikeKubernetes(text) && text.length <= maxTextLength()
     ? new ManifestAnalyzer().analyze(text)
-    : analyzer.analyze(text, { env, yamlSyntaxErrors: 'all', maxTextLength: maxTextLength(), timeBudgetMs: analysisBudgetMs(DEFAULT_CLI_BUDGET_MS) });
+    : analyzer.analyze(text, { env, files: extendsFilesFor(file), yamlSyntaxErrors: 'all', maxTextLength: maxTextLength(), timeBudgetMs: analysisBudgetMs(DEFAULT_CLI_BUDGET_MS), onProgress });
   const findings = analysis.findings.slice().sort((a, b) => a.span.start - b.span.start);
   return {
     file,
@@ -68,6 +63,8 @@ export function runLint(files: string[], format: 'text' | 'json', io: LintIo): n
     return 2;
   }
   const analyzer = new ComposeAnalyzer();
+  // On a worker thread with a deadline, so even a rule stuck in one service cannot hang lint.
+  const thread = new LintThread(analysisBudgetMs(DEFAULT_CLI_BUDGET_MS), (file, text) => lintText(file, text, analyzer));
   const results: LintFileResult[] = [];
   let unreadable = false;
   for (const file of files) {
@@ -91,8 +88,9 @@ export function runLint(files: string[], format: 'text' | 'json', io: LintIo): n
       unreadable = true;
       continue;
     }
-    results.push(lintText(file, read.text, analyzer));
+    results.push(thread.lint(file, read.text));
   }
+  thread.stop();
   let errors = 0;
   let warnings = 0;
   for (const r of results) for (const d of r.diagnostics) d.severity === 'error' ? errors++ : d.severity === 'warning' ? warnings++ : undefined;
@@ -109,8 +107,15 @@ export function runLint(files: string[], format: 'text' | 'json', io: LintIo): n
 
 /** `slb-labels lint …`: options from args.ts (COMMANDS.lint). */
 export function runLintCli(argv: string[], io: LintIo): number {
-  const parsed = parseCommand(COMMANDS.lint, argv, io);
+  // --list-rules takes no files.
+  const listing = argv.includes('--list-rules');
+  const parsed = parseCommand(listing ? { ...COMMANDS.lint, operandCount: { min: 0, max: 0 } } : COMMANDS.lint, argv, io);
   if (typeof parsed === 'number') return parsed;
   const format = (stringValue(parsed.values, 'format') ?? 'text') as 'text' | 'json';
+  if (listing) {
+    // From the rule registry: every code the engine can report, with severity, category and summary.
+    io.out(format === 'json' ? JSON.stringify(listRules(getLocale()), null, 2) + '\n' : listRulesText(getLocale()));
+    return 0;
+  }
   return runLint(parsed.operands, format, io);
 }

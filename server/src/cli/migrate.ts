@@ -7,7 +7,7 @@ import type { CatalogSnapshot } from '../engine/cloud/catalog';
 import { SlbCatalog } from '../engine/cloud/catalog';
 import { describeCredentialSource, resolveCredentials } from '../engine/cloud/credentials';
 import { SlbClient } from '../engine/cloud/slbClient';
-import { readDotEnv } from '../engine/compose/dotEnv';
+import { loadEnvBeside } from '../engine/compose/dotEnv';
 import { normaliseLocale, setLocale, t } from '../engine/i18n';
 import { ManifestAnalyzer } from '../engine/k8s/analyze';
 import { migrateCompose, SlbResolution } from '../engine/k8s/migrate';
@@ -93,9 +93,7 @@ export async function runMigrateCli(args: MigrateCliArgs, io: MigrateCliIo): Pro
     return 2;
   }
   const text = read.text;
-  let dotEnv: Map<string, string> | undefined;
-  const envRead = readUserFileSync(path.join(path.dirname(args.file), '.env'), { maxBytes: 1024 * 1024 });
-  if (envRead.ok) dotEnv = readDotEnv(envRead.text);
+  const dotEnv = loadEnvBeside(args.file);
   const snapshot = args.offline ? undefined : await catalogSnapshot(args, io);
   const result = migrateCompose(text, { env: dotEnv, resolveSlb: snapshot ? snapshotResolver(snapshot) : undefined, service: args.service });
   for (const s of result.skipped) io.err(t("skipped service '{0}': {1}", s.service, s.reason) + '\n');

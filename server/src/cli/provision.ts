@@ -3,10 +3,9 @@
 // ~/.aliyun/config.json, ~/.alibabacloud/credentials); an AccessKey is never taken from argv.
 //
 // Options and exit codes are declared in args.ts (COMMANDS.plan, COMMANDS.provision).
-import * as path from 'path';
 import * as readline from 'readline';
 import { ComposeAnalyzer } from '../engine/analysis';
-import { readDotEnv } from '../engine/compose/dotEnv';
+import { loadEnvBeside } from '../engine/compose/dotEnv';
 import { describeCredentialSource, resolveCredentials, toCredential } from '../engine/cloud/credentials';
 import { SlbClient } from '../engine/cloud/slbClient';
 import { isSlbApiError } from '../engine/cloud/slbErrors';
@@ -80,14 +79,7 @@ async function prepare(parsed: Parsed, command: string, io: ProvisionCliIo): Pro
     return 2;
   }
   io.err(t('Using {0}.', describeCredentialSource(found, t)) + '\n');
-  let env2: Map<string, string> | undefined;
-  try {
-    const envPath = path.join(path.dirname(file), '.env');
-    const envRead = readUserFileSync(envPath, { maxBytes: 1024 * 1024 });
-    if (envRead.ok) env2 = readDotEnv(envRead.text);
-  } catch {
-    env2 = undefined;
-  }
+  const env2 = loadEnvBeside(file);
   const analysis = new ComposeAnalyzer().analyze(text, { env: env2 });
   const targets = provisionTargets(analysis, text);
   try {

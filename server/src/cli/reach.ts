@@ -1,11 +1,10 @@
 // `slb-labels reach <file>`: the reachability walk from the command line. Options and exit codes
 // are declared in args.ts (COMMANDS.reach); credentials as the extension reads them, never from argv.
-import * as path from 'path';
 import { ComposeAnalyzer } from '../engine/analysis';
 import { describeCredentialSource, resolveCredentials, toCredential } from '../engine/cloud/credentials';
 import { SlbClient } from '../engine/cloud/slbClient';
 import { isSlbApiError } from '../engine/cloud/slbErrors';
-import { readDotEnv } from '../engine/compose/dotEnv';
+import { loadEnvBeside } from '../engine/compose/dotEnv';
 import { t } from '../engine/i18n';
 import { checkReachability, formatReport, reachTargets } from '../engine/reach';
 import { COMMANDS, numberValue, parseCommand, stringValue } from './args';
@@ -32,14 +31,7 @@ export async function runReachCli(argv: string[], io: ReachCliIo): Promise<numbe
     return 2;
   }
   const text = read.text;
-  let dotEnv: Map<string, string> | undefined;
-  try {
-    const envPath = path.join(path.dirname(file), '.env');
-    const envRead = readUserFileSync(envPath, { maxBytes: 1024 * 1024 });
-    if (envRead.ok) dotEnv = readDotEnv(envRead.text);
-  } catch {
-    dotEnv = undefined;
-  }
+  const dotEnv = loadEnvBeside(file);
   const analysis = new ComposeAnalyzer().analyze(text, { env: dotEnv, yamlSyntaxErrors: 'all' });
   const targets = reachTargets(analysis, { env: dotEnv });
   if (targets.length === 0) {

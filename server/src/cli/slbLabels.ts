@@ -2,6 +2,7 @@
 // and parsed in one place (args.ts); this file only dispatches.
 import * as fs from 'fs';
 import * as path from 'path';
+import { isMainThread } from 'worker_threads';
 import { t } from '../engine/i18n';
 import { applyTopLevelLocale, ArgsIo, COMMANDS, commandHelp, mainHelp, numberValue, parseCommand, stringValue, VERSION } from './args';
 import { runLintCli } from './lint';
@@ -78,7 +79,8 @@ export async function main(argv: string[], io: ArgsIo = { out: (s) => process.st
   return runner(rest, io);
 }
 
-if (require.main === module) {
+// (Not on the lint worker thread, which loads this same bundle: lint/lintThread.ts.)
+if (require.main === module && isMainThread) {
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -2,13 +2,15 @@
 // caches by chunk text, so a keystroke re-parses one service; cross-service checks then run over
 // the cached summaries.
 import { Chunk, DocumentOutline, outlineCompose, reoutlineAfterEdit } from './compose/outline';
-import { ParsedUnit, ServiceModel, Span, SyntaxProblem } from './compose/model';
+import { ParsedUnit, Span, SyntaxProblem } from './compose/model';
 import { anchorDependencies, anchoredText, mapSpans, OffsetMap, offsetMapper, PrefixSegment, sameDependencies, shiftBy } from './compose/anchorDeps';
 import { parseUnit } from './compose/parse';
-import { missingSpaceProblem } from './compose/yamlErrors';
+import { isOnLabelLine, lineStartOf, scanLabelLines } from './compose/labelLines';
+import { ExtendsContext, ExtendsFiles, ExtendsResolution, factsOf, resolutionKey, resolveExtends, ServiceFacts } from './compose/extends';
 import { CrossServiceIndex, PlacedBinding, summarise, UnitSummary } from './rules/crossServiceRules';
-import { checkService } from './rules/serviceRules';
-import { Finding } from './rules/types';
+import { FILE_CHECKS, SERVICE_CHECKS } from './rules/registry';
+import { syntaxFinding } from './rules/syntaxRules';
+import { Finding, ServiceRuleResult } from './rules/types';
 import { t } from './i18n';
 import { pushAll } from './arrays';
 import { analysisStoppedFinding, lineOfOffset, maxTextLength, runTestSlowRule, sizeLimitFinding } from './analysisLimits';
@@ -24,6 +26,8 @@ export interface AnalysisOptions {
   timeBudgetMs?: number;
   /** Told the offset of each unit and service as analysis reaches it (the worker's watchdog reads it). */
   onProgress?: (offset: number) => void;
+  /** This file on disk and a reader, for `extends: {file: ...}` (none: other files are not read). */
+  files?: ExtendsFiles;
 }
 
 const MAX_TEXT_LENGTH = maxTextLength();
@@ -56,13 +60,14 @@ interface UnitCacheEntry {
   modelsDropped?: boolean;
   /** Label-line syntax problems found by our own scan (relative offsets). */
   labelLineProblems: SyntaxProblem[];
+  /** What `extends` needs of each service (kept when a lean analyzer drops the models). */
+  facts: ServiceFacts[];
+  /** `envKey` is the .env and, for units with `extends`, what the extended services give. */
   rules?: { envKey: string; findings: Finding[]; summary: UnitSummary };
   generation: number;
   /** Parsed behind the chunks that define its anchors: `text` is theirs then its own (compose/anchorDeps.ts). */
   anchored?: { prefixLength: number; segments: PrefixSegment[] };
 }
-
-const LABEL_LINE_MISSING_SPACE = /^[ \t]*(["']?)aliyun\.[A-Za-z0-9_.\-\/]*\1:(?:[^\s:\/]|\/(?!\/))/gm;
 
 export interface AnalyzerOptions {
   /**
@@ -158,6 +163,8 @@ export class ComposeAnalyzer {
       related: f.related?.map((r) => ({ ...r, span: map.span(r.span) })),
       fixes: f.fixes?.map((x) => ({ ...x, edits: x.edits.map((e) => ({ span: map.span(e.span), newText: resolveIndent(text, map.at(e.span.start), e.newText, map.at) })) })),
     });
+    // `extends` needs every service of the file first (the extended one may come later).
+    const extendsContext = text.includes('extends') ? this.extendsContext(text, outlines, known, options.files) : undefined;
     // A finding at an anchor that several anchored units inherit is reported once.
     const atAnchors = new Set<string>();
     let parsedWhole = false;
@@ -216,14 +223,24 @@ export class ComposeAnalyzer {
           }
         }
         if (entry.parsed.services.length === 0 && !entry.modelsDropped) continue;
-        if (!entry.rules || entry.rules.envKey !== envKey) {
+        let resolutions: Map<string, ExtendsResolution> | undefined;
+        let rulesKey = envKey;
+        if (extendsContext && entry.facts.some((f) => f.extends)) {
+          resolutions = new Map();
+          for (const f of entry.facts) {
+            const r = resolveExtends(f, extendsContext);
+            if (r) resolutions.set(f.name, r);
+          }
+          rulesKey = `${envKey}\u0001${[...resolutions.values()].map(resolutionKey).join('\u0001')}`;
+        }
+        if (!entry.rules || entry.rules.envKey !== rulesKey) {
           if (entry.modelsDropped) {
             entry.parsed = entry.anchored ? parseAnchored(entry.text, entry.anchored.prefixLength) : parseUnit(entry.text, piece.kind);
             entry.modelsDropped = false;
           }
           const unitFindings: Finding[] = [];
-          const bindings: ReturnType<typeof checkService>['bindings'] = [];
-          const hostPorts: ReturnType<typeof checkService>['hostPorts'] = [];
+          const bindings: ServiceRuleResult['bindings'] = [];
+          const hostPorts: ServiceRuleResult['hostPorts'] = [];
           // A label whose value YAML misreads (unquoted '*', '{', ...) gets the syntax finding only:
           // rules about the misread value would only confuse.
           const misread = new Set(entry.labelLineProblems.filter((p) => p.code === 'yaml-label-value-needs-quotes').map((p) => lineStartOf(entry!.text, p.span.start)));
@@ -231,7 +248,10 @@ export class ComposeAnalyzer {
             progress?.(piece.base + service.nameSpan.start);
             if (performance.now() > deadline) return this.stopped(text, budget!, piece.base + service.nameSpan.start, units, outlines, summaries);
             runTestSlowRule(service.name);
-            const r = checkService(service, env);
+            // Every service-scope rule provider of the registry (rules/registry.ts).
+            const r: ServiceRuleResult = { findings: [], bindings: [], hostPorts: [] };
+            const input = { service, env, extended: resolutions?.get(service.name) };
+            for (const provider of SERVICE_CHECKS) provider.checkService!(input, r);
             pushAll(unitFindings, misread.size === 0 ? r.findings : r.findings.filter((f) => !misread.has(lineStartOf(entry!.text, f.span.start))));
             pushAll(bindings, r.bindings);
             pushAll(hostPorts, r.hostPorts);
@@ -244,7 +264,7 @@ export class ComposeAnalyzer {
             seen.add(key);
             return true;
           });
-          entry.rules = { envKey, findings: unique, summary: summarise(bindings, hostPorts) };
+          entry.rules = { envKey: rulesKey, findings: unique, summary: summarise(bindings, hostPorts) };
           if (this.options.keepServiceModels === false) this.droppable.push(entry);
         }
         if (anchored || (!whole && outline.chunks[index].anchors)) {
@@ -269,6 +289,7 @@ export class ComposeAnalyzer {
         findings.push({ code: 'yaml-duplicate-key', severity: 'error', message: t("Service '{0}' is defined twice; YAML keeps only one of them. Rename or remove one.", dup.name), span: { start: chunk.start + leadingSpaces(text, chunk.start), end: chunk.start + leadingSpaces(text, chunk.start) + dup.name.length } });
       }
     }
+    for (const provider of FILE_CHECKS) pushAll(findings, provider.checkFile!(text));
     pushAll(findings, this.crossIndex.update(summaries));
     this.last = outlines.length === 1 && !parsedWhole ? { text, envKey, outline: outlines[0], entries } : undefined;
     this.evict(units.length);
@@ -312,6 +333,33 @@ export class ComposeAnalyzer {
     };
   }
 
+  /** Other compose files named by `extends`, parsed once per text (a few files at most). */
+  private readonly extendedFiles = new Map<string, ServiceFacts[]>();
+
+  private extendsContext(text: string, outlines: DocumentOutline[], known: (UnitCacheEntry | undefined)[] | undefined, files: ExtendsFiles | undefined): ExtendsContext {
+    const byName = new Map<string, ServiceFacts>();
+    for (const outline of outlines) {
+      const pieces = outline.needsWholeParse ? [{ start: outline.start, end: outline.end, kind: 'document' as const }] : outline.chunks;
+      pieces.forEach((piece, index) => {
+        const entry = (outlines.length === 1 && !outline.needsWholeParse ? known?.[index] : undefined) ?? this.unit(text.slice(piece.start, piece.end), piece.kind);
+        for (const f of entry.facts) if (!byName.has(f.name)) byName.set(f.name, f);
+      });
+    }
+    return {
+      sameFile: (name) => byName.get(name),
+      files,
+      servicesOf: (other) => {
+        let services = this.extendedFiles.get(other);
+        if (!services) {
+          services = parseUnit(other, 'document').services.map(factsOf);
+          if (this.extendedFiles.size > 16) this.extendedFiles.clear();
+          this.extendedFiles.set(other, services);
+        }
+        return services;
+      },
+    };
+  }
+
   /** Parses (or fetches) one unit; exposed for completion/hover on a single service. */
   unit(unitText: string, kind: PlacedUnit['kind']): UnitCacheEntry {
     unitText = lineBreaksAsLf(unitText);
@@ -322,7 +370,8 @@ export class ComposeAnalyzer {
       // from it: parse (and key the cache with) a copy, or every edit would pin one more full copy
       // of the file.
       const own = detach(unitText);
-      entry = { parsed: parseUnit(own, kind), text: own, labelLineProblems: scanLabelLines(own), generation: this.generation };
+      const parsed = parseUnit(own, kind);
+      entry = { parsed, text: own, labelLineProblems: scanLabelLines(own), facts: parsed.services.map(factsOf), generation: this.generation };
       cache.set(own, entry);
     }
     entry.generation = this.generation;
@@ -337,9 +386,11 @@ export class ComposeAnalyzer {
     if (!entry) {
       const text = detach(combined.text);
       const prefixLength = combined.prefixLength;
+      const parsed = parseAnchored(text, prefixLength);
       entry = {
-        parsed: parseAnchored(text, prefixLength),
+        parsed,
         text,
+        facts: parsed.services.map(factsOf),
         labelLineProblems: scanLabelLines(text).filter((p) => p.span.start >= prefixLength),
         generation: this.generation,
         anchored: { prefixLength, segments: combined.segments },
@@ -371,177 +422,10 @@ function parseAnchored(text: string, prefixLength: number): ParsedUnit {
   };
 }
 
-function scanLabelLines(unitText: string): SyntaxProblem[] {
-  if (!unitText.includes('aliyun.')) return [];
-  const problems: SyntaxProblem[] = [];
-  LABEL_LINE_MISSING_SPACE.lastIndex = 0;
-  for (let m = LABEL_LINE_MISSING_SPACE.exec(unitText); m; m = LABEL_LINE_MISSING_SPACE.exec(unitText)) {
-    const lineStart = m.index;
-    if (!inLabelsBlock(unitText, lineStart)) continue; // e.g. text of a `command: |` script, not a label
-    let lineEnd = unitText.indexOf('\n', lineStart);
-    if (lineEnd < 0) lineEnd = unitText.length;
-    const problem = missingSpaceProblem(unitText, lineStart, unitText.slice(lineStart, lineEnd).replace(/\r$/, ''));
-    if (problem) problems.push(problem);
-  }
-  LABEL_VALUE_INDICATOR.lastIndex = 0;
-  for (let m = LABEL_VALUE_INDICATOR.exec(unitText); m; m = LABEL_VALUE_INDICATOR.exec(unitText)) {
-    if (!inLabelsBlock(unitText, m.index)) continue;
-    const problem = indicatorValueProblem(unitText, m);
-    if (problem) problems.push(problem);
-  }
-  LABEL_VALUE_TRAILING_COLON.lastIndex = 0;
-  for (let m = LABEL_VALUE_TRAILING_COLON.exec(unitText); m; m = LABEL_VALUE_TRAILING_COLON.exec(unitText)) {
-    if (!inLabelsBlock(unitText, m.index)) continue;
-    const start = m.index + m[1].length;
-    const value = m[3];
-    problems.push({
-      code: 'yaml-label-value-needs-quotes',
-      message: t("A plain value cannot end with ':' (YAML reads '{0}' as a key): add what should follow the ':' (the SLB front port?), or quote the value.", value),
-      span: { start, end: start + value.length },
-      severity: 'error',
-    });
-  }
-  return problems;
-}
-
-/** `aliyun.x: tcp://slb:` — a plain value ending with ':' is a nested key to YAML. */
-const LABEL_VALUE_TRAILING_COLON = /^([ \t]*(["']?)aliyun\.[A-Za-z0-9_.\-\/]*\2:[ \t]+)([^"'\s#*!%{[|>&@`][^\r\n#]*?:)[ \t]*(?:#[^\r\n]*)?$/gm;
-
-/** `aliyun.x: <value>` where the value starts with a character YAML reads as syntax (reference §1.3). */
-const LABEL_VALUE_INDICATOR = /^([ \t]*(?:-[ \t]+)?(["']?)aliyun\.[A-Za-z0-9_.\-\/]*\2:[ \t]+)([*!%{[][^\r\n]*)$/gm;
-
-function indicatorValueProblem(unitText: string, m: RegExpExecArray): SyntaxProblem | undefined {
-  const [, head, , rest] = m;
-  // The value up to a trailing comment (' #'), without trailing spaces.
-  const value = rest.replace(/\s+#.*$/, '').trimEnd();
-  const first = value[0];
-  if (first === '!' && /^!!(str|int|bool|float|null)(\s|$)/.test(value)) return undefined; // an explicit standard tag is intended
-  if (first === '*' && !/^\*[^\s,\[\]{}]+$/.test(value)) return undefined; // not an alias shape: let the parser speak
-  // A flow collection that closes is either whole (the label rules say what is wrong) or followed by
-  // junk (a mangled Markdown link: the parser's "unexpected text" says it).
-  if ((first === '{' || first === '[') && flowCloses(value)) return undefined;
-  if (first === '*') {
-    // An alias of an anchor defined in this unit is deliberate YAML. (An anchor in another chunk
-    // makes the outline parse the document whole, so the unit then holds it.)
-    const anchor = `&${value.slice(1)}`;
-    for (let i = unitText.indexOf(anchor); i >= 0; i = unitText.indexOf(anchor, i + 1)) {
-      const after = unitText[i + anchor.length];
-      if (after === undefined || after === ' ' || after === '\t' || after === '\n' || after === '\r') return undefined;
-    }
-  }
-  const start = m.index + head.length;
-  const what: Record<string, string> = {
-    '*': t("YAML reads a value starting with '*' as an alias of an anchor, and there is no anchor '{0}'", value.slice(1)),
-    '!': t("YAML reads '{0}' as a tag, which compose rejects", value.split(/\s/)[0]),
-    '%': t("a value cannot start with '%' in YAML 1.1 (docker-compose 1.x rejects the file)"),
-    '{': t("YAML reads a value starting with '{' or '[' as a flow collection, and this one is not closed"),
-    '[': t("YAML reads a value starting with '{' or '[' as a flow collection, and this one is not closed"),
-  };
-  return {
-    code: 'yaml-label-value-needs-quotes',
-    message: t('{0}: quote the label value, e.g. {1}.', what[first], JSON.stringify(value)),
-    span: { start, end: start + value.length },
-    severity: 'error',
-  };
-}
-
-/** Whether a flow collection written on one line closes (its brackets balance, outside quotes). */
-function flowCloses(value: string): boolean {
-  let depth = 0;
-  let quote = '';
-  for (let i = 0; i < value.length; i++) {
-    const c = value[i];
-    if (quote) {
-      if (c === quote) quote = '';
-      continue;
-    }
-    if (c === '"' || c === "'") quote = c;
-    else if (c === '{' || c === '[') depth++;
-    else if (c === '}' || c === ']') {
-      depth--;
-      if (depth === 0) return true;
-    }
-  }
-  return false;
-}
-
-/**
- * Is the line at `lineStart` an entry of a `labels:` block? Its parent (the first less-indented
- * line above it) must be the `labels:` key. Text inside a block scalar (`command: |`) or a
- * multi-line quoted string has another parent, so label-like text there is never judged as a label.
- */
-function inLabelsBlock(text: string, lineStart: number): boolean {
-  const indent = leadingSpaces(text, lineStart);
-  let cursor = lineStart;
-  // Bounded: every step moves `cursor` to a strictly earlier line start (lineStartOf(t, c - 1) <= c - 1).
-  while (cursor > 0 && indent > 0) {
-    const prevStart = lineStartOf(text, cursor - 1);
-    if (prevStart >= cursor) return false; // cannot happen (see above); a guard, not a path
-    const prev = text.slice(prevStart, cursor - 1).replace(/\r$/, '');
-    cursor = prevStart;
-    const trimmed = prev.trimStart();
-    if (trimmed === '' || trimmed.startsWith('#')) continue;
-    if (prev.length - trimmed.length >= indent) continue;
-    return /^(["']?)labels\1[ \t]*:[ \t]*(?:[&!][^\s]*[ \t]*)*(#.*)?$/.test(trimmed); // `labels: &anchor` too
-  }
-  return false;
-}
-
-function syntaxFinding(p: SyntaxProblem, unitText: string): Finding {
-  const finding: Finding = { code: p.code, severity: p.severity, message: p.message, span: p.span };
-  if (p.code === 'yaml-label-value-needs-quotes') {
-    const value = unitText.slice(p.span.start, p.span.end);
-    finding.fixes = [{ title: t('Quote the value: {0}', JSON.stringify(value)), edits: [{ span: p.span, newText: JSON.stringify(value) }], preferred: true }];
-  } else if (p.code === 'yaml-missing-space-after-colon') {
-    finding.fixes = [{ title: t("Insert a space after ':'"), edits: [{ span: { start: p.span.end, end: p.span.end }, newText: ' ' }], preferred: true }];
-  } else if (p.code === 'yaml-tab-indent') {
-    const lineStart = lineStartOf(unitText, p.span.start);
-    const m = /^[ \t]*/.exec(unitText.slice(lineStart))!;
-    finding.fixes = [{ title: t('Replace tabs with spaces'), edits: [{ span: { start: lineStart, end: lineStart + m[0].length }, newText: m[0].replace(/\t/g, '  ') }] }];
-  }
-  return finding;
-}
-
-/**
- * Start of the line holding `offset`: always <= offset. (lastIndexOf reads a negative fromIndex as
- * 0, so offset 0 needs its own case: a text starting with '\n' would otherwise give 1, and the
- * upward line walks below would stand still.)
- */
-function lineStartOf(text: string, offset: number): number {
-  return offset <= 0 ? 0 : text.lastIndexOf('\n', offset - 1) + 1;
-}
-
 function leadingSpaces(text: string, offset: number): number {
   let i = offset;
   while (text.charCodeAt(i) === 32) i++;
   return i - offset;
-}
-
-/** Is the line at `offset` a label line, or inside a `labels:` block? (Used for the "labels" syntax-error mode.) */
-export function isOnLabelLine(text: string, offset: number): boolean {
-  const start = lineStartOf(text, offset);
-  let end = text.indexOf('\n', start);
-  if (end < 0) end = text.length;
-  const line = text.slice(start, end);
-  if (line.includes('aliyun.')) return true;
-  let indent = /^ */.exec(line)![0].length;
-  let cursor = start;
-  // Bounded like inLabelsBlock: `cursor` moves to a strictly earlier line start every step.
-  while (cursor > 0 && indent > 0) {
-    const prevEnd = cursor - 1;
-    const prevStart = lineStartOf(text, prevEnd);
-    if (prevStart >= cursor) return false;
-    const prev = text.slice(prevStart, prevEnd).replace(/\r$/, '');
-    cursor = prevStart;
-    const trimmed = prev.trimStart();
-    if (trimmed === '' || trimmed.startsWith('#')) continue;
-    const prevIndent = prev.length - trimmed.length;
-    if (prevIndent < indent) {
-      if (/^labels\s*:/.test(trimmed)) return true;
-      indent = prevIndent;
-    }
-  }
-  return false;
 }
 
 /**
@@ -560,18 +444,6 @@ function resolveIndent(text: string, offset: number, newText: string, at: (unitO
   const crlf = lineEnd > 0 && text.charCodeAt(lineEnd - 1) === 13;
   const filled = newText.replace(/\u0000INDENT(?:@(\d+))?\u0000/g, (_, unitOffset: string | undefined) => indentOfLineAt(unitOffset === undefined ? offset : at(Number(unitOffset))));
   return crlf ? filled.replace(/\r?\n/g, '\r\n') : filled;
-}
-
-export function spanContains(span: Span, offset: number): boolean {
-  return offset >= span.start && offset <= span.end;
-}
-
-export function findServiceAt(analysis: Analysis, offset: number): { unit: PlacedUnit; service: ServiceModel } | undefined {
-  for (const unit of analysis.units) {
-    if (offset < unit.base || offset > unit.end) continue;
-    for (const service of unit.parsed.services) return { unit, service };
-  }
-  return undefined;
 }
 
 /** Length of the common prefix of two strings, by binary search on slice equality (memcmp speed). */

@@ -1,9 +1,11 @@
 // SLB names/IDs (and their front ports) used in the workspace's compose files, for completion.
 // A regex pass over raw text: cheap enough to run on every file at start-up, tolerant of files
 // that do not parse.
+import { isInLabelsBlockText } from './compose/labelsBlock';
 import { parseLbValue, slbNameProblem } from './labels/lbLabel';
 
-const LB_LABEL = /aliyun\.lb\.port_\d+\s*[:=]\s*["']?([^"'\n#]+)/g;
+/** A label line (map or list form); only lines whose parent is a `labels:` key count. */
+const LB_LABEL = /^[ \t]*(?:-[ \t]+)?["']?aliyun\.lb\.port_\d+["']?[ \t]*[:=][ \t]*["']?([^"'\n#]+)/gm;
 
 export interface SlbUse {
   slb: string;
@@ -16,6 +18,7 @@ export function collectSlbUses(text: string): SlbUse[] {
   if (!text.includes('aliyun.lb.port_')) return uses;
   LB_LABEL.lastIndex = 0;
   for (let m = LB_LABEL.exec(text); m; m = LB_LABEL.exec(text)) {
+    if (!isInLabelsBlockText(text, m.index)) continue; // script text of a `command: |`, an environment entry...
     for (const b of parseLbValue(m[1].trim())) {
       // Only names a label may use (S5): completion must never offer one that fails validation.
       if (!b.slb || !b.scheme || b.slb.text.includes('$') || b.shapeProblem || slbNameProblem(b.slb.text)) continue;

@@ -1,7 +1,7 @@
 // The language server's Kubernetes face: which documents are manifests (by content), and their
 // completion, hover and online findings. server.ts asks `isKubernetes` first and hands over;
 // offline validation runs in the validation worker (it dispatches on content too).
-import type { Diagnostic, Position } from 'vscode-languageserver';
+import type { Diagnostic, Position, TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { toDiagnostics } from '../engine/features/diagnostics';
 import { ManifestAnalyzer } from '../engine/k8s/analyze';
 import { k8sComplete } from '../engine/k8s/completion';
@@ -13,6 +13,8 @@ import type { LineDocument } from '../engine/lineDocument';
 import type { CloudSession } from './cloudSession';
 
 const CERTIFICATES_TTL_MS = 5 * 60_000;
+/** Above this size (characters) the main thread does not parse a manifest (completion/hover stay fast). */
+const MAX_MAIN_THREAD_PARSE = 512 * 1024;
 
 export interface K8sFeaturesDeps {
   cloud: CloudSession;
@@ -31,7 +33,11 @@ export class K8sFeatures {
 
   constructor(private readonly deps: K8sFeaturesDeps) {}
 
-  /** A YAML document with `apiVersion:` and `kind:` at the top level of some document. Cached per version. */
+  /**
+   * A YAML document with `apiVersion:` and `kind:` at the top level of some document. Asked on every
+   * request, so kept current edit by edit (changed()): a scan of the whole file (70 ms at 90k lines
+   * on a busy machine) happens once, not per keystroke of a big compose file.
+   */
   isKubernetes(doc: LineDocument): boolean {
     if (doc.languageId !== 'yaml' && doc.languageId !== 'dockercompose') return false;
     const cached = this.detected.get(doc);
@@ -41,8 +47,42 @@ export class K8sFeatures {
     return result;
   }
 
-  /** The parsed manifest of this version (manifests are small: one parse per version, on demand). */
-  manifest(doc: LineDocument): K8sManifest {
+  /**
+   * After an edit: a file that was not a manifest can only become one if a line the edit touched now
+   * starts with `apiVersion:` or `kind:`; only then (or when it was one) is it scanned again.
+   */
+  changed(doc: LineDocument, changes: readonly TextDocumentContentChangeEvent[]): void {
+    const cached = this.detected.get(doc);
+    if (!cached) return;
+    // Several edits in one notification: their ranges shift each other; just scan again.
+    if (cached.result || changes.length !== 1) {
+      this.detected.delete(doc);
+      return;
+    }
+    for (const change of changes) {
+      if (!('range' in change)) {
+        this.detected.delete(doc);
+        return;
+      }
+      const first = change.range.start.line;
+      const last = Math.min(doc.lineCount - 1, first + (change.text.match(/\r\n|\r|\n/g)?.length ?? 0));
+      for (let line = first; line <= last; line++) {
+        if (/^(?:apiVersion|kind)[ \t]*:/.test(doc.lineText(line))) {
+          this.detected.delete(doc);
+          return;
+        }
+      }
+    }
+    this.detected.set(doc, { version: doc.version, result: false });
+  }
+
+  /**
+   * The parsed manifest of this version, on demand (one parse per version: manifests are small).
+   * A very large file (a CRD bundle) is not parsed on this thread at all: completion then works from
+   * the cursor's line alone, and hover and the online checks say nothing.
+   */
+  manifest(doc: LineDocument): K8sManifest | undefined {
+    if (doc.length > MAX_MAIN_THREAD_PARSE) return undefined;
     const cached = this.parsed.get(doc.uri);
     if (cached && cached.version === doc.version) return cached.manifest;
     const manifest = parseManifest(doc.getText());
@@ -56,11 +96,12 @@ export class K8sFeatures {
 
   complete(doc: LineDocument, position: Position, snippetSupport: boolean) {
     this.loadCertificates();
-    return k8sComplete(doc, position, { manifest: this.manifest(doc), cloudSlbs: this.deps.cloud.cloudSlbs(), certificates: this.currentCertificates(), snippetSupport });
+    return k8sComplete(doc, position, { manifest: () => this.manifest(doc), cloudSlbs: this.deps.cloud.cloudSlbs(), certificates: this.currentCertificates(), snippetSupport });
   }
 
   hover(doc: LineDocument, position: Position) {
-    return k8sHover(doc, position, { manifest: this.manifest(doc), describeSlb: this.deps.cloud.describeSlb });
+    const manifest = this.manifest(doc);
+    return manifest ? k8sHover(doc, position, { manifest, describeSlb: this.deps.cloud.describeSlb }) : null;
   }
 
   /** Online findings (none without a trusted catalog snapshot). Runs after the worker's offline result. */
@@ -69,7 +110,9 @@ export class K8sFeatures {
     const snapshot = this.deps.cloud.catalog.trustedSnapshot();
     if (!snapshot) return [];
     this.loadCertificates();
-    const findings = checkManifestOnline(this.manifest(doc), { snapshot, certificates: this.currentCertificates() });
+    const manifest = this.manifest(doc);
+    if (!manifest) return [];
+    const findings = checkManifestOnline(manifest, { snapshot, certificates: this.currentCertificates() });
     return toDiagnostics(doc, findings, doc.uri, relatedInformation);
   }
 

@@ -15,6 +15,8 @@ export interface AnalyzeRequest {
   uri: string;
   version: number;
   env?: [string, string][];
+  /** The document's path on disk when other files may be read (trusted workspace): `extends: {file: ...}`. */
+  filePath?: string;
   yamlSyntaxErrors: string;
   locale: string;
   relatedInformation: boolean;

@@ -7,6 +7,7 @@ import { runInNewContext } from 'vm';
 import { parentPort, workerData } from 'worker_threads';
 import { LineDocument } from '../engine/lineDocument';
 import { ComposeAnalyzer, YamlSyntaxErrorMode } from '../engine/analysis';
+import { extendsFilesFor } from '../engine/compose/extends';
 import { toDiagnostics } from '../engine/features/diagnostics';
 import { getLocale, Locale, setLocale } from '../engine/i18n';
 import type { ValidationReply, ValidationRequest } from './validationHost';
@@ -68,6 +69,7 @@ export function handleValidationMessage(message: ValidationRequest): ValidationR
   }
   const analysis = analyzer.analyze(text, {
     env: message.env ? new Map(message.env) : undefined,
+    files: message.filePath ? extendsFilesFor(message.filePath) : undefined,
     yamlSyntaxErrors: message.yamlSyntaxErrors as YamlSyntaxErrorMode,
     timeBudgetMs: message.budgetMs,
     onProgress: progress ? (offset) => Atomics.store(progress, 1, offset) : undefined,

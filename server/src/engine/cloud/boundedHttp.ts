@@ -9,6 +9,7 @@
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { unobserved } from './wireWatch';
 
 export interface BoundedRequest {
   method?: 'GET' | 'PUT';
@@ -55,7 +56,8 @@ export function boundedRequest(url: URL, options: BoundedRequest): Promise<Bound
       if (timer) clearTimeout(timer);
       timer = setTimeout(() => finish(new BoundedHttpError(phase, phase === 'connect' ? 'ConnectTimeout' : 'ReadTimeout')), ms);
     };
-    const req = lib.request(url, { method: options.method ?? 'GET', headers: options.headers, agent: false });
+    // Outside the SLB call's observation (this may run inside one, refreshing its credentials).
+    const req = unobserved(() => lib.request(url, { method: options.method ?? 'GET', headers: options.headers, agent: false }));
     arm('connect', options.connectTimeoutMs);
     req.once('socket', (socket) => {
       const onConnect = () => {

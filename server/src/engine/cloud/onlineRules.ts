@@ -7,6 +7,7 @@ import { t } from '../i18n';
 import { hasVariable, looksLikeSlbId, portSpaceOf, regionOfOldStyleId } from '../labels/lbLabel';
 import type { CatalogListener, CatalogSlb, CatalogSnapshot, ElsewhereResult } from './catalog';
 import { SERVER_COMMANDS } from '../../../../common/protocol';
+import { rule, RuleProvider } from '../rules/ruleSpec';
 
 export const ONLINE_CODES = {
   notFound: 'slb-not-found',
@@ -16,6 +17,8 @@ export const ONLINE_CODES = {
   listenerMissing: 'slb-listener-missing',
   listenerMismatch: 'slb-listener-mismatch',
   httpsNoCertificate: 'slb-https-no-certificate',
+  listenerStopped: 'slb-listener-stopped',
+  sameByNameAndId: 'slb-same-by-name-and-id',
 } as const;
 
 export interface OnlineInputs {
@@ -123,6 +126,16 @@ export function checkOnline(bindings: readonly PlacedBinding[], inputs: OnlineIn
       });
       continue;
     }
+    if (same.status === 'stopped') {
+      // The quick fix runs the same plan -> confirm -> apply path as provisioning (its plan starts a stopped listener).
+      result.findings.push({
+        code: ONLINE_CODES.listenerStopped,
+        severity: 'warning',
+        message: t("The {0} listener on front port {1} of SLB '{2}' exists but is stopped: it takes no traffic. Start it ('Provision listener' plans the start and asks before applying it).", same.protocol.toUpperCase(), b.frontPort, label),
+        span: portSpan,
+        fixes: [{ title: t('Start the {0} listener on front port {1}…', same.protocol.toUpperCase(), b.frontPort), edits: [], command: { command: SERVER_COMMANDS.provision } }],
+      });
+    }
     if (b.hostPort !== undefined && same.backendPort !== undefined && !same.vServerGroupId && same.backendPort !== b.hostPort) {
       result.findings.push({
         code: ONLINE_CODES.listenerMismatch,
@@ -140,7 +153,43 @@ export function checkOnline(bindings: readonly PlacedBinding[], inputs: OnlineIn
       });
     }
   }
+  result.findings.push(...sameSlbByNameAndId(bindings, snapshot));
   return result;
+}
+
+/**
+ * X2: one SLB named by its name in one service and by its ID in another. Offline the two texts
+ * look like two SLBs; only the catalog knows they are one. Information: the reference rates it so,
+ * and the file alone does not say whether the sharing is intended.
+ */
+function sameSlbByNameAndId(bindings: readonly PlacedBinding[], snapshot: CatalogSnapshot): Finding[] {
+  const first = new Map<string, PlacedBinding>(); // SLB ID -> the first binding that refers to it
+  const findings: Finding[] = [];
+  const reported = new Set<string>();
+  for (const b of bindings) {
+    if (!b.slb || hasVariable(b.slb)) continue;
+    const matches = lookupSlb(snapshot, b.slb);
+    if (matches.length !== 1) continue;
+    const id = matches[0].id;
+    const owner = first.get(id);
+    if (!owner) {
+      first.set(id, b);
+      continue;
+    }
+    // Two different texts for one SLB in two services: one is the name, the other the ID.
+    if (owner.service === b.service || owner.slb === b.slb) continue;
+    const key = `${b.service}\u0000${id}`;
+    if (reported.has(key)) continue;
+    reported.add(key);
+    findings.push({
+      code: ONLINE_CODES.sameByNameAndId,
+      severity: 'information',
+      message: t("'{0}' and '{1}' (service '{2}') are the same SLB {3}, once by name and once by ID. Two services on one SLB remove each other's backend servers: if that is not intended, give this service its own SLB.", b.slb, owner.slb, owner.service, id),
+      span: { start: b.base + b.slbSpan.start, end: b.base + b.slbSpan.end },
+      related: [{ span: { start: owner.base + owner.slbSpan.start, end: owner.base + owner.slbSpan.end }, message: t("SLB {0} used by service '{1}'", id, owner.service) }],
+    });
+  }
+  return findings;
 }
 
 function notFound(ref: string, region: string, span: { start: number; end: number }, elsewhere: ElsewhereResult | undefined): Finding {
@@ -168,3 +217,40 @@ export function listenerText(l: CatalogListener): string {
   const backend = l.backendPort !== undefined ? ` → ${l.backendPort}` : l.vServerGroupId ? ` → ${l.vServerGroupId}` : '';
   return `${l.protocol.toUpperCase()} ${l.port}${backend}${l.status ? ` (${l.status})` : ''}`;
 }
+
+/** The rules this module checks (registered in rules/registry.ts). They need credentials and run only with a trusted catalog snapshot. */
+export const ONLINE_RULES: RuleProvider = {
+  id: 'cloud/onlineRules',
+  rules: [
+    rule(ONLINE_CODES.notFound, 'warning', 'online', 'workspace', '`tcp://slb_typo:80`',
+      ['No SLB with this name or ID in the region.', 'The agent cannot bind the service; the SLB may be in another region (the finding says which) or the name is misspelled (names are case-sensitive).', 'Check the name and the region, or create the SLB first.'],
+      ['该地域中没有此名称或 ID 的 SLB。', '代理无法绑定服务；SLB 可能在其他地域（诊断会说明是哪个），或名称拼写有误（名称区分大小写）。', '检查名称和地域，或先创建 SLB。']),
+    rule(ONLINE_CODES.ambiguous, 'warning', 'online', 'workspace', '`tcp://web:80` with two SLBs named web',
+      ['The SLB name matches several SLBs.', 'The label cannot tell them apart.', 'Use the ID instead.'],
+      ['该 SLB 名称匹配到多个 SLB。', '标签无法区分它们。', '改用 ID。'],
+      { fix: 'Use SLB ID …' }),
+    rule(ONLINE_CODES.inactive, 'warning', 'online', 'workspace', 'an SLB that is stopped or locked',
+      ['The SLB is not active.', 'An inactive or locked SLB takes no traffic.', 'Start or renew it, or use another SLB.'],
+      ['SLB 未处于运行状态。', '已停止或被锁定的 SLB 不接收流量。', '启动或续费该 SLB，或换用其他 SLB。']),
+    rule(ONLINE_CODES.intranet, 'information', 'online', 'workspace', 'an SLB with an intranet address',
+      ['The SLB has an intranet address.', 'It is reachable from its VPC only, not from the internet.', 'Use an internet SLB if clients outside the VPC must reach the service.'],
+      ['该 SLB 是私网地址。', '它只能从所在 VPC 访问，不能从公网访问。', '如需从 VPC 外访问，请使用公网 SLB。']),
+    rule(ONLINE_CODES.listenerMissing, 'information', 'online', 'workspace', 'no listener on the front port yet',
+      ['The SLB has no listener on the front port yet.', 'The lb label needs a listener that you create; the agent only registers backends.', "Run 'Provision listener' (plan, confirm, apply)."],
+      ['该 SLB 在前端端口上还没有监听。', 'lb 标签需要你自己创建的监听；代理只注册后端服务器。', "运行“创建监听”（计划、确认、执行）。"],
+      { fix: 'Provision the listener…' }),
+    rule(ONLINE_CODES.listenerMismatch, 'warning', 'online', 'workspace', 'a udp listener where the label says tcp',
+      ["The listener's protocol or backend port differs from the label.", 'Traffic would go to the wrong protocol or port.', 'Change the label, the ports mapping or the listener.']
+      , ['监听的协议或后端端口与标签不一致。', '流量会发往错误的协议或端口。', '修改标签、端口映射或监听。']),
+    rule(ONLINE_CODES.listenerStopped, 'warning', 'online', 'workspace', 'a listener on the front port that is stopped',
+      ['The listener exists but is stopped.', 'A stopped listener takes no traffic; completion and hover showed it, but nothing warned.', "Start it with the quick fix, which runs 'Provision listener' (plan, confirm, apply)."],
+      ['监听存在但已停止。', '已停止的监听不接收流量。', '使用快速修复启动它：快速修复会运行“创建监听”（计划、确认、执行）。'],
+      { fix: 'Start the listener…' }),
+    rule(ONLINE_CODES.sameByNameAndId, 'information', 'online', 'workspace', '`tcp://slb_web:80` in one service, `tcp://lb-bp1…:81` (its ID) in another',
+      ['One SLB named by name in one service and by ID in another.', 'Offline the two look like two SLBs; the catalog shows they are one, so the services share an SLB and remove each other\'s backend servers (rule X1).', 'Give each service its own SLB, or ignore this if the sharing is intended.'],
+      ['一个 SLB 在一个服务中用名称引用，在另一个服务中用 ID 引用。', '离线看起来是两个 SLB；目录显示它们是同一个，因此这两个服务共用一个 SLB，会互相移除对方的后端服务器（规则 X1）。', '为每个服务使用独立的 SLB；如果确实有意共用，可忽略。']),
+    rule(ONLINE_CODES.httpsNoCertificate, 'warning', 'online', 'workspace', 'an https listener without certificate',
+      ['The HTTPS listener has no server certificate.', 'An HTTPS listener cannot terminate TLS without one.', 'Upload a certificate to SLB and set it on the listener.'],
+      ['HTTPS 监听没有服务器证书。', '没有证书的 HTTPS 监听无法终止 TLS。', '向 SLB 上传证书并配置到该监听。']),
+  ],
+};

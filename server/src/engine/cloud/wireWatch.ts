@@ -99,3 +99,12 @@ export function observeRequests<R>(obs: WireObservation, fn: () => Promise<R>): 
 export function watchdogRuntime(connectTimeoutMs: number, readTimeoutMs: number): $dara.RuntimeOptions {
   return new $dara.RuntimeOptions({ readTimeout: readTimeoutMs + 1_000, connectTimeout: connectTimeoutMs + readTimeoutMs + 1_000 });
 }
+
+/**
+ * Run `fn` outside any observation: requests made for other purposes while an SLB call is in
+ * progress (fetching fresh credentials from the metadata service or a credentials URI) must not
+ * be taken for the call's own request by the watchdog.
+ */
+export function unobserved<R>(fn: () => R): R {
+  return observation.exit(fn);
+}

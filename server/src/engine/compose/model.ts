@@ -79,8 +79,23 @@ export interface ServiceModel {
   replicas?: { value: number; span: Span };
   deployMode?: string;
   hasUnresolvedPorts: boolean;
+  /** `extends: name`, `extends: {service: name}` or `extends: {file: common.yml, service: name}`. */
+  extends?: ExtendsRef;
+  /** `network_mode:` (v2/v3) or `net:` (v1), e.g. `host`. */
+  networkMode?: { value: string; span: Span };
   /** Labels whose map key appears twice. */
   duplicateLabelKeys: { key: string; first: Span; second: Span }[];
+}
+
+export interface ExtendsRef {
+  /** The extended service's name ('' when the value names none). */
+  service: string;
+  /** The other compose file, relative to this one; undefined = this file. */
+  file?: string;
+  /** The `extends` key: findings about the reference go here. */
+  span: Span;
+  /** Came through `<<`: the span is the anchor's. */
+  inherited: boolean;
 }
 
 export interface SyntaxProblem {

@@ -1,6 +1,6 @@
 // Parses a chunk (or a whole document) with the `yaml` package and extracts the compose model.
 import { Alias, Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Node, Pair, parseDocument, Scalar, YAMLMap } from 'yaml';
-import { ExposeEntry, LabelEntry, ParsedUnit, PortMapping, ScalarKind, ServiceModel, Span, SyntaxProblem } from './model';
+import { ExposeEntry, ExtendsRef, LabelEntry, ParsedUnit, PortMapping, ScalarKind, ServiceModel, Span, SyntaxProblem } from './model';
 import { describeYamlError } from './yamlErrors';
 import { findTooDeepNesting, MAX_NESTING_DEPTH } from './nestingDepth';
 import { t } from '../i18n';
@@ -249,8 +249,28 @@ function addService(pair: Pair, doc: Document, text: string, out: ServiceModel[]
       case 'image':
         if (isScalar(value) && value.value !== null) service.image = String(value.value);
         break;
+      case 'extends':
+        service.extends = readExtends(value, doc, spanOf(p.key as Node) ?? nameSpan, inherited);
+        break;
+      case 'network_mode':
+      case 'net':
+        if (isScalar(value) && value.value !== null && value.range) service.networkMode = { value: String(value.value), span: { start: value.range[0], end: value.range[1] } };
+        break;
     }
   }
+}
+
+function readExtends(node: Node | undefined, doc: Document, span: Span, inherited: boolean): ExtendsRef {
+  if (isScalar(node)) return { service: node.value === null ? '' : String(node.value), span, inherited };
+  if (isMap(node)) {
+    const get = (k: string) => {
+      const pair = node.items.find((i) => isScalar(i.key) && i.key.value === k);
+      const v = resolveNode(pair?.value as Node | undefined, doc);
+      return isScalar(v) && v.value !== null ? String(v.value) : undefined;
+    };
+    return { service: get('service') ?? '', file: get('file'), span, inherited };
+  }
+  return { service: '', span, inherited };
 }
 
 function readLabels(node: Node | undefined, doc: Document, text: string, where: LabelEntry['where'], inherited: boolean, service: ServiceModel): void {

@@ -6,7 +6,7 @@ import { ServiceModel } from '../compose/model';
 import { t } from '../i18n';
 import { LABEL_CATALOG, labelDoc, LB_DOCS_URL } from '../labels/catalog';
 import { hasVariable, isLbKey, LB_SCHEMES, parseLbKey, parseLbValue, portSpaceOf, slbNameProblem } from '../labels/lbLabel';
-import { isLoopback, resolvedPorts } from '../rules/serviceRules';
+import { portChainBlocker, resolvedPorts } from '../rules/serviceRules';
 import { TextLike } from '../text';
 import { SlbSummary } from '../workspaceIndex';
 import { cursorContext, CursorContext } from './cursorContext';
@@ -98,11 +98,11 @@ function publishedPorts(service: ServiceModel | undefined, env: ReadonlyMap<stri
   const result: PublishedPort[] = [];
   if (!service) return result;
   for (const p of resolvedPorts(service, env)) {
-    if (p.unresolved || p.invalid || p.containerStart === undefined || p.hostStart === undefined) continue;
-    if (p.hostIp && isLoopback(p.hostIp)) continue; // the label would be an error at once (lb-port-loopback-only)
+    // A label on a mapping that breaks a port-chain rule would be an error at once.
+    if (p.unresolved || portChainBlocker(p) || p.containerStart === undefined || p.hostStart === undefined) continue;
     if (p.protocol !== 'tcp' && p.protocol !== 'udp') continue;
     const size = (p.containerEnd ?? p.containerStart) - p.containerStart;
-    if ((p.hostEnd ?? p.hostStart) - p.hostStart !== size || size > 20) continue;
+    if (size > 20) continue;
     for (let i = 0; i <= size; i++) result.push({ container: p.containerStart + i, host: p.hostStart + i, protocol: p.protocol });
   }
   return result;
@@ -181,10 +181,11 @@ function completeKeys(doc: TextLike, context: CursorContext, service: ServiceMod
     const isPrefix = spec.prefix === true;
     const label = isPrefix ? `${spec.key}${spec.suffixPlaceholder ?? ''}` : spec.key;
     let snippet: string;
-    if (isPrefix) snippet = `${spec.key}\${1}${separator}\${2}`;
+    if (spec.nameSuffix !== undefined) snippet = `${spec.key}\${1:name}${spec.nameSuffix}${separator}\${2${spec.valueSnippet ? `:${spec.valueSnippet.replace(/^\$\{1:(.*)\}$/, '$1')}` : ''}}`;
+    else if (isPrefix) snippet = `${spec.key}\${1}${separator}\${2}`;
     else if (spec.valueSnippet) snippet = context.form === 'map' ? `${spec.key}: "${spec.valueSnippet}"` : `${spec.key}=${spec.valueSnippet}`;
     else snippet = `${spec.key}${separator}\${1}`;
-    const plain = `${spec.key}${separator}`;
+    const plain = `${spec.key}${spec.nameSuffix ? `name${spec.nameSuffix}` : ''}${separator}`;
     items.push({
       label,
       kind: CompletionItemKind.Property,
@@ -192,9 +193,9 @@ function completeKeys(doc: TextLike, context: CursorContext, service: ServiceMod
       documentation: { kind: MarkupKind.Markdown, value: `${labelDoc(spec)}\n\n${t('Value')}: \`${spec.valueFormat}\`` },
       textEdit: { range: editRange, newText: inputs.snippetSupport ? snippet : plain },
       insertTextFormat: inputs.snippetSupport ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
-      filterText: spec.key,
+      filterText: spec.key + (spec.nameSuffix ?? ''),
       // Deprecated spellings last, struck through: a user picking from the top gets today's label.
-      sortText: `${spec.deprecated ? '9' : spec.documented ? '1' : '2'}${spec.key}`,
+      sortText: `${spec.deprecated ? '9' : spec.documented ? '1' : '2'}${spec.key}${spec.nameSuffix ?? ''}`,
       ...(spec.deprecated ? { tags: [CompletionItemTag.Deprecated] } : {}),
     });
   }

@@ -12,8 +12,8 @@ import { typeSummary } from './hover';
 import type { ServerCertificateInfo } from './onlineRules';
 
 export interface K8sCompletionInputs {
-  /** The last parse of the document (may lag a keystroke behind: only used for ports and present keys). */
-  manifest: K8sManifest | undefined;
+  /** The document's parse, asked only once the cursor is in annotations (undefined: not available). */
+  manifest: K8sManifest | undefined | (() => K8sManifest | undefined);
   cloudSlbs?: CloudSlb[];
   certificates?: readonly ServerCertificateInfo[];
   snippetSupport?: boolean;
@@ -23,7 +23,8 @@ export function k8sComplete(doc: TextLike, position: Position, inputs: K8sComple
   const cursor = annotationCursor(doc, position);
   if (!cursor || (cursor.objectKind && cursor.objectKind !== 'Service')) return [];
   const offset = doc.offsetAt(position);
-  const service = inputs.manifest?.services.find((s) => offset >= s.span.start && offset <= s.span.end + 1);
+  const manifest = typeof inputs.manifest === 'function' ? inputs.manifest() : inputs.manifest;
+  const service = manifest?.services.find((s) => offset >= s.span.start && offset <= s.span.end + 1);
   const range = { start: { line: cursor.line, character: cursor.start }, end: { line: cursor.line, character: cursor.end } };
   if (cursor.kind === 'annotationKey') {
     const present = new Set(service?.annotations.map((a) => a.key) ?? []);

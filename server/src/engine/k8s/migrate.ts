@@ -113,6 +113,19 @@ function migrateService(service: ComposeService, bindings: LbBinding[], plain: R
   for (const b of bindings) bySlb.set(b.slb, [...(bySlb.get(b.slb) ?? []), b]);
   const containerPorts = new Map<string, { containerPort: number; protocol: string }>();
   for (const b of bindings) containerPorts.set(`${b.containerPort}/${b.scheme === 'udp' ? 'UDP' : 'TCP'}`, { containerPort: b.containerPort, protocol: b.scheme === 'udp' ? 'UDP' : 'TCP' });
+  // The service's other ports become containerPorts too; those published on the host without an
+  // SLB label have no Service here: say so.
+  for (const p of service.ports) {
+    if (p.unresolved || p.invalid || p.containerStart === undefined || p.inherited) continue;
+    const protocol = p.protocol.toLowerCase() === 'udp' ? 'UDP' : 'TCP';
+    const key = `${p.containerStart}/${protocol}`;
+    if (containerPorts.has(key)) continue;
+    containerPorts.set(key, { containerPort: p.containerStart, protocol });
+    if (p.hostStart !== undefined) notMigrated.push(t('port {0}: published on the host without an SLB label; add a port to a Service if clients outside the cluster need it', p.raw));
+  }
+  for (const [k, v] of Object.entries(environmentObject(plain.environment))) {
+    if (/\$\{?[A-Za-z_]/.test(v)) notMigrated.push(t('environment {0}: {1} is a compose variable; Kubernetes does not substitute it (write the value, or use a ConfigMap/Secret)', k, v));
+  }
 
   const deployment = deploymentDocument(name, service, plain, [...containerPorts.values()], replicas);
   const docs = [deployment];
@@ -197,6 +210,10 @@ export function commandList(value: unknown): string[] | undefined {
   }
   if (started) words.push(current);
   return words;
+}
+
+function environmentObject(value: unknown): Record<string, string> {
+  return Object.fromEntries(environmentList(value).map((e) => [e.name, e.value]));
 }
 
 function environmentList(value: unknown): { name: string; value: string }[] {

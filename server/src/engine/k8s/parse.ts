@@ -13,7 +13,8 @@ const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Repli
  * document. Compose files have neither; a Kubernetes manifest always has both.
  */
 export function looksLikeKubernetes(text: string): boolean {
-  return /^apiVersion[ \t]*:/m.test(text) && /^kind[ \t]*:/m.test(text);
+  // includes() first: a compose file (no 'apiVersion' at all) is answered at memchr speed.
+  return text.includes('apiVersion') && /^apiVersion[ \t]*:/m.test(text) && /^kind[ \t]*:/m.test(text);
 }
 
 /** The same check line by line (open documents are line arrays; no whole-text string). */

@@ -124,8 +124,18 @@ const unknownKey: ServiceRule = {
   },
 };
 
+/**
+ * Names that look right but are not read: `network-type` appears in an example of the CCM's own
+ * usage docs, while every CCM version reads `slb-network-type`.
+ */
+const MISNAMED_SUFFIXES: Record<string, string> = { 'network-type': 'slb-network-type' };
+
 /** The nearest known key (either spelling) within a small edit distance, or undefined. */
 export function closestKey(key: string): string | undefined {
+  for (const legacy of [false, true]) {
+    const prefix = legacy ? LEGACY_ANNOTATION_PREFIX : ANNOTATION_PREFIX;
+    if (key.startsWith(prefix) && MISNAMED_SUFFIXES[key.slice(prefix.length)]) return prefix + MISNAMED_SUFFIXES[key.slice(prefix.length)];
+  }
   let best: { key: string; distance: number } | undefined;
   const legacy = /alicloud/.test(key);
   for (const spec of ANNOTATIONS) {

@@ -11,6 +11,11 @@ export interface LabelSpec {
   prefix?: boolean;
   /** Placeholder shown after the prefix in completion, e.g. `<container_port>`. */
   suffixPlaceholder?: string;
+  /**
+   * log-pilot style keys `prefix<name><nameSuffix>`: the part after the prefix must be one name
+   * (letters, digits, '_', '-'), followed by exactly this suffix ('' for the name alone).
+   */
+  nameSuffix?: string;
   valueFormat: string;
   /** English doc sentence; translated on use. */
   doc: string;
@@ -44,6 +49,12 @@ export const LABEL_CATALOG: LabelSpec[] = [
   { key: 'aliyun.log_ttl_', prefix: true, suffixPlaceholder: '<logstore>', valueFormat: '"<days>"', doc: 'Retention in days of the Log Service logstore named after the prefix.', valueSnippet: '${1:30}', documented: true },
   { key: 'aliyun.log_project', valueFormat: 'project name', doc: 'Log Service project of Alibaba\'s tooling; not documented in detail.', documented: false },
   { key: 'aliyun.logs', valueFormat: 'path', doc: 'Older log collection label (2016 samples).', documented: false, deprecated: true },
+  // log-pilot (AliyunContainerService/log-pilot, docs/docs.md), the log collector of Container Service nodes.
+  { key: 'aliyun.logs.', prefix: true, nameSuffix: '', suffixPlaceholder: '<name>', valueFormat: 'stdout | /path/in/container/*.log', doc: 'log-pilot: collect this container\'s stdout, or the log files matching the path inside the container, as the log named <name> (the index, logstore or topic unless .target says otherwise).', valueSnippet: '${1:stdout}', documented: true },
+  { key: 'aliyun.logs.', prefix: true, nameSuffix: '.tags', suffixPlaceholder: '<name>.tags', valueFormat: 'key=value[,key=value...]', doc: 'log-pilot: extra fields added to every record of the log <name>, e.g. "app=web,stage=prod".', documented: true },
+  { key: 'aliyun.logs.', prefix: true, nameSuffix: '.format', suffixPlaceholder: '<name>.format', valueFormat: 'none | json | csv | nginx | apache2 | regexp', doc: 'log-pilot: how the records of the log <name> are parsed (default none: one line per record).', documented: true },
+  { key: 'aliyun.logs.', prefix: true, nameSuffix: '.format.pattern', suffixPlaceholder: '<name>.format.pattern', valueFormat: 'regular expression', doc: 'log-pilot: the pattern that splits a record of the log <name> into fields, with .format: regexp.', documented: true },
+  { key: 'aliyun.logs.', prefix: true, nameSuffix: '.target', suffixPlaceholder: '<name>.target', valueFormat: 'index | logstore | topic', doc: 'log-pilot: where the log <name> goes (Elasticsearch index, Log Service logstore, Kafka topic) instead of <name>.', documented: true },
   { key: 'aliyun.log.timestamp', valueFormat: 'true | false', doc: 'Undocumented log timestamp switch seen in blogs.', documented: false },
   { key: 'aliyun.auto_scaling.', prefix: true, suffixPlaceholder: 'max_cpu | min_cpu | max_memory | min_memory | max_instances | min_instances | step | period', valueFormat: '"<number>"', doc: 'Auto scaling thresholds and limits of the service.', documented: true },
   { key: 'aliyun.latest_image', valueFormat: '"true"', doc: 'Pull the image again on every redeploy.', valueSnippet: '${1|true,false|}', documented: true },
@@ -56,9 +67,15 @@ export const LABEL_CATALOG: LabelSpec[] = [
 
 const AUTO_SCALING_KEYS = ['max_cpu', 'min_cpu', 'max_memory', 'min_memory', 'max_internetInRate', 'min_internetInRate', 'max_internetOutRate', 'min_internetOutRate', 'max_instances', 'min_instances', 'step', 'period'];
 
+const LOG_NAME = /^[A-Za-z0-9_-]+$/;
+
 /** Finds the catalogue entry for a key, or undefined when the key is not a known aliyun.* label. */
 export function findLabelSpec(key: string): LabelSpec | undefined {
   for (const spec of LABEL_CATALOG) {
+    if (spec.nameSuffix !== undefined) {
+      if (key.startsWith(spec.key) && key.endsWith(spec.nameSuffix) && LOG_NAME.test(key.slice(spec.key.length, key.length - spec.nameSuffix.length))) return spec;
+      continue;
+    }
     if (spec.prefix) {
       if (key.startsWith(spec.key) && key.length > spec.key.length) {
         if (spec.key === 'aliyun.auto_scaling.' && !AUTO_SCALING_KEYS.includes(key.slice(spec.key.length))) continue;
@@ -100,6 +117,16 @@ export function suggestLabelKey(key: string): string | undefined {
     if (!best || distance < best.distance) best = { candidate, distance };
   };
   for (const spec of LABEL_CATALOG) {
+    if (spec.nameSuffix) {
+      // aliyun.logs.web.tag -> aliyun.logs.web.tags: the name is the user's, the rest is compared.
+      const parts = key.split('.');
+      for (let i = 1; i < parts.length - 1 && i < 8; i++) {
+        const head = parts.slice(0, i).join('.') + '.';
+        const rest = '.' + parts.slice(i + 1).join('.');
+        if (LOG_NAME.test(parts[i])) consider(spec.key + parts[i] + spec.nameSuffix, editDistance(head, spec.key) + editDistance(rest, spec.nameSuffix));
+      }
+      continue;
+    }
     if (spec.prefix) {
       if (spec.key === 'aliyun.auto_scaling.') {
         // The suffix is one of a known set: misspellings on either side (auto_scale.max_cpus).
@@ -125,6 +152,3 @@ export function suggestLabelKey(key: string): string | undefined {
   return best.distance <= limit && best.candidate !== key ? best.candidate : undefined;
 }
 
-export function knownAutoScalingKeys(): string[] {
-  return AUTO_SCALING_KEYS.slice();
-}

@@ -6,6 +6,7 @@ import type { Analysis } from '../analysis';
 import type { LabelEntry } from '../compose/model';
 import type { PlacedBinding } from '../rules/crossServiceRules';
 import type { Finding } from '../rules/types';
+import { isPortChainCode } from '../rules/registry';
 import type { SlbClient } from '../cloud/slbClient';
 import { pushAll } from '../arrays';
 import { isSlbApiError } from '../cloud/slbErrors';
@@ -96,10 +97,6 @@ export function provisionTargets(analysis: Pick<Analysis, 'bindings' | 'units' |
     }
   }
   return out;
-}
-
-function isPortChainCode(code: string): boolean {
-  return code === 'lb-port-not-published' || code === 'lb-port-random-host' || code === 'lb-protocol-mismatch' || code === 'lb-port-loopback-only' || code === 'lb-port-range-one-sided';
 }
 
 function overlaps(f: Finding, start: number, end: number): boolean {

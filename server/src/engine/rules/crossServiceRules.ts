@@ -4,13 +4,10 @@
 import { t } from '../i18n';
 import { portSpaceOf } from '../labels/lbLabel';
 import { Finding, HostPortUse, LbBinding } from './types';
+import { rule, RuleProvider } from './ruleSpec';
 
 export interface PlacedBinding extends LbBinding {
   /** Offset of the unit the spans are relative to. */
-  base: number;
-}
-
-export interface PlacedFinding extends Finding {
   base: number;
 }
 
@@ -201,7 +198,18 @@ function pull<T>(map: Map<string, Owner<T>[]>, multi: Set<string>, key: string, 
   if (owners.length <= 1 || !distinct(owners, identity)) multi.delete(key);
 }
 
-/** The same checks without keeping an index (one-shot use, e.g. the CLI). */
-export function checkAcrossServices(units: { base: number; summary: UnitSummary }[]): Finding[] {
-  return new CrossServiceIndex().update(units);
-}
+/** The rules this module checks (registered in rules/registry.ts). */
+export const CROSS_SERVICE_RULES: RuleProvider = {
+  id: 'rules/crossServiceRules',
+  rules: [
+    rule('lb-front-port-conflict', 'error', 'cross-service', 'file', 'two labels on `slb_web:80`',
+      ['Two bindings use the same front port of one SLB.', 'One listener port forwards to one backend port: tcp, http and https share one port space per SLB, udp has its own.', 'Pick another front port for one of them.'],
+      ['两个绑定使用了同一 SLB 的同一前端端口。', '一个监听端口只能转发到一个后端端口：同一 SLB 上 tcp、http、https 共用一个端口空间，udp 单独一个。', '为其中一个换一个前端端口。']),
+    rule('lb-slb-shared', 'error', 'cross-service', 'file', 'services `a` and `b` both on `slb_web`',
+      ['Two services use the same SLB.', "Each service's agent would remove the other's backend servers, and one service becomes unreachable.", 'Give each service its own SLB.'],
+      ['两个服务使用同一个 SLB。', '每个服务的代理都会移除另一个服务的后端服务器，其中一个服务将无法访问。', '为每个服务使用独立的 SLB。']),
+    rule('host-port-shared', 'warning', 'cross-service', 'file', 'two services publishing host port 80',
+      ['Two services publish the same host port.', 'Containers of the two services can never run on the same node.', 'Use different host ports, or make sure the services run on different nodes.'],
+      ['两个服务发布了同一个主机端口。', '这两个服务的容器永远不能运行在同一节点上。', '使用不同的主机端口，或确保它们运行在不同节点上。']),
+  ],
+};

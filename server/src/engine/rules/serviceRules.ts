@@ -1,17 +1,15 @@
 // Rules that need only one service: label syntax (reference §3.2), the port chain (§3.3),
 // the aliyun.* catalogue and list/map form pitfalls (§1.2).
-import { LabelEntry, PortMapping, ServiceModel, Span } from '../compose/model';
+import { ExtendsResolution } from '../compose/extends';
+import { ExposeEntry, LabelEntry, PortMapping, ServiceModel, Span } from '../compose/model';
 import { interpolate } from '../compose/variables';
 import { t } from '../i18n';
 import { findLabelSpec, suggestLabelKey } from '../labels/catalog';
 import { hasVariable, isLbKey, LB_SCHEMES, parseLbKey, parseLbValue, parsePortNumber, removeSpacesOutsideVariables, slbNameProblem, TextPart, transportOf } from '../labels/lbLabel';
-import { Finding, Fix, HostPortUse, LbBinding } from './types';
+import { Finding, Fix, ServiceRuleResult } from './types';
+import { rule, RuleProvider } from './ruleSpec';
 
-export interface ServiceRuleResult {
-  findings: Finding[];
-  bindings: LbBinding[];
-  hostPorts: HostPortUse[];
-}
+export type { ServiceRuleResult };
 
 type Env = ReadonlyMap<string, string> | undefined;
 
@@ -19,10 +17,29 @@ function sub(span: Span, part: TextPart, exact: boolean): Span {
   return exact ? { start: span.start + part.start, end: span.start + part.end } : span;
 }
 
-export function checkService(service: ServiceModel, env: Env): ServiceRuleResult {
+/**
+ * The ports the port-chain rules read: the service's own and those it gets through `extends`.
+ * `unknown`: the extends chain could not be followed, so no claim may be made about them.
+ * `hostNetwork`: with `network_mode: host` Docker ignores the mappings (composeRules explains).
+ */
+export interface PortView {
+  ports: PortMapping[];
+  expose: ExposeEntry[];
+  unknown: boolean;
+  hostNetwork: boolean;
+}
+
+export function checkService(service: ServiceModel, env: Env, extended?: ExtendsResolution): ServiceRuleResult {
   const result: ServiceRuleResult = { findings: [], bindings: [], hostPorts: [] };
   const ports = resolvedPorts(service, env);
-  for (const p of ports) {
+  const view: PortView = {
+    ports: extended ? [...ports, ...extended.ports.map((p) => (p.unresolved ? resolvePortVariables(p, env) : p))] : ports,
+    expose: extended ? [...service.expose, ...extended.expose] : service.expose,
+    unknown: extended?.problem !== undefined,
+    hostNetwork: isHostNetwork(service),
+  };
+  for (const p of view.ports) {
+    if (view.hostNetwork) break; // Docker ignores mappings: no host port is taken by them
     if (p.hostStart !== undefined && !p.unresolved && !p.invalid) {
       for (let port = p.hostStart; port <= (p.hostEnd ?? p.hostStart) && port - p.hostStart < 1000; port++)
         result.hostPorts.push({ service: service.name, port, protocol: p.protocol, span: p.span, inheritedBy: p.inherited ? service.nameSpan : undefined });
@@ -53,7 +70,7 @@ export function checkService(service: ServiceModel, env: Env): ServiceRuleResult
   }
   for (const label of service.labels) {
     const before = result.findings.length;
-    checkLabel(service, label, ports, env, result);
+    checkLabel(service, label, view, env, result);
     if (label.inherited) {
       // Reported where the anchor defines the label, pointing back at the service that inherits it.
       for (const f of result.findings.slice(before)) {
@@ -109,7 +126,7 @@ function quoteFix(label: LabelEntry): Fix {
   return { title: t('Quote the value: "{0}"', text), edits: [{ span: label.valueNodeSpan, newText: JSON.stringify(text) }], preferred: true };
 }
 
-function checkLabel(service: ServiceModel, label: LabelEntry, ports: PortMapping[], env: Env, out: ServiceRuleResult): void {
+function checkLabel(service: ServiceModel, label: LabelEntry, ports: PortView, env: Env, out: ServiceRuleResult): void {
   const key = label.key;
   if (label.listItemIsMapping) {
     if (!key.startsWith('aliyun.')) return;
@@ -158,12 +175,14 @@ function checkLabel(service: ServiceModel, label: LabelEntry, ports: PortMapping
   const spec = isLbKey(key) ? findLabelSpec('aliyun.lb.port_0') : findLabelSpec(key);
   if (!spec) {
     const suggestion = suggestLabelKey(key);
+    // Nobody can list every aliyun.* label that agents and tools read: only a near-miss of a known
+    // label is likely a mistake (a warning); anything else is at most a hint.
     out.findings.push({
       code: 'aliyun-label-unknown',
-      severity: 'warning',
+      severity: suggestion ? 'warning' : 'hint',
       message: suggestion
         ? t("Unknown Container Service label '{0}'. Did you mean '{1}'?", key, suggestion)
-        : t("Unknown Container Service label '{0}': Container Service ignores it. Check the spelling against the label reference.", key),
+        : t("'{0}' is not an aliyun.* label this extension knows (Container Service, acs/proxy, log-pilot, Alibaba's kompose). If it is meant for one of them, check the spelling; a label your own tooling reads is fine.", key),
       span: label.keySpan,
       fixes: suggestion && label.exactOffsets ? [{ title: t("Change to '{0}'", suggestion), edits: [{ span: label.keySpan, newText: suggestion }], preferred: true }] : undefined,
     });
@@ -207,7 +226,7 @@ function keyWhitespaceFinding(label: LabelEntry): Finding {
   };
 }
 
-function checkLbLabel(service: ServiceModel, label: LabelEntry, ports: PortMapping[], env: Env, out: ServiceRuleResult): void {
+function checkLbLabel(service: ServiceModel, label: LabelEntry, ports: PortView, env: Env, out: ServiceRuleResult): void {
   const lbKey = parseLbKey(label.key);
   const keyPortSpan = label.exactOffsets ? { start: label.keySpan.start + lbKey.portOffset, end: label.keySpan.end } : label.keySpan;
   if (lbKey.problem) {
@@ -348,12 +367,33 @@ function checkLbLabel(service: ServiceModel, label: LabelEntry, ports: PortMappi
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i;
 
+export function isHostNetwork(service: Pick<ServiceModel, 'networkMode'>): boolean {
+  return service.networkMode?.value === 'host';
+}
+
 export function isLoopback(hostIp: string): boolean {
   return LOOPBACK.test(hostIp);
 }
 
+/**
+ * The port-chain rule an lb label on this (resolved) mapping would break at once, or undefined
+ * when the mapping gives a fixed, reachable backend port. Completion offers only ports without one.
+ */
+export function portChainBlocker(p: PortMapping): 'port-invalid' | 'lb-port-random-host' | 'lb-port-range-one-sided' | 'lb-port-loopback-only' | 'lb-protocol-mismatch' | undefined {
+  if (p.invalid || p.containerStart === undefined) return 'port-invalid';
+  if (p.hostStart === undefined) return 'lb-port-random-host';
+  if ((p.hostEnd ?? p.hostStart) - p.hostStart !== (p.containerEnd ?? p.containerStart) - p.containerStart) return 'lb-port-range-one-sided';
+  if (p.hostIp && isLoopback(p.hostIp)) return 'lb-port-loopback-only';
+  if (p.protocol !== 'tcp' && p.protocol !== 'udp') return 'lb-protocol-mismatch';
+  return undefined;
+}
+
 /** Reference §3.3: the container port must be published on a fixed host port of the same protocol. Returns the host (backend) port. */
-function checkPortChain(service: ServiceModel, label: LabelEntry, containerPort: number, scheme: string, ports: PortMapping[], schemeSpan: Span, out: ServiceRuleResult): number | undefined {
+function checkPortChain(service: ServiceModel, label: LabelEntry, containerPort: number, scheme: string, view: PortView, schemeSpan: Span, out: ServiceRuleResult): number | undefined {
+  // Host networking (composeRules' lb-host-network explains it) or an extends chain that cannot be
+  // followed: the mappings do not tell the backend port, so nothing is claimed about it.
+  if (view.hostNetwork || view.unknown) return undefined;
+  const ports = view.ports;
   const transport = transportOf(scheme);
   const covering = ports.filter((p) => !p.unresolved && !p.invalid && p.containerStart !== undefined && p.containerStart <= containerPort && containerPort <= (p.containerEnd ?? p.containerStart));
   const anyUnresolved = ports.some((p) => p.unresolved);
@@ -388,7 +428,7 @@ function checkPortChain(service: ServiceModel, label: LabelEntry, containerPort:
     }
     if (anyUnresolved) return undefined; // a ${VAR} mapping may cover it: don't guess
     if (ports.some((p) => p.invalid)) return undefined; // an unreadable mapping (reported) may be meant to cover it
-    const exposed = service.expose.find((e) => e.start !== undefined && e.start <= containerPort && containerPort <= (e.end ?? e.start));
+    const exposed = view.expose.find((e) => e.start !== undefined && e.start <= containerPort && containerPort <= (e.end ?? e.start));
     const mapping = transport === 'udp' ? `${containerPort}:${containerPort}/udp` : `${containerPort}:${containerPort}`;
     out.findings.push({
       code: 'lb-port-not-published',
@@ -470,3 +510,88 @@ function addMappingFix(service: ServiceModel, mapping: string, label: LabelEntry
   }
   return undefined;
 }
+
+/** The rules this module checks (registered in rules/registry.ts). */
+export const SERVICE_RULES: RuleProvider = {
+  id: 'rules/serviceRules',
+  checkService: ({ service, env, extended }, out) => {
+    const r = checkService(service, env, extended);
+    for (const f of r.findings) out.findings.push(f);
+    for (const b of r.bindings) out.bindings.push(b);
+    for (const h of r.hostPorts) out.hostPorts.push(h);
+  },
+  rules: [
+    rule('lb-key-invalid-port', 'error', 'syntax', 'label line', '`aliyun.lb.port_http: tcp://slb_web:80`',
+      ['The lb label key does not end in a container port.', "The key must be aliyun.lb.port_ followed by the container port (1-65535); with anything else Container Service cannot tell which port to bind.", 'Write the container port number after aliyun.lb.port_, e.g. aliyun.lb.port_80.'],
+      ['lb 标签的键没有以容器端口结尾。', '键必须是 aliyun.lb.port_ 加容器端口（1-65535）；否则容器服务不知道要绑定哪个端口。', '在 aliyun.lb.port_ 后写容器端口号，例如 aliyun.lb.port_80。']),
+    rule('label-key-variable', 'error', 'syntax', 'label line', '`aliyun.lb.port_${PORT}: tcp://slb_web:80`',
+      ['A variable in a label key.', 'Compose substitutes variables in values only: the key stays literally as written, so the label means nothing to Container Service.', 'Write the port number in the key.'],
+      ['标签键中使用了变量。', 'Compose 只替换值中的变量：键保持原样，容器服务无法识别该标签。', '在键中直接写端口号。']),
+    rule('lb-value-malformed', 'error', 'syntax', 'label line', '`aliyun.lb.port_80: tcp://slb_web`',
+      ["The lb value is not 'scheme://slb_name_or_id:front_port'.", 'A missing scheme, separator or front port, spaces, an empty entry or an unclosed ${ make the binding unreadable for the agent.', "Write 'scheme://slb_name_or_id:front_port', e.g. tcp://slb_redis_app:6379."],
+      ["lb 值不是 'scheme://slb_name_or_id:front_port' 格式。", '缺少协议、分隔符或前端端口，含有空格、空条目或未闭合的 ${，代理都无法读取该绑定。', "写成 'scheme://slb_name_or_id:front_port'，例如 tcp://slb_redis_app:6379。"],
+      { fix: "Add ':80'; Remove the spaces" }),
+    rule('lb-scheme-unknown', 'error', 'syntax', 'label line', '`aliyun.lb.port_80: TCP://slb_web:80`',
+      ['The scheme is not tcp, http, https or udp.', 'SLB listeners of the lb label have four protocols, written in lower case; any other scheme is rejected.', 'Use tcp, http, https or udp.'],
+      ['协议不是 tcp、http、https 或 udp。', 'lb 标签的 SLB 监听只有四种协议，且须小写；其他协议会被拒绝。', '使用 tcp、http、https 或 udp。'],
+      { fix: "Change to 'tcp'" }),
+    rule('lb-slb-invalid', 'error', 'syntax', 'label line', '`aliyun.lb.port_80: tcp://slb_web!:80`',
+      ['The SLB name or ID is missing, too long or has characters a name cannot have.', 'SLB names have at most 79 characters: letters, digits, -, _, / and .; a reference that cannot be a name or an ID never finds an SLB.', 'Write the name or ID of an SLB of the cluster\'s region.'],
+      ['SLB 名称或 ID 缺失、过长或含有非法字符。', 'SLB 名称最多 79 个字符，只能包含字母、数字、-、_、/ 和 .；不可能是名称或 ID 的引用永远找不到 SLB。', '写集群所在地域中某个 SLB 的名称或 ID。']),
+    rule('lb-front-port-invalid', 'error', 'syntax', 'label line', '`aliyun.lb.port_80: tcp://slb_web:70000`',
+      ['The SLB front port is not a port number.', 'The front (listener) port must be a number from 1 to 65535.', 'Write a front port between 1 and 65535.'],
+      ['SLB 前端端口不是有效端口号。', '前端（监听）端口必须是 1 到 65535 之间的数字。', '写 1 到 65535 之间的前端端口。']),
+    rule('lb-binding-duplicate', 'warning', 'syntax', 'label line', '`tcp://a:80;tcp://a:80`',
+      ['The same binding is listed twice in one label.', 'The second copy adds nothing.', 'Remove the duplicate.'],
+      ['同一个绑定在一个标签中出现了两次。', '第二个副本没有任何作用。', '删除重复项。']),
+    rule('port-sexagesimal', 'warning', 'syntax', 'service', '`- 2222:22` (unquoted) in a service with an lb label',
+      ['An unquoted port mapping that YAML 1.1 reads as a base-60 number.', 'docker-compose 1.x (PyYAML), which Container Service used, reads 2222:22 as the number 133342, not as a mapping.', 'Quote the mapping: "2222:22".'],
+      ['未加引号的端口映射被 YAML 1.1 读成六十进制数。', '容器服务使用的 docker-compose 1.x（PyYAML）会把 2222:22 读成数字 133342，而不是端口映射。', '给映射加引号："2222:22"。'],
+      { fix: 'Quote the value' }),
+    rule('port-invalid', 'error', 'port chain', 'service', '`ports: ["abc:81"]` in a service with an lb label',
+      ['A port mapping cannot be read.', 'Docker rejects the mapping, and the SLB backend port it should give is unknown.', 'Write host and container ports as numbers or ranges (1-65535), the protocol as tcp or udp.'],
+      ['端口映射无法解析。', 'Docker 会拒绝该映射，SLB 后端端口也无从得知。', '主机端口和容器端口写成数字或范围（1-65535），协议写 tcp 或 udp。']),
+    rule('lb-port-not-published', 'error', 'port chain', 'service', '`aliyun.lb.port_80: http://slb_web:80` without ports',
+      ["The label's container port is not published.", 'The SLB forwards to a fixed host port (its backend port), which only a ports mapping of the container port gives.', "Add a mapping such as '80:80' under ports."],
+      ['标签中的容器端口没有发布。', 'SLB 转发到固定的主机端口（后端端口），只有该容器端口的 ports 映射才能提供它。', "在 ports 下添加映射，例如 '80:80'。"],
+      { fix: "Add '80:80' under ports" }),
+    rule('lb-port-random-host', 'error', 'port chain', 'service', '`ports: ["80"]` + lb label on 80',
+      ['The container port is published without a host port.', 'Docker then picks a random host port, so the SLB backend port cannot be known.', "Publish it with a fixed host port, e.g. '80:80'."],
+      ['容器端口发布时没有指定主机端口。', 'Docker 会随机选择主机端口，SLB 后端端口因此无法确定。', "使用固定主机端口发布，例如 '80:80'。"],
+      { fix: "Publish it as '80:80'" }),
+    rule('lb-port-range-one-sided', 'warning', 'port chain', 'service', '`ports: ["8000-8010:80"]` + lb label on 80',
+      ['A host port range maps to a single container port.', 'Docker may pick any host port of the range, so the SLB backend port is not fixed.', 'Use the same range on both sides, or one host port.'],
+      ['主机端口范围映射到单个容器端口。', 'Docker 可能选择范围内的任意主机端口，SLB 后端端口因此不固定。', '两侧使用相同的范围，或只用一个主机端口。']),
+    rule('lb-port-loopback-only', 'error', 'port chain', 'service', '`ports: ["127.0.0.1:6379:6379"]` + lb label',
+      ['The host port is bound to a loopback address.', "The SLB connects to the node's network address, which a port bound to 127.0.0.1 or ::1 does not accept.", 'Publish the port without the loopback address.'],
+      ['主机端口绑定在回环地址上。', 'SLB 连接节点的网络地址，而绑定到 127.0.0.1 或 ::1 的端口不接受这种连接。', '发布端口时去掉回环地址。'],
+      { fix: "Publish it as '6379:6379'" }),
+    rule('lb-protocol-mismatch', 'error', 'port chain', 'service', '`ports: ["53:53"]` + `aliyun.lb.port_53: udp://slb_dns:53`',
+      ['The scheme and the published protocol differ.', 'An SLB listener and its backend port use one protocol: a udp listener cannot reach a port published as tcp, and the reverse.', 'Publish the port with the scheme\'s protocol, or change the scheme.'],
+      ['协议与发布端口的协议不一致。', 'SLB 监听与后端端口使用同一协议：udp 监听无法访问以 tcp 发布的端口，反之亦然。', '按协议发布端口，或修改协议。'],
+      { fix: "Publish it as '53:53/udp'; Change the scheme to 'tcp'" }),
+    rule('label-value-not-string', 'warning', 'catalogue', 'label line', '`aliyun.scale: 2`',
+      ['A label value is a number or a boolean.', 'Label values must be strings; some compose versions reject the file.', 'Quote the value.'],
+      ['标签值是数字或布尔值。', '标签值必须是字符串；某些 compose 版本会拒绝该文件。', '给值加引号。'],
+      { fix: 'Quote the value' }),
+    rule('aliyun-label-unknown', 'warning', 'catalogue', 'label line', '`aliyun.rolling_update: "true"`',
+      ['An aliyun.* label that no known agent or tool reads.', 'A near-miss of a known label (a warning, with did-you-mean) is most likely a typo that Container Service ignores. A key that resembles no known label gets only a hint: nobody can list every aliyun.* label.', 'Fix the spelling, or ignore the hint for a label your own tooling reads.'],
+      ['没有已知代理或工具读取的 aliyun.* 标签。', '与已知标签相近（警告，并提示“您是否想输入”）的键多半是拼写错误，容器服务会忽略它。与已知标签都不相近的键只给出提示：没有人能列出所有 aliyun.* 标签。', '修正拼写；若是自己的工具读取的标签，可忽略该提示。'],
+      { fix: "Change to 'aliyun.rolling_updates'", otherSeverities: ['hint'] }),
+    rule('label-list-item-mapping', 'error', 'catalogue', 'label line', '`- aliyun.lb.port_80: tcp://slb_web:80`',
+      ["A list-form label written as 'key: value'.", 'In a list of labels each item must be one string; YAML reads this item as a mapping and the label is lost.', "Write '- key=value'."],
+      ["列表形式的标签写成了 'key: value'。", '标签列表中每一项必须是一个字符串；YAML 会把这一项读成映射，该标签随之丢失。', "写成 '- key=value'。"],
+      { fix: "Write it as 'aliyun.lb.port_80=tcp://slb_web:80'" }),
+    rule('label-list-missing-equals', 'error', 'catalogue', 'label line', '`- aliyun.scale:2`',
+      ["A list-form label without '='.", 'Docker reads the whole text as the key and the value as empty.', "Write '- key=value'."],
+      ["列表形式的标签没有 '='。", 'Docker 会把整段文字当作键，值为空。', "写成 '- key=value'。"],
+      { fix: "Replace the first ':' with '='" }),
+    rule('label-duplicate', 'error', 'catalogue', 'service', '`aliyun.scale` twice (map or list form)',
+      ['A label is set twice in one service.', 'Only one of the values takes effect.', 'Remove one of them.'],
+      ['同一服务中一个标签设置了两次。', '只有其中一个值生效。', '删除其中一个。']),
+    rule('label-key-whitespace', 'error', 'catalogue', 'label line', '`- aliyun.lb.port_80 = tcp://slb_web:80`',
+      ['A label key contains spaces.', 'A key with spaces is another key, which Container Service does not recognise.', "Remove the spaces (in list form: 'key=value' with no spaces around '=')."],
+      ['标签键中含有空格。', '带空格的键是另一个键，容器服务无法识别。', "删除空格（列表形式写成 'key=value'，'=' 两侧不留空格）。"],
+      { fix: "Write 'aliyun.lb.port_80=tcp://slb_web:80'" }),
+  ],
+};

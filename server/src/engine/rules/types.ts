@@ -62,3 +62,10 @@ export interface HostPortUse {
   /** The mapping comes through an alias or `<<` merge: the span is the anchor's; this is the inheriting service's name. */
   inheritedBy?: Span;
 }
+
+/** What the service-scope checks produce for one service. */
+export interface ServiceRuleResult {
+  findings: Finding[];
+  bindings: LbBinding[];
+  hostPorts: HostPortUse[];
+}
