@@ -59,12 +59,19 @@ export class TypingQuiet {
     const typed = this.typed.get(uri);
     if (!typed || quietMs <= 0) return { diagnostics };
     const remaining = typed.at + quietMs - this.now();
-    if (remaining <= 0) {
-      this.typed.delete(uri);
+    const shown = diagnostics.filter((d) => !touches(d, typed));
+    if (shown.length === diagnostics.length) {
+      if (remaining <= 0) this.typed.delete(uri);
       return { diagnostics };
     }
-    const shown = diagnostics.filter((d) => !touches(d, typed));
-    return { diagnostics: shown, releaseInMs: shown.length === diagnostics.length ? undefined : Math.ceil(remaining) };
+    // Even when the quiet time is over, the typed lines' part goes out through the release (after
+    // any key already waiting to be read), never straight from a late validation result.
+    return { diagnostics: shown, releaseInMs: Math.max(0, Math.ceil(remaining)) };
+  }
+
+  /** The pause happened: nothing is held for this document any more. */
+  paused(uri: string): void {
+    this.typed.delete(uri);
   }
 }
 
@@ -127,6 +134,7 @@ export class QuietPublisher {
     const latest = this.latest.get(uri);
     // A newer version is being validated: its own publish comes after the pause.
     if (!latest || this.currentVersion(uri) !== latest.version) return;
-    this.publish(uri, latest.version, latest.diagnostics);
+    this.typing.paused(uri);
+    this.send({ uri, version: latest.version, diagnostics: latest.diagnostics });
   }
 }
