@@ -68,7 +68,8 @@ export async function runK8sPlanCli(text: string, flags: Values, io: K8sPlanIo):
     if (!stringValue(flags, 'cluster-id')) io.err(t('The CCM names vServer groups and listeners with the cluster ID: pass --cluster-id to see the real names.') + '\n');
     return planHasProblems(plans) ? 1 : 0;
   } catch (e) {
+    // The account could not be read: a failure (1), not bad usage (2), as for compose files.
     io.err(`slb-labels plan: ${isSlbApiError(e) ? e.message : e instanceof Error ? e.message : String(e)}\n`);
-    return 2;
+    return 1;
   }
 }
