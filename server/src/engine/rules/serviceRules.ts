@@ -42,7 +42,7 @@ export function checkService(service: ServiceModel, env: Env, extended?: Extends
     if (view.hostNetwork) break; // Docker ignores mappings: no host port is taken by them
     if (p.hostStart !== undefined && !p.unresolved && !p.invalid) {
       for (let port = p.hostStart; port <= (p.hostEnd ?? p.hostStart) && port - p.hostStart < 1000; port++)
-        result.hostPorts.push({ service: service.name, port, protocol: p.protocol, span: p.span, inheritedBy: p.inherited ? service.nameSpan : undefined });
+        result.hostPorts.push({ service: service.name, port, protocol: p.protocol, span: p.span, inheritedBy: p.inherited && !p.viaExtends ? service.nameSpan : undefined });
     }
   }
   if (service.labels.some((l) => isLbKey(l.key))) {
