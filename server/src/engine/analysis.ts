@@ -40,8 +40,19 @@ export interface PlacedUnit {
   parsed: ParsedUnit;
 }
 
+/**
+ * The findings in document order, in parts: `relative` ones are a unit's cached findings with offsets
+ * relative to `base` (the same array as long as the unit's text and rules are unchanged, so a
+ * consumer may cache what it derives from them per array and `startLine`); the rest are placed.
+ */
+export type FindingPart = { placed: Finding[] } | { relative: Finding[]; base: number; startLine: number };
+
 export interface Analysis {
-  findings: Finding[];
+  /** Placed in the file (built on first access from `parts`). */
+  readonly findings: Finding[];
+  parts?: FindingPart[];
+  /** A relative part's findings placed in the file (as in `findings`). */
+  placePart?(part: Extract<FindingPart, { relative: Finding[] }>): Finding[];
   units: PlacedUnit[];
   /** Every lb binding with its unit offset (built on first access: only online checks need it). */
   readonly bindings: PlacedBinding[];
@@ -153,7 +164,13 @@ export class ComposeAnalyzer {
       outlines = outlineCompose(text);
     }
     const entries: UnitCacheEntry[] = [];
-    const findings: Finding[] = [];
+    // Placed findings since the last unit part (see FindingPart).
+    let loose: Finding[] = [];
+    const parts: FindingPart[] = [];
+    const flush = () => {
+      if (loose.length > 0) parts.push({ placed: loose });
+      loose = [];
+    };
     let gaveUp = false;
     const units: PlacedUnit[] = [];
     const summaries: { base: number; summary: UnitSummary; map?: OffsetMap }[] = [];
@@ -208,7 +225,7 @@ export class ComposeAnalyzer {
             const nextLine = ownText.indexOf('\n', p.span.end) + 1;
             if (p.code === 'yaml-label-value-needs-quotes' && nextLine > 0) ownLines.add(nextLine);
           }
-          for (const p of entry.labelLineProblems) findings.push(place(syntaxFinding(p, ownText), map));
+          for (const p of entry.labelLineProblems) loose.push(place(syntaxFinding(p, ownText), map));
           if (mode !== 'off') {
             for (const p of entry.parsed.problems) {
               if (ownLines.has(lineStartOf(ownText, p.span.start))) continue;
@@ -218,7 +235,7 @@ export class ComposeAnalyzer {
                 gaveUp = true;
               }
               if (mode === 'labels' && !isOnLabelLine(ownText, p.span.start)) continue;
-              findings.push(place(syntaxFinding(p, ownText), map));
+              loose.push(place(syntaxFinding(p, ownText), map));
             }
           }
         }
@@ -276,26 +293,43 @@ export class ComposeAnalyzer {
               if (atAnchors.has(key)) continue;
               atAnchors.add(key);
             }
-            findings.push(placed);
+            loose.push(placed);
           }
           summaries.push({ base: piece.base, summary: entry.rules.summary, map: anchored ? map : undefined });
         } else {
-          for (const f of entry.rules.findings) findings.push(place(f, map));
+          flush();
+          if (entry.rules.findings.length > 0) parts.push({ relative: entry.rules.findings, base: piece.base, startLine: whole ? outline.startLine : outline.chunks[index].startLine });
           summaries.push({ base: piece.base, summary: entry.rules.summary });
         }
       }
       for (const dup of outline.duplicateServices) {
         const chunk = outline.chunks[dup.chunkIndex];
-        findings.push({ code: 'yaml-duplicate-key', severity: 'error', message: t("Service '{0}' is defined twice; YAML keeps only one of them. Rename or remove one.", dup.name), span: { start: chunk.start + leadingSpaces(text, chunk.start), end: chunk.start + leadingSpaces(text, chunk.start) + dup.name.length } });
+        loose.push({ code: 'yaml-duplicate-key', severity: 'error', message: t("Service '{0}' is defined twice; YAML keeps only one of them. Rename or remove one.", dup.name), span: { start: chunk.start + leadingSpaces(text, chunk.start), end: chunk.start + leadingSpaces(text, chunk.start) + dup.name.length } });
       }
     }
-    for (const provider of FILE_CHECKS) pushAll(findings, provider.checkFile!(text));
-    pushAll(findings, this.crossIndex.update(summaries));
+    for (const provider of FILE_CHECKS) pushAll(loose, provider.checkFile!(text));
+    pushAll(loose, this.crossIndex.update(summaries));
+    flush();
     this.last = outlines.length === 1 && !parsedWhole ? { text, envKey, outline: outlines[0], entries } : undefined;
     this.evict(units.length);
     let placedBindings: PlacedBinding[] | undefined;
+    let placedFindings: Finding[] | undefined;
     return {
-      findings,
+      get findings() {
+        if (!placedFindings) {
+          placedFindings = [];
+          for (const part of parts) {
+            if ('placed' in part) pushAll(placedFindings, part.placed);
+            else pushAll(placedFindings, this.placePart!(part));
+          }
+        }
+        return placedFindings;
+      },
+      parts,
+      placePart: (part) => {
+        const map = shiftBy(part.base);
+        return part.relative.map((f) => place(f, map));
+      },
       units,
       outlines,
       unitSummaries: summaries.map((s) => s.summary),

@@ -8,6 +8,7 @@ import type { PlacedBinding } from '../engine/rules/crossServiceRules';
 import { analysisBudgetMs, analysisStoppedFinding, DEFAULT_SERVER_BUDGET_MS, lineOfOffset } from '../engine/analysisLimits';
 import { toDiagnostics } from '../engine/features/diagnostics';
 import { textOf } from '../engine/text';
+import { applyDelta, DiagnosticsDelta } from './diagnosticDelta';
 
 export interface AnalyzeRequest {
   type: 'analyze';
@@ -26,6 +27,8 @@ export interface AnalyzeRequest {
   knownSlbUsesVersion?: number;
   /** Set by the host: the analysis stops itself with one finding past this many ms. */
   budgetMs?: number;
+  /** Set by the host: the result whose diagnostics it holds for this document (see ValidationResult.diagnosticsDelta). */
+  knownDiagnosticsId?: number;
 }
 
 export type ValidationRequest =
@@ -40,6 +43,8 @@ export interface ValidationResult {
   uri: string;
   version: number;
   diagnostics: Diagnostic[];
+  /** From the worker: only the changes to the diagnostics of result `baseId` (then `diagnostics` is empty until the host applies it). */
+  diagnosticsDelta?: DiagnosticsDelta;
   bindings?: PlacedBinding[];
   /** `slb\u0000scheme\u0000frontPort` of every binding, only when they changed since the last result. */
   slbUses?: string[];
@@ -87,6 +92,8 @@ export class ValidationHost {
   private watchdog: { id: number; uri: string; startedAt: number; timer: NodeJS.Timeout } | undefined;
   /** Documents whose analysis got stuck, with that text: not analysed again until their text changes. */
   private readonly stuck = new Map<string, { version: number; text: string; diagnostics: Diagnostic[] }>();
+  /** The diagnostics of the worker's last result per document: its next result may be a delta on them. */
+  private readonly diagnosticsBase = new Map<string, { id: number; diagnostics: Diagnostic[] }>();
 
   constructor(private readonly log: (level: 'info' | 'warn' | 'error', message: string) => void) {
     const workerPath = path.join(__dirname, 'validationWorker.js');
@@ -98,6 +105,7 @@ export class ValidationHost {
     let worker: Worker;
     try {
       worker = new Worker(workerPath, { workerData: { progress: this.progress }, resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: this.heapMb } });
+      this.diagnosticsBase.clear(); // a new worker sends its first result per document whole
     } catch (error) {
       this.fallBack(`validation worker could not start: ${String(error)}`);
       return;
@@ -156,6 +164,7 @@ export class ValidationHost {
   close(uri: string): void {
     this.opened.delete(uri);
     this.stuck.delete(uri);
+    this.diagnosticsBase.delete(uri);
     this.pending.get(uri)?.resolve(undefined);
     this.pending.delete(uri);
     this.send({ type: 'close', uri });
@@ -169,7 +178,7 @@ export class ValidationHost {
   private dispatch(request: Omit<AnalyzeRequest, 'id' | 'type'>, resolve: (r: ValidationResult | undefined) => void): void {
     const id = this.nextId++;
     this.inFlight.set(request.uri, { id, request, resolve });
-    this.send({ type: 'analyze', id, ...request });
+    this.send({ type: 'analyze', id, ...request, knownDiagnosticsId: this.diagnosticsBase.get(request.uri)?.id });
   }
 
   private send(message: ValidationRequest): void {
@@ -200,6 +209,12 @@ export class ValidationHost {
     const flight = this.inFlight.get(reply.uri);
     if (!flight || flight.id !== reply.id) return;
     this.inFlight.delete(reply.uri);
+    if (reply.type === 'result' && !this.withWholeDiagnostics(reply)) {
+      // The delta does not fit what this side holds (it should always): ask for the whole list.
+      this.log('warn', `validation of ${reply.uri}: the diagnostics delta did not apply; validating again`);
+      this.dispatch(flight.request, flight.resolve);
+      return;
+    }
     if (reply.type === 'error') {
       this.log('error', `validation of ${reply.uri} failed: ${reply.error}`);
       flight.resolve(undefined);
@@ -209,6 +224,24 @@ export class ValidationHost {
       this.pending.delete(reply.uri);
       this.dispatch(next.request, next.resolve);
     }
+  }
+
+  /** Turns a delta into the whole list (kept as the base of the next one); false when it does not apply. */
+  private withWholeDiagnostics(reply: ValidationResult): boolean {
+    const delta = reply.diagnosticsDelta;
+    if (delta) {
+      const base = this.diagnosticsBase.get(reply.uri);
+      this.diagnosticsBase.delete(reply.uri);
+      if (!base || base.id !== delta.baseId) return false;
+      try {
+        reply.diagnostics = applyDelta(base.diagnostics, delta, reply.uri);
+      } catch {
+        return false;
+      }
+      reply.diagnosticsDelta = undefined;
+    }
+    this.diagnosticsBase.set(reply.uri, { id: reply.id, diagnostics: reply.diagnostics });
+    return true;
   }
 
   private startWatchdog(id: number, uri: string): void {
@@ -254,6 +287,7 @@ export class ValidationHost {
   private fallBack(reason: string): void {
     this.log('warn', reason);
     this.worker = undefined;
+    this.diagnosticsBase.clear(); // the in-process validator starts with no base either
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     this.inProcess ??= (require('./validationWorker') as typeof import('./validationWorker')).handleValidationMessage;
     this.resend();

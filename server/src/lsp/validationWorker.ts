@@ -6,12 +6,16 @@ import { getHeapSpaceStatistics, setFlagsFromString } from 'v8';
 import { runInNewContext } from 'vm';
 import { parentPort, workerData } from 'worker_threads';
 import { LineDocument } from '../engine/lineDocument';
-import { ComposeAnalyzer, YamlSyntaxErrorMode } from '../engine/analysis';
+import { ComposeAnalyzer, FindingPart, YamlSyntaxErrorMode } from '../engine/analysis';
+import type { Finding } from '../engine/rules/types';
+import { pushAll } from '../engine/arrays';
 import { extendsFilesFor } from '../engine/compose/extends';
 import { toDiagnostics } from '../engine/features/diagnostics';
 import { getLocale, Locale, setLocale } from '../engine/i18n';
 import type { ValidationReply, ValidationRequest } from './validationHost';
 import type { UnitSummary } from '../engine/rules/crossServiceRules';
+import { Diagnostic } from 'vscode-languageserver';
+import { diffDiagnostics, LineEdit, lineEditOf } from './diagnosticDelta';
 import { ManifestAnalyzer } from '../engine/k8s/analyze';
 import { looksLikeKubernetes } from '../engine/k8s/parse';
 import { maxTextLength } from '../engine/analysisLimits';
@@ -29,6 +33,11 @@ const progress: Int32Array | undefined = (workerData as { progress?: Int32Array 
 const documents = new Map<string, LineDocument>();
 /** Last SLB uses sent per document: the main thread's SLB index is refreshed only when they change. */
 const lastSummaries = new Map<string, { summaries: UnitSummary[]; usesVersion: number }>();
+/**
+ * The diagnostics last sent per document and the edits since (undefined: an edit that cannot be
+ * followed line-wise, so the next result is sent whole). See diagnosticDelta.ts.
+ */
+const lastSent = new Map<string, { id: number; diagnostics: Diagnostic[]; edits: LineEdit[] | undefined }>();
 
 export function handleValidationMessage(message: ValidationRequest): ValidationReply | undefined {
   if (message.type === 'close') {
@@ -36,15 +45,28 @@ export function handleValidationMessage(message: ValidationRequest): ValidationR
     manifestAnalyzers.delete(message.uri);
     documents.delete(message.uri);
     lastSummaries.delete(message.uri);
+    lastSent.delete(message.uri);
     return undefined;
   }
   if (message.type === 'open') {
     documents.set(message.uri, new LineDocument(message.uri, 'dockercompose', message.version, message.text));
+    lastSent.delete(message.uri);
     return undefined;
   }
   if (message.type === 'change') {
     const document = documents.get(message.uri);
     if (document) document.update(message.changes, message.version);
+    const sent = lastSent.get(message.uri);
+    if (sent?.edits) {
+      for (const change of message.changes) {
+        const edit = lineEditOf(change);
+        if (!edit) {
+          sent.edits = undefined;
+          break;
+        }
+        sent.edits.push(edit);
+      }
+    }
     return undefined;
   }
   const doc = documents.get(message.uri);
@@ -59,6 +81,7 @@ export function handleValidationMessage(message: ValidationRequest): ValidationR
     let manifests = manifestAnalyzers.get(message.uri);
     if (!manifests) manifestAnalyzers.set(message.uri, (manifests = new ManifestAnalyzer()));
     const { findings } = manifests.analyze(text, { yamlSyntaxErrors: message.yamlSyntaxErrors as YamlSyntaxErrorMode, locale: message.locale });
+    lastSent.delete(message.uri); // sent whole: the next compose result is whole too
     return { type: 'result', id: message.id, uri: message.uri, version: doc.version, diagnostics: toDiagnostics(doc, findings, message.uri, message.relatedInformation), slbUsesVersion: message.knownSlbUsesVersion ?? 0 };
   }
   let analyzer = analyzers.get(message.uri);
@@ -82,16 +105,50 @@ export function handleValidationMessage(message: ValidationRequest): ValidationR
   lastSummaries.set(message.uri, { summaries: current, usesVersion });
   // Sent whenever the main thread's copy is older (a result it dropped as stale may have carried them).
   const sendUses = message.knownSlbUsesVersion !== usesVersion;
+  const diagnostics = analysis.parts && analysis.placePart ? diagnosticsOfParts(doc, analysis.parts, analysis.placePart, message.uri, message.relatedInformation) : toDiagnostics(doc, analysis.findings, message.uri, message.relatedInformation);
+  // Only what changed, when the main thread holds the list this worker sent last.
+  const sent = lastSent.get(message.uri);
+  const delta = sent?.edits && message.knownDiagnosticsId === sent.id ? diffDiagnostics(sent.diagnostics, diagnostics, sent.edits, message.uri, sent.id) : undefined;
+  lastSent.set(message.uri, { id: message.id, diagnostics, edits: [] });
   return {
     type: 'result',
     id: message.id,
     uri: message.uri,
     version: doc.version,
-    diagnostics: toDiagnostics(doc, analysis.findings, message.uri, message.relatedInformation),
+    diagnostics: delta ? [] : diagnostics,
+    diagnosticsDelta: delta,
     bindings: message.wantBindings ? analysis.bindings : undefined,
     slbUses: sendUses ? analysis.slbUses() : undefined,
     slbUsesVersion: usesVersion,
   };
+}
+
+/**
+ * The diagnostics of a unit's cached findings, by the findings array (the same array while the
+ * unit's text and rules are unchanged) and the line the unit starts on: a keystroke re-renders the
+ * service it is in, not the 15k findings of the file.
+ */
+const renderedUnits = new WeakMap<Finding[], { startLine: number; base: number; uri: string; relatedInformation: boolean; diagnostics: Diagnostic[] }>();
+
+function diagnosticsOfParts(doc: LineDocument, parts: FindingPart[], place: (part: Extract<FindingPart, { relative: Finding[] }>) => Finding[], uri: string, relatedInformation: boolean): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const part of parts) {
+    if ('placed' in part) {
+      pushAll(out, toDiagnostics(doc, part.placed, uri, relatedInformation));
+      continue;
+    }
+    let rendered = renderedUnits.get(part.relative);
+    if (!rendered || rendered.startLine !== part.startLine || rendered.uri !== uri || rendered.relatedInformation !== relatedInformation) {
+      const placed = place(part);
+      rendered = { startLine: part.startLine, base: part.base, uri, relatedInformation, diagnostics: toDiagnostics(doc, placed, uri, relatedInformation) };
+      renderedUnits.set(part.relative, rendered);
+    } else if (rendered.base !== part.base) {
+      // Same lines, moved by characters typed on lines above (other lines): the rendering holds.
+      rendered.base = part.base;
+    }
+    pushAll(out, rendered.diagnostics);
+  }
+  return out;
 }
 
 /**

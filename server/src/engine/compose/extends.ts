@@ -50,7 +50,7 @@ export function resolveExtends(service: ServiceFacts, context: ExtendsContext): 
   const start = service.extends;
   if (!start) return undefined;
   const result: ExtendsResolution = { ports: [], expose: [] };
-  const place = <T extends { span: { start: number; end: number } }>(items: T[]): T[] => items.map((x) => ({ ...x, span: start.span, inherited: true, viaExtends: true }));
+  const place = <T extends { span: { start: number; end: number } }>(items: T[]): T[] => items.map((x) => ({ ...x, span: start.span, inherited: true }));
   let current = service;
   let file = context.files?.path ?? '';
   let lookup = context.sameFile;

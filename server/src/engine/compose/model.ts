@@ -48,8 +48,6 @@ export interface PortMapping {
   invalid?: { part: 'host' | 'container' | 'protocol'; text: string };
   mode?: string;
   inherited: boolean;
-  /** Comes from the service this one extends: the span is this service's own `extends` key (not an anchor). */
-  viaExtends?: boolean;
   /** Unquoted `22:22`-like text, which YAML 1.1 parsers (docker-compose 1.x) read as a base-60 integer. */
   sexagesimal?: number;
 }

@@ -50,6 +50,13 @@ export class CrossServiceIndex {
   private readonly multiSlb = new Set<string>();
   private readonly multiHost = new Set<string>();
   private present = new Map<UnitSummary, number>();
+  /**
+   * Each group's findings with their spans still relative to the units (so they hold while units
+   * only move), by group ('f'/'s'/'h' + key); a group is computed again only when a unit joins or
+   * leaves it. A keystroke then re-checks the groups its service is in, not every group of the file.
+   */
+  private readonly groupCache = new Map<string, GroupFinding[]>();
+  private readonly dirty = new Set<string>();
 
   /**
    * Brings the index to `units` (in document order) and returns the cross-service findings. A unit
@@ -75,6 +82,7 @@ export class CrossServiceIndex {
   }
 
   private add(summary: UnitSummary): void {
+    this.touch(summary);
     for (const b of summary.bindings) {
       push(this.byFront, this.multiFront, b.frontKey, { summary, item: b }, (o) => `${o.item.service}\u0000${o.item.containerPort}\u0000${o.item.scheme}`);
       push(this.bySlb, this.multiSlb, b.slb, { summary, item: b }, (o) => o.item.service);
@@ -83,6 +91,7 @@ export class CrossServiceIndex {
   }
 
   private remove(summary: UnitSummary): void {
+    this.touch(summary);
     for (const b of summary.bindings) {
       pull(this.byFront, this.multiFront, b.frontKey, summary, (o) => `${o.item.service}\u0000${o.item.containerPort}\u0000${o.item.scheme}`);
       pull(this.bySlb, this.multiSlb, b.slb, summary, (o) => o.item.service);
@@ -90,9 +99,45 @@ export class CrossServiceIndex {
     for (const h of summary.hostPorts) pull(this.byHostPort, this.multiHost, h.key, summary, (o) => o.item.service);
   }
 
+  private touch(summary: UnitSummary): void {
+    for (const b of summary.bindings) {
+      this.dirty.add(`f${b.frontKey}`);
+      this.dirty.add(`s${b.slb}`);
+    }
+    for (const h of summary.hostPorts) this.dirty.add(`h${h.key}`);
+  }
+
   private findings(bases: Map<UnitSummary, SpanMap>): Finding[] {
     const findings: Finding[] = [];
     const abs = (summary: UnitSummary, span: { start: number; end: number }) => (bases.get(summary) ?? NO_SHIFT).span(span);
+    // Spans of cached findings are kept as (unit, span) and placed when emitted.
+    const loc = (summary: UnitSummary, span: { start: number; end: number }) => ({ summary, span }) as unknown as { start: number; end: number };
+    const place = (l: { start: number; end: number }) => {
+      const { summary, span } = l as unknown as { summary: UnitSummary; span: { start: number; end: number } };
+      return abs(summary, span);
+    };
+    const reportedSpans = new Set<unknown>();
+    const emit = (group: GroupFinding[]) => {
+      for (const g of group) {
+        if (g.once) {
+          if (reportedSpans.has(g.once)) continue;
+          reportedSpans.add(g.once);
+        }
+        findings.push({ code: g.finding.code, severity: g.finding.severity, message: g.finding.message, span: place(g.finding.span), related: g.finding.related?.map((r) => ({ span: place(r.span), message: r.message })) });
+      }
+    };
+    /** A group's findings: cached while no unit joined or left it and all its units are plain (placed by a shift). */
+    const seen = new Set<string>();
+    const group = <T,>(id: string, owners: Owner<T>[], compute: () => GroupFinding[]) => {
+      seen.add(id);
+      let cached = this.dirty.has(id) ? undefined : this.groupCache.get(id);
+      if (!cached) {
+        cached = compute();
+        if (owners.every((o) => (bases.get(o.summary) as { plain?: boolean } | undefined)?.plain)) this.groupCache.set(id, cached);
+        else this.groupCache.delete(id);
+      }
+      emit(cached);
+    };
     const ordered = <T,>(owners: Owner<T>[], spanOf: (t: T) => { start: number; end: number }) =>
       owners.slice().sort((a, b) => abs(a.summary, spanOf(a.item)).start - abs(b.summary, spanOf(b.item)).start);
     // A label or mapping inherited through an alias or '<<' sits at the anchor, which may be another
@@ -100,18 +145,21 @@ export class CrossServiceIndex {
     // `sameSpot`: both uses sit at the very same anchor text, so the finding is about the alias itself.
     const inheritance = (summary: UnitSummary, item: { service: string; inheritedBy?: { start: number; end: number } }, sameSpot: boolean) =>
       item.inheritedBy
-        ? { note: sameSpot ? '' : t(" (service '{0}' gets it through an alias or '<<' merge)", item.service), sameSpot, related: [{ span: abs(summary, item.inheritedBy), message: t("Service '{0}' gets this through an alias or '<<' merge", item.service) }] }
+        ? { note: sameSpot ? '' : t(" (service '{0}' gets it through an alias or '<<' merge)", item.service), sameSpot, related: [{ span: loc(summary, item.inheritedBy), message: t("Service '{0}' gets this through an alias or '<<' merge", item.service) }] }
         : { note: '', sameSpot: false, related: [] };
     // (In the file: units parsed behind their anchors' chunks each hold a copy of the anchor's text.)
     const same = (a: Owner<unknown>, aSpan: { start: number; end: number }, b: Owner<unknown>, bSpan: { start: number; end: number }) =>
       a.summary === b.summary ? aSpan.start === bSpan.start : abs(a.summary, aSpan).start === abs(b.summary, bSpan).start;
     // X3: front port unique per SLB (tcp/http/https share one port space, udp has its own).
     for (const key of this.multiFront) {
-      const [first, ...rest] = ordered(this.byFront.get(key)!, (b) => b.frontPortSpan);
+      const owners = this.byFront.get(key)!;
+      group(`f${key}`, owners, () => {
+      const out: GroupFinding[] = [];
+      const [first, ...rest] = ordered(owners, (b) => b.frontPortSpan);
       for (const { summary, item: b } of rest) {
         if (first.item.service === b.service && first.item.containerPort === b.containerPort && first.item.scheme === b.scheme) continue;
         const via = inheritance(summary, b, same(first, first.item.frontPortSpan, { summary, item: b }, b.frontPortSpan));
-        findings.push({
+        out.push({ finding: {
           code: 'lb-front-port-conflict',
           severity: 'error',
           message: via.sameSpot
@@ -119,47 +167,60 @@ export class CrossServiceIndex {
             : (first.item.service === b.service
               ? t("SLB '{0}' front port {1} is already bound to container port {2} of this service. One listener port forwards to one backend port: pick another front port.", b.slb, b.frontPort, first.item.containerPort)
               : t("SLB '{0}' front port {1} is already used by service '{2}'. One listener port forwards to one backend port: pick another front port.", b.slb, b.frontPort, first.item.service)) + via.note + (b.assumed ?? first.item.assumed ?? ''),
-          span: abs(summary, b.frontPortSpan),
-          related: [{ span: abs(first.summary, first.item.frontPortSpan), message: t("Front port {0} of SLB '{1}' first bound here (service '{2}')", first.item.frontPort, first.item.slb, first.item.service) }, ...via.related],
-        });
+          span: loc(summary, b.frontPortSpan),
+          related: [{ span: loc(first.summary, first.item.frontPortSpan), message: t("Front port {0} of SLB '{1}' first bound here (service '{2}')", first.item.frontPort, first.item.slb, first.item.service) }, ...via.related],
+        } });
       }
+      return out;
+      });
     }
     // X1: two services must not use the same SLB.
     for (const key of this.multiSlb) {
-      const [owner, ...rest] = ordered(this.bySlb.get(key)!, (b) => b.slbSpan);
+      const owners = this.bySlb.get(key)!;
+      group(`s${key}`, owners, () => {
+      const out: GroupFinding[] = [];
+      const [owner, ...rest] = ordered(owners, (b) => b.slbSpan);
       for (const { summary, item: b } of rest) {
         if (b.service === owner.item.service) continue;
         const via = inheritance(summary, b, same(owner, owner.item.slbSpan, { summary, item: b }, b.slbSpan));
-        findings.push({
+        out.push({ finding: {
           code: 'lb-slb-shared',
           severity: 'error',
           message: via.sameSpot
             ? t("SLB '{0}' is used by service '{1}' and, through an alias or '<<' merge, by service '{2}'. Two services must not share one SLB: each service's agent would remove the other's backend servers. Give each service its own SLB.", b.slb, owner.item.service, b.service)
             : t("SLB '{0}' is also used by service '{1}'. Two services must not share one SLB: each service's agent would remove the other's backend servers. Use a separate SLB for each service.", b.slb, owner.item.service) + via.note + (b.assumed ?? owner.item.assumed ?? ''),
-          span: abs(summary, b.slbSpan),
-          related: [{ span: abs(owner.summary, owner.item.slbSpan), message: t("SLB '{0}' used by service '{1}'", owner.item.slb, owner.item.service) }, ...via.related],
-        });
+          span: loc(summary, b.slbSpan),
+          related: [{ span: loc(owner.summary, owner.item.slbSpan), message: t("SLB '{0}' used by service '{1}'", owner.item.slb, owner.item.service) }, ...via.related],
+        } });
       }
+      return out;
+      });
     }
     // P7: the same host port (and protocol) published by two services cannot run on one node.
-    const reportedSpans = new Set<unknown>();
     for (const key of this.multiHost) {
-      const [first, ...rest] = ordered(this.byHostPort.get(key)!, (h) => h.span);
+      const owners = this.byHostPort.get(key)!;
+      group(`h${key}`, owners, () => {
+      const out: GroupFinding[] = [];
+      const [first, ...rest] = ordered(owners, (h) => h.span);
       for (const { summary, item: h } of rest) {
-        if (h.service === first.item.service || reportedSpans.has(h.span)) continue;
-        reportedSpans.add(h.span);
+        if (h.service === first.item.service) continue;
         const via = inheritance(summary, h, same(first, first.item.span, { summary, item: h }, h.span));
-        findings.push({
+        out.push({ once: h.span, finding: {
           code: 'host-port-shared',
           severity: 'warning',
           message: via.sameSpot
             ? t("Host port {0}/{1} is published by service '{2}' and, through an alias or '<<' merge, by service '{3}'. Containers of the two services can never run on the same node.", h.port, h.protocol, first.item.service, h.service)
             : t("Host port {0}/{1} is also published by service '{2}'. Containers of the two services can never run on the same node.", h.port, h.protocol, first.item.service) + via.note,
-          span: abs(summary, h.span),
-          related: [{ span: abs(first.summary, first.item.span), message: t("Published by service '{0}'", first.item.service) }, ...via.related],
-        });
+          span: loc(summary, h.span),
+          related: [{ span: loc(first.summary, first.item.span), message: t("Published by service '{0}'", first.item.service) }, ...via.related],
+        } });
       }
+      return out;
+      });
     }
+    // Groups whose membership changed were recomputed above (or are no longer groups: forget them).
+    for (const id of this.dirty) if (!seen.has(id)) this.groupCache.delete(id);
+    this.dirty.clear();
     return findings.sort((a, b) => a.span.start - b.span.start);
   }
 }
@@ -169,8 +230,14 @@ export interface SpanMap {
   span(span: { start: number; end: number }): { start: number; end: number };
 }
 
-function shifted(base: number): SpanMap {
-  return { span: (span) => ({ start: base + span.start, end: base + span.end }) };
+/** A cached cross-service finding: spans are (unit, span) pairs; `once`: reported once across groups. */
+interface GroupFinding {
+  finding: Finding;
+  once?: unknown;
+}
+
+function shifted(base: number): SpanMap & { plain: true } {
+  return { plain: true, span: (span) => ({ start: base + span.start, end: base + span.end }) };
 }
 const NO_SHIFT = shifted(0);
 
@@ -186,7 +253,9 @@ function push<T>(map: Map<string, Owner<T>[]>, multi: Set<string>, key: string, 
     return;
   }
   owners.push(owner);
-  if (distinct(owners, identity)) multi.add(key);
+  // Only the newcomer can make the group distinct: compare it with the first (hundreds of services
+  // on one host port would otherwise cost a pass over the group per service added).
+  if (!multi.has(key) && identity(owner) !== identity(owners[0])) multi.add(key);
 }
 
 function pull<T>(map: Map<string, Owner<T>[]>, multi: Set<string>, key: string, summary: UnitSummary, identity: (o: Owner<T>) => string): void {

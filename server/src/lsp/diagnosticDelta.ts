@@ -1,0 +1,233 @@
+// The validation worker sends the main thread only the diagnostics that changed since its last
+// result: a keystroke in one service of a file with 15k findings changes a handful of them, and
+// cloning all of them across the thread boundary on every keystroke cost more than finding them.
+// Diagnostics before and after the edited lines are kept; those after it move by the lines the
+// edits added or removed. Both sides map positions with the same function, so the main thread's
+// copy is exactly the worker's list.
+import type { Diagnostic, Position, Range, TextDocumentContentChangeEvent } from 'vscode-languageserver';
+import type { DiagnosticFixData } from '../engine/features/diagnostics';
+
+/** One edit: the text from (startLine, startChar) to (endLine, endChar) became text that ends at (newEndLine, newEndChar). */
+export interface LineEdit {
+  startLine: number;
+  startChar: number;
+  endLine: number;
+  endChar: number;
+  newEndLine: number;
+  newEndChar: number;
+}
+
+export interface DiagnosticsDelta {
+  /** The result (request id) this delta applies to. */
+  baseId: number;
+  /** The edits since that result, in order. */
+  edits: LineEdit[];
+  /**
+   * Applied in order over the base list: keep `keep` diagnostics (positions mapped through the
+   * edits), drop `drop`, insert `insert`; whatever follows the last step is kept.
+   */
+  steps: { keep: number; drop: number; insert: Diagnostic[] }[];
+}
+
+/** The edit of a content change, or undefined for a whole-text replacement (nothing can be kept). */
+export function lineEditOf(change: TextDocumentContentChangeEvent): LineEdit | undefined {
+  if (!('range' in change) || !change.range) return undefined;
+  let added = 0;
+  let lastBreak = -1;
+  for (let i = 0; i < change.text.length; i++) {
+    const c = change.text.charCodeAt(i);
+    // A lone CR is a line break too (LineDocument counts it).
+    if (c === 10 || (c === 13 && change.text.charCodeAt(i + 1) !== 10)) {
+      added++;
+      lastBreak = i;
+    }
+  }
+  const { start, end } = change.range;
+  return {
+    startLine: start.line,
+    startChar: start.character,
+    endLine: end.line,
+    endChar: end.character,
+    newEndLine: start.line + added,
+    newEndChar: added === 0 ? start.character + change.text.length : change.text.length - lastBreak - 1,
+  };
+}
+
+/** Where a position is after the edits, or undefined when it was on an edited line. */
+function mapPosition(position: Position, edits: LineEdit[]): Position | undefined {
+  let line = position.line;
+  let character = position.character;
+  for (const edit of edits) {
+    if (line < edit.startLine || (line === edit.startLine && character < edit.startChar)) continue;
+    if (line > edit.endLine) line += edit.newEndLine - edit.endLine;
+    else if (line === edit.endLine && character > edit.endChar) {
+      character = edit.newEndChar + character - edit.endChar;
+      line = edit.newEndLine;
+    } else return undefined; // inside the edited text (or at its very edge: ambiguous)
+  }
+  return line === position.line && character === position.character ? position : { line, character };
+}
+
+function mapRange(range: Range, edits: LineEdit[]): Range | undefined {
+  const start = mapPosition(range.start, edits);
+  const end = start && mapPosition(range.end, edits);
+  if (!start || !end) return undefined;
+  return start === range.start && end === range.end ? range : { start, end };
+}
+
+/**
+ * A diagnostic moved through the edits: the same object when nothing moves, a copy when lines
+ * shift, undefined when any of its positions (range, related locations, fix edits) sat on an edited line.
+ */
+export function mapDiagnostic(diagnostic: Diagnostic, edits: LineEdit[], uri: string): Diagnostic | undefined {
+  if (edits.length === 0) return diagnostic;
+  const range = mapRange(diagnostic.range, edits);
+  if (!range) return undefined;
+  let moved = range !== diagnostic.range;
+  let related = diagnostic.relatedInformation;
+  if (related) {
+    const mapped = [];
+    for (const info of related) {
+      // Locations in other documents do not move with this one.
+      const r = info.location.uri === uri ? mapRange(info.location.range, edits) : info.location.range;
+      if (!r) return undefined;
+      if (r !== info.location.range) moved = true;
+      mapped.push(r === info.location.range ? info : { ...info, location: { uri: info.location.uri, range: r } });
+    }
+    if (moved) related = mapped;
+  }
+  let data = diagnostic.data as DiagnosticFixData | undefined;
+  if (data?.fixes) {
+    let fixesMoved = false;
+    const fixes = [];
+    for (const fix of data.fixes) {
+      const editsOut = [];
+      for (const e of fix.edits) {
+        const r = mapRange(e.range, edits);
+        if (!r) return undefined;
+        if (r !== e.range) fixesMoved = true;
+        editsOut.push(r === e.range ? e : { range: r, newText: e.newText });
+      }
+      fixes.push({ ...fix, edits: editsOut });
+    }
+    if (fixesMoved) {
+      data = { ...data, fixes };
+      moved = true;
+    }
+  }
+  if (!moved) return diagnostic;
+  const copy: Diagnostic = { ...diagnostic, range };
+  if (related) copy.relatedInformation = related;
+  if (data) copy.data = data;
+  return copy;
+}
+
+function samePosition(a: Position, b: Position): boolean {
+  return a.line === b.line && a.character === b.character;
+}
+
+function sameRange(a: Range, b: Range): boolean {
+  return samePosition(a.start, b.start) && samePosition(a.end, b.end);
+}
+
+/** Is `next` what `previous` becomes through the edits? */
+export function sameAfterEdits(previous: Diagnostic, next: Diagnostic, edits: LineEdit[], uri: string): boolean {
+  if (previous.message !== next.message || previous.code !== next.code || previous.severity !== next.severity || previous.source !== next.source) return false;
+  const mapped = mapDiagnostic(previous, edits, uri);
+  if (!mapped || !sameRange(mapped.range, next.range)) return false;
+  const a = mapped.relatedInformation;
+  const b = next.relatedInformation;
+  if ((a?.length ?? 0) !== (b?.length ?? 0)) return false;
+  if (a && b) {
+    for (let k = 0; k < a.length; k++) {
+      if (a[k].message !== b[k].message || a[k].location.uri !== b[k].location.uri || !sameRange(a[k].location.range, b[k].location.range)) return false;
+    }
+  }
+  const fa = (mapped.data as DiagnosticFixData | undefined)?.fixes;
+  const fb = (next.data as DiagnosticFixData | undefined)?.fixes;
+  if ((fa?.length ?? 0) !== (fb?.length ?? 0)) return false;
+  if (fa && fb) {
+    for (let k = 0; k < fa.length; k++) {
+      const x = fa[k];
+      const y = fb[k];
+      if (x.title !== y.title || x.preferred !== y.preferred || x.edits.length !== y.edits.length) return false;
+      if (JSON.stringify(x.command) !== JSON.stringify(y.command)) return false;
+      for (let e = 0; e < x.edits.length; e++) if (x.edits[e].newText !== y.edits[e].newText || !sameRange(x.edits[e].range, y.edits[e].range)) return false;
+    }
+  }
+  return true;
+}
+
+/** How far ahead a changed stretch is searched for the point where both lists agree again. */
+const RESYNC_WINDOW = 64;
+
+/**
+ * What to send instead of `next`, given the `previous` list the main thread holds; undefined when
+ * the lists differ so much that the whole list is cheaper (the comparisons are bounded).
+ */
+export function diffDiagnostics(previous: Diagnostic[], next: Diagnostic[], edits: LineEdit[], uri: string, baseId: number): DiagnosticsDelta | undefined {
+  const steps: DiagnosticsDelta['steps'] = [];
+  let comparisons = 0;
+  const limit = 4 * (previous.length + next.length) + 10000;
+  const same = (i: number, j: number) => {
+    comparisons++;
+    return sameAfterEdits(previous[i], next[j], edits, uri);
+  };
+  let i = 0;
+  let j = 0;
+  let keep = 0;
+  while (i < previous.length && j < next.length) {
+    if (same(i, j)) {
+      keep++;
+      i++;
+      j++;
+      continue;
+    }
+    // A changed stretch: the nearest pair (i + a, j + b) that agrees again.
+    let best: [number, number] | undefined;
+    for (let d = 1; d <= RESYNC_WINDOW && !best; d++) {
+      for (let a = 0; a <= d; a++) {
+        const b = d - a;
+        if (i + a < previous.length && j + b < next.length && same(i + a, j + b)) {
+          best = [a, b];
+          break;
+        }
+      }
+    }
+    if (comparisons > limit) return undefined;
+    const [drop, add] = best ?? [Math.min(RESYNC_WINDOW, previous.length - i), Math.min(RESYNC_WINDOW, next.length - j)];
+    steps.push({ keep, drop, insert: next.slice(j, j + add) });
+    keep = 0;
+    i += drop;
+    j += add;
+  }
+  if (i < previous.length || j < next.length) steps.push({ keep, drop: previous.length - i, insert: next.slice(j) });
+  return { baseId, edits, steps };
+}
+
+/** The main thread's side: the new list from the base it holds. */
+export function applyDelta(base: Diagnostic[], delta: DiagnosticsDelta, uri: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  let i = 0;
+  const keep = (count: number) => {
+    if (i + count > base.length) throw new Error('diagnostics delta does not apply to the base');
+    for (const end = i + count; i < end; i++) {
+      const mapped = mapDiagnostic(base[i], delta.edits, uri);
+      // The worker checked that every kept diagnostic maps; a miss means the two sides disagree.
+      if (!mapped) throw new Error('diagnostics delta does not apply to the base');
+      out.push(mapped);
+    }
+  };
+  for (const step of delta.steps) {
+    keep(step.keep);
+    i += step.drop;
+    for (const d of step.insert) out.push(d);
+  }
+  keep(base.length - i);
+  return out;
+}
+
+/** Diagnostics a delta carries (for logs and tests). */
+export function deltaSize(delta: DiagnosticsDelta): number {
+  return delta.steps.reduce((n, s) => n + s.insert.length, 0);
+}

@@ -1,0 +1,83 @@
+// The validation worker sends only the diagnostics that changed (lsp/diagnosticDelta.ts): the list
+// the main thread rebuilds from the delta must be exactly the one a whole validation gives, and a
+// keystroke in one service of a file with many findings must send only a few of them.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { handleValidationMessage } from '../../server/src/lsp/validationWorker';
+import { applyDelta, deltaSize } from '../../server/src/lsp/diagnosticDelta';
+import type { ValidationResult } from '../../server/src/lsp/validationHost';
+import { generateCompose, prng } from '../../bench/generateCompose';
+import { Diagnostic, TextDocumentContentChangeEvent } from 'vscode-languageserver';
+import { LineDocument } from '../../server/src/engine/lineDocument';
+
+let nextId = 1;
+function analyze(uri: string, version: number, knownDiagnosticsId?: number): ValidationResult {
+  const reply = handleValidationMessage({ type: 'analyze', id: nextId++, uri, version, yamlSyntaxErrors: 'all', locale: 'en', relatedInformation: true, wantBindings: false, knownDiagnosticsId });
+  assert.ok(reply && reply.type === 'result', JSON.stringify(reply));
+  return reply as ValidationResult;
+}
+
+/** The whole list for a text, from a fresh document. */
+function whole(text: string, as: string): Diagnostic[] {
+  const uri = `file:///fresh-${nextId}.yml`;
+  handleValidationMessage({ type: 'open', uri, version: 1, text });
+  const r = analyze(uri, 1);
+  handleValidationMessage({ type: 'close', uri });
+  return JSON.parse(JSON.stringify(r.diagnostics).split(uri).join(as));
+}
+
+/** As the client receives it. */
+const sent = (diagnostics: Diagnostic[]) => JSON.parse(JSON.stringify(diagnostics));
+
+describe('diagnostics deltas from the validation worker', () => {
+  const gen = generateCompose(120, { shape: 'findings' });
+  const uri = 'file:///delta/docker-compose.yml';
+
+  test('random edits: the list rebuilt from each delta is the whole list; a keystroke sends a few', () => {
+    handleValidationMessage({ type: 'open', uri, version: 1, text: gen.text });
+    const mirror = new LineDocument(uri, 'dockercompose', 1, gen.text);
+    let result = analyze(uri, 1);
+    assert.equal(result.diagnosticsDelta, undefined, 'the first result is whole');
+    let held = result.diagnostics;
+    let heldId = result.id;
+    assert.ok(held.length > 100);
+    const random = prng(7);
+    let version = 1;
+    let deltas = 0;
+    for (let step = 0; step < 40; step++) {
+      const lines = mirror.lineCount;
+      const line = Math.floor(random() * (lines - 2)) + 1;
+      const lineText = mirror.lineText(line);
+      const kind = step % 5;
+      let changes: TextDocumentContentChangeEvent[];
+      if (kind === 0) changes = [{ range: { start: { line, character: lineText.length }, end: { line, character: lineText.length } }, text: 'x' }];
+      else if (kind === 1) changes = [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: '      aliyun.scale: 2\n' }];
+      else if (kind === 2) changes = [{ range: { start: { line, character: 0 }, end: { line: line + 1, character: 0 } }, text: '' }];
+      else if (kind === 3) changes = [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: '\n\n' }, { range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: '# c\n' }];
+      else changes = [{ range: { start: { line, character: 0 }, end: { line, character: Math.min(3, lineText.length) } }, text: '' }];
+      version++;
+      mirror.update(changes, version);
+      handleValidationMessage({ type: 'change', uri, version, changes });
+      result = analyze(uri, version, heldId);
+      if (result.diagnosticsDelta) {
+        deltas++;
+        held = applyDelta(held, result.diagnosticsDelta, uri);
+        if (kind === 0) assert.ok(deltaSize(result.diagnosticsDelta) < 20, `a keystroke sent ${deltaSize(result.diagnosticsDelta)} of ${held.length}`);
+      } else held = result.diagnostics;
+      heldId = result.id;
+      assert.deepEqual(sent(held), whole(mirror.getText(), uri), `step ${step} (kind ${kind})`);
+    }
+    assert.ok(deltas >= 30, `${deltas} deltas`);
+  });
+
+  test('a whole-text change, or a host that lost its copy, gets the whole list', () => {
+    const r1 = analyze(uri, 100);
+    handleValidationMessage({ type: 'change', uri, version: 101, changes: [{ text: gen.text }] });
+    const r2 = analyze(uri, 101, r1.id);
+    assert.equal(r2.diagnosticsDelta, undefined);
+    const r3 = analyze(uri, 101, 999999);
+    assert.equal(r3.diagnosticsDelta, undefined);
+    assert.deepEqual(sent(r3.diagnostics), whole(gen.text, uri));
+    handleValidationMessage({ type: 'close', uri });
+  });
+});
