@@ -115,7 +115,3 @@ export function parseProtocolPort(entry: AnnotationEntry): ProtocolPortEntry[] {
   }
   return entries;
 }
-
-export function idKeyOf(view: ClbView): string {
-  return view.reusedId?.key ?? ANNOTATION_PREFIX + 'id';
-}
