@@ -102,3 +102,13 @@ describe('a Service without spec.type (a kustomize patch, or a whole ClusterIP S
     assert.deepEqual(findings.map((f) => [f.code, f.severity]), [['k8s-annotations-not-loadbalancer', 'warning']]);
   });
 });
+
+describe('plan and reachability skip a Service another controller owns', () => {
+  it('planManifest: no CLB plan for an NLB Service (and one for the same Service without the class)', async () => {
+    const { planManifest } = await import('../../server/src/engine/k8s/ccmPlan');
+    const text = service('nlb', { 'protocol-port': 'tcp:80' }, '  - {port: 80}\n', '  loadBalancerClass: "alibabacloud.com/nlb"\n');
+    const client = new Proxy({}, { get: () => async () => { throw new Error('no call expected'); } }) as never;
+    assert.deepEqual(await planManifest(parseManifest(text), client), []);
+    assert.equal((await planManifest(parseManifest(text.replace('  loadBalancerClass: "alibabacloud.com/nlb"\n', '')), client)).length, 1);
+  });
+});
