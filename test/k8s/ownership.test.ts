@@ -83,3 +83,32 @@ describe('a reused CLB without force-override-listeners: the CCM makes no listen
     assert.deepEqual(certCodes(true), ['k8s-cert-not-found']);
   });
 });
+
+describe('a Service without spec.type (a kustomize patch, or a whole ClusterIP Service)', () => {
+  const head = `apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  annotations:\n    ${P}id: "${CLB}"\n    ${P}force-override-listeners: "true"\n    ${P}protocol-port: "https:443"\n`;
+
+  it('no spec at all (cannot be a whole Service): nothing is claimed', () => {
+    assert.deepEqual(codes(head), []);
+  });
+
+  it('spec.ports but no type: information that says both readings, no https error', () => {
+    const findings = checkManifest(parseManifest(head + 'spec:\n  ports:\n    - port: 443\n'));
+    assert.deepEqual(findings.map((f) => [f.code, f.severity]), [['k8s-annotations-not-loadbalancer', 'information']]);
+    assert.match(findings[0].message, /patch/);
+  });
+
+  it('an explicit type: ClusterIP is still a warning (not vacuous), without the https listener error', () => {
+    const findings = checkManifest(parseManifest(head + 'spec:\n  type: ClusterIP\n  ports:\n    - port: 443\n'));
+    assert.deepEqual(findings.map((f) => [f.code, f.severity]), [['k8s-annotations-not-loadbalancer', 'warning']]);
+  });
+});
+
+describe('plan and reachability skip a Service another controller owns', () => {
+  it('planManifest: no CLB plan for an NLB Service (and one for the same Service without the class)', async () => {
+    const { planManifest } = await import('../../server/src/engine/k8s/ccmPlan');
+    const text = service('nlb', { 'protocol-port': 'tcp:80' }, '  - {port: 80}\n', '  loadBalancerClass: "alibabacloud.com/nlb"\n');
+    const client = new Proxy({}, { get: () => async () => { throw new Error('no call expected'); } }) as never;
+    assert.deepEqual(await planManifest(parseManifest(text), client), []);
+    assert.equal((await planManifest(parseManifest(text.replace('  loadBalancerClass: "alibabacloud.com/nlb"\n', '')), client)).length, 1);
+  });
+});

@@ -86,6 +86,13 @@ describe('no false positives on realistic valid files (LSP, on disk)', () => {
     assert.ok(!(d.diagnostics[0].relatedInformation ?? []).some((r) => /alias|<</.test(r.message)), JSON.stringify(d.diagnostics[0].relatedInformation));
   });
 
+  it('compose: an extends loop (the file is rejected) gives no host-port claim from the ports met on the way', async () => {
+    const text = lines('services:', '  a:', '    extends:', '      service: b', '    labels:', '      aliyun.lb.port_80: tcp://slb_a:80', '  b:', '    extends:', '      service: a', '    ports:', '      - "8000:80"');
+    const uri = write('loop/docker-compose.yml', text);
+    const d = await client.open(uri, text);
+    assert.deepEqual(codes(d), ['compose-extends-unresolved', 'compose-extends-unresolved'], JSON.stringify(d.diagnostics));
+  });
+
   it('compose: a trailing --- is named as an empty document, not as services that are lost', async () => {
     const text = lines('services:', '  web:', '    image: nginx', '    ports:', '      - "8080:80"', '    labels:', '      aliyun.lb.port_80: http://slb_web:80', '---');
     const uri = write('trailing/docker-compose.yml', text);

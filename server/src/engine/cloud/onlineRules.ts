@@ -3,6 +3,7 @@
 // last refresh failed) means no findings at all: online rules never guess.
 import type { PlacedBinding } from '../rules/crossServiceRules';
 import type { Finding } from '../rules/types';
+import { pushAll } from '../arrays';
 import { t } from '../i18n';
 import { hasVariable, looksLikeSlbId, portSpaceOf, regionOfOldStyleId } from '../labels/lbLabel';
 import type { CatalogListener, CatalogSlb, CatalogSnapshot, ElsewhereResult } from './catalog';
@@ -154,7 +155,7 @@ export function checkOnline(bindings: readonly PlacedBinding[], inputs: OnlineIn
       });
     }
   }
-  result.findings.push(...sameSlbByNameAndId(bindings, snapshot));
+  pushAll(result.findings, sameSlbByNameAndId(bindings, snapshot));
   return result;
 }
 

@@ -80,7 +80,8 @@ export function resolveExtends(service: ServiceFacts, context: ExtendsContext): 
       if (!next) return { ...result, problem: t("there is no service '{0}' to extend in {1}", ref.service, file === (context.files?.path ?? '') ? t('this file') : path.basename(file)) };
     }
     const key = `${file}\u0000${next.name}`;
-    if (visited.has(key)) return { ...result, problem: t("the extends chain comes back to '{0}' (docker compose rejects the loop)", next.name) };
+    // A loop makes docker compose reject the file: the ports met on the way are no fact to reason on.
+    if (visited.has(key)) return { ports: [], expose: [], problem: t("the extends chain comes back to '{0}' (docker compose rejects the loop)", next.name) };
     visited.add(key);
     result.ports.push(...place(next.ports));
     result.expose.push(...place(next.expose));

@@ -60,7 +60,7 @@ export async function planManifest(manifest: K8sManifest, client: VServerGroupsC
   const plans: CcmServicePlan[] = [];
   for (const service of manifest.services) {
     const view = clbView(service);
-    if (!view.isLoadBalancer) continue;
+    if (!view.isLoadBalancer || view.otherController) continue; // NLB & co.: not a CLB the CCM makes or uses
     plans.push(await planService(view, client, options));
   }
   return plans;

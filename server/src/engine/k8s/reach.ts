@@ -36,7 +36,7 @@ export async function checkServiceReachability(manifest: K8sManifest, options: {
   const results: ServiceReachResult[] = [];
   for (const service of manifest.services) {
     const view = clbView(service);
-    if (!view.isLoadBalancer) continue;
+    if (!view.isLoadBalancer || view.otherController) continue; // NLB & co.: not a CLB the CCM makes or uses
     const id = view.reusedId?.value?.trim();
     for (const l of view.listeners) {
       const result: ServiceReachResult = { service: service.name, namespace: service.namespace ?? 'default', port: l.port, protocol: l.protocol, clbId: id ?? null, address: null, reachable: false, blocker: null, steps: [] };

@@ -14,7 +14,7 @@ export const K8S_RULE_SPECS: readonly K8sRuleSpec[] = [
   spec('k8s-annotations-not-loadbalancer', 'warning', 'kubernetes', 'service', `type: ClusterIP with ${A}id`,
     ['CLB annotations on a Service that is not of type LoadBalancer.', 'The CCM reads CLB annotations only on a LoadBalancer Service (R1); on any other type they do nothing, and leaving LoadBalancer deletes a CLB the CCM created.', 'Set spec.type: LoadBalancer, or remove the annotations.'],
     ['非 LoadBalancer 类型的 Service 上有 CLB 注解。', 'CCM 只读取 LoadBalancer 类型 Service 的 CLB 注解（R1）；其他类型下注解不起作用，且从 LoadBalancer 改为其他类型会删除 CCM 创建的 CLB。', '设置 spec.type: LoadBalancer，或删除这些注解。'],
-    { fix: 'set spec.type to LoadBalancer' }),
+    { fix: 'set spec.type to LoadBalancer', otherSeverities: ['information'] }),
   spec('k8s-annotations-other-controller', 'information', 'kubernetes', 'service', 'spec.loadBalancerClass: alibabacloud.com/nlb',
     ['Another controller owns this Service.', 'With spec.loadBalancerClass or the service.beta.kubernetes.io/class annotation the CLB controller of the CCM skips the Service (R1).', 'Remove the class if the CLB annotations are meant to apply.'],
     ['此 Service 由其他控制器管理。', '设置了 spec.loadBalancerClass 或 service.beta.kubernetes.io/class 注解时，CCM 的 CLB 控制器会跳过该 Service（R1）。', '如果希望 CLB 注解生效，请删除 class 设置。']),

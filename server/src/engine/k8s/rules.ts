@@ -53,6 +53,18 @@ const notLoadBalancer: ServiceRule = {
     const fixes: Fix[] = [];
     if (service.type) fixes.push({ title: t('Set spec.type to LoadBalancer'), edits: [{ span: service.type.span, newText: 'LoadBalancer' }], preferred: true });
     else if (service.typeInsert) fixes.push({ title: t('Set spec.type to LoadBalancer'), edits: [{ span: { start: service.typeInsert.offset, end: service.typeInsert.offset }, newText: `${service.typeInsert.lead}${service.typeInsert.indent}type: LoadBalancer\n` }], preferred: true });
+    if (!service.type) {
+      // No spec.type: a whole Service is ClusterIP, but a kustomize (strategic-merge) patch takes the
+      // type from its base. Without spec.ports it cannot be a whole Service (the API requires them).
+      if (service.ports.length === 0) return [];
+      return [{
+        code: this.code,
+        severity: 'information',
+        message: t("spec.type is not set here: as a whole Service this is ClusterIP, and the CCM ignores its {0} CLB annotation(s). If this file is a patch (kustomize) whose base sets type: LoadBalancer, this is fine.", clb.length),
+        span: clb[0].keySpan,
+        fixes,
+      }];
+    }
     return [{
       code: this.code,
       severity: this.severity,
@@ -232,14 +244,13 @@ const protocolPort: ServiceRule = {
         findings.push({ code: 'k8s-protocol-port-syntax', severity: 'error', message: t("'{0}' is not a port number (1-65535).", e.port.text), span: e.port.span });
         continue;
       }
-      if (!servicePorts.includes(e.port.value)) {
+      // No spec.ports here: a patch whose base has them (a whole Service needs them), so no claim.
+      if (servicePorts.length > 0 && !servicePorts.includes(e.port.value)) {
         const fixes: Fix[] = servicePorts.filter((p) => !view.protocolPort.some((x) => x.port?.value === p)).map((p) => ({ title: t('Change to {0}', `${proto}:${p}`), edits: [{ span: e.port!.span, newText: String(p) }] }));
         findings.push({
           code: 'k8s-protocol-port-unmatched',
           severity: 'warning',
-          message: servicePorts.length
-            ? t('Port {0} is not a port of this Service (spec.ports: {1}): the CCM ignores this entry. The entry names the Service port (the listener port), not the targetPort or NodePort.', e.port.value, servicePorts.join(', '))
-            : t('Port {0} is not a port of this Service (it has no spec.ports): the CCM ignores this entry.', e.port.value),
+          message: t('Port {0} is not a port of this Service (spec.ports: {1}): the CCM ignores this entry. The entry names the Service port (the listener port), not the targetPort or NodePort.', e.port.value, servicePorts.join(', ')),
           span: e.port.span,
           fixes,
         });
@@ -255,8 +266,9 @@ const httpsWithoutCert: ServiceRule = {
   category: 'kubernetes',
   scope: 'service',
   check(view) {
-    // A reused CLB without force-override-listeners: the CCM creates no listener (R5), so no cert is asked for.
-    if (view.bySuffix.get('cert-id')?.value || (view.reusedId && !view.forceOverride)) return [];
+    // A reused CLB without force-override-listeners: the CCM creates no listener (R5), so no cert is
+    // asked for; nor on a Service not (or not here) of type LoadBalancer.
+    if (!view.isLoadBalancer || view.bySuffix.get('cert-id')?.value || (view.reusedId && !view.forceOverride)) return [];
     const https = view.protocolPort.filter((e) => e.protocol?.text === 'https' && e.port?.value !== undefined && view.listeners.some((l) => l.port === e.port!.value && l.protocol === 'https'));
     if (https.length === 0) return [];
     const service = view.service;
