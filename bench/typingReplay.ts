@@ -240,6 +240,9 @@ export interface PauseResult {
   code: string;
   keys: number;
   problemsWhileTyping: number;
+  examples: string[];
+  /** gaps between keys longer than the typing gap (this process was late sending them) */
+  lateKeys: number;
   /** last key → the publish that shows the line's error (NaN: not within the timeout) */
   pauseToErrorMs: number;
 }
@@ -283,7 +286,7 @@ export async function replayPause(session: TypingSession, file: string, text: st
   }
   const found = problemsWhileTyping(session, uri, keys, opts.typingGapMs ?? 150);
   await session.close(uri);
-  return { file: path.basename(file), line, code, keys: keys.length, problemsWhileTyping: found.count, pauseToErrorMs };
+  return { file: path.basename(file), line, code, keys: keys.length, problemsWhileTyping: found.count, examples: found.examples, lateKeys: lateKeys(keys, opts.typingGapMs ?? 150), pauseToErrorMs };
 }
 
 export interface OtherLineResult {

@@ -29,7 +29,7 @@ const SUBCOMMANDS = Object.keys(COMMANDS);
 
 describe('slb-labels: one parser for every subcommand', () => {
   it('knows every subcommand the CLI dispatches', () => {
-    for (const name of ['lint', 'plan', 'provision', 'reach', 'sandbox']) assert.ok(SUBCOMMANDS.includes(name), name);
+    for (const name of ['lint', 'plan', 'provision', 'reach', 'migrate', 'sandbox']) assert.ok(SUBCOMMANDS.includes(name), name);
   });
 
   it('--help of every subcommand: usage, every visible option, the exit codes; on stdout, exit 0', async () => {
@@ -84,6 +84,7 @@ describe('slb-labels: one parser for every subcommand', () => {
     cases.push([['plan'], /name one compose file/]);
     cases.push([['plan', VALID, VALID], /name one compose file/]);
     cases.push([['lint'], /name/]);
+    cases.push([['lint', '--list-rules', VALID], /--list-rules takes no paths/]);
     for (const [argv, message] of cases) {
       const r = await runIn(argv);
       assert.equal(r.code, 2, `${argv.join(' ')} -> ${r.code}: ${r.stderr}`);

@@ -59,9 +59,9 @@ describe('slb-labels lint', () => {
 
   it('exits 2 with a clear message, no stack trace, on bad usage or an unreadable file', () => {
     const cases: [string[], RegExp][] = [
-      [['lint'], /name at least one compose file/],
+      [['lint'], /name files or directories to check/],
       [['lint', '/nonexistent/compose.yml'], /no such file/],
-      [['lint', os.tmpdir()], /is a directory/],
+      [['lint', fs.mkdtempSync(path.join(os.tmpdir(), 'slb-lint-empty-'))], /no compose files in this directory/],
       [['lint', '--format', 'xml', path.join(FIXTURES, 'valid.yml')], /--format must be one of text, json/],
       [['lint', '--locale', 'fr', path.join(FIXTURES, 'valid.yml')], /--locale must be one of en, zh-cn \(not 'fr'\)/],
       [['lint', '--bogus', path.join(FIXTURES, 'valid.yml')], /unknown option --bogus/],

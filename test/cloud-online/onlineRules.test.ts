@@ -183,3 +183,15 @@ describe('card and completion items', () => {
     assert.equal(toCloudSlbs(undefined), undefined);
   });
 });
+
+describe('slb-listener-stopped', () => {
+  it('a warning with the provisioning quick fix on an active SLB; nothing more on an inactive one (slb-inactive says it)', () => {
+    const stoppedOn = (status: string) => snapshot([slb('lb-bp1stop0000000000001', 'stopper', { status, listeners: [{ port: 6379, protocol: 'tcp', backendPort: 6379, status: 'stopped' }] })]);
+    const text = 'services:\n  app:\n    ports: ["6379:6379"]\n    labels:\n      aliyun.lb.port_6379: tcp://stopper:6379\n';
+    const bindings = new ComposeAnalyzer().analyze(text).bindings;
+    const active = checkOnline(bindings, { snapshot: stoppedOn('active') }).findings;
+    assert.deepEqual(active.map((f) => [f.code, f.severity]), [['slb-listener-stopped', 'warning']]);
+    assert.equal(active[0].fixes?.[0].command?.command, 'aliyunSlbLabels.provision');
+    assert.deepEqual(checkOnline(bindings, { snapshot: stoppedOn('inactive') }).findings.map((f) => f.code), ['slb-inactive']);
+  });
+});

@@ -81,6 +81,33 @@ describe('k8s engine', () => {
     assert.deepEqual(codes(svc('    prometheus.io/scrape: "true"\n', '  - port: 80\n', 'ClusterIP')), []);
   });
 
+  it('k8s-forward-port: only http listeners redirect; the target must be a port of the Service; bad entries are errors', () => {
+    const ports = '  - {name: a, port: 80}\n  - {name: b, port: 443}\n';
+    assert.deepEqual(codes(svc(`    ${A}protocol-port: "http:80,https:443"\n    ${A}cert-id: "c"\n    ${A}forward-port: "80:443"\n`, ports)), []);
+    const tcp = new ManifestAnalyzer().analyze(svc(`    ${A}forward-port: "80:443"\n`, ports)).findings;
+    assert.deepEqual(tcp.map((f) => `${f.code}/${f.severity}`), ['k8s-forward-port/warning']);
+    assert.match(tcp[0].message, /only on http listeners, and port 80 is tcp/);
+    assert.deepEqual(new ManifestAnalyzer().analyze(svc(`    ${A}protocol-port: "http:80"\n    ${A}forward-port: "80-443"\n`, ports)).findings.map((f) => `${f.code}/${f.severity}`), ['k8s-forward-port/error']);
+    assert.deepEqual(codes(svc(`    ${A}protocol-port: "http:80"\n    ${A}forward-port: "80:8443"\n`, ports)), ['k8s-forward-port']);
+  });
+
+  it('k8s-annotation-requires: sticky-session on needs its type, acl-status on needs id and type, vgroup-port needs id', () => {
+    assert.deepEqual(codes(svc(`    ${A}sticky-session: "on"\n`)), ['k8s-annotation-requires']);
+    assert.deepEqual(codes(svc(`    ${A}sticky-session: "on"\n    ${A}sticky-session-type: "insert"\n`)), []);
+    const acl = new ManifestAnalyzer().analyze(svc(`    ${A}acl-status: "on"\n    ${A}acl-type: "white"\n`)).findings;
+    assert.deepEqual(acl.map((f) => f.code), ['k8s-annotation-requires']);
+    assert.match(acl[0].message, /needs acl-id as well/);
+    assert.deepEqual(codes(svc(`    ${A}vgroup-port: "rsp-1:80"\n`)), ['k8s-annotation-requires']);
+  });
+
+  it('k8s-annotations-other-controller: a loadBalancerClass or class annotation means another controller (information)', () => {
+    const text = svc(`    ${A}address-type: "intranet"\n`).replace('  type: LoadBalancer\n', '  type: LoadBalancer\n  loadBalancerClass: alibabacloud.com/nlb\n');
+    const findings = new ManifestAnalyzer().analyze(text).findings;
+    assert.deepEqual(findings.map((f) => `${f.code}/${f.severity}`), ['k8s-annotations-other-controller/information']);
+    assert.equal(text.slice(findings[0].span.start, findings[0].span.end), 'alibabacloud.com/nlb');
+    assert.deepEqual(codes(svc(`    ${A}address-type: "intranet"\n    service.beta.kubernetes.io/class: "alibabacloud.com/nlb"\n`)), ['k8s-annotations-other-controller']);
+  });
+
   it('port chain: named targetPort, NodePort given, eni backends', () => {
     const text = `apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\n  namespace: data\nspec:\n  template:\n    metadata:\n      labels: {app: db}\n    spec:\n      containers:\n      - name: pg\n        ports:\n        - {name: sql, containerPort: 5432}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: db\n  namespace: data\n  annotations:\n    service.beta.kubernetes.io/backend-type: eni\nspec:\n  type: LoadBalancer\n  selector: {app: db}\n  ports:\n  - {port: 15432, targetPort: sql, nodePort: 31432}\n`;
     const manifest = parseManifest(text);

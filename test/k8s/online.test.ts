@@ -92,6 +92,16 @@ describe('Kubernetes online checks against the sandbox', () => {
     assert.deepEqual(at('{name: d, port: 8080}').sort(), ['k8s-clb-port-shared/1', 'k8s-listener-takeover/3']);
   });
 
+  it('k8s-clb-address-type: a reused internet CLB with address-type intranet', async () => {
+    const uri = 'file:///ws/k8s-online/address.yaml';
+    const text = service('redis', { id: REDIS_APP_ID, 'address-type': 'intranet' }, '  - {port: 6379}\n');
+    await client.open(uri, text, 'yaml');
+    const p = await client.diagnosticsWhere(uri, (x) => x.diagnostics.some((d) => d.code === 'k8s-clb-address-type'), 15000);
+    const d = p.diagnostics.find((x) => x.code === 'k8s-clb-address-type')!;
+    assert.deepEqual(d.range.start, positionOf(text, 'intranet'));
+    assert.match(d.message, /is internet, but address-type asks for intranet/);
+  });
+
   it('completes CLB IDs with name, address and status, and certificate IDs for cert-id', async () => {
     const uri = 'file:///ws/k8s-online/complete.yaml';
     const text = service('web', { id: '', 'cert-id': '', 'protocol-port': 'https:443' }, '  - {port: 443}\n');

@@ -25,7 +25,7 @@ test('typing real files key by key: 0 problems on the typed line, errors after t
   }
   assert.ok(report.pauses.length >= 6, `wrong lines measured: ${details}`);
   for (const p of report.pauses) {
-    assert.equal(p.problemsWhileTyping, 0, `${p.file} line ${p.line + 1}`);
+    assert.equal(p.problemsWhileTyping, 0, `${p.file} line ${p.line + 1}: ${p.examples.join('; ')} (late keys: ${p.lateKeys})`);
     assert.ok(Number.isFinite(p.pauseToErrorMs), `${p.file} line ${p.line + 1}: its error was shown after the pause`);
     // Never before the quiet time is over (a release on a still-typed line would be a flash).
     assert.ok(p.pauseToErrorMs >= 190, `${p.file} line ${p.line + 1}: ${p.pauseToErrorMs} ms`);

@@ -214,7 +214,7 @@ describe('blocked paths', () => {
     assert.equal(r.blocker, 'LISTENER_STOPPED', formatReport([r]));
     assert.match(step(r, 'listener')!.detail, /The HTTP listener on 8080 is stopped\./);
     assert.match(r.fix!, /Start the listener/);
-    assert.match(inlineMessage(r), /^blocked: LISTENER_STOPPED — Start the listener/);
+    assert.match(inlineMessage(r), /^blocked: the listener is stopped — Start the listener/);
   });
 
   it('a missing listener: LISTENER_MISSING', async () => {

@@ -66,6 +66,8 @@ export interface CommandSpec {
   operandCount: { min: number; max: number };
   /** English message when the operand count is wrong. */
   operandMessage: string;
+  /** Options that make the command take no operands (`lint --list-rules`). */
+  standalone?: readonly string[];
   exitCodes: ExitCode[];
   examples?: string[];
 }
@@ -111,21 +113,27 @@ export const COMMANDS: Record<string, CommandSpec> = {
   lint: {
     name: 'lint',
     operands: '<paths...>',
-    summary: 'Check compose files for aliyun.* label mistakes, as the editor does.',
+    summary: 'Check compose files for aliyun.* label mistakes, as the editor does. Paths may be files, directories (walked with the compose-file globs, skipping what .gitignore excludes) or - for stdin.',
     operandCount: { min: 1, max: Infinity },
-    operandMessage: 'name at least one compose file, e.g. slb-labels lint docker-compose.yml',
+    operandMessage: 'name files or directories to check, e.g. slb-labels lint . (or - to read stdin)',
+    standalone: ['list-rules'],
     options: {
-      format: { type: 'string', valueName: 'FORMAT', choices: ['text', 'json'], description: 'output: text (default) or json' },
+      format: { type: 'string', valueName: 'FORMAT', choices: ['text', 'json', 'sarif', 'github'], description: 'output: text (default), json, sarif (SARIF 2.1.0, for code scanning) or github (workflow annotations)' },
+      'stdin-filename': { type: 'string', valueName: 'PATH', description: 'name (and folder, for its .env) of the text read from - on stdin' },
+      'compose-files': { type: 'string', multiple: true, valueName: 'GLOB', description: 'glob of compose files inside a directory (repeatable; default: the editor\'s aliyunSlbLabels.composeFiles)' },
+      'no-gitignore': { type: 'boolean', description: 'also check files that .gitignore excludes' },
+      online: { type: 'boolean', description: 'also run the online checks against the account (SLB exists, active, listeners); needs credentials' },
+      timeout: { type: 'string', valueName: 'MS', range: { min: 1000, max: 600_000 }, description: 'time budget of the online checks in milliseconds (default 60000)' },
       'list-rules': { type: 'boolean', description: 'list every rule (code, severity, category, summary) from the rule registry, and exit' },
-      ...refusedCredentials,
+      ...cloud,
       ...common,
     },
     exitCodes: [
       { code: 0, meaning: 'no errors (warnings and information only)' },
-      { code: 1, meaning: 'errors found' },
+      { code: 1, meaning: 'errors found; with --online also online warnings, or online checks that could not run (no credentials, API down, out of time)' },
       USAGE_EXIT,
     ],
-    examples: ['slb-labels lint docker-compose.yml', 'slb-labels lint --list-rules --format json'],
+    examples: ['slb-labels lint .', 'slb-labels lint deploy/ --format sarif > slb-labels.sarif', 'slb-labels lint - --stdin-filename deploy/docker-compose.yml < docker-compose.yml', 'slb-labels lint . --online --region cn-hangzhou', 'slb-labels lint --list-rules --format json'],
   },
   plan: {
     name: 'plan',
@@ -339,7 +347,9 @@ export function parseCommand(spec: CommandSpec, argv: readonly string[], io: Arg
       values[name] = String(n);
     }
   }
-  if (operands.length < spec.operandCount.min || operands.length > spec.operandCount.max) {
+  const alone = spec.standalone?.find((name) => values[name] === true);
+  if (alone && operands.length > 0) return fail(io, spec.name, t('--{0} takes no paths', alone));
+  if (!alone && (operands.length < spec.operandCount.min || operands.length > spec.operandCount.max)) {
     return fail(io, spec.name, t(spec.operandMessage));
   }
   return { values, operands };

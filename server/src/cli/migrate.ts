@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { CatalogSnapshot } from '../engine/cloud/catalog';
 import { SlbCatalog } from '../engine/cloud/catalog';
-import { describeCredentialSource, resolveCredentials } from '../engine/cloud/credentials';
+import { describeCredentialSource, resolveCredentials, toCredential } from '../engine/cloud/credentials';
 import { SlbClient } from '../engine/cloud/slbClient';
 import { loadEnvBeside } from '../engine/compose/dotEnv';
 import { normaliseLocale, setLocale, t } from '../engine/i18n';
@@ -49,7 +49,7 @@ async function catalogSnapshot(args: MigrateCliArgs, io: MigrateCliIo): Promise<
     io.err(t('slb-labels migrate: no credentials or no region ({0}): SLB names stay placeholders.', found.ok ? t('no region') : found.message) + '\n');
     return undefined;
   }
-  const credentials = found.credentials;
+  const credentials = toCredential(found);
   const region = found.region;
   const catalog = new SlbCatalog({
     clientFor: (r) => new SlbClient({ credentials, regionId: r, endpoint: args.endpoint, connectTimeoutMs: 5_000, readTimeoutMs: 10_000, t }),

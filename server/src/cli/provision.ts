@@ -86,8 +86,9 @@ async function prepare(parsed: Parsed, command: string, io: ProvisionCliIo): Pro
     const plan = await planListeners(targets, client);
     return { plan, client, file, text };
   } catch (e) {
+    // The account could not be read: a failure, not bad usage.
     io.err(`slb-labels ${command}: ${isSlbApiError(e) ? e.message : e instanceof Error ? e.message : String(e)}\n`);
-    return 2;
+    return 1;
   }
 }
 
@@ -134,6 +135,11 @@ function planText(plan: Plan, file: string, text: string): string {
   return out.join('\n') + '\n';
 }
 
+/** 0 when every label is provisioned or can be; 1 when one is blocked (API down, wrong secret, locked SLB...) or in conflict. */
+export function planExitCode(plan: Plan): 0 | 1 {
+  return plan.lines.some((l) => l.action === 'blocked' || l.action === 'conflict') ? 1 : 0;
+}
+
 export async function runPlanCli(argv: string[], io: ProvisionCliIo): Promise<number> {
   const parsed = parse(argv, 'plan', io);
   if (typeof parsed === 'number') return parsed;
@@ -145,7 +151,7 @@ export async function runPlanCli(argv: string[], io: ProvisionCliIo): Promise<nu
   const { plan, file, text } = prepared;
   if (str(parsed.flags, 'format') === 'json') io.out(JSON.stringify(planJson(plan, file, text), null, 2) + '\n');
   else io.out(planText(plan, file, text));
-  return 0;
+  return planExitCode(plan);
 }
 
 function defaultPrompt(question: string): Promise<string> {

@@ -9,6 +9,8 @@ import { t } from '../engine/i18n';
 import { checkReachability, formatReport, reachTargets } from '../engine/reach';
 import { COMMANDS, numberValue, parseCommand, stringValue } from './args';
 import { readUserFileSync } from '../engine/userFile';
+import { looksLikeKubernetes } from '../engine/k8s/parse';
+import { runK8sReachCli } from './k8sPlan';
 
 export interface ReachCliIo {
   out: (s: string) => void;
@@ -31,6 +33,8 @@ export async function runReachCli(argv: string[], io: ReachCliIo): Promise<numbe
     return 2;
   }
   const text = read.text;
+  // A Kubernetes manifest (by content): every Service port through its CLB (cli/k8sPlan.ts).
+  if (looksLikeKubernetes(text)) return runK8sReachCli(text, flags, io);
   const dotEnv = loadEnvBeside(file);
   const analysis = new ComposeAnalyzer().analyze(text, { env: dotEnv, yamlSyntaxErrors: 'all' });
   const targets = reachTargets(analysis, { env: dotEnv });

@@ -105,7 +105,11 @@ export class QuietPublisher {
     const pending = this.releases.get(uri);
     if (pending) clearTimeout(pending);
     this.releases.delete(uri);
-    if (shown.releaseInMs !== undefined) this.releases.set(uri, setTimeout(() => this.release(uri), shown.releaseInMs));
+    // After a stall (a loaded machine) the timer and the next key can both be due: Node runs timers
+    // before it reads input, and the JSON-RPC layer dispatches what it read on setImmediate. Two
+    // setImmediate hops let a key that already arrived bump the version first, so it is not
+    // mistaken for a pause.
+    if (shown.releaseInMs !== undefined) this.releases.set(uri, setTimeout(() => setImmediate(() => setImmediate(() => this.release(uri))), shown.releaseInMs));
   }
 
   /** Closed (or validation off): nothing is held for it any more. */

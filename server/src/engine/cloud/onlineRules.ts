@@ -126,7 +126,8 @@ export function checkOnline(bindings: readonly PlacedBinding[], inputs: OnlineIn
       });
       continue;
     }
-    if (same.status === 'stopped') {
+    // (On an inactive SLB the slb-inactive finding says it all: starting the listener would not help.)
+    if (same.status === 'stopped' && (!slb.status || slb.status === 'active')) {
       // The quick fix runs the same plan -> confirm -> apply path as provisioning (its plan starts a stopped listener).
       result.findings.push({
         code: ONLINE_CODES.listenerStopped,

@@ -1,32 +1,14 @@
-// Every code the Kubernetes checks emit, declared in the shape of the rule registry of issue 10
-// (rules/ruleSpec.ts on branch i10-registry: code, severity, category, scope, docs {short, full,
-// help} in en and zh-cn, example, fix). When that registry lands, this list becomes one provider
-// (`{ id: 'k8s/rules', rules: K8S_RULE_SPECS }`) and 'kubernetes' one more RuleCategory.
-import type { Severity } from '../rules/types';
+// Every code the Kubernetes checks emit, declared for the rule registry (rules/registry.ts lists
+// them as the provider 'k8s/rules'): code, severity, category, scope, docs {short, full, help} in
+// en and zh-cn, example, fix. The checks themselves are in k8s/rules.ts and k8s/onlineRules.ts.
+import { rule, RuleSpec } from '../rules/ruleSpec';
 
-export interface K8sRuleDoc {
-  short: string;
-  full: string;
-  help: string;
-}
-
-export interface K8sRuleSpec {
-  code: string;
-  severity: Severity;
-  otherSeverities?: Severity[];
-  category: 'kubernetes' | 'online';
-  scope: 'service' | 'file';
-  docs: { en: K8sRuleDoc; 'zh-cn': K8sRuleDoc };
-  example: string;
-  fix?: string;
-}
+/** A k8s rule in the registry: category 'kubernetes' (offline) or 'online'. */
+export type K8sRuleSpec = RuleSpec;
 
 const A = 'service.beta.kubernetes.io/alibaba-cloud-loadbalancer-';
 
-function spec(code: string, severity: Severity, category: K8sRuleSpec['category'], scope: K8sRuleSpec['scope'], example: string, en: [string, string, string], zh: [string, string, string], extra: Pick<K8sRuleSpec, 'fix' | 'otherSeverities'> = {}): K8sRuleSpec {
-  const doc = ([short, full, help]: [string, string, string]): K8sRuleDoc => ({ short, full, help });
-  return { code, severity, category, scope, example, docs: { en: doc(en), 'zh-cn': doc(zh) }, ...extra };
-}
+const spec = rule;
 
 export const K8S_RULE_SPECS: readonly K8sRuleSpec[] = [
   spec('k8s-annotations-not-loadbalancer', 'warning', 'kubernetes', 'service', `type: ClusterIP with ${A}id`,

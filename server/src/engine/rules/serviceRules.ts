@@ -38,13 +38,15 @@ export function checkService(service: ServiceModel, env: Env, extended?: Extends
     unknown: extended?.problem !== undefined,
     hostNetwork: isHostNetwork(service),
   };
-  for (const p of view.ports) {
-    if (view.hostNetwork) break; // Docker ignores mappings: no host port is taken by them
+  view.ports.forEach((p, index) => {
+    if (view.hostNetwork) return; // Docker ignores mappings: no host port is taken by them
+    // A mapping from `extends` already sits at this service's own `extends` key: no "inherited through an alias" note.
+    const viaAnchor = p.inherited && index < ports.length;
     if (p.hostStart !== undefined && !p.unresolved && !p.invalid) {
       for (let port = p.hostStart; port <= (p.hostEnd ?? p.hostStart) && port - p.hostStart < 1000; port++)
-        result.hostPorts.push({ service: service.name, port, protocol: p.protocol, span: p.span, inheritedBy: p.inherited ? service.nameSpan : undefined });
+        result.hostPorts.push({ service: service.name, port, protocol: p.protocol, span: p.span, inheritedBy: viaAnchor ? service.nameSpan : undefined });
     }
-  }
+  });
   if (service.labels.some((l) => isLbKey(l.key))) {
     // A mapping that cannot be read would leave the lb checks guessing: say which part is wrong.
     for (const p of ports) if (p.invalid && !p.inherited) result.findings.push(invalidPortFinding(p));
