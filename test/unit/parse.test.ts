@@ -412,7 +412,9 @@ describe('anchors, aliases and << merge keys', () => {
     assert.equal(lineOf, 7);
     assert.equal(text.slice(bomb[0].span.start, bomb[0].span.end), '*f');
     assert.equal(parsed.services.length, 0);
-    assert.ok(ms < 3000, `${ms.toFixed(0)} ms`);
+    // Generous for a loaded machine (the issue's 58 s came from one document walk per alias); the
+    // benchmark, not this test, measures the 1 s target.
+    assert.ok(ms < 20000, `${ms.toFixed(0)} ms`);
   });
 
   test('a whole service as an alias', () => {

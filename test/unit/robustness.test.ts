@@ -98,8 +98,8 @@ describe('robustness', () => {
     const doc = textOf(text);
     const line = lines.length - 1;
     // Resolving each alias by walking the document took 11-13 s here (issue 12).
-    timed(3000, 'completion in the lb value', () => complete(doc, { line, character: 27 }, { analyzer, workspaceSlbs: [], snippetSupport: true }));
-    const h = timed(3000, 'hover on the lb key', () => hover(doc, { line, character: 9 }, { analyzer }));
+    timed(10000, 'completion in the lb value', () => complete(doc, { line, character: 27 }, { analyzer, workspaceSlbs: [], snippetSupport: true }));
+    const h = timed(10000, 'hover on the lb key', () => hover(doc, { line, character: 9 }, { analyzer }));
     assert.ok(h, 'hover answers');
   });
 

@@ -56,7 +56,8 @@ export class CrossServiceIndex {
    * leaves it. A keystroke then re-checks the groups its service is in, not every group of the file.
    */
   private readonly groupCache = new Map<string, GroupFinding[]>();
-  private readonly dirty = new Set<string>();
+  /** Groups a unit joined or left since the last findings, by kind (front port, SLB, host port). */
+  private readonly dirty = { f: new Set<string>(), s: new Set<string>(), h: new Set<string>() };
 
   /**
    * Brings the index to `units` (in document order) and returns the cross-service findings. A unit
@@ -100,11 +101,12 @@ export class CrossServiceIndex {
   }
 
   private touch(summary: UnitSummary): void {
+    if (this.groupCache.size === 0) return; // nothing cached yet (a first analysis adds every unit)
     for (const b of summary.bindings) {
-      this.dirty.add(`f${b.frontKey}`);
-      this.dirty.add(`s${b.slb}`);
+      this.dirty.f.add(b.frontKey);
+      this.dirty.s.add(b.slb);
     }
-    for (const h of summary.hostPorts) this.dirty.add(`h${h.key}`);
+    for (const h of summary.hostPorts) this.dirty.h.add(h.key);
   }
 
   private findings(bases: Map<UnitSummary, SpanMap>): Finding[] {
@@ -128,9 +130,10 @@ export class CrossServiceIndex {
     };
     /** A group's findings: cached while no unit joined or left it and all its units are plain (placed by a shift). */
     const seen = new Set<string>();
-    const group = <T,>(id: string, owners: Owner<T>[], compute: () => GroupFinding[]) => {
+    const group = <T,>(kind: 'f' | 's' | 'h', key: string, owners: Owner<T>[], compute: () => GroupFinding[]) => {
+      const id = kind + key;
       seen.add(id);
-      let cached = this.dirty.has(id) ? undefined : this.groupCache.get(id);
+      let cached = this.dirty[kind].has(key) ? undefined : this.groupCache.get(id);
       if (!cached) {
         cached = compute();
         if (owners.every((o) => (bases.get(o.summary) as { plain?: boolean } | undefined)?.plain)) this.groupCache.set(id, cached);
@@ -153,7 +156,7 @@ export class CrossServiceIndex {
     // X3: front port unique per SLB (tcp/http/https share one port space, udp has its own).
     for (const key of this.multiFront) {
       const owners = this.byFront.get(key)!;
-      group(`f${key}`, owners, () => {
+      group('f', key, owners, () => {
       const out: GroupFinding[] = [];
       const [first, ...rest] = ordered(owners, (b) => b.frontPortSpan);
       for (const { summary, item: b } of rest) {
@@ -177,7 +180,7 @@ export class CrossServiceIndex {
     // X1: two services must not use the same SLB.
     for (const key of this.multiSlb) {
       const owners = this.bySlb.get(key)!;
-      group(`s${key}`, owners, () => {
+      group('s', key, owners, () => {
       const out: GroupFinding[] = [];
       const [owner, ...rest] = ordered(owners, (b) => b.slbSpan);
       for (const { summary, item: b } of rest) {
@@ -199,7 +202,7 @@ export class CrossServiceIndex {
     // P7: the same host port (and protocol) published by two services cannot run on one node.
     for (const key of this.multiHost) {
       const owners = this.byHostPort.get(key)!;
-      group(`h${key}`, owners, () => {
+      group('h', key, owners, () => {
       const out: GroupFinding[] = [];
       const [first, ...rest] = ordered(owners, (h) => h.span);
       for (const { summary, item: h } of rest) {
@@ -219,8 +222,10 @@ export class CrossServiceIndex {
       });
     }
     // Groups whose membership changed were recomputed above (or are no longer groups: forget them).
-    for (const id of this.dirty) if (!seen.has(id)) this.groupCache.delete(id);
-    this.dirty.clear();
+    for (const kind of ['f', 's', 'h'] as const) {
+      for (const key of this.dirty[kind]) if (!seen.has(kind + key)) this.groupCache.delete(kind + key);
+      this.dirty[kind].clear();
+    }
     return findings.sort((a, b) => a.span.start - b.span.start);
   }
 }
