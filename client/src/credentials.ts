@@ -1,11 +1,9 @@
 // Credentials and region UI: the AccessKey in VS Code SecretStorage (sent to the server, never
 // written to settings or logs), region and profile pickers, catalog refresh.
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { CONFIG_SECTION } from './clientOptions';
+import { listProfiles } from './profiles';
 
 /** SecretStorage key of the stored AccessKey (JSON {accessKeyId, accessKeySecret, securityToken?}). */
 export const SECRET_KEY = 'aliyunSlbLabels.accessKey';
@@ -134,24 +132,6 @@ export async function selectRegion(client: LanguageClient | undefined): Promise<
   });
   if (!picked || picked.id === undefined) return;
   await updateSetting('region', picked.id || undefined);
-}
-
-/** Profile names of ~/.aliyun/config.json and sections of ~/.alibabacloud/credentials (names only). */
-export function listProfiles(home = os.homedir()): string[] {
-  const names = new Set<string>();
-  try {
-    const cfg = JSON.parse(fs.readFileSync(path.join(home, '.aliyun', 'config.json'), 'utf8')) as { profiles?: Array<{ name?: unknown }> };
-    for (const p of cfg.profiles ?? []) if (typeof p.name === 'string' && p.name) names.add(p.name);
-  } catch {
-    // no aliyun CLI config
-  }
-  try {
-    const ini = fs.readFileSync(path.join(home, '.alibabacloud', 'credentials'), 'utf8');
-    for (const m of ini.matchAll(/^\s*\[([^\]\r\n]+)\]\s*$/gm)) names.add(m[1].trim());
-  } catch {
-    // no credentials file
-  }
-  return [...names].sort();
 }
 
 export async function selectProfile(): Promise<void> {

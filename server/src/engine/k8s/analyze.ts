@@ -1,7 +1,6 @@
 // The k8s entry point for validation: text in, manifest and findings out. Manifests are small
 // (one app), so a change parses the whole file again; the last result is kept for unchanged text.
 import type { Finding } from '../rules/types';
-import { t } from '../i18n';
 import type { K8sManifest } from './model';
 import { parseManifest } from './parse';
 import { checkManifest } from './rules';
@@ -31,9 +30,4 @@ export class ManifestAnalyzer {
     this.last = { text, mode, locale, result };
     return result;
   }
-}
-
-/** One-line summary for logs and the CLI. */
-export function describeManifest(manifest: K8sManifest): string {
-  return t('{0} object(s), {1} Service(s)', manifest.objects.length, manifest.services.length);
 }

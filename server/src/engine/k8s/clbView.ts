@@ -2,7 +2,7 @@
 // each suffix (the new spelling wins over the legacy one, as in CCM `Get`), the parsed
 // protocol-port entries, and the listener (protocol, port) each Service port becomes (R7).
 import type { Span } from '../compose/model';
-import { ANNOTATION_PREFIX, lookupAnnotation } from './annotations';
+import { lookupAnnotation } from './annotations';
 import type { AnnotationEntry, ServiceModel, ServicePort } from './model';
 
 export const LISTENER_PROTOCOLS = ['http', 'https', 'tcp', 'udp'] as const;
@@ -107,8 +107,4 @@ export function parseProtocolPort(entry: AnnotationEntry): ProtocolPortEntry[] {
     start = end + 1;
   }
   return entries;
-}
-
-export function idKeyOf(view: ClbView): string {
-  return view.reusedId?.key ?? ANNOTATION_PREFIX + 'id';
 }
