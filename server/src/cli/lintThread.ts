@@ -5,6 +5,7 @@
 // receiveMessageOnPort), so `runLint` stays a plain function.
 import { isMainThread, MessageChannel, MessagePort, receiveMessageOnPort, Worker, workerData } from 'worker_threads';
 import { analysisStoppedFinding, lineOfOffset } from '../engine/analysisLimits';
+import { lineStartOf } from '../engine/compose/labelsBlock';
 import { getLocale, Locale, setLocale } from '../engine/i18n';
 import type { LintFileResult } from './lint';
 
@@ -43,7 +44,7 @@ export class LintThread {
     this.stop();
     const line = lineOfOffset(text, offset);
     const finding = analysisStoppedFinding(performance.now() - started, offset, line);
-    const column = offset - (text.lastIndexOf('\n', offset - 1) + 1) + 1;
+    const column = offset - lineStartOf(text, offset) + 1;
     return { file, diagnostics: [{ line: line + 1, column, endLine: line + 1, endColumn: column, severity: finding.severity, code: finding.code, message: finding.message }] };
   }
 

@@ -3,6 +3,7 @@
 import { ComposeAnalyzer } from '../analysis';
 import { pushAll } from '../arrays';
 import { ServiceModel } from '../compose/model';
+import { lineStartOf } from '../compose/labelsBlock';
 import { TextLike } from '../text';
 import { ServiceRegion } from './cursorContext';
 
@@ -11,7 +12,7 @@ export function serviceModelAt(analyzer: ComposeAnalyzer, doc: TextLike, region:
   if (blankLineAt !== undefined && blankLineAt >= region.start && blankLineAt <= region.end) {
     // Blank the line being typed so a half-typed entry does not spoil the parse of its neighbours.
     const rel = blankLineAt - region.start;
-    const lineStart = regionText.lastIndexOf('\n', rel - 1) + 1;
+    const lineStart = lineStartOf(regionText, rel);
     let lineEnd = regionText.indexOf('\n', rel);
     if (lineEnd < 0) lineEnd = regionText.length;
     regionText = regionText.slice(0, lineStart) + regionText.slice(lineEnd);

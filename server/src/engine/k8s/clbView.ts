@@ -2,7 +2,7 @@
 // each suffix (the new spelling wins over the legacy one, as in CCM `Get`), the parsed
 // protocol-port entries, and the listener (protocol, port) each Service port becomes (R7).
 import type { Span } from '../compose/model';
-import { lookupAnnotation } from './annotations';
+import { ANNOTATION_PREFIX, CLASS_ANNOTATION_KEY, lookupAnnotation } from './annotations';
 import type { AnnotationEntry, ServiceModel, ServicePort } from './model';
 
 export const LISTENER_PROTOCOLS = ['http', 'https', 'tcp', 'udp'] as const;
@@ -35,6 +35,12 @@ export interface ClbView {
   /** force-override-listeners is exactly "true". */
   forceOverride: boolean;
   isLoadBalancer: boolean;
+  /**
+   * spec.loadBalancerClass or the service.beta.kubernetes.io/class annotation: another controller
+   * (NLB, MetalLB, ...) owns the Service and reads these annotations its own way (NLB takes `nlb-`
+   * IDs and TCPSSL), so the CLB rules judge nothing on it (R1).
+   */
+  otherController: boolean;
 }
 
 const cache = new WeakMap<ServiceModel, ClbView>();
@@ -80,6 +86,7 @@ function build(service: ServiceModel): ClbView {
     reusedId: id && id.value ? id : undefined,
     forceOverride: bySuffix.get('force-override-listeners')?.value === 'true',
     isLoadBalancer: service.type?.value === 'LoadBalancer',
+    otherController: service.loadBalancerClass !== undefined || service.annotations.some((a) => a.key === CLASS_ANNOTATION_KEY),
   };
 }
 

@@ -2,6 +2,7 @@
 // R6, R8, R10). Pure: manifest + trusted snapshot in, findings out; no snapshot, no findings.
 import type { CatalogSlb, CatalogSnapshot } from '../cloud/catalog';
 import { lookupSlb } from '../cloud/onlineRules';
+import { pushAll } from '../arrays';
 import { t } from '../i18n';
 import type { Finding } from '../rules/types';
 import { clbView, ClbView } from './clbView';
@@ -47,7 +48,7 @@ export function checkManifestOnline(manifest: K8sManifest, inputs: K8sOnlineInpu
   const findings: Finding[] = [];
   for (const service of manifest.services) {
     const view = clbView(service);
-    if (!view.isLoadBalancer) continue;
+    if (!view.isLoadBalancer || view.otherController) continue; // NLB & co. read these annotations their own way
     const id = view.reusedId;
     const value = id?.value?.trim();
     if (id && value && !/[${}<>]/.test(value)) {
@@ -68,10 +69,10 @@ export function checkManifestOnline(manifest: K8sManifest, inputs: K8sOnlineInpu
       } else {
         const slb = lookupSlb(snapshot, value)[0];
         if (!slb) findings.push({ code: K8S_ONLINE_CODES.notFound, severity: 'error', message: t('CLB {0} does not exist in region {1} of this account: the CCM cannot find it (the CLB must be in the cluster\'s region).', value, snapshot.region), span: id.valueSpan });
-        else findings.push(...checkReused(view, slb, inputs));
+        else pushAll(findings, checkReused(view, slb, inputs));
       }
     }
-    findings.push(...checkCertificate(view, inputs));
+    pushAll(findings, checkCertificate(view, inputs));
   }
   return findings;
 }
@@ -128,6 +129,7 @@ function checkCertificate(view: ClbView, inputs: K8sOnlineInputs): Finding[] {
   const value = cert?.value?.trim();
   if (!cert || !value || !inputs.certificates || /[${}<>]/.test(value)) return [];
   if (!view.listeners.some((l) => l.protocol === 'https')) return [];
+  if (view.reusedId && !view.forceOverride) return []; // the CCM makes no listener there (R5): the cert is not used
   const found = inputs.certificates.find((c) => c.id === value);
   if (!found) return [{ code: K8S_ONLINE_CODES.certMissing, severity: 'error', message: t('Server certificate {0} does not exist in this region: the https listener cannot be created.', value), span: cert.valueSpan }];
   const now = inputs.now ?? Date.now();

@@ -2,6 +2,7 @@
 // objects that have apiVersion + kind, and of those the Services and pod-owning workloads.
 import { Document, isMap, isPair, isScalar, isSeq, Node, parseAllDocuments, Scalar, YAMLMap } from 'yaml';
 import type { Span } from '../compose/model';
+import { lineStartOf } from '../compose/labelsBlock';
 import { describeYamlError } from '../compose/yamlErrors';
 import type { AnnotationEntry, ContainerPort, K8sManifest, K8sScalar, ServiceModel, ServicePort, WorkloadModel } from './model';
 
@@ -227,7 +228,7 @@ export function spanOf(node: Node): Span {
 
 /** The spaces before the line's first character, for the line holding `offset`. */
 function indentAt(text: string, offset: number): string {
-  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const lineStart = lineStartOf(text, offset);
   return /^[ ]*/.exec(text.slice(lineStart, offset))![0];
 }
 

@@ -5,6 +5,7 @@ import type { Finding, Fix, Severity } from '../rules/types';
 import { t } from '../i18n';
 import { editDistance } from '../labels/catalog';
 import { looksLikeSlbId } from '../labels/lbLabel';
+import { pushAll } from '../arrays';
 import { ANNOTATIONS, annotationKey, CLASS_ANNOTATION_KEY, isClbFamilyKey, LEGACY_ANNOTATION_PREFIX, lookupAnnotation, ANNOTATION_PREFIX } from './annotations';
 import { ClbView, clbView, LISTENER_PROTOCOLS } from './clbView';
 import type { AnnotationEntry, K8sManifest, ServiceModel } from './model';
@@ -254,7 +255,8 @@ const httpsWithoutCert: ServiceRule = {
   category: 'kubernetes',
   scope: 'service',
   check(view) {
-    if (view.bySuffix.get('cert-id')?.value) return [];
+    // A reused CLB without force-override-listeners: the CCM creates no listener (R5), so no cert is asked for.
+    if (view.bySuffix.get('cert-id')?.value || (view.reusedId && !view.forceOverride)) return [];
     const https = view.protocolPort.filter((e) => e.protocol?.text === 'https' && e.port?.value !== undefined && view.listeners.some((l) => l.port === e.port!.value && l.protocol === 'https'));
     if (https.length === 0) return [];
     const service = view.service;
@@ -365,7 +367,8 @@ const sharedPort: FileRule = {
     const findings: Finding[] = [];
     for (const service of manifest.services) {
       const view = clbView(service);
-      if (!view.isLoadBalancer || !view.reusedId || !isClbId(view.reusedId.value!.trim())) continue;
+      // Without force-override-listeners the CCM makes no listener on a reused CLB (R5): no clash.
+      if (!view.isLoadBalancer || view.otherController || !view.forceOverride || !view.reusedId || !isClbId(view.reusedId.value!.trim())) continue;
       for (const l of view.listeners) {
         const key = `${view.reusedId.value!.trim()}\u0000${l.port}`;
         const span = l.servicePort.port!.span;
@@ -397,11 +400,20 @@ export const K8S_SUB_CODES: Record<string, string[]> = {
   'k8s-annotation-value': ['k8s-annotation-int'],
 };
 
+/** Rules that still apply when another controller owns the Service (they judge no CLB value). */
+const ANY_CONTROLLER: ReadonlySet<K8sRule> = new Set<K8sRule>([notLoadBalancer, otherController, notString]);
+
 export function checkManifest(manifest: K8sManifest): Finding[] {
   const findings: Finding[] = [];
   for (const rule of K8S_RULES) {
-    if (rule.scope === 'file') findings.push(...rule.check(manifest));
-    else for (const service of manifest.services) findings.push(...rule.check(clbView(service), manifest));
+    if (rule.scope === 'file') pushAll(findings, rule.check(manifest));
+    else {
+      for (const service of manifest.services) {
+        const view = clbView(service);
+        if (view.otherController && !ANY_CONTROLLER.has(rule)) continue;
+        pushAll(findings, rule.check(view, manifest));
+      }
+    }
   }
   return findings.sort((a, b) => a.span.start - b.span.start);
 }

@@ -9,6 +9,7 @@ import type { Finding } from '../rules/types';
 import { isPortChainCode } from '../rules/registry';
 import type { SlbClient } from '../cloud/slbClient';
 import { pushAll } from '../arrays';
+import { lineStartOf } from '../compose/labelsBlock';
 import { isSlbApiError } from '../cloud/slbErrors';
 import type { ListenerSummary, LoadBalancerSummary } from '../cloud/slbTypes';
 import { hasVariable, isLbKey, looksLikeSlbId, portSpaceOf, regionOfOldStyleId } from '../labels/lbLabel';
@@ -108,7 +109,7 @@ function selected(service: string, label: LabelEntry, start: number, end: number
   if (s.labelKeys && s.labelKeys.length > 0 && !s.labelKeys.some((k) => k === label.key || k === `${service}/${label.key}`)) return false;
   if (s.offset !== undefined) {
     // The label's lines: from the start of the key's line to the end of the value's line.
-    const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+    const lineStart = lineStartOf(text, start);
     const nl = text.indexOf('\n', end);
     const lineEnd = nl < 0 ? text.length : nl;
     if (s.offset < lineStart || s.offset > lineEnd) return false;

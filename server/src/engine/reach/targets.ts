@@ -4,6 +4,7 @@
 import type { Analysis } from '../analysis';
 import type { LabelEntry, ServiceModel } from '../compose/model';
 import { pushAll } from '../arrays';
+import { lineStartOf } from '../compose/labelsBlock';
 import { interpolate } from '../compose/variables';
 import { isLbKey, parseLbKey, parseLbValue, parsePortNumber } from '../labels/lbLabel';
 import type { ReachTarget } from './types';
@@ -91,7 +92,7 @@ function variablesIn(text: string): string[] {
 export function targetAt(targets: ReachTarget[], text: string, offset: number): ReachTarget[] {
   const inside = targets.filter((t) => offset >= t.labelSpan.start && offset <= t.labelSpan.end);
   if (inside.length > 0) return inside;
-  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const lineStart = lineStartOf(text, offset);
   let lineEnd = text.indexOf('\n', offset);
   if (lineEnd < 0) lineEnd = text.length;
   return targets.filter((t) => t.keySpan.start >= lineStart && t.keySpan.start <= lineEnd);

@@ -65,11 +65,15 @@ function checkComposeFile(text: string): Finding[] {
     const content = hasContent(text.slice(checkedUpTo, m.index));
     checkedUpTo = m.index + 3;
     if (!content) continue;
+    // A trailing '---' with nothing after it: no service is lost, but PyYAML still sees two documents.
+    const emptyRest = !hasContent(text.slice(m.index + 3));
     return [
       {
         code: 'compose-multiple-documents',
         severity: 'warning',
-        message: t("A second YAML document starts here. A compose file is one document: docker-compose 1.x (which Container Service used) rejects the file ('expected a single document in the stream'), and libcompose reads only the first document, so the services below are not deployed. Move them into the first document, or into a file of their own."),
+        message: emptyRest
+          ? t("An empty second YAML document starts here (a '---' with nothing after it). docker-compose 1.x rejects even that ('expected a single document in the stream'): remove this line.")
+          : t("A second YAML document starts here. A compose file is one document: docker-compose 1.x (which Container Service used) rejects the file ('expected a single document in the stream'), and libcompose reads only the first document, so the services below are not deployed. Move them into the first document, or into a file of their own."),
         span: { start: m.index, end: m.index + 3 },
       },
     ];
