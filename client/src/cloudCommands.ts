@@ -2,7 +2,8 @@
 // reachability. The work is done by the server (`aliyunSlbLabels.plan` / `.provision` /
 // `.checkReachability`, see server/src/engine/provision/README.md and server/src/lsp/reachCommands.ts);
 // the client adds the modal confirmation, the certificate picker, progress, notifications and the
-// output channel lines. Texts are built in cloudFormat.ts (no vscode import, unit-tested).
+// output channel lines. The texts of plans, outcomes and verdicts come rendered from the server
+// (in the user's locale); cloudFormat.ts only lays them out (no vscode import, unit-tested).
 //
 // The language client registers the server's command ids as VS Code commands itself, so this file
 // never registers them: it sends `workspace/executeCommand` directly, and `provisionMiddleware`
@@ -18,16 +19,12 @@ import {
   certificateItems,
   linesNeedingCertificate,
   modalDetail,
-  modalMessage,
   planHasChanges,
-  planOutputLines,
   PlanLike,
   PlanResultLike,
-  provisionOutcome,
   ProvisionResultLike,
-  reachNotification,
-  reachOutputLines,
   ReachCommandResultLike,
+  unbrokenRegion,
   Severity,
   VerdictStore,
 } from './cloudFormat';
@@ -209,7 +206,10 @@ export class CloudCommands {
       return { ...answer, ok: false };
     }
     const plan = answer.plan;
-    for (const line of planOutputLines(plan, file, vscode.l10n)) this.channel.info(line);
+    const texts = answer.texts;
+    this.channel.info(vscode.l10n.t('Provisioning plan for {0}:', file));
+    for (const line of texts?.lines ?? []) this.channel.info(`  ${line}`);
+    this.channel.info(`  ${texts?.summary ?? answer.message}`);
 
     if (!planHasChanges(plan)) {
       const blocked = (plan.summary.conflict ?? 0) + (plan.summary.blocked ?? 0) > 0;
@@ -228,7 +228,9 @@ export class CloudCommands {
     // so the first one changes nothing and shows the plan (already written to the output) instead.
     const apply: vscode.MessageItem = { title: vscode.l10n.t('Apply') };
     const review: vscode.MessageItem = { title: vscode.l10n.t('Review the plan') };
-    const picked = await vscode.window.showWarningMessage(modalMessage(plan, vscode.l10n), { modal: true, detail: modalDetail(plan, chosen, vscode.l10n) }, review, apply);
+    const message = unbrokenRegion(texts?.modal.message ?? answer.message, plan.region);
+    const detail = texts ? modalDetail(texts, plan.region, chosen, vscode.l10n) : undefined;
+    const picked = await vscode.window.showWarningMessage(message, { modal: true, detail }, review, apply);
     if (picked === review) this.channel.show(true);
     if (picked !== apply) {
       this.channel.info(`Provision of ${file} cancelled: nothing changed.`);
@@ -261,12 +263,12 @@ export class CloudCommands {
       if ((await this.notify('warning', res.message, again)) === again) void this.provision(target);
       return res;
     }
-    if (res.status !== 'ok' || !res.result) {
+    if (res.status !== 'ok' || !res.result || !res.outcome) {
       this.channel.info(`Provision of ${file}: ${res.status}: ${res.message}`);
       void this.notify(res.status === 'cancelled' ? 'info' : res.status === 'refused' ? 'warning' : 'error', res.message);
       return res;
     }
-    const outcome = provisionOutcome(res.result, vscode.l10n);
+    const outcome = res.outcome;
     // The walkthrough step checks off only when a listener really was provisioned (not on a click that failed).
     if (res.result.lines?.some((l) => l.created || l.started)) markWalkthrough('provisioned');
     this.channel.info(vscode.l10n.t('Provisioning result for {0}:', file));
@@ -343,15 +345,17 @@ export class CloudCommands {
     const res = ran.value;
     if (!res) return undefined;
     // The server already wrote the report (its checklist) to this channel: printed once, not again here.
-    if (res.error) for (const line of reachOutputLines(res, file, vscode.l10n)) this.channel.info(line);
-    else if (res.results?.length) markWalkthrough('reachabilityChecked');
+    if (res.error) {
+      this.channel.info(vscode.l10n.t('Reachability of {0}:', file));
+      this.channel.info(`  ${res.error}`);
+    } else if (res.results?.length) markWalkthrough('reachabilityChecked');
     if (!res.error) {
       const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === target.uri);
       if (target.all) this.verdicts.clear(target.uri);
-      this.verdicts.record(target.uri, res.results, (line) => (doc && line < doc.lineCount ? doc.lineAt(line).text : undefined), vscode.l10n);
+      this.verdicts.record(target.uri, res.results, (line) => (doc && line < doc.lineCount ? doc.lineAt(line).text : undefined));
       this.onVerdictsChanged();
     }
-    const note = reachNotification(res, vscode.l10n);
+    const note: { severity: Severity; message: string } = res.notification ?? { severity: 'warning', message: res.error ?? res.summary };
     const showReport = vscode.l10n.t('Show report');
     const show = note.severity === 'error' ? vscode.window.showErrorMessage : note.severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
     void Promise.resolve(show(note.message, showReport)).then((picked) => {

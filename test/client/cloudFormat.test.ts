@@ -1,30 +1,21 @@
-// The texts of the client's cloud commands (client/src/cloudFormat.ts): plan lines, modal, certificate
-// picker items, provisioning outcome, reachability verdicts, CodeLens line scanning, verdict store.
+// The UI helpers of the client's cloud commands (client/src/cloudFormat.ts): the modal laid out from
+// the server's texts, certificate picker items, CodeLens line scanning, verdict store. The texts
+// themselves (plan lines, outcome, verdicts) are rendered by the server: test/provision/texts.test.ts,
+// test/reach/texts.test.ts, and over LSP in test/provision/lsp.test.ts, test/reach/lsp.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   certificateItems,
-  englishL10n,
-  L10n,
-  lensVerdict,
   linesNeedingCertificate,
   modalDetail,
-  modalMessage,
-  modalSummary,
   planHasChanges,
   PlanLike,
-  planLineText,
-  planOutputLines,
-  provisionOutcome,
-  ApplyResultLike,
-  LineResultLike,
-  reachNotification,
-  reachOutputLines,
+  PlanTexts,
   ReachResultLike,
-  reachVerdict,
   scanLbLabelLines,
+  unbrokenRegion,
   VerdictStore,
 } from '../../client/src/cloudFormat';
 
@@ -46,31 +37,29 @@ const plan: PlanLike = {
   ],
 };
 
-test('plan lines: action, label, binding, backend port, reason (blocked with its code)', () => {
-  assert.equal(planLineText(plan.lines[1]), '[create] aliyun.lb.port_7000 (app) tcp://slb_redis_app:7000 → backend 7001: Create a TCP listener on front port 7000 forwarding to backend port 7001.');
-  assert.equal(planLineText(plan.lines[5]), '[blocked] aliyun.lb.port_9100 (api): The label uses ${SLB} which has no value. (LABEL_UNRESOLVED)');
-  const out = planOutputLines(plan, 'docker-compose.yml');
-  assert.equal(out[0], 'Provisioning plan for docker-compose.yml:');
-  assert.equal(out.length, 1 + plan.lines.length + 1);
-  assert.match(out[1], /^ {2}\[unchanged\] aliyun\.lb\.port_6379 \(redis\)/);
-  assert.equal(out.at(-1), '  Plan for region cn-hangzhou: 2 to create, 1 to start, 1 unchanged, 1 conflict(s), 1 blocked.');
+test('plan helpers: changes, lines needing a certificate', () => {
   assert.equal(planHasChanges(plan), true);
   assert.equal(planHasChanges({ ...plan, summary: { create: 0, start: 0, unchanged: 1, conflict: 1, blocked: 0 } }), false);
+  assert.deepEqual(linesNeedingCertificate(plan).map((l) => l.label), ['aliyun.lb.port_443']);
 });
 
-test('modal: changes first, the chosen certificate, the rest, the summary', () => {
+test('modal: the server\'s lines with the chosen certificate under its line, "… more", then the summary; the region does not wrap', () => {
+  const texts: PlanTexts = {
+    lines: [],
+    summary: 'Plan for region cn-hangzhou: …',
+    modal: {
+      message: 'Provision SLB listeners in region cn-hangzhou? This changes cloud resources and may cost money.',
+      summary: '2 listeners will be created in cn-hangzhou.',
+      lines: [{ id: plan.lines[1].id, text: '[create] a' }, { id: plan.lines[2].id, text: '[create] b' }],
+      more: '… and 4 more (see the output channel)',
+    },
+  };
   // The region's hyphen does not break (U+2011): no "cn-/hangzhou" in a narrow dialog.
-  assert.equal(modalMessage(plan), 'Provision SLB listeners in region cn\u2011hangzhou? This changes cloud resources and may cost money.');
-  const detail = modalDetail(plan, { [plan.lines[2].id]: plan.certificates![1] }).split('\n');
-  assert.deepEqual(detail.map((l) => /^\[(\w+)\]/.exec(l)?.[1] ?? l), [
-    'create', 'create', '    certificate: web-cert (1231579085529123_web)', 'start', 'conflict', 'blocked', 'unchanged',
-    '', '2 listeners will be created in cn\u2011hangzhou. 1 stopped listener will be started. 1 label is already up to date. 2 labels are in conflict or blocked and are left as they are.',
+  assert.equal(unbrokenRegion(texts.modal.message, plan.region), 'Provision SLB listeners in region cn\u2011hangzhou? This changes cloud resources and may cost money.');
+  assert.deepEqual(modalDetail(texts, plan.region, { [plan.lines[2].id]: plan.certificates![1] }).split('\n'), [
+    '[create] a', '[create] b', '    certificate: web-cert (1231579085529123_web)', '… and 4 more (see the output channel)',
+    '', '2 listeners will be created in cn\u2011hangzhou.',
   ]);
-  // A sentence with what happens, no zero counts.
-  assert.equal(modalSummary({ ...plan, summary: { create: 1, start: 0, unchanged: 0, conflict: 0, blocked: 0 } }), '1 listener will be created in cn\u2011hangzhou.');
-  const short = modalDetail(plan, {}, englishL10n, 2).split('\n');
-  assert.ok(short.includes('… and 4 more (see the output channel)'));
-  assert.deepEqual(linesNeedingCertificate(plan).map((l) => l.label), ['aliyun.lb.port_443']);
 });
 
 test('certificate items: name, ID, CommonName and other names, expiry; valid first, expired last', () => {
@@ -88,95 +77,16 @@ test('certificate items: name, ID, CommonName and other names, expiry; valid fir
   assert.equal(items[2].detail, 'CN old.example.com · EXPIRED 2024-01-01');
 });
 
-function line(partial: Partial<LineResultLike> & Pick<LineResultLike, 'label' | 'service' | 'outcome'>): LineResultLike {
-  const ok = ['created', 'started', 'unchanged'].includes(partial.outcome);
-  return { id: partial.label, slb: 'slb_web', protocol: 'tcp', frontPort: 80, action: 'create', created: partial.outcome === 'created', started: partial.outcome === 'created' || partial.outcome === 'started', ok, message: `${partial.outcome} message`, steps: [], ...partial };
-}
-function result(lines: LineResultLike[]): ApplyResultLike {
-  const summary = { created: 0, started: 0, unchanged: 0, conflict: 0, blocked: 0, failed: 0, cancelled: 0 };
-  for (const l of lines) summary[l.outcome]++;
-  return { ok: lines.every((l) => l.ok), lines, summary };
-}
-
-test('provision outcome: all provisioned', () => {
-  const o = provisionOutcome(result([line({ label: 'aliyun.lb.port_7000', service: 'app', outcome: 'created' }), line({ label: 'aliyun.lb.port_6379', service: 'redis', outcome: 'unchanged' })]));
-  assert.equal(o.severity, 'info');
-  assert.equal(o.message, 'SLB listeners provisioned: aliyun.lb.port_7000 (app) created, aliyun.lb.port_6379 (redis) unchanged.');
-  assert.equal(o.runAgain, false);
-  assert.equal(o.outputLines.at(-1), '  1 created, 0 started, 1 unchanged, 0 conflict(s), 0 blocked, 0 failed.');
-});
-
-test('provision outcome: half-way failure says what was created and what was not, and offers Run again', () => {
-  const failed = line({
-    label: 'aliyun.lb.port_443', service: 'web', outcome: 'failed', created: true, started: false, ok: false,
-    steps: [
-      { step: 'create', apiAction: 'CreateLoadBalancerHTTPSListener', status: 'ok', message: 'created' },
-      { step: 'start', apiAction: 'StartLoadBalancerListener', status: 'failed', message: 'Internal error', error: { code: 'InternalError', message: 'Internal error', requestId: 'REQ-1' } },
-    ],
-  });
-  const o = provisionOutcome(result([line({ label: 'aliyun.lb.port_7000', service: 'app', outcome: 'created' }), failed]));
-  assert.equal(o.severity, 'warning');
-  assert.equal(o.partial, true);
-  assert.equal(o.runAgain, true);
-  assert.equal(o.message, 'Partly provisioned. Created or started: aliyun.lb.port_7000 (app) created, aliyun.lb.port_443 (web) failed. Not provisioned: aliyun.lb.port_443 (web) failed. Run again to finish the rest.');
-  assert.ok(o.outputLines.includes('      start [StartLoadBalancerListener] failed: Internal error (RequestId REQ-1)'));
-  assert.ok(o.outputLines.includes('  [failed] aliyun.lb.port_443 (web) tcp://slb_web:80: failed message'));
-});
-
-test('provision outcome: nothing provisioned (conflict) is an error without Run again', () => {
-  const o = provisionOutcome(result([line({ label: 'aliyun.lb.port_9000', service: 'api', outcome: 'conflict' })]));
-  assert.equal(o.severity, 'error');
-  assert.equal(o.runAgain, false);
-  assert.equal(o.message, 'No SLB listener was provisioned: aliyun.lb.port_9000 (api) conflict. Nothing was created.');
-  const many = provisionOutcome(result(['1', '2', '3', '4', '5', '6'].map((n) => line({ label: `aliyun.lb.port_${n}`, service: 's', outcome: 'unchanged' }))));
-  assert.match(many.message, /aliyun\.lb\.port_4 \(s\) unchanged, 2 more\.$/);
-});
-
 const reachable: ReachResultLike = {
-  label: 'aliyun.lb.port_6379', service: 'redis', binding: 'tcp://slb_redis_app:6379', protocol: 'tcp', reachable: true, confirmed: true, blocker: null, fix: null, latencyMs: 12.4,
+  label: 'aliyun.lb.port_6379', service: 'redis', binding: 'tcp://slb_redis_app:6379', protocol: 'tcp', reachable: true, confirmed: true, blocker: null, fix: null, latencyMs: 12.4, lens: 'reachable, 12 ms',
   steps: [{ name: 'slb', ok: true, detail: 'slb_redis_app active' }, { name: 'app', ok: true, detail: 'PING → +PONG' }],
   range: { start: { line: 4, character: 6 }, end: { line: 4, character: 25 } },
 };
 const stopped: ReachResultLike = {
-  label: 'aliyun.lb.port_80', service: 'web', binding: 'http://slb_web:80', protocol: 'http', reachable: false, confirmed: false, blocker: 'LISTENER_STOPPED', blockerText: 'the listener is stopped', fix: 'Start the listener on front port 80.', latencyMs: null,
+  label: 'aliyun.lb.port_80', service: 'web', binding: 'http://slb_web:80', protocol: 'http', reachable: false, confirmed: false, blocker: 'LISTENER_STOPPED', blockerText: 'the listener is stopped', fix: 'Start the listener on front port 80.', latencyMs: null, lens: 'blocked: the listener is stopped',
   steps: [{ name: 'listener', ok: false, detail: 'HTTP listener on 80 is stopped' }],
   range: { start: { line: 9, character: 6 }, end: { line: 9, character: 23 } },
 };
-
-test('reachability verdicts: notification, lens text, output lines', () => {
-  assert.equal(reachVerdict(reachable), 'Reachable: tcp://slb_redis_app:6379 in 12 ms');
-  assert.equal(reachVerdict({ ...reachable, latencyMs: 3.14 }), 'Reachable: tcp://slb_redis_app:6379 in 3.1 ms');
-  assert.equal(reachVerdict(stopped), 'Blocked: the listener is stopped. Start the listener on front port 80.');
-  assert.equal(reachVerdict({ ...reachable, protocol: 'udp', binding: 'udp://slb:53', confirmed: false }), 'Reachable as far as can be told: udp://slb:53 (UDP: no answer, which is not proof of failure)');
-  assert.equal(lensVerdict(reachable), 'reachable, 12 ms');
-  assert.equal(lensVerdict(stopped), 'blocked: the listener is stopped');
-
-  assert.deepEqual(reachNotification({ uri: 'u', results: [reachable], summary: 'All 1 label(s) reachable.' }), { severity: 'info', message: 'Reachable: tcp://slb_redis_app:6379 in 12 ms' });
-  assert.deepEqual(reachNotification({ uri: 'u', results: [stopped], summary: '' }), { severity: 'warning', message: 'aliyun.lb.port_80 (web) http://slb_web:80: Blocked: the listener is stopped. Start the listener on front port 80.' });
-  assert.deepEqual(reachNotification({ uri: 'u', results: [reachable, stopped], summary: '' }), {
-    severity: 'warning',
-    message: '1 of 2 label(s) blocked, 1 reachable. aliyun.lb.port_80 (web) http://slb_web:80: Blocked: the listener is stopped. Start the listener on front port 80.',
-  });
-  assert.deepEqual(reachNotification({ uri: 'u', results: [reachable, reachable], summary: '' }), { severity: 'info', message: 'All 2 label(s) reachable.' });
-  assert.deepEqual(reachNotification({ uri: 'u', results: [], summary: 'x', error: 'Cloud commands are disabled in an untrusted workspace.' }), { severity: 'warning', message: 'Cloud commands are disabled in an untrusted workspace.' });
-
-  const out = reachOutputLines({ uri: 'u', results: [reachable, stopped], summary: '1 of 2 label(s) blocked, 1 reachable.' }, 'docker-compose.yml');
-  assert.deepEqual(out, [
-    'Reachability of docker-compose.yml:',
-    '  [✓] aliyun.lb.port_6379 (redis) tcp://slb_redis_app:6379: Reachable: tcp://slb_redis_app:6379 in 12 ms',
-    '      ✓ slb: slb_redis_app active',
-    '      ✓ app: PING → +PONG',
-    '  [✗] aliyun.lb.port_80 (web) http://slb_web:80: Blocked: the listener is stopped. Start the listener on front port 80.',
-    '      ✗ listener: HTTP listener on 80 is stopped',
-    '  1 of 2 label(s) blocked, 1 reachable.',
-  ]);
-});
-
-test('a translating l10n is used for every word', () => {
-  const upper: L10n = { t: (m, ...a) => englishL10n.t(m, ...a).toUpperCase() };
-  assert.equal(lensVerdict(reachable, upper), 'REACHABLE, 12 MS');
-  assert.match(planLineText(plan.lines[1], upper), /^\[CREATE\] .* → BACKEND 7001: /);
-});
 
 test('CodeLens scan: map and list form, quoted keys, comments and block scalars skipped', () => {
   const text = [

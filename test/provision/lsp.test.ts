@@ -83,7 +83,30 @@ describe('executeCommand', () => {
     assert.deepEqual(line.range.start, positionOf(COMPOSE, 'aliyun.lb.port_7000'));
     const all = await c.executeCommand<any>('aliyunSlbLabels.plan', [{ uri, all: true }]);
     assert.deepEqual(all.plan.lines.map((l: any) => l.action), ['unchanged', 'create', 'create']);
+    // The texts an editor shows, rendered by the server: one line per plan line, summary, modal.
+    assert.equal(res.texts.lines.length, 1);
+    assert.equal(res.texts.lines[0], `[create] aliyun.lb.port_7000 (app) tcp://slb_redis_app:7000 → backend 7001: ${line.reason}`);
+    assert.equal(all.texts.summary, 'Plan for region cn-hangzhou: 2 to create, 0 to start, 1 unchanged, 0 conflict(s), 0 blocked.');
+    assert.equal(all.texts.modal.message, 'Provision SLB listeners in region cn-hangzhou? This changes cloud resources and may cost money.');
+    assert.deepEqual(all.texts.modal.lines.map((l: any) => [l.id, /^\[(\w+)\]/.exec(l.text)?.[1]]), [[all.plan.lines[1].id, 'create'], [all.plan.lines[2].id, 'create'], [all.plan.lines[0].id, 'unchanged']]);
+    assert.equal(all.texts.modal.summary, '2 listeners will be created in cn-hangzhou. 1 label is already up to date.');
     assert.equal(requestsSince(sandbox, 0, 'Create').length, 0);
+  });
+
+  it('plan and provision texts in the user\'s locale (zh-cn)', async () => {
+    const c = await start({ locale: 'zh-cn', answer: 'Apply' });
+    const uri = 'file:///ws/p7/docker-compose.yml';
+    await c.open(uri, COMPOSE);
+    const position = positionOf(COMPOSE, 'aliyun.lb.port_7000');
+    const planned = await c.executeCommand<any>('aliyunSlbLabels.plan', [{ uri, position }]);
+    assert.equal(planned.status, 'ok');
+    for (const s of [planned.texts.lines[0], planned.texts.summary, planned.texts.modal.message, planned.texts.modal.summary]) assert.match(s, /[\u4e00-\u9fff]/, s);
+    const res = await c.executeCommand<any>('aliyunSlbLabels.provision', [{ uri, position, confirmed: true }]);
+    assert.equal(res.status, 'ok', JSON.stringify(res));
+    assert.equal(res.outcome.severity, 'info');
+    assert.match(res.outcome.message, /[\u4e00-\u9fff]/, res.outcome.message);
+    assert.match(res.outcome.message, /aliyun\.lb\.port_7000 \(app\)/);
+    assert.ok(res.outcome.outputLines.some((l: string) => /create \[CreateLoadBalancerTCPListener\] ok/.test(l)), res.outcome.outputLines.join('\n'));
   });
 
   it('provision answered "Cancel": nothing is created', async () => {
@@ -120,6 +143,10 @@ describe('executeCommand', () => {
     assert.equal(res.result.lines.length, 1);
     assert.equal(res.result.lines[0].outcome, 'created');
     assert.deepEqual(res.result.lines[0].steps.map((s: any) => `${s.step}:${s.status}`), ['create:ok', 'start:ok']);
+    // The notification and output lines, rendered by the server.
+    assert.deepEqual({ ...res.outcome, outputLines: undefined }, { severity: 'info', message: 'SLB listeners provisioned: aliyun.lb.port_7000 (app) created.', partial: false, runAgain: false, outputLines: undefined });
+    assert.equal(res.outcome.outputLines[0], '  [created] aliyun.lb.port_7000 (app) tcp://slb_redis_app:7000 → backend 7001: ' + res.result.lines[0].message);
+    assert.equal(res.outcome.outputLines.at(-1), '  1 created, 0 started, 0 unchanged, 0 conflict(s), 0 blocked, 0 failed.');
     assert.equal(c.messageRequests.length, 1);
     const attr = await clientFor(sandbox).describeLoadBalancerTCPListenerAttribute({ LoadBalancerId: REDIS_ID, ListenerPort: 7000 });
     assert.equal(attr.Status, 'running');
@@ -171,6 +198,9 @@ describe('executeCommand', () => {
     assert.equal(https.outcome, 'blocked');
     assert.equal(https.blockedCode, 'CERTIFICATE_REQUIRED');
     assert.equal(res.result.lines.find((l: any) => l.label === 'aliyun.lb.port_7000').outcome, 'created');
+    assert.equal(res.outcome.severity, 'warning');
+    assert.equal(res.outcome.partial, true);
+    assert.match(res.outcome.message, /^Partly provisioned\. Created or started: aliyun\.lb\.port_7000 \(app\) created\. Not provisioned: aliyun\.lb\.port_443 \(app\) blocked\.$/);
     // Again: nothing left to create except the blocked https line, no confirmation needed for unchanged lines.
     const again = await c.executeCommand<any>('aliyunSlbLabels.plan', [{ uri, all: true }]);
     assert.deepEqual(again.plan.lines.map((l: any) => l.action), ['unchanged', 'unchanged', 'create']);

@@ -27,7 +27,8 @@ interface CommandResult {
   region?: string;
   summary: string;
   error?: string;
-  results: Array<{ label: string; service: string; reachable: boolean; blocker: string | null; latencyMs: number | null; steps: { name: string; ok: boolean; detail: string }[]; range: { start: { line: number; character: number }; end: { line: number; character: number } } }>;
+  notification: { severity: string; message: string };
+  results: Array<{ verdict: string; lens: string; label: string; service: string; reachable: boolean; blocker: string | null; latencyMs: number | null; steps: { name: string; ok: boolean; detail: string }[]; range: { start: { line: number; character: number }; end: { line: number; character: number } } }>;
 }
 
 const reachMarks = (p: PublishDiagnosticsParams | undefined): Diagnostic[] => (p?.diagnostics ?? []).filter((d) => d.source === 'aliyun-slb-reach');
@@ -81,6 +82,7 @@ describe('workspace/executeCommand aliyunSlbLabels.checkReachability', () => {
     const c = await startServer();
     const r = await execute(c, { uri: 'file:///not-open.yml', all: true });
     assert.match(r.error ?? '', /not open/);
+    assert.deepEqual(r.notification, { severity: 'warning', message: r.error });
   });
 
   it('the label at the cursor: results, the output report, progress, and an information mark on the key', async () => {
@@ -103,6 +105,10 @@ describe('workspace/executeCommand aliyunSlbLabels.checkReachability', () => {
     assert.deepEqual(r.range.start, positionOf(text, 'aliyun.lb.port_6379'));
     assert.equal(r.steps.at(-1)!.name, 'app');
     assert.match(result.summary, /All 1 label\(s\) reachable\./);
+    // The texts an editor shows, rendered by the server.
+    assert.match(r.verdict, /^Reachable: tcp:\/\/slb_redis_app:\d+ in [0-9.]+ ms$/);
+    assert.match(r.lens, /^reachable, [0-9.]+ ms$/);
+    assert.deepEqual(result.notification, { severity: 'info', message: r.verdict });
 
     const published = await c.diagnosticsWhere(URI, (p) => reachMarks(p).length === 1);
     const mark = reachMarks(published)[0];
@@ -127,6 +133,11 @@ describe('workspace/executeCommand aliyunSlbLabels.checkReachability', () => {
     const result = await execute(c, { uri: URI, all: true });
     assert.deepEqual(result.results.map((r) => [r.label, r.blocker]), [['aliyun.lb.port_6379', null], ['aliyun.lb.port_8080', 'SLB_NOT_FOUND']]);
     assert.match(result.summary, /1 of 2 label\(s\) blocked, 1 reachable\./);
+    const missingSlb = result.results[1];
+    assert.match(missingSlb.verdict, /^Blocked: SLB not found\. Check the name/);
+    assert.equal(missingSlb.lens, 'blocked: SLB not found');
+    assert.equal(result.notification.severity, 'warning');
+    assert.equal(result.notification.message, `1 of 2 label(s) blocked, 1 reachable. aliyun.lb.port_8080 (web) http://slb_web_stopped_or_missing:8080: ${missingSlb.verdict}`);
     const published = await c.diagnosticsWhere(URI, (p) => reachMarks(p).length === 2);
     const blocked = reachMarks(published).find((d) => d.code === 'SLB_NOT_FOUND')!;
     // Words in the message; the stable code stays in diagnostic.code.

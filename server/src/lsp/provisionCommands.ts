@@ -16,8 +16,10 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ComposeAnalyzer } from '../engine/analysis';
 import { t } from '../engine/i18n';
 import {
-  applyPlan, ApplyResult, CertificateInfo, confirmationText, formatEvent, Plan, PlanLine, planListeners, planHasChanges, planSummaryText, ProvisionEvent, provisionTargets, resultSummaryText,
+  applyPlan, ApplyResult, CertificateInfo, confirmationText, formatEvent, Plan, PlanLine, planListeners, planHasChanges, planSummaryText, planTexts, ProvisionEvent, provisionOutcome,
+  provisionTargets, resultSummaryText,
 } from '../engine/provision';
+import type { PlanTexts, ProvisionOutcome } from '../engine/provision';
 import { rangeOf } from '../engine/text';
 import type { CloudSession } from './cloudSession';
 import { COMMANDS, CommandDispatcher } from './commands';
@@ -73,11 +75,15 @@ export interface PlanCommandResult {
   message: string;
   uri: string;
   plan?: PlanWithRanges;
+  /** The plan's texts in the user's locale (output lines, summary, confirmation modal): with `plan`. */
+  texts?: PlanTexts;
 }
 
 export interface ProvisionCommandResult extends PlanCommandResult {
   /** The apply result: per-label outcome, created/started flags, steps (status 'ok' only). */
   result?: ApplyResult;
+  /** status 'ok': the notification (severity, message, run-again offer) and output lines, localised. */
+  outcome?: ProvisionOutcome;
   /** 'needs-certificate': the region's server certificates (DescribeServerCertificates). */
   certificates?: CertificateInfo[];
   /** 'needs-certificate': the plan lines that need one. */
@@ -173,7 +179,7 @@ export async function planCommand(args: PlanCommandArgs, deps: ProvisionDeps): P
   if (!('plan' in prepared) || !prepared.plan || !('doc' in prepared)) return prepared as PlanCommandResult;
   const { plan, doc } = prepared;
   deps.log('info', `Provision plan for ${args.uri}: ${planSummaryText(plan)}`);
-  return { status: 'ok', message: planSummaryText(plan), uri: args.uri, plan: withRanges(plan, doc) };
+  return { status: 'ok', message: planSummaryText(plan), uri: args.uri, plan: withRanges(plan, doc), texts: planTexts(plan) };
 }
 
 function errorMessage(e: unknown): string {
@@ -260,7 +266,7 @@ export async function provisionCommand(args: ProvisionCommandArgs, deps: Provisi
   // The catalog and the diagnostics of open documents follow the new state.
   if (result.lines.some((l) => l.created || l.started)) await refreshCatalog(deps);
   deps.revalidateAll();
-  return { status: 'ok', ok: result.ok, uri, plan: planOut, result, message: resultSummaryText(result) };
+  return { status: 'ok', ok: result.ok, uri, plan: planOut, texts: planTexts(plan), result, outcome: provisionOutcome(result), message: resultSummaryText(result) };
 }
 
 async function refreshCatalog(deps: ProvisionDeps): Promise<void> {

@@ -6,7 +6,9 @@
 //   result:    ReachCommandResult = { uri, region?, results: ReachLspResult[], summary, error? }
 //              ReachLspResult = engine ReachResult (label, service, slb, frontPort, protocol,
 //              backendPort, binding, reachable, confirmed, blocker, fix, steps[{name, ok, detail}],
-//              latencyMs, slbId, address, durationMs) + range (of the label key, LSP positions).
+//              latencyMs, slbId, address, durationMs) + range (of the label key, LSP positions)
+//              + verdict (sentence) and lens (short CodeLens text), in the user's locale.
+//              notification: { severity, message }: what an editor shows after the check.
 //              `error` (and no results) when it could not run: untrusted workspace, no credentials,
 //              no region, unknown document, no lb label at the position.
 //
@@ -20,8 +22,8 @@ import { DiagnosticSeverity } from 'vscode-languageserver/node';
 import type { LineDocument } from '../engine/lineDocument';
 import { ComposeAnalyzer } from '../engine/analysis';
 import { t } from '../engine/i18n';
-import { checkReachability, formatReport, inlineMessage, reachTargets, summaryLine, targetAt } from '../engine/reach';
-import type { ReachResult, ReachTarget } from '../engine/reach';
+import { checkReachability, formatReport, inlineMessage, lensVerdict, reachNotification, reachTargets, reachVerdict, summaryLine, targetAt } from '../engine/reach';
+import type { ReachNotification, ReachResult, ReachTarget } from '../engine/reach';
 import type { CloudSession } from './cloudSession';
 import { COMMANDS, CommandDispatcher } from './commands';
 
@@ -37,6 +39,10 @@ export interface ReachCommandArgs {
 
 export interface ReachLspResult extends ReachResult {
   range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  /** "Reachable: tcp://slb_redis_app:6379 in 12 ms" / "Blocked: …. <fix>" (user's locale). */
+  verdict: string;
+  /** The short CodeLens text: "reachable, 12 ms" / "blocked: …". */
+  lens: string;
 }
 
 export interface ReachCommandResult {
@@ -45,6 +51,8 @@ export interface ReachCommandResult {
   results: ReachLspResult[];
   /** One line: "All 2 label(s) reachable." / "1 of 2 label(s) blocked, 1 reachable." */
   summary: string;
+  /** What an editor shows after the check (the error, the verdict, or the summary and first blocker). */
+  notification: ReachNotification;
   error?: string;
 }
 
@@ -87,7 +95,7 @@ export class ReachCommands {
     const uri = typeof args?.uri === 'string' ? args.uri : '';
     const fail = (error: string): ReachCommandResult => {
       this.deps.log('warn', t('Reachability check: {0}', error));
-      return { uri, results: [], summary: error, error };
+      return { uri, results: [], summary: error, notification: { severity: 'warning', message: error }, error };
     };
     if (!this.deps.cloud.isTrusted()) return fail(t('Cloud commands are disabled in an untrusted workspace.'));
     const doc = this.deps.documents.get(uri);
@@ -119,7 +127,12 @@ export class ReachCommands {
     }).finally(() => progress.done());
 
     const current = this.deps.documents.get(uri);
-    const lspResults = results.map((r, i) => ({ ...r, range: { start: doc.positionAt(targets[i].keySpan.start), end: doc.positionAt(targets[i].keySpan.end) } }));
+    const lspResults = results.map((r, i) => ({
+      ...r,
+      range: { start: doc.positionAt(targets[i].keySpan.start), end: doc.positionAt(targets[i].keySpan.end) },
+      verdict: reachVerdict(r),
+      lens: lensVerdict(r),
+    }));
     const summary = summaryLine(results);
     this.deps.log('info', formatReport(results, { title: t('SLB reachability of {0} ({1}, region {2}):', uri, session.sourceDescription, session.region) }).trimEnd());
     // Inline marks, only if the document did not change while the probes ran.
@@ -127,7 +140,7 @@ export class ReachCommands {
       this.setMarks(doc, targets, results, !!args.all);
       this.deps.revalidate(uri);
     }
-    return { uri, region: session.region, results: lspResults, summary };
+    return { uri, region: session.region, results: lspResults, summary, notification: reachNotification(results) };
   }
 
   private async progress(workDone: WorkDoneProgressReporter | undefined): Promise<WorkDoneProgressReporter> {

@@ -1,6 +1,8 @@
-// Text forms of a plan and of an apply result (CLI output, confirmation message, output channel).
+// Text forms of a plan and of an apply result (CLI output, confirmation message, output channel,
+// and the texts the LSP commands hand to the editor: plan lines, modal, outcome notification).
+// The one place these texts are rendered: the VS Code client only shows them.
 import { t } from '../i18n';
-import type { ApplyResult, LineResult, Plan, PlanLine, ProvisionEvent } from './types';
+import type { ApplyResult, LineOutcome, LineResult, Plan, PlanAction, PlanLine, ProvisionEvent } from './types';
 
 const ACTION_WORD: Record<PlanLine['action'], () => string> = {
   create: () => t('create'),
@@ -13,8 +15,23 @@ const ACTION_WORD: Record<PlanLine['action'], () => string> = {
 /** `aliyun.lb.port_6379 (redis) tcp://slb_redis_app:6379 → backend 6379` */
 export function lineTitle(l: Pick<PlanLine, 'label' | 'service' | 'protocol' | 'slb' | 'frontPort' | 'backendPort'>): string {
   const binding = l.protocol ? ` ${l.protocol}://${l.slb}:${l.frontPort ?? '?'}` : '';
-  const backend = l.backendPort !== undefined ? ` → ${t('backend {0}', l.backendPort)}` : '';
+  const backend = l.backendPort !== undefined && l.backendPort !== null ? ` → ${t('backend {0}', l.backendPort)}` : '';
   return `${l.label} (${l.service})${binding}${backend}`;
+}
+
+/** Short name of a label in lists: `aliyun.lb.port_6379 (redis)`. */
+export function shortTitle(l: Pick<PlanLine, 'label' | 'service'>): string {
+  return `${l.label} (${l.service})`;
+}
+
+export function actionWord(action: PlanAction): string {
+  return ACTION_WORD[action]();
+}
+
+/** `[create] aliyun.lb.port_6379 (redis) tcp://slb_redis_app:6379 → backend 6379: <reason>` (+ ` (code)` when blocked). */
+export function planLineText(line: PlanLine): string {
+  const code = line.action === 'blocked' && line.blockedCode ? ` (${line.blockedCode})` : '';
+  return `[${actionWord(line.action)}] ${lineTitle(line)}: ${line.reason}${code}`;
 }
 
 /** One line per plan line: `[create] aliyun.lb.port_6379 (redis) tcp://…: reason`. */
@@ -80,4 +97,113 @@ export function formatEvent(e: ProvisionEvent): string | undefined {
     case 'done':
       return undefined;
   }
+}
+
+export function outcomeWord(outcome: LineOutcome): string {
+  return OUTCOME_WORD[outcome]();
+}
+
+// -- texts for an editor's confirmation modal and notifications (LSP commands) ----------------------
+
+/** The texts an editor shows for a plan (PlanCommandResult.texts). */
+export interface PlanTexts {
+  /** One line per plan line, in plan order (output channel). */
+  lines: string[];
+  /** `Plan for region …: 1 to create, …` */
+  summary: string;
+  modal: {
+    /** The modal's message (first line). */
+    message: string;
+    /** Only what happens, no zero counts. */
+    summary: string;
+    /** Changes first, then the labels left alone; at most `max` of them. */
+    lines: Array<{ id: string; text: string }>;
+    /** `… and 3 more (see the output channel)` when lines were left out. */
+    more?: string;
+  };
+}
+
+export function planTexts(plan: Plan, max = 15): PlanTexts {
+  const order: PlanAction[] = ['create', 'start', 'conflict', 'blocked', 'unchanged'];
+  const sorted = [...plan.lines].sort((a, b) => order.indexOf(a.action) - order.indexOf(b.action));
+  return {
+    lines: plan.lines.map(planLineText),
+    summary: planSummaryText(plan),
+    modal: {
+      message: t('Provision SLB listeners in region {0}? This changes cloud resources and may cost money.', plan.region),
+      summary: modalSummary(plan),
+      lines: sorted.slice(0, max).map((l) => ({ id: l.id, text: planLineText(l) })),
+      more: sorted.length > max ? t('… and {0} more (see the output channel)', sorted.length - max) : undefined,
+    },
+  };
+}
+
+/** The plan's summary as a sentence: only what happens, no zero counts. */
+export function modalSummary(plan: Plan): string {
+  const s = plan.summary;
+  const region = plan.region;
+  const parts: string[] = [];
+  const n = (x: number | undefined) => x ?? 0;
+  if (n(s.create) === 1) parts.push(t('1 listener will be created in {0}.', region));
+  else if (n(s.create) > 1) parts.push(t('{0} listeners will be created in {1}.', n(s.create), region));
+  if (n(s.start) === 1) parts.push(t('1 stopped listener will be started.'));
+  else if (n(s.start) > 1) parts.push(t('{0} stopped listeners will be started.', n(s.start)));
+  if (n(s.unchanged) === 1) parts.push(t('1 label is already up to date.'));
+  else if (n(s.unchanged) > 1) parts.push(t('{0} labels are already up to date.', n(s.unchanged)));
+  const left = n(s.conflict) + n(s.blocked);
+  if (left === 1) parts.push(t('1 label is in conflict or blocked and is left as it is.'));
+  else if (left > 1) parts.push(t('{0} labels are in conflict or blocked and are left as they are.', left));
+  return parts.join(' ');
+}
+
+/** What an editor shows after provisioning (ProvisionCommandResult.outcome). */
+export interface ProvisionOutcome {
+  severity: 'info' | 'warning' | 'error';
+  /** The notification text. */
+  message: string;
+  /** Some labels were provisioned and some not. */
+  partial: boolean;
+  /** Offer "Run again": a step failed or was cancelled (running again finishes the job). */
+  runAgain: boolean;
+  /** Per-label outcome and step lines for the output channel, then the summary. */
+  outputLines: string[];
+}
+
+const LIST_MAX = 4;
+function listOf(lines: LineResult[]): string {
+  const shown = lines.slice(0, LIST_MAX).map((l) => `${shortTitle(l)} ${outcomeWord(l.outcome)}`);
+  if (lines.length > LIST_MAX) shown.push(t('{0} more', lines.length - LIST_MAX));
+  return shown.join(', ');
+}
+
+export function provisionOutcome(result: ApplyResult): ProvisionOutcome {
+  const outputLines: string[] = [];
+  for (const r of result.lines) {
+    outputLines.push(`  [${outcomeWord(r.outcome)}] ${lineTitle(r)}: ${r.message}`);
+    for (const s of r.steps) {
+      const req = s.error?.requestId && s.error.requestId !== 'undefined' ? ` (RequestId ${s.error.requestId})` : '';
+      outputLines.push(`      ${s.step}${s.apiAction ? ` [${s.apiAction}]` : ''} ${s.status}: ${s.message}${req}`);
+    }
+  }
+  outputLines.push(`  ${resultSummaryText(result)}`);
+
+  const changed = result.lines.filter((l) => l.created || l.started);
+  const good = result.lines.filter((l) => l.ok);
+  const bad = result.lines.filter((l) => !l.ok);
+  const runAgain = result.lines.some((l) => l.outcome === 'failed' || l.outcome === 'cancelled');
+  if (bad.length === 0) {
+    return { severity: 'info', partial: false, runAgain: false, outputLines, message: t('SLB listeners provisioned: {0}.', listOf(good)) };
+  }
+  const notDone = listOf(bad);
+  if (good.length === 0) {
+    const message = runAgain
+      ? t('No SLB listener was provisioned: {0}. Nothing was created. Run again to retry.', notDone)
+      : t('No SLB listener was provisioned: {0}. Nothing was created.', notDone);
+    return { severity: changed.length > 0 ? 'warning' : 'error', partial: changed.length > 0, runAgain, outputLines, message };
+  }
+  const done = changed.length > 0 ? listOf(changed) : t('nothing new');
+  const message = runAgain
+    ? t('Partly provisioned. Created or started: {0}. Not provisioned: {1}. Run again to finish the rest.', done, notDone)
+    : t('Partly provisioned. Created or started: {0}. Not provisioned: {1}.', done, notDone);
+  return { severity: 'warning', partial: true, runAgain, outputLines, message };
 }

@@ -6,4 +6,6 @@ export { applyPlan, withSlbLock, slbLockKey, isLocked, createRequest } from './a
 export type { ApplyOptions } from './apply';
 export { defaultLockDir, lockFileOf, SlbLockBusyError } from './slbLock';
 export type { FileLockOptions } from './slbLock';
-export { formatPlanText, formatResultText, formatEvent, confirmationText, planSummaryText, resultSummaryText, planHasChanges, lineTitle } from './format';
+export { formatPlanText, formatResultText, formatEvent, confirmationText, planSummaryText, resultSummaryText, planHasChanges, lineTitle,
+  shortTitle, actionWord, outcomeWord, planLineText, planTexts, modalSummary, provisionOutcome } from './format';
+export type { PlanTexts, ProvisionOutcome } from './format';

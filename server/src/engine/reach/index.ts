@@ -3,4 +3,5 @@ export * from './types';
 export { reachTargets, targetAt } from './targets';
 export { checkReachability } from './walk';
 export { isRedisImage } from './probes';
-export { formatReport, summaryLine, inlineMessage } from './report';
+export { formatReport, summaryLine, inlineMessage, latencyText, reachVerdict, lensVerdict, reachNotification } from './report';
+export type { ReachNotification } from './report';

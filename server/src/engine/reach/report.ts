@@ -1,5 +1,6 @@
 // Text forms of reachability results: a checklist report (CLI, output channel), one summary line,
-// and the short inline text shown on the label line.
+// the short inline text shown on the label line, and the texts an editor shows after a check
+// (verdict, CodeLens text, notification): rendered here only, the VS Code client shows them.
 import { t } from '../i18n';
 import { blockerWords } from './blockerWords';
 import type { ReachResult, ReachStep } from './types';
@@ -31,7 +32,10 @@ function stepTitle(name: ReachStep['name']): string {
   }
 }
 
-const latencyText = (ms: number | null) => (ms === null ? '' : `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`);
+export function latencyText(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '';
+  return `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
+}
 
 /** "reachable, 12 ms" / "blocked: LISTENER_STOPPED — start the listener ..." */
 export function inlineMessage(r: ReachResult): string {
@@ -66,4 +70,43 @@ export function summaryLine(results: ReachResult[]): string {
   return blocked === 0
     ? t('All {0} label(s) reachable.', results.length)
     : t('{0} of {1} label(s) blocked, {2} reachable.', blocked, results.length, reachable);
+}
+
+/** "Reachable: tcp://slb_redis_app:6379 in 12 ms" / "Blocked: the listener is stopped. <fix>" */
+export function reachVerdict(r: ReachResult): string {
+  if (r.reachable) {
+    if (!r.confirmed) return t('Reachable as far as can be told: {0} (UDP: no answer, which is not proof of failure)', r.binding);
+    const latency = latencyText(r.latencyMs);
+    return latency ? t('Reachable: {0} in {1}', r.binding, latency) : t('Reachable: {0}', r.binding);
+  }
+  return t('Blocked: {0}. {1}', r.blockerText ?? r.blocker ?? '?', r.fix ?? '');
+}
+
+/** The short text of a CodeLens after a check: "reachable, 12 ms" / "blocked: <blocker>". */
+export function lensVerdict(r: ReachResult): string {
+  if (r.reachable) {
+    if (!r.confirmed) return t('no answer (UDP), not blocked');
+    const latency = latencyText(r.latencyMs);
+    return latency ? t('reachable, {0}', latency) : t('reachable');
+  }
+  return t('blocked: {0}', r.blockerText ?? r.blocker ?? '?');
+}
+
+export interface ReachNotification {
+  severity: 'info' | 'warning';
+  message: string;
+}
+
+/** The notification after a check (one label: its verdict; several: the summary and the first blocker). */
+export function reachNotification(results: ReachResult[]): ReachNotification {
+  if (results.length === 0) return { severity: 'warning', message: t('No aliyun.lb labels to check.') };
+  const blocked = results.filter((r) => !r.reachable);
+  const named = (r: ReachResult) => `${r.label} (${r.service}) ${r.binding}: ${reachVerdict(r)}`;
+  if (results.length === 1) {
+    const r = results[0];
+    return { severity: r.reachable ? 'info' : 'warning', message: r.reachable ? reachVerdict(r) : named(r) };
+  }
+  if (blocked.length === 0) return { severity: 'info', message: t('All {0} label(s) reachable.', results.length) };
+  const more = blocked.length > 1 ? ` ${t('(and {0} more blocked)', blocked.length - 1)}` : '';
+  return { severity: 'warning', message: `${summaryLine(results)} ${named(blocked[0])}${more}` };
 }
