@@ -142,4 +142,20 @@ describe('found by the fuzz harness', () => {
       for (const f of analyze(text).findings) assert.ok(f.span.start >= 0 && f.span.start <= f.span.end && f.span.end <= text.length, `${f.code} ${JSON.stringify(f.span)} in ${text.length}`);
     }
   });
+
+  test('a top-level services:, version: or x- key typed into a V1 file re-outlines the whole file (incremental = fresh)', () => {
+    // fast-check counterexample (seed 895108819): the V1 layout kept 'services' as one more service,
+    // so the incremental analysis still reported the top-level duplicate 'ports' that a fresh one,
+    // reading the file as V3, does not.
+    const base = 'web0:\nports:\n - "80:80"\nweb1:\nports:\n - "80:80"';
+    const key = (fs: readonly { code: string; span: { start: number; end: number } }[]) => fs.map((f) => `${f.code}@${f.span.start}-${f.span.end}`).sort();
+    for (const insert of ['\nservices:', '\nversion: "3"', '\nx-common:']) {
+      for (let at = 0; at <= base.length; at++) {
+        const text = base.slice(0, at) + insert + base.slice(at);
+        const incremental = new ComposeAnalyzer();
+        incremental.analyze(base, { yamlSyntaxErrors: 'all' });
+        assert.deepEqual(key(incremental.analyze(text, { yamlSyntaxErrors: 'all' }).findings), key(new ComposeAnalyzer().analyze(text, { yamlSyntaxErrors: 'all' }).findings), JSON.stringify(text));
+      }
+    }
+  });
 });

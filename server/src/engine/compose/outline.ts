@@ -278,6 +278,9 @@ export function reoutlineAfterEdit(previous: DocumentOutline, text: string, chan
     const keyLine = text.slice(at + indent, lineEnd).replace(/\r$/, '');
     const name = keyOf(keyLine);
     if (name === undefined) return undefined;
+    // At the top level (V1) a key such as `services:`, `version:` or `x-…` is not a service: it
+    // changes the layout of the whole file, which only the full scan redoes (found by the fuzzer).
+    if (indent === 0 && (TOP_LEVEL_NON_SERVICE_KEYS.has(name) || name.startsWith('x-'))) return undefined;
     // A service key carries its body on the following lines; anything inline is for the full scan.
     const inline = keyLine.slice(keyLine.indexOf(':', keyLine.indexOf(name) + name.length) + 1).replace(/\s+#.*$/, '').trim();
     if (inline !== '' && !ONLY_PROPERTIES.test(inline)) return undefined;
