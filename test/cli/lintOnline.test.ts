@@ -2,7 +2,6 @@
 // exit 1 on findings, and checks that could not run (no credentials, API unreachable, hanging, out
 // of time) reported as such, never as a pass.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -12,8 +11,8 @@ import { startSandbox } from '../../sandbox/src/index';
 import type { SandboxHandle } from '../../sandbox/src/index';
 import { KEY_ID, SECRET } from '../helpers/sandbox';
 import { REPO_ROOT } from '../helpers/repo';
+import { runCli } from '../helpers/cli';
 
-const CLI = path.join(REPO_ROOT, 'dist/cli/slb-labels.js');
 let sb: SandboxHandle;
 let dir: string;
 let refusedUrl: string;
@@ -26,22 +25,10 @@ interface Run {
   ms: number;
 }
 
-function run(args: string[], env: Record<string, string> = credsEnv()): Promise<Run> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      outputs.push(stdout, stderr);
-      resolve({ code, stdout, stderr, ms: Date.now() - started });
-    });
-  });
+async function run(args: string[], env: Record<string, string> = credsEnv()): Promise<Run> {
+  const r = await runCli(args, { env, cwd: dir, timeoutMs: 45_000 });
+  outputs.push(r.stdout, r.stderr);
+  return r;
 }
 
 function baseEnv(): Record<string, string> {

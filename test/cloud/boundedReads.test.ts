@@ -4,14 +4,14 @@
 // kept the process alive forever; a directory was reported as "ETOOBIG").
 import { after, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { resolveCredentials } from '../../server/src/engine/cloud/credentials';
 import { readUserFile, readUserFileSync } from '../../server/src/engine/userFile';
+import { CliRun, runCli as runBundledCli } from '../helpers/cli';
 
-const CLI = path.resolve(__dirname, '../../../dist/cli/slb-labels.js');
 const unix = process.platform !== 'win32';
 const dirs: string[] = [];
 after(() => {
@@ -33,24 +33,8 @@ function homeWithFifoConfig(): string {
 }
 
 /** Runs the bundled CLI; kills it after `limitMs` (then `timedOut` is true). */
-function runCli(args: string[], env: Record<string, string>, limitMs = 8000): Promise<{ code: number | null; stdout: string; stderr: string; ms: number; timedOut: boolean }> {
-  return new Promise((resolve) => {
-    const t0 = Date.now();
-    const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', LANG: 'C', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let timedOut = false;
-    const killer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, limitMs);
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => {
-      clearTimeout(killer);
-      resolve({ code, stdout, stderr, ms: Date.now() - t0, timedOut });
-    });
-  });
+function runCli(args: string[], env: Record<string, string>, limitMs = 8000): Promise<CliRun> {
+  return runBundledCli(args, { env: { PATH: process.env.PATH ?? '', LANG: 'C', ...env }, timeoutMs: limitMs });
 }
 
 test('a FIFO as ~/.aliyun/config.json: refused at once with a clear message, no timeout needed', { skip: !unix }, async () => {

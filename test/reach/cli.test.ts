@@ -2,15 +2,14 @@
 // credentials from the environment, --endpoint pointing at the in-process sandbox.
 import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startSandbox } from '../../sandbox/src/index';
 import type { SandboxHandle } from '../../sandbox/src/index';
 import { Backend, clientFor, createListener, freePort, KEY_ID, redisBackend, REDIS_APP_ID, SECRET } from './helpers';
+import { runCli } from '../helpers/cli';
 
-const CLI = path.resolve(__dirname, '../../../dist/cli/slb-labels.js');
 const ADDRESS = '127.0.22.2';
 
 let sb: SandboxHandle;
@@ -27,19 +26,7 @@ interface Run {
 }
 
 function run(args: string[], env: Record<string, string> = credsEnv()): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runCli(args, { env, timeoutMs: 20_000 });
 }
 
 function baseEnv(): Record<string, string> {
