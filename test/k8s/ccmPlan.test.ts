@@ -1,7 +1,6 @@
 // What the CCM would do on a Service's CLB, planned against the real sandbox over the signed API,
 // and the sandbox's vServer-group calls the CCM uses.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -14,9 +13,9 @@ import { planManifest } from '../../server/src/engine/k8s/ccmPlan';
 import { parseManifest } from '../../server/src/engine/k8s/parse';
 import { LOCKED_ID, REDIS_APP_ID, sandboxClient } from '../helpers/sandbox';
 import { REPO_ROOT } from '../lsp/lspClient';
+import { runCli } from '../helpers/cli';
 
 const CLUSTER_MADE_ID = 'lb-bp1k8sclustermade0001';
-const CLI = path.join(REPO_ROOT, 'dist/cli/slb-labels.js');
 
 function service(name: string, annotations: Record<string, string>, ports: string): string {
   const lines = Object.entries(annotations).map(([k, v]) => `    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-${k}: ${JSON.stringify(v)}`);
@@ -98,14 +97,8 @@ describe('CCM plan and vServer groups against the sandbox', () => {
       const file = path.join(dir, 'svc.yaml');
       fs.writeFileSync(file, service('clash', { id: REDIS_APP_ID, 'force-override-listeners': 'true' }, '  - {port: 8080}\n'));
       const env = { PATH: process.env.PATH ?? '', HOME: dir, LANG: 'C', ALIBABA_CLOUD_CLI_PROFILE_DISABLED: 'true', ALIBABA_CLOUD_ACCESS_KEY_ID: DEFAULT_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET: DEFAULT_ACCESS_KEY_SECRET };
-      const result = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, [CLI, 'plan', file, '--region', 'cn-hangzhou', '--endpoint', sandbox.url, '--cluster-id', 'c1'], { env, timeout: 30000 });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (d) => (stdout += String(d)));
-        child.stderr.on('data', (d) => (stderr += String(d)));
-        child.on('close', (status) => resolve({ status, stdout, stderr }));
-      });
+      const run = await runCli(['plan', file, '--region', 'cn-hangzhou', '--endpoint', sandbox.url, '--cluster-id', 'c1'], { env, timeoutMs: 30_000 });
+      const result = { status: run.code, stdout: run.stdout, stderr: run.stderr };
       assert.equal(result.status, 1, result.stderr + result.stdout);
       assert.match(result.stdout, /Service default\/clash on lb-bp1rtfnodmywb43ecu4sf:/);
       assert.match(result.stdout, /conflict\s+listener\s+k8s\/8080\/clash\/default\/c1 \(tcp:8080\)/);

@@ -1,7 +1,6 @@
 // Reachability of Service ports through their CLB: the real sandbox (API and data plane on
 // 127.0.21.x), a real TCP backend on 127.0.0.1, listeners created through the API.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -12,9 +11,9 @@ import { parseManifest } from '../../server/src/engine/k8s/parse';
 import { checkServiceReachability } from '../../server/src/engine/k8s/reach';
 import { Backend, clientFor, createListener, freePort, REDIS_APP_ID, tcpBackend } from '../reach/helpers';
 import { REPO_ROOT } from '../lsp/lspClient';
+import { runCli } from '../helpers/cli';
 
 const BASE = '127.0.21.2';
-const CLI = path.join(REPO_ROOT, 'dist/cli/slb-labels.js');
 
 function service(name: string, annotations: Record<string, string>, ports: string): string {
   const lines = Object.entries(annotations).map(([k, v]) => `    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-${k}: ${JSON.stringify(v)}`);
@@ -68,14 +67,8 @@ describe('Service reachability through the CLB', () => {
       const file = path.join(dir, 'svc.yaml');
       fs.writeFileSync(file, service('app', { id: REDIS_APP_ID }, `  - {name: ok, port: ${front}}\n  - {name: gone, port: ${await freePort(BASE)}}\n`));
       const env = { PATH: process.env.PATH ?? '', HOME: dir, LANG: 'C', ALIBABA_CLOUD_CLI_PROFILE_DISABLED: 'true', ALIBABA_CLOUD_ACCESS_KEY_ID: DEFAULT_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET: DEFAULT_ACCESS_KEY_SECRET };
-      const result = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, [CLI, 'reach', file, '--region', 'cn-hangzhou', '--endpoint', sb.url, '--timeout', '1500'], { env, timeout: 30000 });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (d) => (stdout += String(d)));
-        child.stderr.on('data', (d) => (stderr += String(d)));
-        child.on('close', (status) => resolve({ status, stdout, stderr }));
-      });
+      const run = await runCli(['reach', file, '--region', 'cn-hangzhou', '--endpoint', sb.url, '--timeout', '1500'], { env, timeoutMs: 30_000 });
+      const result = { status: run.code, stdout: run.stdout, stderr: run.stderr };
       assert.equal(result.status, 1, result.stdout + result.stderr);
       assert.match(result.stdout, new RegExp(`reachable  default/app tcp:${front}`));
       assert.match(result.stdout, /blocked  default\/app tcp:\d+/);

@@ -3,7 +3,6 @@
 // listener appeared (stopped) a moment later and the next plan showed `start` for it.
 import { after, before, beforeEach, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -12,8 +11,8 @@ import type { SandboxHandle } from '../../sandbox/src/index';
 import { SlbClient } from '../../server/src/engine/cloud/slbClient';
 import { applyPlan, planListeners } from '../../server/src/engine/provision';
 import { FOUR_PROTOCOLS, REDIS_ID, requestsSince, targetsOf } from './helpers';
+import { runCli } from '../helpers/cli';
 
-const CLI = path.resolve(__dirname, '../../../dist/cli/slb-labels.js');
 let sb: SandboxHandle;
 before(async () => {
   sb = await startSandbox({ port: 0, dataPlane: false });
@@ -85,17 +84,8 @@ test('the real CLI (read timeout 1 s) reports the listener the slow create made,
   const file = path.join(dir, 'docker-compose.yml');
   fs.writeFileSync(file, 'services:\n  app:\n    image: example/app\n    ports:\n      - "7001:7000"\n    labels:\n      aliyun.lb.port_7000: tcp://slb_redis_app:7000\n');
   sb.injectFault({ action: 'CreateLoadBalancerTCPListener', kind: 'slow', delayMs: 2500 });
-  const r = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-    const child = spawn(process.execPath, [CLI, 'provision', file, '--yes', '--timeout', '1000', '--region', 'cn-hangzhou', '--endpoint', sb.url], {
-      env: { PATH: process.env.PATH ?? '', HOME: dir, LANG: 'C', ALIBABA_CLOUD_CLI_PROFILE_DISABLED: 'true', ALIBABA_CLOUD_ACCESS_KEY_ID: DEFAULT_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET: DEFAULT_ACCESS_KEY_SECRET },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('close', (code) => resolve({ code, out, err }));
-  });
+  const run = await runCli(['provision', file, '--yes', '--timeout', '1000', '--region', 'cn-hangzhou', '--endpoint', sb.url], { env: { PATH: process.env.PATH ?? '', HOME: dir, LANG: 'C', ALIBABA_CLOUD_CLI_PROFILE_DISABLED: 'true', ALIBABA_CLOUD_ACCESS_KEY_ID: DEFAULT_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET: DEFAULT_ACCESS_KEY_SECRET }, timeoutMs: 60_000 });
+  const r = { code: run.code, out: run.stdout, err: run.stderr };
   fs.rmSync(dir, { recursive: true, force: true });
   assert.equal(r.code, 0, r.out + r.err);
   assert.match(r.err, /create \[CreateLoadBalancerTCPListener\] failed: .*did not answer within 1 s/);

@@ -3,7 +3,6 @@
 // a stale lock left by a dead process, and the bounded wait with its message.
 import { after, before, beforeEach, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -12,8 +11,8 @@ import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, startSandbox } from '
 import type { SandboxHandle } from '../../sandbox/src/index';
 import { applyPlan, defaultLockDir, lockFileOf, planListeners, slbLockKey } from '../../server/src/engine/provision';
 import { clientFor, FOUR_PROTOCOLS, REDIS_ID, requestsSince, targetsOf } from './helpers';
+import { runCli } from '../helpers/cli';
 
-const CLI = path.resolve(__dirname, '../../../dist/cli/slb-labels.js');
 let sb: SandboxHandle;
 let home: string;
 let file: string;
@@ -32,19 +31,11 @@ after(async () => {
   fs.rmSync(home, { recursive: true, force: true });
 });
 
-function provision(): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, 'provision', file, '--yes', '--region', 'cn-hangzhou', '--endpoint', sb.url], {
-      // Same HOME for both: the lock files live in $HOME/.cache/slb-labels/locks.
-      env: { PATH: process.env.PATH ?? '', HOME: home, LANG: 'C', ALIBABA_CLOUD_CLI_PROFILE_DISABLED: 'true', ALIBABA_CLOUD_ACCESS_KEY_ID: DEFAULT_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET: DEFAULT_ACCESS_KEY_SECRET },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('close', (code) => resolve({ code, out, err }));
-  });
+async function provision(): Promise<{ code: number | null; out: string; err: string }> {
+  // Same HOME for both: the lock files live in $HOME/.cache/slb-labels/locks.
+  const env = { PATH: process.env.PATH ?? '', HOME: home, LANG: 'C', ALIBABA_CLOUD_CLI_PROFILE_DISABLED: 'true', ALIBABA_CLOUD_ACCESS_KEY_ID: DEFAULT_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET: DEFAULT_ACCESS_KEY_SECRET };
+  const run = await runCli(['provision', file, '--yes', '--region', 'cn-hangzhou', '--endpoint', sb.url], { env, timeoutMs: 150_000 });
+  return { code: run.code, out: run.stdout, err: run.stderr };
 }
 
 test('two CLI processes provisioning the same label at once: one creates, the other waits and finds it; one Create call', async () => {
