@@ -62,7 +62,7 @@ export interface InitializationOptions {
   /** Which editor started the server. */
   client: { name: string; version: string };
   /** Another extension already reports YAML syntax errors (Red Hat YAML, Docker): with
-   *  `yamlSyntaxErrors: "auto"` the server then reports only those on label lines. */
+   *  `validation.syntaxErrors: "auto"` the server then reports only those on label lines. */
   otherYamlValidator: boolean;
 }
 

@@ -463,3 +463,42 @@ export async function filterProblems(page, text) {
   await input.waitFor({ state: 'visible', timeout: 10_000 });
   await input.fill(text);
 }
+
+// ---------------------------------------------------------------------------------------------
+// The Settings editor
+
+/**
+ * Opens the Settings editor filtered by `query` and collects the titles of the settings it lists
+ * ("Category: Label" as shown, e.g. "Validation: Syntax Errors"), scrolling through the list (it
+ * only renders the rows in view). Resolves to { titles, tocLabels, deprecations }.
+ */
+export async function settingsTitles(page, query, { expectAtLeast = 1, timeoutMs = 20_000 } = {}) {
+  await runCommand(page, 'Preferences: Open User Settings');
+  const editor = page.locator('.settings-editor');
+  await editor.waitFor({ state: 'visible', timeout: timeoutMs });
+  // The search box is a small editor that has the focus when the Settings editor opens.
+  await page.locator('.settings-editor .settings-header .suggest-input-container').click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type(query);
+  const read = () =>
+    page.$$eval('.settings-editor .settings-tree-container .setting-item-contents', (els) =>
+      els.map((e) => ({
+        title: `${e.querySelector('.setting-item-category')?.textContent ?? ''}${e.querySelector('.setting-item-label')?.textContent ?? ''}`.replace(/\u00a0/g, ' ').trim(),
+        deprecation: e.querySelector('.setting-item-deprecation-message')?.textContent ?? '',
+      })),
+    );
+  await waitUntil(async () => (await read()).length >= Math.min(expectAtLeast, 3), timeoutMs, `settings matching ${query}`);
+  const seen = new Map();
+  const tree = page.locator('.settings-editor .settings-tree-container');
+  const box = await tree.boundingBox();
+  for (let i = 0; i < 30; i++) {
+    const before = seen.size;
+    for (const r of await read()) if (r.title) seen.set(r.title, r.deprecation);
+    if (seen.size >= expectAtLeast && i > 0 && seen.size === before) break;
+    if (box) await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.wheel(0, 300);
+    await page.waitForTimeout(150);
+  }
+  const tocLabels = await page.$$eval('.settings-editor .settings-toc-container .monaco-list-row', (els) => els.map((e) => (e.textContent ?? '').trim()));
+  return { titles: [...seen.keys()], deprecations: Object.fromEntries([...seen].filter(([, d]) => d)), tocLabels };
+}

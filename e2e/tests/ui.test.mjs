@@ -16,7 +16,8 @@ const shot = (name) => wb.screenshot(s.page, path.join(s.outDir, name));
 
 before(async () => {
   // No LSP trace in the output channel: the reachability report is shown there as a user sees it.
-  s = await startSession('ui', { settings: { 'aliyunSlbLabels.trace.server': 'off' } });
+  // The old key of validation.syntaxErrors, as a user's settings.json may still have it (shown as deprecated).
+  s = await startSession('ui', { settings: { 'aliyunSlbLabels.trace.server': 'off', 'aliyunSlbLabels.yamlSyntaxErrors': 'all' } });
 }, { timeout: 120_000 });
 
 after(async () => {
@@ -279,5 +280,21 @@ it('the "Getting started" walkthrough opens from Welcome: Open Walkthrough… wi
   await page.locator('.gettingStartedContainer .getting-started-step.expanded .monaco-button', { hasText: 'Set AccessKey' }).first().waitFor({ state: 'visible' });
   await page.locator('.gettingStartedContainer .getting-started-step.expanded .monaco-button', { hasText: 'Select Region' }).first().waitFor({ state: 'visible' });
   await shot('walkthrough.png');
+  await page.keyboard.press('Control+W');
+});
+
+it('the Settings editor lists the extension\'s settings under "Aliyun SLB Labels" with titles in words; the old key shows as deprecated', { timeout: 60_000 }, async () => {
+  const { page } = s;
+  const { titles, deprecations, tocLabels } = await wb.settingsTitles(page, '@ext:slb-labels.aliyun-slb-labels', { expectAtLeast: 16 });
+  // Titles VS Code derives from the keys (test/client/manifest.test.ts computes the same).
+  for (const t of ['Compose Files', 'Validation: Enable', 'Validation: Syntax Errors', 'Diagnostic Delay', 'Online: Refresh Minutes', 'Code Lens: Enable']) {
+    assert.ok(titles.includes(t), `no setting titled ${JSON.stringify(t)} in: ${titles.join(' | ')}`);
+  }
+  assert.ok(!titles.some((t) => /^Aliyun Slb Labels/.test(t)), titles.join(' | '));
+  assert.ok(tocLabels.some((l) => l.includes('Aliyun SLB Labels')), `table of contents: ${tocLabels.join(' | ')}`);
+  // The old key is set in this profile's settings.json: listed (only because it is set), marked deprecated, pointing at the new one.
+  assert.match(deprecations['Yaml Syntax Errors'] ?? '', /validation\.syntaxErrors/, JSON.stringify(deprecations));
+  assert.deepEqual(Object.keys(deprecations), ['Yaml Syntax Errors'], titles.join(' | '));
+  await shot('settings.png');
   await page.keyboard.press('Control+W');
 });

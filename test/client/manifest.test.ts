@@ -49,8 +49,8 @@ test('settings: names, types and defaults', () => {
   assert.equal(props['aliyunSlbLabels.completion.enable'].default, true);
   assert.equal(props['aliyunSlbLabels.hover.enable'].default, true);
   assert.equal(props['aliyunSlbLabels.validation.enable'].default, true);
-  assert.deepEqual(props['aliyunSlbLabels.yamlSyntaxErrors'].enum, ['auto', 'labels', 'all', 'off']);
-  assert.equal(props['aliyunSlbLabels.yamlSyntaxErrors'].default, 'auto');
+  assert.deepEqual(props['aliyunSlbLabels.validation.syntaxErrors'].enum, ['auto', 'labels', 'all', 'off']);
+  assert.equal(props['aliyunSlbLabels.validation.syntaxErrors'].default, 'auto');
   assert.deepEqual(props['aliyunSlbLabels.locale'].enum, ['auto', 'en', 'zh-cn']);
   assert.equal(props['aliyunSlbLabels.locale'].default, 'auto');
   assert.equal(props['aliyunSlbLabels.diagnosticDelay'].default, 200);
@@ -119,4 +119,81 @@ test('settings: every description is markdown (backticks render), and the group 
     assert.ok(p.markdownDescription, `${name} has no markdownDescription`);
     assert.equal(p.enumDescriptions, undefined, `${name}: use markdownEnumDescriptions`);
   }
+});
+
+// VS Code derives a setting's title from its key (there is no per-setting title in package.json):
+// a copy of settingKeyToDisplayFormat / wordifyKey / trimCategoryForGroup of VS Code 1.100.3 (the
+// code-server of e2e/), src/vs/workbench/contrib/preferences/{browser/settingsTreeModels.ts,common/preferences.ts}.
+// e2e/tests/ui.test.mjs reads the same titles from the real Settings editor.
+const KNOWN_ACRONYMS = new Set(['css', 'html', 'scss', 'less', 'json', 'js', 'ts', 'ie', 'id', 'php', 'scm']);
+function wordifyKey(key: string): string {
+  return key
+    .replace(/\.([a-z0-9])/g, (_, p1: string) => ` \u203A ${p1.toUpperCase()}`)
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/^[a-z]/g, (m) => m.toUpperCase())
+    .replace(/\b\w+\b/g, (m) => (KNOWN_ACRONYMS.has(m.toLowerCase()) ? m.toUpperCase() : m));
+}
+function trimCategoryForGroup(category: string, groupId: string): string {
+  const doTrim = (forward: boolean) => {
+    const parts = groupId.split('.');
+    while (parts.length) {
+      const reg = new RegExp(`^${parts.join('\\.')}(\\.|$)`, 'i');
+      if (reg.test(category)) return category.replace(reg, '');
+      if (forward) parts.pop();
+      else parts.shift();
+    }
+    return null;
+  };
+  return doTrim(true) ?? doTrim(false) ?? category;
+}
+/** "Category: Label" as the Settings editor shows it (just "Label" when the category is trimmed away). */
+export function derivedSettingTitle(key: string, groupId: string): string {
+  const dot = key.lastIndexOf('.');
+  const category = wordifyKey(trimCategoryForGroup(dot >= 0 ? key.slice(0, dot) : '', groupId));
+  const label = wordifyKey(dot >= 0 ? key.slice(dot + 1) : key);
+  return category ? `${category}: ${label}` : label;
+}
+
+test('settings: the titles VS Code derives from the keys read as words (no "Yaml", no "Aliyun Slb Labels:" prefix)', () => {
+  const config = pkg.contributes.configuration as { id: string; title: string; properties: Record<string, { markdownDeprecationMessage?: string }> };
+  // The group's own title (the Settings editor's table of contents) is the product name, spelled right.
+  assert.equal(nlsEn[/^%(.+)%$/.exec(config.title)![1]], 'Aliyun SLB Labels');
+  assert.equal(nlsZh[/^%(.+)%$/.exec(config.title)![1]], '阿里云 SLB 标签');
+  const shown = Object.keys(config.properties).filter((k) => !config.properties[k].markdownDeprecationMessage);
+  const titles = Object.fromEntries(shown.map((k) => [k, derivedSettingTitle(k, config.id)]));
+  assert.deepEqual(titles, {
+    'aliyunSlbLabels.composeFiles': 'Compose Files',
+    'aliyunSlbLabels.completion.enable': 'Completion: Enable',
+    'aliyunSlbLabels.hover.enable': 'Hover: Enable',
+    'aliyunSlbLabels.validation.enable': 'Validation: Enable',
+    'aliyunSlbLabels.validation.syntaxErrors': 'Validation: Syntax Errors',
+    'aliyunSlbLabels.locale': 'Locale',
+    'aliyunSlbLabels.diagnosticDelay': 'Diagnostic Delay',
+    'aliyunSlbLabels.trace.server': 'Trace: Server',
+    'aliyunSlbLabels.region': 'Region',
+    'aliyunSlbLabels.endpoint': 'Endpoint',
+    'aliyunSlbLabels.profile': 'Profile',
+    'aliyunSlbLabels.stsEndpoint': 'Sts Endpoint',
+    'aliyunSlbLabels.online.enable': 'Online: Enable',
+    'aliyunSlbLabels.online.refreshMinutes': 'Online: Refresh Minutes',
+    'aliyunSlbLabels.codeLens.enable': 'Code Lens: Enable',
+  });
+  for (const [key, title] of Object.entries(titles)) {
+    assert.doesNotMatch(title, /\b(Yaml|Slb|Aliyun)\b/, `${key} reads "${title}"`);
+  }
+  // The derivation itself, on the titles the issue reported (the old key, and a key without the group id).
+  assert.equal(derivedSettingTitle('aliyunSlbLabels.yamlSyntaxErrors', config.id), 'Yaml Syntax Errors');
+  assert.equal(derivedSettingTitle('aliyunSlbLabels.yamlSyntaxErrors', 'slb-labels.aliyun-slb-labels'), 'Aliyun Slb Labels: Yaml Syntax Errors');
+});
+
+test('settings: the old key yamlSyntaxErrors stays declared as deprecated (hidden unless set), with the same values and no default', () => {
+  const props = pkg.contributes.configuration.properties as Record<string, { enum?: string[]; default?: unknown; markdownDeprecationMessage?: string; scope?: string }>;
+  const legacy = props['aliyunSlbLabels.yamlSyntaxErrors'];
+  assert.ok(legacy, 'the old key is declared, so settings.json shows it as deprecated instead of unknown');
+  assert.deepEqual(legacy.enum, props['aliyunSlbLabels.validation.syntaxErrors'].enum);
+  // No default: the server then tells a value the user set from VS Code's default (see settings.ts).
+  assert.equal(legacy.default, undefined);
+  assert.equal(legacy.scope, props['aliyunSlbLabels.validation.syntaxErrors'].scope);
+  const key = /^%(.+)%$/.exec(legacy.markdownDeprecationMessage ?? '')?.[1];
+  assert.ok(key && /validation\.syntaxErrors/.test(nlsEn[key]) && /validation\.syntaxErrors/.test(nlsZh[key]));
 });

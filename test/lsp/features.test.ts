@@ -208,7 +208,7 @@ describe('language server in Simplified Chinese', () => {
 
 describe('syntax-error mode "labels" (the default in VS Code)', () => {
   it('reports label-line syntax errors but leaves the rest to the YAML extensions', async () => {
-    const client = await LspTestClient.start({ settings: { yamlSyntaxErrors: 'labels' } });
+    const client = await LspTestClient.start({ settings: { 'validation.syntaxErrors': 'labels' } });
     try {
       const text = `version: '2'\n services:\n  web:\n    labels:\n      aliyun.lb.port_80:tcp://x:80\n      aliyun.scale: "1"\n`;
       const { diagnostics } = await client.open('file:///ws/mode/docker-compose.yml', text);
@@ -221,10 +221,34 @@ describe('syntax-error mode "labels" (the default in VS Code)', () => {
   });
 });
 
+describe('the old setting key yamlSyntaxErrors (renamed to validation.syntaxErrors) still works', () => {
+  const text = `version: '2'\n services:\n  web:\n    labels:\n      aliyun.lb.port_80:tcp://x:80\n      aliyun.scale: "1"\n`;
+  const codesWith = async (settings: Record<string, unknown>, folder: string) => {
+    const client = await LspTestClient.start({ settings, exactSettings: true });
+    try {
+      return (await client.open(`file:///ws/${folder}/docker-compose.yml`, text)).diagnostics.map((d) => d.code);
+    } finally {
+      await client.stop();
+    }
+  };
+  it('as VS Code sends it: the new key at its default auto, the old key from the user\'s settings.json', async () => {
+    // VS Code sends the whole section: the new key always (default 'auto'), the old one when set.
+    assert.deepEqual(await codesWith({ validation: { enable: true, syntaxErrors: 'auto' }, yamlSyntaxErrors: 'labels' }, 'legacy1'), ['yaml-missing-space-after-colon']);
+    const off = await codesWith({ validation: { enable: true, syntaxErrors: 'auto' }, yamlSyntaxErrors: 'off' }, 'legacy2');
+    assert.ok(!off.includes('yaml-bad-indent'), off.join());
+    assert.deepEqual(off, await codesWith({ validation: { enable: true, syntaxErrors: 'off' } }, 'legacy2b'));
+  });
+  it('alone (another editor\'s configuration), and the new key wins when it is set', async () => {
+    assert.deepEqual(await codesWith({ yamlSyntaxErrors: 'labels' }, 'legacy3'), ['yaml-missing-space-after-colon']);
+    const both = await codesWith({ validation: { syntaxErrors: 'all' }, yamlSyntaxErrors: 'labels' }, 'legacy4');
+    assert.ok(both.includes('yaml-bad-indent') && both.includes('yaml-missing-space-after-colon'), both.join());
+  });
+});
+
 describe('syntax-error mode "auto" (the default)', () => {
   const text = `version: '2'\n services:\n  web:\n    labels:\n      aliyun.lb.port_80:tcp://x:80\n      aliyun.scale: "1"\n`;
   it('reports every YAML syntax error when no other YAML extension is there', async () => {
-    const client = await LspTestClient.start({ settings: { yamlSyntaxErrors: 'auto' } });
+    const client = await LspTestClient.start({ settings: { 'validation.syntaxErrors': 'auto' } });
     try {
       const codes = (await client.open('file:///ws/auto1/docker-compose.yml', text)).diagnostics.map((d) => d.code);
       assert.ok(codes.includes('yaml-bad-indent') && codes.includes('yaml-missing-space-after-colon'), codes.join());
@@ -233,7 +257,7 @@ describe('syntax-error mode "auto" (the default)', () => {
     }
   });
   it('reports only label-line errors when the client says Red Hat YAML or Docker is installed', async () => {
-    const client = await LspTestClient.start({ settings: { yamlSyntaxErrors: 'auto' }, initializationOptions: { otherYamlValidator: true } });
+    const client = await LspTestClient.start({ settings: { 'validation.syntaxErrors': 'auto' }, initializationOptions: { otherYamlValidator: true } });
     try {
       const codes = (await client.open('file:///ws/auto2/docker-compose.yml', text)).diagnostics.map((d) => d.code);
       assert.deepEqual(codes, ['yaml-missing-space-after-colon']);

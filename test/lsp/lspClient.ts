@@ -13,7 +13,7 @@ export const CORPUS_DIR = path.join(REPO_ROOT, 'test/fixtures/corpus/real-world'
 
 export interface StartOptions {
   locale?: string;
-  /** The aliyunSlbLabels settings; by default `yamlSyntaxErrors: 'all'` so every check shows. */
+  /** The aliyunSlbLabels settings; by default `validation.syntaxErrors: 'all'` so every check shows. */
   settings?: Record<string, unknown>;
   /** Use `settings` as given, without the test default above. */
   exactSettings?: boolean;
@@ -122,7 +122,7 @@ export class LspTestClient {
         workspace: { configuration: false, ...(options.workspaceCapabilities ?? {}) },
       },
       initializationOptions: {
-        settings: options.exactSettings ? (options.settings ?? {}) : { yamlSyntaxErrors: 'all', ...(options.settings ?? {}) },
+        settings: options.exactSettings ? (options.settings ?? {}) : { 'validation.syntaxErrors': 'all', ...(options.settings ?? {}) },
         diagnosticDelay: 0,
         ...(options.workspaceTrusted === undefined ? {} : { workspaceTrusted: options.workspaceTrusted }),
         ...(options.initializationOptions ?? {}),

@@ -6,7 +6,7 @@ export interface ServerSettings {
   completionEnabled: boolean;
   hoverEnabled: boolean;
   validationEnabled: boolean;
-  /** 'auto' resolves to 'labels' when another extension reports YAML syntax errors, else 'all'. */
+  /** Setting `validation.syntaxErrors` (old key `yamlSyntaxErrors`). 'auto' resolves to 'labels' when another extension reports YAML syntax errors, else 'all'. */
   yamlSyntaxErrors: YamlSyntaxErrorMode | 'auto';
   locale: 'auto' | 'en' | 'zh-cn';
   /** How long (ms) the line being typed stays free of diagnostics after the last key; 0 = no quiet. */
@@ -25,7 +25,7 @@ export function readSettings(raw: unknown): ServerSettings {
     return dotted.split('.').reduce<any>((o, k) => (o && typeof o === 'object' ? o[k] : undefined), s);
   };
   const bool = (k: string, d: boolean) => (typeof pick(k) === 'boolean' ? (pick(k) as boolean) : d);
-  const mode = pick('yamlSyntaxErrors');
+  const mode = syntaxErrorMode(pick('validation.syntaxErrors'), pick('yamlSyntaxErrors'));
   const locale = pick('locale');
   const delay = Number(pick('diagnosticDelay'));
   const globs = pick('composeFiles');
@@ -34,10 +34,21 @@ export function readSettings(raw: unknown): ServerSettings {
     completionEnabled: bool('completion.enable', true),
     hoverEnabled: bool('hover.enable', true),
     validationEnabled: bool('validation.enable', true),
-    yamlSyntaxErrors: mode === 'all' || mode === 'off' || mode === 'labels' ? mode : 'auto',
+    yamlSyntaxErrors: mode,
     locale: locale === 'en' || locale === 'zh-cn' ? locale : 'auto',
     diagnosticDelay: pick('diagnosticDelay') !== undefined && pick('diagnosticDelay') !== null && Number.isFinite(delay) && delay >= 0 ? Math.min(delay, 5000) : DEFAULT_TYPING_QUIET_MS,
   };
+}
+
+/**
+ * `validation.syntaxErrors`, or the old key `yamlSyntaxErrors` (renamed so that VS Code's settings
+ * title reads "Validation: Syntax Errors", not "Yaml Syntax Errors"). VS Code always sends the new
+ * key with its default `auto`, so the old key is read whenever the new one is `auto` or missing.
+ */
+function syntaxErrorMode(current: unknown, legacy: unknown): YamlSyntaxErrorMode | 'auto' {
+  const valid = (v: unknown): v is YamlSyntaxErrorMode | 'auto' => v === 'auto' || v === 'all' || v === 'off' || v === 'labels';
+  if (valid(current) && current !== 'auto') return current;
+  return valid(legacy) ? legacy : 'auto';
 }
 
 /** Minimal glob -> RegExp for the compose file patterns (`**`, `*`, `?`, `{a,b}`). */
