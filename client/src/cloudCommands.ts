@@ -1,9 +1,10 @@
 // The cloud commands of the client: provision the SLB listeners of lb labels and check their
 // reachability. The work is done by the server (`aliyunSlbLabels.plan` / `.provision` /
 // `.checkReachability`, see server/src/engine/provision/README.md and server/src/lsp/reachCommands.ts);
-// the client adds the modal confirmation, the certificate picker, progress, notifications and the
-// output channel lines. The texts of plans, outcomes and verdicts come rendered from the server
-// (in the user's locale); cloudFormat.ts only lays them out (no vscode import, unit-tested).
+// the client adds the modal confirmation, the certificate picker, progress and notifications. The
+// reports (plan, steps, result, reachability) reach the output channel once, as the server's log.
+// The texts of plans, outcomes and verdicts come rendered from the server (in the user's locale);
+// cloudFormat.ts only lays them out (no vscode import, unit-tested).
 //
 // The language client registers the server's command ids as VS Code commands itself, so this file
 // never registers them: it sends `workspace/executeCommand` directly, and `provisionMiddleware`
@@ -207,9 +208,7 @@ export class CloudCommands {
     }
     const plan = answer.plan;
     const texts = answer.texts;
-    this.channel.info(vscode.l10n.t('Provisioning plan for {0}:', file));
-    for (const line of texts?.lines ?? []) this.channel.info(`  ${line}`);
-    this.channel.info(`  ${texts?.summary ?? answer.message}`);
+    // The server already wrote the plan report to this channel (its log): printed once, not again here.
 
     if (!planHasChanges(plan)) {
       const blocked = (plan.summary.conflict ?? 0) + (plan.summary.blocked ?? 0) > 0;
@@ -271,8 +270,7 @@ export class CloudCommands {
     const outcome = res.outcome;
     // The walkthrough step checks off only when a listener really was provisioned (not on a click that failed).
     if (res.result.lines?.some((l) => l.created || l.started)) markWalkthrough('provisioned');
-    this.channel.info(vscode.l10n.t('Provisioning result for {0}:', file));
-    for (const line of outcome.outputLines) this.channel.info(line);
+    // The steps and the result report are in the server's log, in this channel: not printed again.
     const actions = outcome.runAgain || outcome.partial ? [vscode.l10n.t('Run again')] : [];
     void this.notify(outcome.severity, outcome.message, ...actions).then((picked) => {
       if (picked && picked === actions[0]) void this.provision(target);

@@ -174,6 +174,22 @@ it('CodeLens "Provision listener": the plan in the modal, Apply, the listener ex
   // The lens follows the new state without a reload: nothing left to provision.
   await wb.waitForCodeLens(page, /Listener up to date: TCP 7000 → 7000/, 30_000);
   await shot('provision-done.png');
+  // The output channel: the plan, each step and the result once (the server's log; the client adds
+  // no copy), one timestamp and level per line (no "[info] [Info - 9:34:19 PM]").
+  await wb.runCommand(page, 'Aliyun SLB Labels: Show Output');
+  await wb.resizePanel(page, 200);
+  const out = await wb.outputText(page, (t) => t.includes('Provisioning plan for') && /Provisioning result for[^\n]*\n[^\n]*\[created\] aliyun\.lb\.port_7000/.test(t));
+  const times = (re) => out.match(new RegExp(re.source, 'g'))?.length ?? 0;
+  assert.equal(times(/Provisioning plan for \S*docker-compose\.new-listener\.yml/), 1, out);
+  assert.equal(times(/\[create\] aliyun\.lb\.port_7000 \(app\) tcp:\/\/slb_redis_app:7000 → backend 7000/), 1, out);
+  assert.equal(times(/Plan for region cn-hangzhou: 1 to create/), 1, out);
+  assert.equal(times(/create \[CreateLoadBalancerTCPListener\] ok/), 1, out);
+  assert.equal(times(/Provisioning result for/), 1, out);
+  assert.equal(times(/\[created\] aliyun\.lb\.port_7000/), 1, out);
+  assert.equal(times(/1 created, 0 started/), 1, out);
+  assert.doesNotMatch(out, /\[(info|warning|error)\] \[(Info|Warn|Error)\s*- /);
+  await shot('provision-output.png');
+  await wb.closePanel(page);
   // The server refreshed its catalog and re-checked the file: the information squiggle and the Problems row go away.
   await wb.waitUntilNoSquiggleOnLine(page, `${NEW_LABEL}:`, 'info', 30_000);
   await wb.filterProblems(page, LISTENER_MISSING);

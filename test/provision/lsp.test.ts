@@ -165,6 +165,37 @@ describe('executeCommand', () => {
     await c.diagnosticsWhere(uri, (p) => !p.diagnostics.some((x) => missing(x) && x.range.start.line === d.range.start.line) && p.diagnostics.some(missing));
   });
 
+  it('the output reports appear once: plan (on plan), each step, then the result; one message each, no timestamps of its own', async () => {
+    const c = await start({ answer: 'Apply' });
+    const uri = 'file:///ws/p-once/docker-compose.yml';
+    await c.open(uri, COMPOSE);
+    const at = positionOf(COMPOSE, 'tcp://slb_redis_app:7000');
+    // The VS Code client's flow: plan (its modal), then provision with confirmed: true.
+    const planned = await c.executeCommand<any>('aliyunSlbLabels.plan', [{ uri, position: at }]);
+    assert.equal(planned.status, 'ok', JSON.stringify(planned));
+    const res = await c.executeCommand<any>('aliyunSlbLabels.provision', [{ uri, position: at, confirmed: true }]);
+    assert.equal(res.result.lines[0].outcome, 'created', JSON.stringify(res));
+    const logs = c.logs.join('\n');
+    const count = (text: string) => logs.split(text).length - 1;
+    // The plan report: its title, each plan line and the summary once, in one log message.
+    const planLog = c.logs.filter((l) => l.includes('Provisioning plan for'));
+    assert.equal(planLog.length, 1, logs);
+    for (const line of [...planned.texts.lines, planned.texts.summary]) {
+      assert.equal(count(line), 1, `${JSON.stringify(line)} in:\n${logs}`);
+      assert.ok(planLog[0].includes(line));
+    }
+    // Each step once, as it happened.
+    assert.equal(c.logs.filter((l) => /create \[CreateLoadBalancerTCPListener\] ok/.test(l)).length, 1, logs);
+    assert.equal(c.logs.filter((l) => /start \[StartLoadBalancerListener\] ok/.test(l)).length, 1, logs);
+    // The result report once: per label, then the counts.
+    const resultLog = c.logs.filter((l) => l.includes('Provisioning result for'));
+    assert.equal(resultLog.length, 1, logs);
+    assert.equal(count('1 created, 0 started, 0 unchanged, 0 conflict(s), 0 blocked, 0 failed.'), 1, logs);
+    assert.equal(count(`[created] aliyun.lb.port_7000 (app) tcp://slb_redis_app:7000 → backend 7001: ${res.result.lines[0].message}`), 1, logs);
+    // The editor adds the time and level (VS Code's log channel): the server's messages carry none.
+    for (const l of c.logs) assert.doesNotMatch(l, /^\[(Info|Warn|Error)\s*-|\d{1,2}:\d\d:\d\d/, l);
+  });
+
   it('https: a client with a picker gets the certificate list first; with certificateId and confirmed it applies without asking', async () => {
     const c = await start({ answer: 'Apply' });
     const uri = 'file:///ws/p4/docker-compose.yml';

@@ -6,8 +6,9 @@
 // provision: plan (live state) -> certificate for https lines -> confirmation through
 // `window/showMessageRequest` (actions "Apply"/"Cancel", localised) unless `confirmed: true` ->
 // apply with work-done progress (the request's workDoneToken, else `window/workDoneProgress/create`
-// when the client supports it) -> every step logged (connection.console) -> SLB catalog refreshed
-// and open documents re-validated (so `slb-listener-missing` goes away).
+// when the client supports it) -> every step logged (connection.console) as it happens, then the
+// result report -> SLB catalog refreshed and open documents re-validated (so `slb-listener-missing`
+// goes away). The plan and result reports are logged once, here; clients show that log, no copy.
 // Refused in an untrusted workspace. Shapes are documented in server/src/engine/provision/README.md.
 import * as fs from 'fs';
 import { fileURLToPath } from 'url';
@@ -16,7 +17,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ComposeAnalyzer } from '../engine/analysis';
 import { t } from '../engine/i18n';
 import {
-  applyPlan, ApplyResult, CertificateInfo, confirmationText, formatEvent, Plan, PlanLine, planListeners, planHasChanges, planSummaryText, planTexts, ProvisionEvent, provisionOutcome,
+  applyPlan, ApplyResult, CertificateInfo, confirmationText, formatEvent, formatResultText, Plan, PlanLine, planListeners, planHasChanges, planSummaryText, planTexts, ProvisionEvent, provisionOutcome,
   provisionTargets, resultSummaryText,
 } from '../engine/provision';
 import type { PlanTexts, ProvisionOutcome } from '../engine/provision';
@@ -178,8 +179,10 @@ export async function planCommand(args: PlanCommandArgs, deps: ProvisionDeps): P
   const prepared = await prepare(args, deps).catch((e: unknown) => ({ status: 'error' as const, message: errorMessage(e), uri: args.uri }));
   if (!('plan' in prepared) || !prepared.plan || !('doc' in prepared)) return prepared as PlanCommandResult;
   const { plan, doc } = prepared;
-  deps.log('info', `Provision plan for ${args.uri}: ${planSummaryText(plan)}`);
-  return { status: 'ok', message: planSummaryText(plan), uri: args.uri, plan: withRanges(plan, doc), texts: planTexts(plan) };
+  const texts = planTexts(plan);
+  // The plan report, once: the editor shows it from this log (the VS Code client prints no copy).
+  deps.log('info', [t('Provisioning plan for {0}:', args.uri), ...texts.lines.map((l) => `  ${l}`), `  ${texts.summary}`].join('\n'));
+  return { status: 'ok', message: planSummaryText(plan), uri: args.uri, plan: withRanges(plan, doc), texts };
 }
 
 function errorMessage(e: unknown): string {
@@ -254,14 +257,14 @@ export async function provisionCommand(args: ProvisionCommandArgs, deps: Provisi
     }
     if (e.type === 'wait') progress?.report(e.message);
   };
-  deps.log('info', `Provision ${uri}: ${planSummaryText(plan)}`);
   let result: ApplyResult;
   try {
     result = await applyPlan(plan, client.client, { onStep, certificateFor: certFor, signal: abort.signal });
   } finally {
     progress?.done();
   }
-  deps.log('info', `Provision ${uri} finished: ${resultSummaryText(result)}`);
+  // The steps were logged as they happened; the result report (per label, then the counts), once.
+  deps.log(result.ok ? 'info' : 'warn', [t('Provisioning result for {0}:', uri), ...formatResultText(result).trimEnd().split('\n').map((l) => `  ${l}`)].join('\n'));
 
   // The catalog and the diagnostics of open documents follow the new state.
   if (result.lines.some((l) => l.created || l.started)) await refreshCatalog(deps);
