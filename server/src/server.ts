@@ -23,9 +23,8 @@ import { ReachCommands } from './lsp/reachCommands';
 import { allCommandNames, CommandDispatcher } from './lsp/commands';
 import { registerProvisionCommands } from './lsp/provisionCommands';
 import { QuietPublisher } from './lsp/typingQuiet';
-import { labelStates } from './lsp/labelStates';
+import { CurrentBindings, labelStates } from './lsp/labelStates';
 import { CLOUD_METHODS, LabelStatesResult } from '../../common/protocol';
-import type { PlacedBinding } from './engine/rules/crossServiceRules';
 import { K8sFeatures } from './lsp/k8sFeatures';
 import { migrationCodeActions, registerMigrateCommand } from './lsp/migrateCommand';
 
@@ -114,7 +113,7 @@ cloud.onDidChange(() => {
   void connection.sendNotification(CLOUD_METHODS.labelStatesChanged, {});
 });
 /** Bindings of each open document's last validation (only while the cloud layer wants them): the CodeLens states. */
-const lastBindings = new Map<string, { version: number; bindings: readonly PlacedBinding[] }>();
+const lastBindings = new CurrentBindings();
 // Reachability (lsp/reachCommands.ts): aliyunSlbLabels.checkReachability and its inline marks, merged in validate().
 // Kubernetes manifests (detected by content): lsp/k8sFeatures.ts.
 const k8s = new K8sFeatures({ cloud, log: (level, message) => log(level, message), revalidate: () => { for (const d of documents.all()) if (k8s.isKubernetes(d)) scheduleValidation(d); } });
@@ -266,7 +265,8 @@ async function validate(doc: LineDocument): Promise<void> {
     slbIndex.updateFromUses(doc.uri, result.slbUses);
     slbUsesVersions.set(doc.uri, result.slbUsesVersion);
   }
-  if (result.bindings) lastBindings.set(doc.uri, { version: result.version, bindings: result.bindings });
+  // (true: a CodeLens request was answered before these bindings landed: the client asks again.)
+  if (result.bindings && lastBindings.set(doc.uri, result.version, result.bindings)) void connection.sendNotification(CLOUD_METHODS.labelStatesChanged, {});
   const online = result.bindings ? toDiagnostics(current, cloud.findings({ bindings: result.bindings } as unknown as Analysis), doc.uri, relatedInformation) : k8s.isKubernetes(current) ? k8s.onlineDiagnostics(current, relatedInformation) : [];
   publisher.publish(doc.uri, result.version, [...result.diagnostics, ...online, ...reach.marksFor(current)]);
 }
@@ -278,7 +278,10 @@ function scheduleValidation(doc: LineDocument): void {
     timers.delete(doc.uri);
     const current = documents.get(doc.uri);
     if (!current) return;
-    guarded('validation', undefined, validate)(current)?.catch((error) => log('error', `validation failed: ${String(error)}`));
+    const version = current.version;
+    Promise.resolve(guarded('validation', undefined, validate)(current))
+      .catch((error) => log('error', `validation failed: ${String(error)}`))
+      .finally(() => lastBindings.validated(doc.uri, version));
   };
   // Validation starts at once (the typing quiet holds back only the typed line's part of the
   // result); still yield once: requests that came in with the edit (completion) answer first.
@@ -328,16 +331,16 @@ connection.onHover(
   }),
 );
 
-connection.onRequest(
-  CLOUD_METHODS.labelStates,
-  guarded('labelStates', null, (params: { uri: string }): LabelStatesResult | null => {
-    const doc = documents.get(params.uri);
-    const snapshot = cloud.trustedSnapshot();
-    const last = lastBindings.get(params.uri);
-    if (!doc || !snapshot || !last) return { uri: params.uri, known: false, items: [] };
-    return { uri: params.uri, known: true, items: labelStates(last.bindings, snapshot, (offset) => doc.positionAt(offset).line) };
-  }),
-);
+connection.onRequest(CLOUD_METHODS.labelStates, async (params: { uri: string }): Promise<LabelStatesResult | null> => {
+  const unknown = { uri: params.uri, known: false, items: [] };
+  if (!cloud.trustedSnapshot() || !settings.validationEnabled) return unknown;
+  // The bindings of the current text (waits for its validation, bounded), not the previous edit's.
+  const bindings = await lastBindings.current(params.uri, () => documents.get(params.uri)?.version).catch(() => undefined);
+  const doc = documents.get(params.uri);
+  const snapshot = cloud.trustedSnapshot();
+  if (!bindings || !doc || !snapshot) return unknown;
+  return guarded('labelStates', unknown, () => ({ uri: params.uri, known: true, items: labelStates(bindings, snapshot, (offset) => doc.positionAt(offset).line) }))(undefined);
+});
 
 connection.onDocumentLinks(
   guarded('documentLinks', [], (params) => {

@@ -43,3 +43,69 @@ export function labelStates(bindings: readonly PlacedBinding[], snapshot: Catalo
   }
   return items;
 }
+
+/**
+ * Each open document's bindings from its last validation, for the CodeLens states. The client asks
+ * right after an edit, before that edit's validation has landed: `current` waits (bounded) for the
+ * bindings of the document's current version instead of answering from the previous one's, which
+ * left the lens one edit behind.
+ */
+export class CurrentBindings {
+  private readonly last = new Map<string, { version: number; bindings: readonly PlacedBinding[] }>();
+  private readonly waiters = new Map<string, Array<{ version: number; done: () => void }>>();
+  /** Documents answered "not known" because their validation had not finished in time. */
+  private readonly answeredEarly = new Set<string>();
+
+  constructor(private readonly waitMs = 2000) {}
+
+  /** Stores a validation's bindings; true when a request was answered early (tell the client to ask again). */
+  set(uri: string, version: number, bindings: readonly PlacedBinding[]): boolean {
+    this.last.set(uri, { version, bindings });
+    return this.answeredEarly.delete(uri);
+  }
+
+  /** The validation of `version` is over (whatever it produced): wake the requests waiting for it. */
+  validated(uri: string, version: number): void {
+    for (const w of this.waiters.get(uri)?.slice() ?? []) if (w.version <= version) w.done();
+  }
+
+  delete(uri: string): void {
+    this.last.delete(uri);
+    this.answeredEarly.delete(uri);
+    this.validated(uri, Infinity);
+  }
+
+  /**
+   * The bindings of the document's current version (`version()` is read again after every wait: keys
+   * may keep coming); undefined when they are not there within the wait or the document closed.
+   */
+  async current(uri: string, version: () => number | undefined): Promise<readonly PlacedBinding[] | undefined> {
+    const deadline = Date.now() + this.waitMs;
+    for (;;) {
+      const v = version();
+      if (v === undefined) return undefined;
+      const last = this.last.get(uri);
+      if (last && last.version === v) return last.bindings;
+      if (Date.now() >= deadline) {
+        this.answeredEarly.add(uri);
+        return undefined;
+      }
+      await this.until(uri, v, deadline - Date.now());
+    }
+  }
+
+  private until(uri: string, version: number, timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const waiter = { version, done: () => finish() };
+      const timer = setTimeout(waiter.done, Math.max(0, timeoutMs));
+      this.waiters.set(uri, [...(this.waiters.get(uri) ?? []), waiter]);
+      const finish = () => {
+        clearTimeout(timer);
+        const rest = (this.waiters.get(uri) ?? []).filter((w) => w !== waiter);
+        if (rest.length) this.waiters.set(uri, rest);
+        else this.waiters.delete(uri);
+        resolve();
+      };
+    });
+  }
+}
