@@ -11,11 +11,17 @@
  *                 away before the pause (other lines keep their fast updates)
  *
  * Used by test/lsp/typing.test.ts (the assertions) and bench/run.ts (the results table).
+ *
+ * Times: every publish is timed by when the server SENT it, not when this process read it. The
+ * session turns LSP trace on (`trace: 'verbose'`), and the server then says, in a `$/logTrace` just
+ * before each publishDiagnostics, when it sent it on the machine's monotonic clock (the same clock
+ * as `process.hrtime` here, across processes). On a loaded machine this process can read a publish
+ * hundreds of ms after the server sent it; that delay is this process's, not the server's quiet,
+ * and is reported apart (`readLagMs`). A late server (its timers, its worker) still counts in full.
  */
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { performance } from 'perf_hooks';
 import { createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 
 export interface Diag {
@@ -29,8 +35,14 @@ interface Publish {
   uri: string;
   version?: number;
   diagnostics: Diag[];
+  /** When the server sent it (its $/logTrace; monotonic ms), else when it was read. */
   at: number;
+  /** When this process read it (monotonic ms). */
+  readAt: number;
 }
+
+/** The machine's monotonic clock in ms (CLOCK_MONOTONIC: the server's timestamps use the same). */
+export const monotonicMs = () => Number(process.hrtime.bigint()) / 1e6;
 
 export interface TypingOptions {
   /** Server command, e.g. ['node', 'dist/server/server.js', '--stdio']. */
@@ -59,6 +71,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0,
 
 export class TypingSession {
   readonly publishes: Publish[] = [];
+  private readonly sentAt = new Map<string, number>();
   private readonly listeners: Array<() => void> = [];
   private readonly stderr: string[] = [];
   private readonly connection: MessageConnection;
@@ -66,8 +79,17 @@ export class TypingSession {
   private constructor(private readonly child: ChildProcess) {
     this.connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     child.stderr!.on('data', (d) => this.stderr.push(String(d)));
+    // The server's "Diagnostics of <uri> … sent" trace comes just before the publish it times.
+    this.connection.onNotification('$/logTrace', (p: { message: string; verbose?: string }) => {
+      const uri = /^Diagnostics of (\S+) /.exec(p.message)?.[1];
+      const sentAt = Number(/monotonicMs=([\d.]+)/.exec(p.verbose ?? '')?.[1]);
+      if (uri && Number.isFinite(sentAt)) this.sentAt.set(uri, sentAt);
+    });
     this.connection.onNotification('textDocument/publishDiagnostics', (p: { uri: string; version?: number; diagnostics: Diag[] }) => {
-      this.publishes.push({ ...p, at: performance.now() });
+      const readAt = monotonicMs();
+      const sentAt = this.sentAt.get(p.uri);
+      this.sentAt.delete(p.uri);
+      this.publishes.push({ ...p, at: sentAt ?? readAt, readAt });
       for (const l of this.listeners.slice()) l();
     });
     this.connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => null));
@@ -85,6 +107,8 @@ export class TypingSession {
       rootUri: null,
       workspaceFolders: null,
       locale: 'en',
+      // The server then timestamps each publish ($/logTrace): see the file comment.
+      trace: 'verbose',
       capabilities: { textDocument: { publishDiagnostics: { relatedInformation: true, versionSupport: true } }, workspace: { configuration: false } },
       initializationOptions: { settings: { yamlSyntaxErrors: 'all', ...(opts.settings ?? {}) }, ...(opts.initializationOptions ?? {}) },
     });
@@ -152,14 +176,14 @@ interface Key {
 /** Sends `text` one character at a time at `intervalMs`, starting at line:character; returns the keys. */
 async function typeText(session: TypingSession, uri: string, firstVersion: number, line: number, character: number, text: string, intervalMs: number): Promise<Key[]> {
   const keys: Key[] = [];
-  const start = performance.now();
+  const start = monotonicMs();
   let version = firstVersion;
   for (let i = 0; i < text.length; i++) {
     // An absolute schedule: a late key does not push every later key back.
-    await sleep(start + i * intervalMs - performance.now());
+    await sleep(start + i * intervalMs - monotonicMs());
     const ch = text[i];
     version++;
-    const sentAt = performance.now();
+    const sentAt = monotonicMs();
     await session.insert(uri, version, line, character, ch);
     if (ch === '\n') {
       line++;
@@ -243,8 +267,10 @@ export interface PauseResult {
   examples: string[];
   /** gaps between keys longer than the typing gap (this process was late sending them) */
   lateKeys: number;
-  /** last key → the publish that shows the line's error (NaN: not within the timeout) */
+  /** last key sent → the server sent the publish that shows the line's error (NaN: not within the timeout) */
   pauseToErrorMs: number;
+  /** how long after the server sent that publish this process read it (this process's lateness, not the server's) */
+  readLagMs: number;
 }
 
 /** Lines of `text` whose own content is wrong: an error or warning that starts and ends on it. */
@@ -274,6 +300,7 @@ export async function replayPause(session: TypingSession, file: string, text: st
   const keys = await typeText(session, uri, 1, line, indent.length, rest, opts.intervalMs ?? 90);
   const last = keys[keys.length - 1];
   let pauseToErrorMs = NaN;
+  let readLagMs = NaN;
   try {
     const shown = await session.waitFor(
       `the error on line ${line + 1} of ${file}`,
@@ -281,12 +308,13 @@ export async function replayPause(session: TypingSession, file: string, text: st
       opts.pauseTimeoutMs ?? 3000,
     );
     pauseToErrorMs = shown.at - last.sentAt;
+    readLagMs = shown.readAt - shown.at;
   } catch {
     // NaN: reported as a miss
   }
   const found = problemsWhileTyping(session, uri, keys, opts.typingGapMs ?? 150);
   await session.close(uri);
-  return { file: path.basename(file), line, code, keys: keys.length, problemsWhileTyping: found.count, examples: found.examples, lateKeys: lateKeys(keys, opts.typingGapMs ?? 150), pauseToErrorMs };
+  return { file: path.basename(file), line, code, keys: keys.length, problemsWhileTyping: found.count, examples: found.examples, lateKeys: lateKeys(keys, opts.typingGapMs ?? 150), pauseToErrorMs, readLagMs };
 }
 
 export interface OtherLineResult {

@@ -30,10 +30,11 @@ test('typing real files key by key: 0 problems on the typed line, errors after t
     // Never before the quiet time is over (a release on a still-typed line would be a flash).
     assert.ok(p.pauseToErrorMs >= 190, `${p.file} line ${p.line + 1}: ${p.pauseToErrorMs} ms`);
     // 2 shared cores: one late timer is not a defect, a slow design is (the median says which).
-    assert.ok(p.pauseToErrorMs < 1500, `${p.file} line ${p.line + 1}: ${p.pauseToErrorMs} ms`);
+    assert.ok(p.pauseToErrorMs < 1500, `${p.file} line ${p.line + 1}: ${p.pauseToErrorMs} ms (read ${p.readLagMs} ms after the server sent it)`);
   }
   const pauseMedian = median(report.pauses.map((p) => p.pauseToErrorMs));
-  assert.ok(pauseMedian <= 250, `pause -> error median ${pauseMedian} ms (load ${fs.readFileSync('/proc/loadavg', 'utf8').trim()})`);
+  // Timed by when the server sent each publish (bench/typingReplay.ts): this process reading late is not the server's delay.
+  assert.ok(pauseMedian <= 250, `pause -> error median ${pauseMedian} ms (load ${fs.readFileSync('/proc/loadavg', 'utf8').trim()}): ${report.pauses.map((p) => `${Math.round(p.pauseToErrorMs)} (+${Math.round(p.readLagMs)} read lag)`).join(', ')}`);
   assert.ok(report.other.beforePause && report.other.fixedAfterMs < 150, `other line: ${JSON.stringify(report.other)}`);
 });
 
