@@ -467,38 +467,60 @@ export async function filterProblems(page, text) {
 // ---------------------------------------------------------------------------------------------
 // The Settings editor
 
-/**
- * Opens the Settings editor filtered by `query` and collects the titles of the settings it lists
- * ("Category: Label" as shown, e.g. "Validation: Syntax Errors"), scrolling through the list (it
- * only renders the rows in view). Resolves to { titles, tocLabels, deprecations }.
- */
-export async function settingsTitles(page, query, { expectAtLeast = 1, timeoutMs = 20_000 } = {}) {
+/** Opens the Settings editor (user settings, UI) with the panel closed, so its list has room. */
+export async function openSettingsEditor(page, timeoutMs = 20_000) {
+  await closePanel(page).catch(() => {});
   await runCommand(page, 'Preferences: Open User Settings');
-  const editor = page.locator('.settings-editor');
-  await editor.waitFor({ state: 'visible', timeout: timeoutMs });
-  // The search box is a small editor that has the focus when the Settings editor opens.
+  await page.locator('.settings-editor .settings-tree-container').waitFor({ state: 'visible', timeout: timeoutMs });
+}
+
+/** Types `query` into the Settings editor's search box (empty: back to browsing). */
+export async function searchSettings(page, query) {
   await page.locator('.settings-editor .settings-header .suggest-input-container').click();
   await page.keyboard.press('Control+A');
-  await page.keyboard.type(query);
-  const read = () =>
-    page.$$eval('.settings-editor .settings-tree-container .setting-item-contents', (els) =>
-      els.map((e) => ({
-        title: `${e.querySelector('.setting-item-category')?.textContent ?? ''}${e.querySelector('.setting-item-label')?.textContent ?? ''}`.replace(/\u00a0/g, ' ').trim(),
-        deprecation: e.querySelector('.setting-item-deprecation-message')?.textContent ?? '',
-      })),
-    );
-  await waitUntil(async () => (await read()).length >= Math.min(expectAtLeast, 3), timeoutMs, `settings matching ${query}`);
+  if (query) await page.keyboard.type(query);
+  else await page.keyboard.press('Backspace');
+}
+
+/** The settings the Settings editor renders now: { title: "Category: Label" as shown, deprecation }. */
+async function renderedSettings(page) {
+  return page.$$eval('.settings-editor .settings-tree-container .setting-item-contents', (els) =>
+    els.map((e) => ({
+      title: `${e.querySelector('.setting-item-category')?.textContent ?? ''}${e.querySelector('.setting-item-label')?.textContent ?? ''}`.replace(/\u00a0/g, ' ').trim(),
+      deprecation: (e.querySelector('.setting-item-deprecation-message')?.textContent ?? '').trim(),
+    })),
+  );
+}
+
+/**
+ * Collects the titles of the settings listed now, scrolling through the list (it renders only the
+ * rows in view) until `done(titles)` or nothing new appears. Resolves to { titles, deprecations }.
+ */
+export async function collectSettings(page, done = () => false, timeoutMs = 20_000) {
+  await waitUntil(async () => (await renderedSettings(page)).some((r) => r.title), timeoutMs, 'settings in the Settings editor');
   const seen = new Map();
-  const tree = page.locator('.settings-editor .settings-tree-container');
-  const box = await tree.boundingBox();
-  for (let i = 0; i < 30; i++) {
+  const box = await page.locator('.settings-editor .settings-tree-container').boundingBox();
+  if (box) await page.mouse.move(box.x + box.width / 2, box.y + Math.min(box.height / 2, 200));
+  for (let i = 0, still = 0; i < 40 && still < 3; i++) {
     const before = seen.size;
-    for (const r of await read()) if (r.title) seen.set(r.title, r.deprecation);
-    if (seen.size >= expectAtLeast && i > 0 && seen.size === before) break;
-    if (box) await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    await page.mouse.wheel(0, 300);
+    for (const r of await renderedSettings(page)) if (r.title) seen.set(r.title, r.deprecation);
+    if (done([...seen.keys()])) break;
+    still = seen.size === before ? still + 1 : 0;
+    await page.mouse.wheel(0, 250);
     await page.waitForTimeout(150);
   }
-  const tocLabels = await page.$$eval('.settings-editor .settings-toc-container .monaco-list-row', (els) => els.map((e) => (e.textContent ?? '').trim()));
-  return { titles: [...seen.keys()], deprecations: Object.fromEntries([...seen].filter(([, d]) => d)), tocLabels };
+  return { titles: [...seen.keys()], deprecations: Object.fromEntries([...seen].filter(([, d]) => d)) };
+}
+
+/** Clicks the table-of-contents entry labelled exactly `label` (expanding `parents` first, in order). */
+export async function settingsTocEntry(page, parents, label, timeoutMs = 10_000) {
+  const row = (text) => page.locator('.settings-editor .settings-toc-container .monaco-list-row').filter({ has: page.locator('.settings-toc-entry', { hasText: new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}( \\(\\d+\\))?$`) }) }).first();
+  for (const p of parents) {
+    const r = row(p);
+    await r.waitFor({ state: 'visible', timeout: timeoutMs });
+    if ((await r.getAttribute('aria-expanded')) === 'false') await r.locator('.monaco-tl-twistie').click();
+  }
+  const r = row(label);
+  await r.waitFor({ state: 'visible', timeout: timeoutMs });
+  await r.click();
 }

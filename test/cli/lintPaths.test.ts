@@ -58,7 +58,7 @@ after(() => fs.rmSync(tree, { recursive: true, force: true }));
 describe('slb-labels lint: paths', () => {
   it('walks the editor\'s composeFiles globs (the CLI reads the same list as the server)', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
-    assert.deepEqual(DEFAULT_COMPOSE_GLOBS, manifest.contributes.configuration.properties['aliyunSlbLabels.composeFiles'].default);
+    assert.deepEqual(DEFAULT_COMPOSE_GLOBS, manifest.contributes.configuration.find((g: { properties: Record<string, unknown> }) => 'aliyunSlbLabels.composeFiles' in g.properties).properties['aliyunSlbLabels.composeFiles'].default);
   });
 
   it('lint . : compose files under the working tree, .gitignore respected (nested files, negations), sorted, relative', () => {
