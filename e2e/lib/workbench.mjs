@@ -501,13 +501,14 @@ export async function collectSettings(page, done = () => false, timeoutMs = 20_0
   const seen = new Map();
   const box = await page.locator('.settings-editor .settings-tree-container').boundingBox();
   if (box) await page.mouse.move(box.x + box.width / 2, box.y + Math.min(box.height / 2, 200));
-  for (let i = 0, still = 0; i < 40 && still < 3; i++) {
+  // (The list scrolls smoothly: give each wheel step time before reading, and a few tries before giving up.)
+  for (let i = 0, still = 0; i < 60 && still < 6; i++) {
     const before = seen.size;
     for (const r of await renderedSettings(page)) if (r.title) seen.set(r.title, r.deprecation);
     if (done([...seen.keys()])) break;
     still = seen.size === before ? still + 1 : 0;
-    await page.mouse.wheel(0, 250);
-    await page.waitForTimeout(150);
+    await page.mouse.wheel(0, 200);
+    await page.waitForTimeout(300);
   }
   return { titles: [...seen.keys()], deprecations: Object.fromEntries([...seen].filter(([, d]) => d)) };
 }
@@ -518,7 +519,10 @@ export async function settingsTocEntry(page, parents, label, timeoutMs = 10_000)
   for (const p of parents) {
     const r = row(p);
     await r.waitFor({ state: 'visible', timeout: timeoutMs });
-    if ((await r.getAttribute('aria-expanded')) === 'false') await r.locator('.monaco-tl-twistie').click();
+    if ((await r.getAttribute('aria-expanded')) === 'false') {
+      await r.locator('.monaco-tl-twistie').click();
+      await waitUntil(async () => (await r.getAttribute('aria-expanded')) !== 'false', timeoutMs, `the table-of-contents entry ${p} expanded`);
+    }
   }
   const r = row(label);
   await r.waitFor({ state: 'visible', timeout: timeoutMs });

@@ -177,6 +177,7 @@ it('CodeLens "Provision listener": the plan in the modal, Apply, the listener ex
   // The output channel: the plan, each step and the result once (the server's log; the client adds
   // no copy), one timestamp and level per line (no "[info] [Info - 9:34:19 PM]").
   await wb.runCommand(page, 'Aliyun SLB Labels: Show Output');
+  await h.waitUntil(async () => ((await page.locator('.part.panel').boundingBox())?.height ?? 0) > 50, 10_000, 'the output panel');
   await wb.resizePanel(page, 200);
   await wb.outputText(page, (t) => t.includes('Provisioning plan for') && t.includes('Provisioning result for') && t.includes('1 created, 0 started'));
   await shot('provision-output.png');
@@ -309,7 +310,9 @@ it('the Settings editor: browsing, the settings read as words under "Editor" and
   await wb.openSettingsEditor(page);
   // Searching (what the extension page's "Settings" opens): VS Code 1.100 keeps the section name as the category there.
   await wb.searchSettings(page, '@ext:slb-labels.aliyun-slb-labels');
-  const found = await wb.collectSettings(page, (t) => t.length >= 16);
+  // (Wait for the filter: until then the list still shows the commonly used settings.)
+  await h.waitUntil(async () => (await wb.collectSettings(page, () => true)).titles.every((t) => t.startsWith('Aliyun Slb Labels')), 10_000, 'the search results');
+  const found = await wb.collectSettings(page, (t) => ['Online: Refresh Minutes', 'Code Lens: Enable', 'Yaml Syntax Errors'].every((x) => t.some((y) => y.endsWith(x))));
   for (const t of ['Aliyun Slb Labels: Compose Files', 'Aliyun Slb Labels › Validation: Syntax Errors', 'Aliyun Slb Labels › Online: Refresh Minutes']) {
     assert.ok(found.titles.includes(t), `no setting titled ${JSON.stringify(t)} in: ${found.titles.join(' | ')}`);
   }
@@ -320,18 +323,23 @@ it('the Settings editor: browsing, the settings read as words under "Editor" and
 
   // Browsing the table of contents: each section trims the prefix (test/client/manifest.test.ts derives the same titles).
   await wb.searchSettings(page, '');
-  await wb.settingsTocEntry(page, ['Extensions', 'Aliyun SLB Labels for Compose'], 'Editor');
+  // Back to browsing, then jump to the extension's entry in the table of contents.
+  await h.waitUntil(async () => !(await wb.collectSettings(page, () => true)).titles.some((t) => t.startsWith('Aliyun Slb Labels')), 10_000, 'the settings list without a search');
+  await page.waitForTimeout(500);
+  await wb.settingsTocEntry(page, ['Extensions'], 'Aliyun SLB Labels for Compose');
+  await h.waitUntil(async () => (await wb.collectSettings(page, () => true)).titles.includes('Compose Files'), 10_000, 'the list at the extension\'s settings');
   const editor = await wb.collectSettings(page, (t) => t.includes('Validation: Syntax Errors') && t.includes('Diagnostic Delay'));
   for (const t of ['Compose Files', 'Completion: Enable', 'Validation: Enable', 'Validation: Syntax Errors', 'Diagnostic Delay']) {
     assert.ok(editor.titles.includes(t), `no setting titled ${JSON.stringify(t)} under Editor in: ${editor.titles.join(' | ')}`);
   }
   await shot('settings-editor.png');
-  await wb.settingsTocEntry(page, [], 'Alibaba Cloud');
+  await wb.settingsTocEntry(page, ['Aliyun SLB Labels for Compose'], 'Alibaba Cloud');
   const cloud = await wb.collectSettings(page, (t) => t.includes('Online: Refresh Minutes') && t.includes('Code Lens: Enable'));
   for (const t of ['Region', 'Online: Enable', 'Online: Refresh Minutes', 'Code Lens: Enable']) {
     assert.ok(cloud.titles.includes(t), `no setting titled ${JSON.stringify(t)} under Alibaba Cloud in: ${cloud.titles.join(' | ')}`);
   }
-  const ours = [...editor.titles, ...cloud.titles].filter((t) => /Syntax Errors|Compose Files|Completion|Validation|Diagnostic Delay|Region|Online|Code Lens/.test(t));
+  // (The old key is listed too, being set: "Yaml Syntax Errors", the deprecated one checked above.)
+  const ours = [...editor.titles, ...cloud.titles].filter((t) => t !== 'Yaml Syntax Errors' && /Syntax Errors|Compose Files|Completion|Validation|Diagnostic Delay|Region|Online|Code Lens/.test(t));
   assert.ok(!ours.some((t) => /Aliyun Slb Labels|Yaml/.test(t)), ours.join(' | '));
   await page.keyboard.press('Control+W');
 });
