@@ -83,10 +83,10 @@ let diagnosticDelayOverride: number | undefined;
 // Quiet while typing (lsp/typingQuiet.ts): the typed line's diagnostics wait for a pause of
 // `diagnosticDelay` ms; every other line is published at once.
 const publisher = new QuietPublisher(
-  (params) => {
+  (params, afterPause) => {
     // LSP trace on (initialize `trace`, $/setTrace): when each publish left, on the machine's
     // monotonic clock (process.hrtime), so a typing replay times the server, not its own reading.
-    connection.tracer.log(`Diagnostics of ${params.uri} (version ${params.version ?? '-'}): ${params.diagnostics.length} sent.`, `monotonicMs=${Number(process.hrtime.bigint()) / 1e6}`);
+    connection.tracer.log(`Diagnostics of ${params.uri} (version ${params.version ?? '-'}): ${params.diagnostics.length} sent${afterPause ? ' after the typing pause' : ''}.`, `monotonicMs=${Number(process.hrtime.bigint()) / 1e6}`);
     void connection.sendDiagnostics(params);
   },
   (uri) => documents.get(uri)?.version,

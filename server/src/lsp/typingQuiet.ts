@@ -92,7 +92,8 @@ export class QuietPublisher {
   private readonly releases = new Map<string, NodeJS.Timeout>();
 
   constructor(
-    private readonly send: (params: PublishDiagnosticsParams) => void,
+    /** `afterPause`: the typed lines' held part, published because the user paused. */
+    private readonly send: (params: PublishDiagnosticsParams, afterPause?: boolean) => void,
     /** The document's current version, undefined once it is closed. */
     private readonly currentVersion: (uri: string) => number | undefined,
     quietMs: () => number,
@@ -135,6 +136,6 @@ export class QuietPublisher {
     // A newer version is being validated: its own publish comes after the pause.
     if (!latest || this.currentVersion(uri) !== latest.version) return;
     this.typing.paused(uri);
-    this.send({ uri, version: latest.version, diagnostics: latest.diagnostics });
+    this.send({ uri, version: latest.version, diagnostics: latest.diagnostics }, true);
   }
 }
