@@ -38,8 +38,9 @@ test('typing real files key by key: 0 problems on the typed line, errors after t
   // Timed by when the server sent each publish (bench/typingReplay.ts): this process reading late is not the server's delay.
   assert.ok(pauseMedian <= 250, `pause -> error median ${pauseMedian} ms (load ${fs.readFileSync('/proc/loadavg', 'utf8').trim()}): ${report.pauses.map((p) => `${Math.round(p.pauseToErrorMs)} (+${Math.round(p.readLagMs)} read lag)`).join(', ')}`);
   // Other lines keep their fast updates: the fix of another line comes in a validation result (not
-  // held back to the pause: the server's trace says which), while keys still come, within 150 ms.
-  assert.ok(report.other.notHeld, `other line held until the pause: ${JSON.stringify(report.other)}`);
+  // held back to the pause: the server's trace says which, every attempt), while keys still come,
+  // within 150 ms (the fastest of three attempts: a hold would slow all three, a busy machine one).
+  assert.ok(report.other.allNotHeld ?? report.other.notHeld, `other line held until the pause: ${JSON.stringify(report.other)}`);
   assert.ok(report.other.beforePause && report.other.fixedAfterMs < 150, `other line: ${JSON.stringify(report.other)}`);
 });
 

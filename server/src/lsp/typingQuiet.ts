@@ -114,10 +114,11 @@ export class QuietPublisher {
     if (pending) clearTimeout(pending);
     this.releases.delete(uri);
     // After a stall (a loaded machine) the timer and the next key can both be due: Node runs timers
-    // before it reads input, and the JSON-RPC layer dispatches what it read on setImmediate. Two
-    // setImmediate hops let a key that already arrived bump the version first, so it is not
-    // mistaken for a pause.
-    if (shown.releaseInMs !== undefined) this.releases.set(uri, setTimeout(() => setImmediate(() => setImmediate(() => this.release(uri))), shown.releaseInMs));
+    // before it reads input, and the JSON-RPC layer dispatches what it read on setImmediate, ONE
+    // message per loop turn (vscode-jsonrpc's processMessageQueue). A few setImmediate hops let keys
+    // that already arrived behind other messages (a stall leaves a backlog) bump the version first,
+    // so they are not mistaken for a pause. Each hop is one idle loop turn (microseconds).
+    if (shown.releaseInMs !== undefined) this.releases.set(uri, setTimeout(() => afterQueuedInput(() => this.release(uri)), shown.releaseInMs));
   }
 
   /** Closed (or validation off): nothing is held for it any more. */
@@ -138,4 +139,11 @@ export class QuietPublisher {
     this.typing.paused(uri);
     this.send({ uri, version: latest.version, diagnostics: latest.diagnostics }, true);
   }
+}
+
+/** Loop turns the release waits after its timer: room for this many messages already read but not yet dispatched. */
+const QUEUED_INPUT_HOPS = 8;
+
+function afterQueuedInput(run: () => void, hops = QUEUED_INPUT_HOPS): void {
+  setImmediate(() => (hops <= 1 ? run() : afterQueuedInput(run, hops - 1)));
 }
