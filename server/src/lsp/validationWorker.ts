@@ -49,7 +49,7 @@ export function handleValidationMessage(message: ValidationRequest): ValidationR
     return undefined;
   }
   if (message.type === 'open') {
-    documents.set(message.uri, new LineDocument(message.uri, 'dockercompose', message.version, message.text));
+    documents.set(message.uri, new LineDocument(message.uri, 'dockercompose', message.version, message.text, true));
     lastSent.delete(message.uri);
     return undefined;
   }
