@@ -100,10 +100,14 @@ describe('k8s engine', () => {
     assert.deepEqual(codes(svc(`    ${A}vgroup-port: "rsp-1:80"\n`)), ['k8s-annotation-requires']);
   });
 
-  it('k8s-annotations-other-controller: a loadBalancerClass or class annotation means another controller (information)', () => {
+  it('k8s-annotations-other-controller: the NLB class is the NLB controller (a hint); another class or the class annotation another controller (information)', () => {
     const text = svc(`    ${A}address-type: "intranet"\n`).replace('  type: LoadBalancer\n', '  type: LoadBalancer\n  loadBalancerClass: alibabacloud.com/nlb\n');
     const findings = new ManifestAnalyzer().analyze(text).findings;
-    assert.deepEqual(findings.map((f) => `${f.code}/${f.severity}`), ['k8s-annotations-other-controller/information']);
+    assert.deepEqual(findings.map((f) => `${f.code}/${f.severity}`), ['k8s-annotations-other-controller/hint']);
+    assert.match(findings[0].message, /NLB controller/);
+    const metallb = new ManifestAnalyzer().analyze(text.replace('alibabacloud.com/nlb', 'metallb.io/metallb')).findings;
+    assert.deepEqual(metallb.map((f) => `${f.code}/${f.severity}`), ['k8s-annotations-other-controller/information']);
+    assert.match(metallb[0].message, /another load balancer controller \(spec\.loadBalancerClass: metallb\.io\/metallb\)/);
     assert.equal(text.slice(findings[0].span.start, findings[0].span.end), 'alibabacloud.com/nlb');
     assert.deepEqual(codes(svc(`    ${A}address-type: "intranet"\n    service.beta.kubernetes.io/class: "alibabacloud.com/nlb"\n`)), ['k8s-annotations-other-controller']);
   });

@@ -5,9 +5,9 @@ import { MarkupKind } from 'vscode-languageserver-types';
 import type { Span } from '../compose/model';
 import { t } from '../i18n';
 import { rangeOf, TextLike } from '../text';
-import { AnnotationSpec, docOf, lookupAnnotation } from './annotations';
+import { AnnotationSpec, CLASS_ANNOTATION_KEY, docOf, lookupAnnotation } from './annotations';
 import { portChains } from './chain';
-import { clbView } from './clbView';
+import { clbView, controllerNote } from './clbView';
 import type { K8sManifest, ServiceModel } from './model';
 import { isClbId } from './rules';
 
@@ -40,7 +40,18 @@ export function k8sHover(doc: TextLike, position: Position, inputs: K8sHoverInpu
   const offset = doc.offsetAt(position);
   const service = inputs.manifest.services.find((s) => within(s.span, offset));
   if (!service) return null;
+  const view = clbView(service);
+  const note = controllerNote(view);
   const annotation = service.annotations.find((a) => within(a.keySpan, offset) || within(a.valueNodeSpan, offset));
+  if (annotation && note) {
+    // Another controller owns the Service: no CLB meaning, chain or live CLB card.
+    const known = lookupAnnotation(annotation.key);
+    if (!known && annotation.key !== CLASS_ANNOTATION_KEY) return null;
+    const lines = [`**${annotation.key}**`, '', note];
+    if (known?.spec.nlbOnly && view.nlb) lines.push('', docOf(known.spec));
+    const span = within(annotation.keySpan, offset) ? annotation.keySpan : annotation.valueNodeSpan;
+    return { contents: { kind: MarkupKind.Markdown, value: lines.join('\n') }, range: rangeOf(doc, span) };
+  }
   if (annotation) {
     const known = lookupAnnotation(annotation.key);
     if (!known) return null;
@@ -58,6 +69,13 @@ export function k8sHover(doc: TextLike, position: Position, inputs: K8sHoverInpu
     return { contents: { kind: MarkupKind.Markdown, value: lines.join('\n') }, range: rangeOf(doc, span) };
   }
   const port = service.ports.find((p) => within(p.span, offset));
+  if (port && note) {
+    const lines = [`**${t('Service {0}, port {1}', service.name, port.port?.value ?? '?')}**`, '', note];
+    return { contents: { kind: MarkupKind.Markdown, value: lines.join('\n') }, range: rangeOf(doc, port.span) };
+  }
+  if (view.otherController && service.loadBalancerClass && within(service.loadBalancerClass.span, offset)) {
+    return { contents: { kind: MarkupKind.Markdown, value: note! }, range: rangeOf(doc, service.loadBalancerClass.span) };
+  }
   if (port) {
     const chain = portChains(service, inputs.manifest).find((c) => c.listener.servicePort === port);
     if (!chain) return null;
