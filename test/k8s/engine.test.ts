@@ -112,6 +112,33 @@ describe('k8s engine', () => {
     assert.deepEqual(codes(svc(`    ${A}address-type: "intranet"\n    service.beta.kubernetes.io/class: "alibabacloud.com/nlb"\n`)), ['k8s-annotations-other-controller']);
   });
 
+  describe('R13 backends', () => {
+    const deployment = (ports: string, labels = '{app: web}') => `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    metadata:\n      labels: ${labels}\n    spec:\n      containers:\n      - name: web\n        ports:\n${ports}---\n`;
+    const service = (targetPort: string, annotations = '') => `apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  annotations:\n    ${A}scheduler: "wrr"\n${annotations}spec:\n  type: LoadBalancer\n  selector: {app: web}\n  ports:\n  - {port: 80, targetPort: ${targetPort}}\n`;
+
+    it('k8s-backend-port-unresolved: a named targetPort no selected container of this file declares; the fix offers the declared names', () => {
+      const text = deployment('        - {name: http, containerPort: 8080}\n') + service('web');
+      const findings = new ManifestAnalyzer().analyze(text).findings;
+      assert.deepEqual(findings.map((f) => `${f.code}/${f.severity}`), ['k8s-backend-port-unresolved/warning']);
+      assert.equal(text.slice(findings[0].span.start, findings[0].span.end), 'web');
+      assert.match(findings[0].message, /names no container port of Deployment web \(named ports: http\)/);
+      assert.deepEqual(findings[0].fixes?.map((f) => f.edits[0].newText), ['http']);
+    });
+
+    it('no k8s-backend-port-unresolved when the name is declared, the target is a number, or no selected workload is in this file', () => {
+      assert.deepEqual(codes(deployment('        - {name: web, containerPort: 8080}\n') + service('web')), []);
+      assert.deepEqual(codes(deployment('        - {name: http, containerPort: 8080}\n') + service('9090')), []);
+      assert.deepEqual(codes(deployment('        - {name: http, containerPort: 8080}\n', '{app: other}') + service('web')), []);
+      assert.deepEqual(codes(service('web')), []);
+    });
+
+    it('k8s-weight-ignored: weight without id and vgroup-port', () => {
+      assert.deepEqual(codes(svc(`    ${A}weight: "50"\n`)), ['k8s-weight-ignored']);
+      assert.deepEqual(codes(svc(`    ${A}id: "lb-bp1rtfnodmywb43ecu4sf"\n    ${A}weight: "50"\n`)), ['k8s-weight-ignored']);
+      assert.deepEqual(codes(svc(`    ${A}id: "lb-bp1rtfnodmywb43ecu4sf"\n    ${A}vgroup-port: "rsp-bp1h2ssn8v6g1:80"\n    ${A}weight: "50"\n`)), []);
+    });
+  });
+
   it('port chain: named targetPort, NodePort given, eni backends', () => {
     const text = `apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\n  namespace: data\nspec:\n  template:\n    metadata:\n      labels: {app: db}\n    spec:\n      containers:\n      - name: pg\n        ports:\n        - {name: sql, containerPort: 5432}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: db\n  namespace: data\n  annotations:\n    service.beta.kubernetes.io/backend-type: eni\nspec:\n  type: LoadBalancer\n  selector: {app: db}\n  ports:\n  - {port: 15432, targetPort: sql, nodePort: 31432}\n`;
     const manifest = parseManifest(text);

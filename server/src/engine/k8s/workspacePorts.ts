@@ -67,18 +67,20 @@ export class WorkspaceClbPorts {
   }
 
   /**
-   * The claims of `uri` that another file's Service also makes. A Service of the same name and
-   * namespace in another file is taken for the same Service (a copy, an overlay), not a clash.
+   * The claims of `uri` that another file's Service also makes. A Service of another file with the
+   * name and namespace of a Service of this file on that port is taken for the same Service (a copy,
+   * an overlay): not a clash, and a clash with it is the same-file rule's to report.
    */
   clashes(uri: string, claims: readonly ClbPortClaim[]): CrossFileClash[] {
     if (claims.length === 0 || this.byFile.size === 0) return [];
     const result: CrossFileClash[] = [];
+    const here = new Set(claims.map((c) => `${c.key}\u0000${c.service}\u0000${c.namespace}`));
     for (const claim of claims) {
       const others: CrossFileClash['others'] = [];
       for (const [otherUri, list] of this.byFile) {
         if (otherUri === uri) continue;
         for (const o of list) {
-          if (o.key === claim.key && !(o.service === claim.service && o.namespace === claim.namespace)) others.push({ uri: otherUri, service: o.service, namespace: o.namespace, range: o.range });
+          if (o.key === claim.key && !here.has(`${o.key}\u0000${o.service}\u0000${o.namespace}`)) others.push({ uri: otherUri, service: o.service, namespace: o.namespace, range: o.range });
         }
       }
       if (others.length > 0) result.push({ claim, others: others.sort((a, b) => a.uri.localeCompare(b.uri)) });
