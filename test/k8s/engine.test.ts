@@ -10,7 +10,8 @@ import { K8S_ONLINE_CODES } from '../../server/src/engine/k8s/onlineRules';
 import { K8S_RULE_SPECS } from '../../server/src/engine/k8s/ruleSpecs';
 import { looksLikeKubernetes, parseManifest } from '../../server/src/engine/k8s/parse';
 import { portChains } from '../../server/src/engine/k8s/chain';
-import { CORPUS_DIR } from '../lsp/lspClient';
+import { migrateCompose } from '../../server/src/engine/k8s/migrate';
+import { CORPUS_DIR, REPO_ROOT } from '../lsp/lspClient';
 
 const A = 'service.beta.kubernetes.io/alibaba-cloud-loadbalancer-';
 const codes = (text: string) => new ManifestAnalyzer().analyze(text).findings.map((f) => f.code);
@@ -110,6 +111,16 @@ describe('k8s engine', () => {
     assert.match(metallb[0].message, /another load balancer controller \(spec\.loadBalancerClass: metallb\.io\/metallb\)/);
     assert.equal(text.slice(findings[0].span.start, findings[0].span.end), 'alibabacloud.com/nlb');
     assert.deepEqual(codes(svc(`    ${A}address-type: "intranet"\n    service.beta.kubernetes.io/class: "alibabacloud.com/nlb"\n`)), ['k8s-annotations-other-controller']);
+  });
+
+  it('the R10/R13/R4 and cross-file codes find nothing on the k8s fixtures and on the migration of every corpus file', () => {
+    const NEW = /^k8s-(backend-port-unresolved|weight-ignored|clb-ingress-mismatch|clb-immutable-mismatch)$/;
+    const texts = fs.readdirSync(path.join(REPO_ROOT, 'test/k8s/fixtures')).filter((f) => f.endsWith('.yaml')).map((f) => fs.readFileSync(path.join(CORPUS_DIR, '../../../k8s/fixtures', f), 'utf8'));
+    const corpus = fs.existsSync(CORPUS_DIR) ? fs.readdirSync(CORPUS_DIR).filter((f) => f.endsWith('.yml')) : [];
+    for (const f of corpus) for (const s of migrateCompose(fs.readFileSync(path.join(CORPUS_DIR, f), 'utf8')).services) texts.push(s.yaml);
+    assert.ok(texts.length >= 14, `only ${texts.length} manifests: the check is vacuous`);
+    const found = texts.flatMap((text) => new ManifestAnalyzer().analyze(text).findings.filter((f) => NEW.test(f.code)).map((f) => `${f.code}: ${f.message}`));
+    assert.deepEqual(found, []);
   });
 
   describe('R13 backends', () => {
