@@ -150,6 +150,8 @@ describe('Kubernetes manifests over LSP', () => {
     assert.match(value, /CLB lb-bp1rtfnodmywb43ecu4sf tcp 6379 -> NodePort \(assigned by Kubernetes\) \(ECS backends\) \/ targetPort 6379 \(ENI backends\) -> containerPort 6379 \(Deployment redis, container redis\)/);
     const portHover = await client.request<Hover>('textDocument/hover', { textDocument: { uri }, position: positionOf(text, 'port: 6379', 2) });
     assert.match((portHover.contents as MarkupContent).value, /CLB lb-bp1rtfnodmywb43ecu4sf tcp 6379/);
+    // R13: which backends stand behind the listener (no externalTrafficPolicy, no backend-type: Cluster, unless ENI by default).
+    assert.match((portHover.contents as MarkupContent).value, /Backends \(externalTrafficPolicy Cluster\): all Ready nodes except masters .* port NodePort, weight 100 each\. Unless the cluster uses ENI backends/);
   });
 
   describe('NLB Services (spec.loadBalancerClass: alibabacloud.com/nlb)', () => {

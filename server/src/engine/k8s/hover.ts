@@ -7,7 +7,7 @@ import { t } from '../i18n';
 import { rangeOf, TextLike } from '../text';
 import { AnnotationSpec, CLASS_ANNOTATION_KEY, docOf, lookupAnnotation } from './annotations';
 import { portChains } from './chain';
-import { clbView, controllerNote } from './clbView';
+import { ClbView, clbView, controllerNote } from './clbView';
 import type { K8sManifest, ServiceModel } from './model';
 import { isClbId } from './rules';
 
@@ -82,6 +82,7 @@ export function k8sHover(doc: TextLike, position: Position, inputs: K8sHoverInpu
     const lines = [`**${t('Service {0}, port {1}', service.name, chain.listener.port)}**`, '', '`' + chain.text + '`'];
     if (chain.listener.from === 'spec' && clbView(service).isLoadBalancer) lines.push('', t('Listener protocol {0} from spec.ports[].protocol (no protocol-port entry for port {1}).', chain.listener.protocol, chain.listener.port));
     if (!clbView(service).isLoadBalancer) lines.push('', t('This Service is not of type LoadBalancer: no CLB listener is made for it.'));
+    else lines.push('', backendsText(view, port.targetPort?.value ?? chain.listener.port));
     return { contents: { kind: MarkupKind.Markdown, value: lines.join('\n') }, range: rangeOf(doc, port.span) };
   }
   return null;
@@ -91,4 +92,16 @@ function chainLines(service: ServiceModel, manifest: K8sManifest): string[] {
   const chains = portChains(service, manifest);
   if (chains.length === 0) return [`*${t('This Service has no spec.ports: no listener.')}*`];
   return [`**${t('Ports of this Service')}**`, '', ...chains.map((c) => `- \`${c.text}\``)];
+}
+
+/** R13: which backends the CCM puts behind this port's listener, with which port and weight. */
+function backendsText(view: ClbView, target: number | string): string {
+  const type = view.bySuffix.get('')?.value;
+  const labels = view.bySuffix.get('backend-label')?.value;
+  const nodes = labels ? t('nodes with the labels {0}', labels) : t('nodes');
+  if (type === 'eni') return t('Backends (ENI): the ready pods this Service selects, port targetPort {0}, weight 100 each.', target);
+  const text = view.service.externalTrafficPolicy === 'Local'
+    ? t('Backends (externalTrafficPolicy Local): the {0} that run a ready pod of this Service, port NodePort, weight = the number of such pods on the node.', nodes)
+    : t('Backends (externalTrafficPolicy Cluster): all Ready {0} except masters and nodes labelled node.kubernetes.io/exclude-from-external-load-balancers, port NodePort, weight 100 each.', nodes);
+  return type === 'ecs' ? text : `${text} ${t('Unless the cluster uses ENI backends (Terway) by default: then the ready pods, port targetPort {0}.', target)}`;
 }
