@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { LspTestClient, positionOf } from '../lsp/lspClient';
+import { runCli } from '../helpers/cli';
 
 const A = 'service.beta.kubernetes.io/alibaba-cloud-loadbalancer-';
 const CLB = 'lb-bp1rtfnodmywb43ecu4sf';
@@ -45,7 +46,7 @@ describe('k8s-clb-port-shared across the files of a workspace', () => {
     const [d] = shared(p.diagnostics);
     assert.equal(d.severity, 2);
     assert.deepEqual(d.range.start, positionOf(web, 'port: 80', 6));
-    assert.match(d.message, /Service 'api' in service\.yaml also uses port 80 of CLB lb-bp1rtfnodmywb43ecu4sf/);
+    assert.match(d.message, /Service 'api' in api\/service\.yaml also uses port 80 of CLB lb-bp1rtfnodmywb43ecu4sf/);
     assert.equal(d.relatedInformation?.length, 1);
     assert.equal(d.relatedInformation![0].location.uri, apiUri);
     assert.equal(d.relatedInformation![0].location.range.start.line, positionOf(service('api', 80), 'port: 80').line);
@@ -59,6 +60,18 @@ describe('k8s-clb-port-shared across the files of a workspace', () => {
     await client.notify('textDocument/didClose', { textDocument: { uri: apiUri } });
     const back = await client.diagnosticsWhere(webUri, (x) => shared(x.diagnostics).length === 1, 15000);
     assert.match(shared(back.diagnostics)[0].message, /Service 'api'/);
+  });
+
+  it('slb-labels lint over the folder reports the same clash in both files (warnings, exit code 0)', async () => {
+    const run = await runCli(['lint', '--format', 'json', '.'], { env: { PATH: process.env.PATH ?? '', HOME: dir }, cwd: dir });
+    assert.equal(run.timedOut, false);
+    const results = JSON.parse(run.stdout) as { file: string; diagnostics: { code: string; severity: string; message: string; line: number }[] }[];
+    const byFile = Object.fromEntries(results.map((r) => [r.file, r.diagnostics.filter((d) => d.code === 'k8s-clb-port-shared')]));
+    assert.deepEqual(Object.keys(byFile).sort(), ['api/service.yaml', 'web/service.yaml'], run.stdout);
+    assert.match(byFile['web/service.yaml'][0].message, /Service 'api' in api\/service\.yaml also uses port 80/);
+    assert.match(byFile['api/service.yaml'][0].message, /Service 'web' in web\/service\.yaml also uses port 80/);
+    assert.equal(byFile['web/service.yaml'][0].severity, 'warning');
+    assert.equal(run.code, 0, run.stderr);
   });
 
   it('no finding for the same Service in another file (a copy or an overlay), nor without force-override-listeners, nor on another CLB port', async () => {

@@ -89,10 +89,10 @@ export class WorkspaceClbPorts {
   }
 }
 
-/** The file name of a URI, for messages. */
+/** The file of a URI or path for messages: its folder and name (manifests are often all service.yaml). */
 function fileName(uri: string): string {
   const path = decodeURIComponent(uri.replace(/^[a-z]+:\/\/[^/]*/, ''));
-  return path.slice(path.lastIndexOf('/') + 1) || uri;
+  return path.split('/').filter(Boolean).slice(-2).join('/') || uri;
 }
 
 /**
