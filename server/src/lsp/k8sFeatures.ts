@@ -46,7 +46,8 @@ export class K8sFeatures {
 
   /** An open document's claims, from this version's parse. */
   indexOpen(doc: LineDocument): void {
-    const manifest = this.isKubernetes(doc) ? this.manifest(doc) : undefined;
+    // Only a manifest that reuses a CLB can claim a port: others are not parsed here at all.
+    const manifest = this.isKubernetes(doc) && doc.includes('loadbalancer-id') ? this.manifest(doc) : undefined;
     if (this.clbPorts.update(doc.uri, manifest ? clbPortClaims(manifest) : [], doc)) this.deps.revalidate();
   }
 
@@ -56,6 +57,7 @@ export class K8sFeatures {
 
   /** Services of other files of the workspace on the same CLB port as a Service of this one. */
   workspaceDiagnostics(doc: LineDocument, relatedInformation: boolean): Diagnostic[] {
+    if (!this.clbPorts.hasClaimsBesides(doc.uri)) return [];
     const manifest = this.manifest(doc);
     if (!manifest) return [];
     return this.clbPorts.clashes(doc.uri, clbPortClaims(manifest)).map((clash) => {

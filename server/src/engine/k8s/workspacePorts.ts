@@ -62,6 +62,11 @@ export class WorkspaceClbPorts {
     return signature(before) !== signature(indexed);
   }
 
+  /** Does any other file claim a CLB port (else nothing can clash, and nothing need be parsed)? */
+  hasClaimsBesides(uri: string): boolean {
+    return this.byFile.size > (this.byFile.has(uri) ? 1 : 0);
+  }
+
   remove(uri: string): boolean {
     return this.byFile.delete(uri);
   }
