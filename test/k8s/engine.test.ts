@@ -11,6 +11,8 @@ import { K8S_RULE_SPECS } from '../../server/src/engine/k8s/ruleSpecs';
 import { looksLikeKubernetes, parseManifest } from '../../server/src/engine/k8s/parse';
 import { portChains } from '../../server/src/engine/k8s/chain';
 import { migrateCompose } from '../../server/src/engine/k8s/migrate';
+import { k8sHover } from '../../server/src/engine/k8s/hover';
+import { textOf } from '../../server/src/engine/text';
 import { CORPUS_DIR, REPO_ROOT } from '../lsp/lspClient';
 
 const A = 'service.beta.kubernetes.io/alibaba-cloud-loadbalancer-';
@@ -141,6 +143,19 @@ describe('k8s engine', () => {
       assert.deepEqual(codes(deployment('        - {name: http, containerPort: 8080}\n') + service('9090')), []);
       assert.deepEqual(codes(deployment('        - {name: http, containerPort: 8080}\n', '{app: other}') + service('web')), []);
       assert.deepEqual(codes(service('web')), []);
+    });
+
+    it('port hover names the backends: ENI pods with targetPort, Local nodes by pod count, and a weight that is read', () => {
+      const eni = svc(`    service.beta.kubernetes.io/backend-type: eni\n    ${A}id: "lb-bp1rtfnodmywb43ecu4sf"\n    ${A}vgroup-port: "rsp-bp1h2ssn8v6g1:80"\n    ${A}weight: "60"\n`, '  - {port: 80, targetPort: 8080}\n');
+      const hoverText = (text: string) => {
+        const doc = textOf(text);
+        const h = k8sHover(doc, doc.positionAt(text.indexOf('port: 80') + 2), { manifest: parseManifest(text) });
+        return (h!.contents as { value: string }).value;
+      };
+      assert.match(hoverText(eni), /Backends \(ENI\): the ready pods this Service selects, port targetPort 8080, weight 100 each\. With weight 60, the backends share that total instead\./);
+      const local = svc('', '  - {port: 80}\n').replace('  type: LoadBalancer\n', '  type: LoadBalancer\n  externalTrafficPolicy: Local\n');
+      assert.match(hoverText(local), /Backends \(externalTrafficPolicy Local\): the nodes that run a ready pod of this Service, port NodePort, weight = the number of such pods/);
+      assert.doesNotMatch(hoverText(local), /share that total/);
     });
 
     it('k8s-weight-ignored: weight without id and vgroup-port', () => {

@@ -99,9 +99,15 @@ function backendsText(view: ClbView, target: number | string): string {
   const type = view.bySuffix.get('')?.value;
   const labels = view.bySuffix.get('backend-label')?.value;
   const nodes = labels ? t('nodes with the labels {0}', labels) : t('nodes');
-  if (type === 'eni') return t('Backends (ENI): the ready pods this Service selects, port targetPort {0}, weight 100 each.', target);
+  if (type === 'eni') return t('Backends (ENI): the ready pods this Service selects, port targetPort {0}, weight 100 each.', target) + shared(view);
   const text = view.service.externalTrafficPolicy === 'Local'
     ? t('Backends (externalTrafficPolicy Local): the {0} that run a ready pod of this Service, port NodePort, weight = the number of such pods on the node.', nodes)
     : t('Backends (externalTrafficPolicy Cluster): all Ready {0} except masters and nodes labelled node.kubernetes.io/exclude-from-external-load-balancers, port NodePort, weight 100 each.', nodes);
-  return type === 'ecs' ? text : `${text} ${t('Unless the cluster uses ENI backends (Terway) by default: then the ready pods, port targetPort {0}.', target)}`;
+  return (type === 'ecs' ? text : `${text} ${t('Unless the cluster uses ENI backends (Terway) by default: then the ready pods, port targetPort {0}.', target)}`) + shared(view);
+}
+
+/** The weight annotation, read only with id + vgroup-port: the backends share that total. */
+function shared(view: ClbView): string {
+  const weight = view.bySuffix.get('weight')?.value;
+  return weight && view.reusedId && view.bySuffix.get('vgroup-port')?.value ? ` ${t('With weight {0}, the backends share that total instead.', weight)}` : '';
 }
