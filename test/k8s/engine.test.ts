@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { ManifestAnalyzer } from '../../server/src/engine/k8s/analyze';
 import { closestKey, K8S_RULES, K8S_SUB_CODES } from '../../server/src/engine/k8s/rules';
-import { K8S_ONLINE_CODES } from '../../server/src/engine/k8s/onlineRules';
+import { checkManifestOnline, K8S_ONLINE_CODES } from '../../server/src/engine/k8s/onlineRules';
+import type { CatalogSlb, CatalogSnapshot } from '../../server/src/engine/cloud/catalog';
 import { K8S_RULE_SPECS } from '../../server/src/engine/k8s/ruleSpecs';
 import { looksLikeKubernetes, parseManifest } from '../../server/src/engine/k8s/parse';
 import { portChains } from '../../server/src/engine/k8s/chain';
@@ -123,6 +124,39 @@ describe('k8s engine', () => {
     assert.ok(texts.length >= 14, `only ${texts.length} manifests: the check is vacuous`);
     const found = texts.flatMap((text) => new ManifestAnalyzer().analyze(text).findings.filter((f) => NEW.test(f.code)).map((f) => `${f.code}: ${f.message}`));
     assert.deepEqual(found, []);
+  });
+
+  describe('R4 and R10 on a hand-made catalog snapshot (cases the sandbox seed does not have)', () => {
+    const clb = (id: string, extra: Partial<CatalogSlb>): CatalogSlb => ({ id, name: id, regionId: 'cn-hangzhou', address: '47.0.0.1', addressType: 'internet', addressIPVersion: 'ipv4', listeners: [], listenersKnown: false, tags: {}, ...extra });
+    const snapshotOf = (...slbs: CatalogSlb[]): CatalogSnapshot => ({ region: 'cn-hangzhou', fetchedAt: 0, slbs, byId: new Map(slbs.map((x) => [x.id, x])), byName: new Map() });
+    const online = (text: string, ...slbs: CatalogSlb[]) => checkManifestOnline(parseManifest(text), { snapshot: snapshotOf(...slbs) }).map((f) => `${f.code}/${f.severity}`);
+    const ID = 'lb-bp1rtfnodmywb43ecu4sf';
+    const statusOf = (entry: string) => `status:\n  loadBalancer:\n    ingress:\n    - ${entry}\n`;
+
+    it('ip-version is compared even when unset (empty means ipv4): a reused ipv6 CLB without the annotation is an error on the id', () => {
+      const text = svc(`    ${A}id: "${ID}"\n`);
+      const findings = checkManifestOnline(parseManifest(text), { snapshot: snapshotOf(clb(ID, { addressIPVersion: 'ipv6' })) });
+      assert.deepEqual(findings.map((f) => `${f.code}/${f.severity}`), ['k8s-clb-immutable-mismatch/error']);
+      assert.equal(text.slice(findings[0].span.start, findings[0].span.end), ID);
+      assert.deepEqual(online(text, clb(ID, {})), []);
+      // A CLB whose attributes the API did not return is not judged.
+      assert.deepEqual(online(svc(`    ${A}id: "${ID}"\n    ${A}master-zoneid: "cn-hangzhou-k"\n`), clb(ID, {})), []);
+    });
+
+    it('R4: a hostname-only ingress passes; an IP that is not the CLB address warns; no status says nothing', () => {
+      assert.deepEqual(online(svc(`    ${A}id: "${ID}"\n`) + statusOf('hostname: a.example.com'), clb(ID, {})), []);
+      assert.deepEqual(online(svc(`    ${A}id: "${ID}"\n`) + statusOf('ip: 47.0.0.9'), clb(ID, {})), ['k8s-clb-ingress-mismatch/warning']);
+      assert.deepEqual(online(svc(`    ${A}id: "${ID}"\n`) + statusOf('ip: 47.0.0.1'), clb(ID, {})), []);
+    });
+
+    it('the CLB the CCM created is found by status IP and its own tag only when exactly one matches; NLB Services are not judged', () => {
+      const made = (id: string) => clb(id, { masterZoneId: 'cn-hangzhou-h', tags: { 'kubernetes.do.not.delete': 'a1' } });
+      const text = svc(`    ${A}master-zoneid: "cn-hangzhou-k"\n`) + statusOf('ip: 47.0.0.1');
+      assert.deepEqual(online(text, made('lb-bp1made000000000000001')), ['k8s-clb-immutable-mismatch/warning']);
+      assert.deepEqual(online(text, made('lb-bp1made000000000000001'), made('lb-bp1made000000000000002')), []);
+      assert.deepEqual(online(text, clb('lb-bp1made000000000000001', { masterZoneId: 'cn-hangzhou-h' })), [], 'no CCM tag: not known to be this Service\'s CLB');
+      assert.deepEqual(online(text.replace('  type: LoadBalancer\n', '  type: LoadBalancer\n  loadBalancerClass: alibabacloud.com/nlb\n'), made('lb-bp1made000000000000001')), []);
+    });
   });
 
   describe('R13 backends', () => {
