@@ -24,11 +24,11 @@ describe('diagnostics on the wire', () => {
       { uri: 'file:///ws/x y.yml', diagnostics: [] },
     ]) {
       const message = { jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params };
-      assert.deepEqual(JSON.parse(encodeMessage(message)), JSON.parse(JSON.stringify(message)));
+      assert.deepEqual(JSON.parse(encodeMessage(message).toString('utf8')), JSON.parse(JSON.stringify(message)));
     }
     // Other messages (and publishes with extra fields) go through JSON.stringify as they are.
     const other = { jsonrpc: '2.0', id: 3, result: { items: [1, 2] } };
-    assert.equal(encodeMessage(other), JSON.stringify(other));
+    assert.equal(encodeMessage(other).toString('utf8'), JSON.stringify(other));
   });
 
   it('reuses the JSON of an unchanged diagnostic, and a changed (copied) one is encoded anew', () => {
@@ -36,7 +36,7 @@ describe('diagnostics on the wire', () => {
     encodeMessage(first);
     const moved = { ...plain, range: { start: { line: 6, character: 0 }, end: { line: 6, character: 4 } } };
     const second = { ...first, params: { ...first.params, version: 2, diagnostics: [plain, moved] } };
-    const decoded = JSON.parse(encodeMessage(second));
+    const decoded = JSON.parse(encodeMessage(second).toString('utf8'));
     assert.equal(decoded.params.diagnostics[1].range.start.line, 6);
     assert.equal(decoded.params.diagnostics[0].range.start.line, 5);
   });

@@ -6,7 +6,7 @@
 //   and finds a diagnostic's fixes there when the client asks for code actions (fixesFor);
 // - each diagnostic's JSON is built once and reused while the diagnostic object is unchanged (the
 //   worker and the diagnostics delta keep the same objects for unchanged findings), so a publish
-//   is a join of cached strings instead of a JSON.stringify of the whole list.
+//   is a copy of cached bytes instead of a JSON.stringify and UTF-8 encoding of the whole list.
 import type { Diagnostic } from 'vscode-languageserver';
 import type { ContentTypeEncoder } from 'vscode-languageserver/node';
 import type { DiagnosticFixData } from '../engine/features/diagnostics';
@@ -58,12 +58,13 @@ export function withFixes(clientDiagnostics: readonly Diagnostic[], published: r
   });
 }
 
-const cachedJson = new WeakMap<object, string>();
+const cachedJson = new WeakMap<object, Buffer>();
 
-function diagnosticJson(diagnostic: Diagnostic): string {
+/** One diagnostic's JSON as UTF-8 bytes, made once per diagnostic object. */
+function diagnosticJson(diagnostic: Diagnostic): Buffer {
   let json = cachedJson.get(diagnostic);
   if (json === undefined) {
-    json = JSON.stringify(diagnostic);
+    json = Buffer.from(JSON.stringify(diagnostic), 'utf8');
     cachedJson.set(diagnostic, json);
   }
   return json;
@@ -80,14 +81,24 @@ function isPublish(message: unknown): message is PublishMessage {
   return m?.method === 'textDocument/publishDiagnostics' && Array.isArray(m.params?.diagnostics) && Object.keys(m).length === 3 && Object.keys(m.params!).every((k) => k === 'uri' || k === 'version' || k === 'diagnostics');
 }
 
-/** The JSON of one message, with a publish's diagnostics joined from their cached JSON (same text as JSON.stringify). */
-export function encodeMessage(message: unknown): string {
-  if (!isPublish(message)) return JSON.stringify(message);
+const COMMA = Buffer.from(',');
+const TAIL = Buffer.from(']}}');
+
+/**
+ * The UTF-8 JSON of one message (the same value JSON.stringify gives). A publish is the cached bytes
+ * of its diagnostics copied into one buffer: no 6 MB string to build and encode again per keystroke.
+ */
+export function encodeMessage(message: unknown): Buffer {
+  if (!isPublish(message)) return Buffer.from(JSON.stringify(message), 'utf8');
   const { uri, version, diagnostics } = message.params;
-  const parts = new Array<string>(diagnostics.length);
-  for (let i = 0; i < diagnostics.length; i++) parts[i] = diagnosticJson(diagnostics[i]);
-  const head = version === undefined ? `{"uri":${JSON.stringify(uri)}` : `{"uri":${JSON.stringify(uri)},"version":${JSON.stringify(version)}`;
-  return `{"jsonrpc":${JSON.stringify(message.jsonrpc)},"method":"textDocument/publishDiagnostics","params":${head},"diagnostics":[${parts.join(',')}]}}`;
+  const versionPart = version === undefined ? '' : `,"version":${JSON.stringify(version)}`;
+  const pieces: Buffer[] = [Buffer.from(`{"jsonrpc":${JSON.stringify(message.jsonrpc)},"method":"textDocument/publishDiagnostics","params":{"uri":${JSON.stringify(uri)}${versionPart},"diagnostics":[`, 'utf8')];
+  for (let i = 0; i < diagnostics.length; i++) {
+    if (i > 0) pieces.push(COMMA);
+    pieces.push(diagnosticJson(diagnostics[i]));
+  }
+  pieces.push(TAIL);
+  return Buffer.concat(pieces);
 }
 
 /** vscode-jsonrpc's JSON encoder, with publishes built by encodeMessage. */
@@ -95,7 +106,8 @@ export const cachingJsonEncoder: ContentTypeEncoder = {
   name: 'application/json',
   encode: (message, options) => {
     try {
-      return Promise.resolve(Buffer.from(encodeMessage(message), options.charset as BufferEncoding));
+      // The client reads UTF-8 unless told otherwise; any other charset goes the plain way.
+      return Promise.resolve(options.charset === 'utf-8' ? encodeMessage(message) : Buffer.from(JSON.stringify(message), options.charset as BufferEncoding));
     } catch (error) {
       return Promise.reject(error);
     }
