@@ -104,7 +104,7 @@ export interface ApplyOptions {
 /** Re-reads after an uncertain create: at once, after 1 s, after 2 s more (bounded: about 3 s plus the reads). */
 export const VERIFY_DELAYS_MS = [0, 1_000, 2_000];
 
-function sleepUnlessAborted(ms: number, signal?: AbortSignal): Promise<void> {
+export function sleepUnlessAborted(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer);
@@ -134,17 +134,17 @@ function sameTransport(a: string, b: string): boolean {
   return (a === 'udp') === (b === 'udp');
 }
 
-function emptyOutcomes(): Record<LineOutcome, number> {
+export function emptyOutcomes(): Record<LineOutcome, number> {
   return { created: 0, started: 0, unchanged: 0, conflict: 0, blocked: 0, failed: 0, cancelled: 0 };
 }
 
-function errorInfo(e: unknown): NonNullable<StepResult['error']> {
+export function errorInfo(e: unknown): NonNullable<StepResult['error']> {
   if (isSlbApiError(e)) return { code: e.code, kind: e.kind, message: e.message, requestId: e.requestId };
   return { code: 'Error', message: e instanceof Error ? e.message : String(e) };
 }
 
 /** Errors after which the API certainly did nothing (validation, auth, not found, already exists…). */
-function certainlyNotDone(e: unknown): boolean {
+export function certainlyNotDone(e: unknown): boolean {
   return isSlbApiError(e) && e.kind === 'api' && !e.retryable && (e.httpStatus === undefined || e.httpStatus < 500);
 }
 
