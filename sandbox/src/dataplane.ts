@@ -48,9 +48,13 @@ export interface DataPlaneOptions {
   groupBackends?(lb: LoadBalancer, l: Listener): BackendTarget[] | undefined;
 }
 
-/** Picks the backend port of each new connection/request/UDP session: rr, or wrr by weight; undefined = none. */
+/**
+ * Picks the backend port of each new connection/request/UDP session: rr, or smooth weighted rr
+ * (nginx's: interleaved, in proportion to the weights); undefined = no backend of weight > 0.
+ */
 class BackendPicker {
   private turn = 0;
+  private readonly current = new Map<string, number>();
   constructor(private readonly backends: () => BackendTarget[] | undefined, private readonly fixedPort: number, private readonly weighted: boolean) {}
 
   next(): number | undefined {
@@ -58,15 +62,18 @@ class BackendPicker {
     if (!group) return this.fixedPort;
     const usable = group.filter((b) => b.Weight > 0);
     if (usable.length === 0) return undefined;
-    const n = this.turn++;
-    if (!this.weighted) return usable[n % usable.length].Port;
-    const total = usable.reduce((sum, b) => sum + b.Weight, 0);
-    let at = n % total;
+    if (!this.weighted) return usable[this.turn++ % usable.length].Port;
+    const id = (b: BackendTarget) => `${b.ServerId}:${b.Port}`;
+    for (const k of [...this.current.keys()]) if (!usable.some((b) => id(b) === k)) this.current.delete(k);
+    let best = usable[0];
+    let total = 0;
     for (const b of usable) {
-      if (at < b.Weight) return b.Port;
-      at -= b.Weight;
+      total += b.Weight;
+      this.current.set(id(b), (this.current.get(id(b)) ?? 0) + b.Weight);
+      if (this.current.get(id(b))! > this.current.get(id(best))!) best = b;
     }
-    return usable[0].Port;
+    this.current.set(id(best), this.current.get(id(best))! - total);
+    return best.Port;
   }
 }
 
