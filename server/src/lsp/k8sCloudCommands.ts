@@ -70,14 +70,16 @@ export async function reachK8sDocument(
   const services = offset === undefined ? manifest.services : manifest.services.filter((s) => offset >= s.span.start && offset <= s.span.end);
   const results = await checkServiceReachability({ ...manifest, services }, { client, timeoutMs });
   if (results.length === 0) return { error: offset !== undefined ? t('There is no Service of type LoadBalancer here.') : t('No Service of type LoadBalancer in this file.') };
-  const spans = services.flatMap((s) => s.ports.filter((p) => p.port).map((p) => ({ service: `${s.namespace ?? 'default'}/${s.name}`, port: p.port!.value, span: p.span })));
+  const spans = services.flatMap((s) => s.ports.filter((p) => p.port).map((p) => ({ service: `${s.namespace ?? 'default'}/${s.name}`, port: p.port!.value, name: p.name?.value, span: p.span })));
   const lsp = results.map((r): K8sReachLspResult => {
     const service = `${r.namespace}/${r.service}`;
-    const span = spans.find((x) => x.service === service && x.port === r.port)?.span ?? { start: 0, end: 0 };
+    const at = spans.find((x) => x.service === service && x.port === r.port);
+    const span = at?.span ?? { start: 0, end: 0 };
     const failed = r.steps.find((s) => !s.ok);
     const binding = `${r.protocol}://${r.clbId ?? '?'}:${r.port}`;
     return {
-      label: t('port {0}', r.port),
+      // As the plan names it (the port's name when it has one).
+      label: t('port {0}', at?.name ?? r.port),
       service,
       binding,
       protocol: r.protocol,
