@@ -179,6 +179,14 @@ describe('provisioning a Service manifest (vServer groups and listeners the CCM 
     assert.equal(refused.ok, false);
     assert.equal(refused.lines[0].outcome, 'conflict');
     assert.deepEqual(requestsSince(sb, from).filter((a) => !a.startsWith('Describe')), []);
+
+    // A listener another Service manages (the CCM's description) is never taken over, even with the override.
+    const port = await freePort(BASE);
+    await client.createLoadBalancerTCPListener({ LoadBalancerId: REDIS_APP_ID, ListenerPort: port, BackendServerPort: web.port, Bandwidth: -1, Description: `k8s/${port}/other/prod/${CLUSTER}` } as never);
+    const steal = parseManifest(service('thief', { id: REDIS_APP_ID, 'force-override-listeners': 'true' }, `  - {port: ${port}, nodePort: ${web.port}}\n`));
+    const stealPlan = await planServicePorts(steal, client, { clusterId: CLUSTER, backends: [{ serverId: 'i-node000001' }] });
+    assert.equal(stealPlan.lines[0].action, 'conflict');
+    assert.match(stealPlan.lines[0].reason, /belongs to Service prod\/other of cluster c0ffee42/);
   });
 
   it('a cloud error half-way: the message says what exists; a second run does only what is missing', async () => {

@@ -141,6 +141,12 @@ export function evaluatePort(line: Pick<PlanLine, 'protocol' | 'frontPort' | 'sl
     return { ...base, action: 'conflict', listenerAction: 'create', existing: other, reason: t('CLB {0} has a {1} listener on port {2}: the {3} listener of this Service port cannot be created (port conflict). Nothing is changed: use another port, or remove that listener.', line.slb, other.protocol, port, protocol) };
   }
   const mine = same && same.description === c.listenerDescription && !!group && same.vServerGroupId === group.id;
+  // A listener another Service (or cluster) manages, by the CCM's description: taking it over would
+  // steal that Service's traffic (R12). Never touched.
+  const owner = same && same.description !== c.listenerDescription ? /^k8s\/\d+\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(same.description ?? '') : null;
+  if (same && owner && !(owner[1] === c.serviceName && owner[2] === c.namespace && `k8s/${port}/${owner[1]}/${owner[2]}/${owner[3]}` === c.listenerDescription)) {
+    return { ...base, action: 'conflict', listenerAction: 'keep', existing: same, reason: t('The {0} listener on port {1} belongs to Service {2} of cluster {3} ("{4}"): it is not taken over. Nothing is changed: use another port.', protocol, port, `${owner[2]}/${owner[1]}`, owner[3], same.description ?? '') };
+  }
   if (!same && protocol === 'https' && !c.certificateId) {
     return { ...base, action: 'blocked', blockedCode: 'CERTIFICATE_REQUIRED', listenerAction: 'create', reason: t('An https listener needs a server certificate: set the cert-id annotation (the CCM sends it as ServerCertificateId).') };
   }
