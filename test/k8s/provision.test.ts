@@ -16,6 +16,7 @@ import { parseManifest } from '../../server/src/engine/k8s/parse';
 import { checkServiceReachability } from '../../server/src/engine/k8s/reach';
 import type { ProvisionEvent } from '../../server/src/engine/provision';
 import { runCli } from '../helpers/cli';
+import { SlbClient } from '../../server/src/engine/cloud/slbClient';
 import { clientFor, freePort, KEY_ID, REDIS_APP_ID, SECRET } from '../reach/helpers';
 
 const BASE = '127.0.46.2';
@@ -211,6 +212,21 @@ describe('provisioning a Service manifest (vServer groups and listeners the CCM 
     const finished = await applyCcmPlan(replan, client, NO_FILE_LOCK);
     assert.equal(finished.ok, true, JSON.stringify(finished, null, 2));
     assert.deepEqual(requestsSince(sb, from).filter((a) => !a.startsWith('Describe')), ['CreateLoadBalancerTCPListener', 'StartLoadBalancerListener']);
+    assert.equal(await readGreeting(BASE, front), 'hello from web\n');
+  });
+
+  it('a group create whose answer comes too late: the re-read finds the group, no second one is made, the run goes on', async () => {
+    const slow = new SlbClient({ credentials: { accessKeyId: KEY_ID, accessKeySecret: SECRET }, regionId: 'cn-hangzhou', endpoint: sb.url, connectTimeoutMs: 2000, readTimeoutMs: 400, retry: { maxAttempts: 1 } });
+    const front = await freePort(BASE);
+    const manifest = parseManifest(service('late', { id: REDIS_APP_ID, 'force-override-listeners': 'true' }, `  - {port: ${front}, nodePort: ${web.port}}\n`));
+    const plan = await planServicePorts(manifest, slow, { clusterId: CLUSTER, backends: [{ serverId: 'i-node000004' }] });
+    sb.injectFault({ action: 'CreateVServerGroup', kind: 'slow-response', delayMs: 1200 });
+    const result = await applyCcmPlan(plan, slow, { ...NO_FILE_LOCK, verifyDelaysMs: [0, 100] });
+    assert.equal(result.ok, true, JSON.stringify(result, null, 2));
+    assert.deepEqual(result.lines[0].steps.map((x) => `${x.step}:${x.status}`), ['vserver-group:failed', 'verify:ok', 'backends:ok', 'create:ok', 'start:ok']);
+    assert.match(result.lines[0].steps[1].message, /Checked: the create failed .*but vServer group k8s\/\d+\/late\/default\/c0ffee42 exists now/);
+    const groups = (await clientFor(sb).describeVServerGroups({ LoadBalancerId: REDIS_APP_ID })).VServerGroups.VServerGroup.filter((g) => g.VServerGroupName === `k8s/${web.port}/late/default/${CLUSTER}`);
+    assert.equal(groups.length, 1);
     assert.equal(await readGreeting(BASE, front), 'hello from web\n');
   });
 
