@@ -129,5 +129,15 @@ describe('cloud commands on a Service manifest over LSP', () => {
     assert.match(bad.message, /'node-a' is not a backend/);
     const deployment = await c.executeCommand<any>('aliyunSlbLabels.plan', [{ uri, position: positionOf(text, 'kind: Deployment', 2) }]);
     assert.equal(deployment.status, 'nothing');
+
+    // Reach on one spec.ports entry checks that port only; on the Service, every port.
+    const twoPorts = text.replace(/(  - \{name: http.*\n)/, '$1  - {name: redis, port: 6379, targetPort: 6379, nodePort: 30379}\n');
+    const uri2 = 'file:///ws/k8s/twoports.yaml';
+    await c.open(uri2, twoPorts);
+    const one = await c.executeCommand<any>('aliyunSlbLabels.checkReachability', [{ uri: uri2, position: positionOf(twoPorts, '- {name: redis', 4), timeoutMs: 1000 }]);
+    assert.deepEqual(one.results.map((r: any) => r.label), ['port redis']);
+    assert.equal(one.results[0].range.start.line, twoPorts.split('\n').findIndex((l) => l.includes('- {name: redis')));
+    const both = await c.executeCommand<any>('aliyunSlbLabels.checkReachability', [{ uri: uri2, position: positionOf(twoPorts, 'kind: Service', 2), timeoutMs: 1000 }]);
+    assert.deepEqual(both.results.map((r: any) => r.label), ['port http', 'port redis']);
   });
 });

@@ -67,7 +67,13 @@ export async function reachK8sDocument(
 ): Promise<{ results: K8sReachLspResult[]; summary: string; notification: { severity: 'info' | 'warning'; message: string } } | { error: string }> {
   const manifest = parseManifest(doc.getText());
   const offset = args.position && !args.all ? doc.offsetAt(args.position) : undefined;
-  const services = offset === undefined ? manifest.services : manifest.services.filter((s) => offset >= s.span.start && offset <= s.span.end);
+  // The Service at the position; on a spec.ports entry only that port.
+  const services = offset === undefined
+    ? manifest.services
+    : manifest.services.filter((s) => offset >= s.span.start && offset <= s.span.end).map((s) => {
+        const port = s.ports.find((p) => offset >= p.span.start && offset <= p.span.end);
+        return port ? { ...s, ports: [port] } : s;
+      });
   const results = await checkServiceReachability({ ...manifest, services }, { client, timeoutMs });
   if (results.length === 0) return { error: offset !== undefined ? t('There is no Service of type LoadBalancer here.') : t('No Service of type LoadBalancer in this file.') };
   const spans = services.flatMap((s) => s.ports.filter((p) => p.port).map((p) => ({ service: `${s.namespace ?? 'default'}/${s.name}`, port: p.port!.value, name: p.name?.value, span: p.span })));
