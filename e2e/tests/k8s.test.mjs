@@ -130,6 +130,8 @@ it('a LoadBalancer Service: the CodeLens plans the CCM\'s vServer group and list
     const dialog = await wb.modalDialog(page, 30_000);
     assert.equal(dialog.message, 'Provision SLB listeners in region cn\u2011hangzhou? This changes cloud resources and may cost money.');
     assert.match(dialog.detail, new RegExp(`\\[create\\] port http \\(default/web\\) tcp://lb-bp1rtfnodmywb43ecu4sf:${front} → backend ${backend.port}: Create vServer group k8s/${backend.port}/web/default/${CLUSTER_ID} with 1 backend\\(s\\)`));
+    // The summary counts what changes: a group, its backend, a listener (the region's hyphen unbroken).
+    assert.match(dialog.detail, /1 vServer group\(s\) will be created in cn\u2011hangzhou\. 1 backend\(s\) will be added\. 1 listener\(s\) will be created and started\./);
     assert.equal(await page.evaluate(() => document.activeElement?.textContent ?? ''), 'Review the plan');
     await shot('k8s-provision-plan.png');
     await wb.clickDialogButton(page, 'Apply');

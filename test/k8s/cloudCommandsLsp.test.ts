@@ -80,6 +80,7 @@ describe('cloud commands on a Service manifest over LSP', () => {
     assert.equal(planned.plan.lines[0].ccm.groupName, `k8s/${backend.port}/web/default/${CLUSTER}`);
     assert.equal(planned.plan.lines[0].range.start.line, text.split('\n').findIndex((l) => l.includes('- {name: http')));
     assert.match(planned.texts.modal.message, /Provision SLB listeners in region cn-hangzhou\?/);
+    assert.equal(planned.texts.modal.summary, '1 vServer group(s) will be created in cn-hangzhou. 1 backend(s) will be added. 1 listener(s) will be created and started.');
     assert.match(planned.texts.lines[0], /^\[create\] port http \(default\/web\) tcp:\/\/lb-bp1rtfnodmywb43ecu4sf:\d+ → backend \d+: Create vServer group/);
 
     const cancelled = await dismiss.executeCommand<any>('aliyunSlbLabels.provision', [{ uri, position: at }]);

@@ -14,7 +14,7 @@ import type { SandboxHandle } from '../../sandbox/src/index';
 import { applyCcmPlan, parseBackendSpecs, planServicePorts } from '../../server/src/engine/k8s/ccmApply';
 import { parseManifest } from '../../server/src/engine/k8s/parse';
 import { checkServiceReachability } from '../../server/src/engine/k8s/reach';
-import type { ProvisionEvent } from '../../server/src/engine/provision';
+import { modalSummary, type ProvisionEvent } from '../../server/src/engine/provision';
 import { runCli } from '../helpers/cli';
 import { SlbClient } from '../../server/src/engine/cloud/slbClient';
 import { clientFor, freePort, KEY_ID, REDIS_APP_ID, SECRET } from '../reach/helpers';
@@ -165,6 +165,8 @@ describe('provisioning a Service manifest (vServer groups and listeners the CCM 
     const plan = await planServicePorts(plain, client, { clusterId: CLUSTER, backends: [{ serverId: 'i-node000001' }] });
     assert.equal(plan.lines[0].ccm?.listenerAction, 'not-managed');
     assert.match(plan.lines[0].reason, /the existing tcp listener|no listener is created on port 8080/);
+    // The confirmation counts what changes: a group and its backend, no listener.
+    assert.equal(modalSummary(plan), '1 vServer group(s) will be created in cn-hangzhou. 1 backend(s) will be added.');
     const result = await applyCcmPlan(plan, client, NO_FILE_LOCK);
     assert.equal(result.ok, true, JSON.stringify(result, null, 2));
     assert.deepEqual(result.lines[0].steps.map((s) => s.apiAction), ['CreateVServerGroup', 'AddVServerGroupBackendServers']);
