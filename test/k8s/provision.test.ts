@@ -190,6 +190,16 @@ describe('provisioning a Service manifest (vServer groups and listeners the CCM 
     const stealPlan = await planServicePorts(steal, client, { clusterId: CLUSTER, backends: [{ serverId: 'i-node000001' }] });
     assert.equal(stealPlan.lines[0].action, 'conflict');
     assert.match(stealPlan.lines[0].reason, /belongs to Service prod\/other of cluster c0ffee42/);
+
+    // Two Services of one file on the same CLB port: the first gets it, the second is a conflict already in the plan.
+    const shared = await freePort(BASE);
+    const two = parseManifest([
+      service('first', { id: REDIS_APP_ID, 'force-override-listeners': 'true' }, `  - {port: ${shared}, nodePort: ${web.port}}\n`),
+      service('second', { id: REDIS_APP_ID, 'force-override-listeners': 'true' }, `  - {port: ${shared}, nodePort: ${web.port}}\n`),
+    ].join('---\n'));
+    const twoPlan = await planServicePorts(two, client, { clusterId: CLUSTER, backends: [{ serverId: 'i-node000001' }] });
+    assert.deepEqual(twoPlan.lines.map((l) => l.action), ['create', 'conflict']);
+    assert.match(twoPlan.lines[1].reason, /belongs to Service default\/first/);
   });
 
   it('a cloud error half-way: the message says what exists; a second run does only what is missing', async () => {
@@ -269,13 +279,17 @@ describe('provisioning a Service manifest (vServer groups and listeners the CCM 
       assert.match(applied.stdout, /\[created\] port \d+ \(default\/cli\)/);
       assert.match(applied.stderr, /CreateVServerGroup/);
       assert.equal(await readGreeting(BASE, front), 'hello from web\n');
+      assert.ok(await sb.waitForHealth(REDIS_APP_ID, front, 'normal', 5000));
+      const reach = await runCli(['reach', file, '--region', 'cn-hangzhou', '--endpoint', sb.url, '--timeout', '1500'], { env, timeoutMs: 30_000 });
+      assert.equal(reach.code, 0, reach.stdout + reach.stderr);
+      assert.match(reach.stdout, new RegExp(`reachable  default/cli tcp:${front} \\(${REDIS_APP_ID}\\)`));
       const again = await runCli([...common, '--yes'], { env, timeoutMs: 30_000 });
       assert.equal(again.code, 0, again.stdout + again.stderr);
       assert.match(again.stdout, /\[unchanged\]/);
       const usage = await runCli([...common, '--backend', 'node-1'], { env, timeoutMs: 30_000 });
       assert.equal(usage.code, 2);
       assert.match(usage.stderr, /'node-1' is not a backend/);
-      for (const run of [unconfirmed, applied, again, usage]) assert.ok(!run.stdout.includes(SECRET) && !run.stderr.includes(SECRET));
+      for (const run of [unconfirmed, applied, reach, again, usage]) assert.ok(!run.stdout.includes(SECRET) && !run.stderr.includes(SECRET));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -278,6 +278,8 @@ export async function planServicePorts(manifest: K8sManifest, client: CcmApplyCl
       }
       const ev = evaluatePort({ ...line, ccm }, state);
       lines.push({ ...line, action: ev.action, reason: ev.reason, blockedCode: ev.blockedCode, existing: ev.existing, ccm: { ...ccm, groupId: ev.groupId, missingBackends: ev.missingBackends, listenerAction: ev.listenerAction } });
+      // What this plan creates is seen by the next lines (two Services on one CLB port: the second is a conflict, R12).
+      if (ev.action === 'create' && ev.listenerAction === 'create') state.listeners.push({ protocol: l.protocol, port: l.port, status: 'running', description: ccm.listenerDescription });
     }
   }
   const summary = emptySummary();
