@@ -135,7 +135,7 @@ it('a LoadBalancer Service: the CodeLens plans the CCM\'s vServer group and list
     assert.equal(await page.evaluate(() => document.activeElement?.textContent ?? ''), 'Review the plan');
     await shot('k8s-provision-plan.png');
     await wb.clickDialogButton(page, 'Apply');
-    await wb.waitForToast(page, 'SLB listeners provisioned: port http (default/web) created.', 60_000);
+    await wb.waitForToast(page, 'Service ports provisioned: port http (default/web) created.', 60_000);
     const state = await h.sandboxState(s.sandbox.url);
     const listener = state.loadBalancers.find((lb) => lb.LoadBalancerId === 'lb-bp1rtfnodmywb43ecu4sf').Listeners.find((l) => l.ListenerPort === front);
     assert.equal(listener?.Status, 'running', JSON.stringify(listener));

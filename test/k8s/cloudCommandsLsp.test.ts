@@ -94,7 +94,7 @@ describe('cloud commands on a Service manifest over LSP', () => {
     assert.equal(done.ok, true, JSON.stringify(done.result, null, 2));
     assert.equal(done.result.lines[0].outcome, 'created');
     assert.equal(done.outcome.severity, 'info');
-    assert.match(done.outcome.message, /SLB listeners provisioned: port http \(default\/web\) created/);
+    assert.match(done.outcome.message, /Service ports provisioned: port http \(default\/web\) created/);
 
     assert.ok(await sb.waitForHealth(REDIS_APP_ID, front, 'normal', 5000));
     const reach = await apply.executeCommand<any>('aliyunSlbLabels.checkReachability', [{ uri, position: at }]);

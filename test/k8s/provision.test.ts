@@ -14,7 +14,7 @@ import type { SandboxHandle } from '../../sandbox/src/index';
 import { applyCcmPlan, parseBackendSpecs, planServicePorts } from '../../server/src/engine/k8s/ccmApply';
 import { parseManifest } from '../../server/src/engine/k8s/parse';
 import { checkServiceReachability } from '../../server/src/engine/k8s/reach';
-import { modalSummary, type ProvisionEvent } from '../../server/src/engine/provision';
+import { modalSummary, provisionOutcome, type ProvisionEvent } from '../../server/src/engine/provision';
 import { runCli } from '../helpers/cli';
 import { SlbClient } from '../../server/src/engine/cloud/slbClient';
 import { clientFor, freePort, KEY_ID, REDIS_APP_ID, SECRET } from '../reach/helpers';
@@ -216,6 +216,9 @@ describe('provisioning a Service manifest (vServer groups and listeners the CCM 
     assert.match(line.message, /It is not known whether the tcp \d+ → k8s\/\d+\/half\/default\/c0ffee42 listener was created/);
     assert.match(line.message, /Done before the failure: vServer group k8s\/\d+\/half\/default\/c0ffee42 \(rsp-[^)]+\) created; 1 backend\(s\) added\./);
     assert.match(line.message, /Run provision again: it does only what is missing\./);
+    const note = provisionOutcome(failed, true);
+    assert.equal(note.severity, 'warning');
+    assert.match(note.message, /^No Service port was fully provisioned: port \d+ \(default\/half\) failed\. Some parts were created/);
 
     const replan = await planServicePorts(manifest, client, { clusterId: CLUSTER, backends: [{ serverId: 'i-node000003' }] });
     assert.equal(replan.lines[0].ccm?.groupId !== undefined, true);

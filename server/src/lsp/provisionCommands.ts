@@ -281,7 +281,7 @@ export async function provisionCommand(args: ProvisionCommandArgs, deps: Provisi
   // The catalog and the diagnostics of open documents follow the new state.
   if (result.lines.some((l) => l.created || l.started)) await refreshCatalog(deps);
   deps.revalidateAll();
-  return { status: 'ok', ok: result.ok, uri, plan: planOut, texts: planTexts(plan), result, outcome: provisionOutcome(result), message: resultSummaryText(result) };
+  return { status: 'ok', ok: result.ok, uri, plan: planOut, texts: planTexts(plan), result, outcome: provisionOutcome(result, plan.lines.some((l) => l.ccm)), message: resultSummaryText(result) };
 }
 
 async function refreshCatalog(deps: ProvisionDeps): Promise<void> {

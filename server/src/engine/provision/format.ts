@@ -198,7 +198,11 @@ function listOf(lines: LineResult[]): string {
   return shown.join(', ');
 }
 
-export function provisionOutcome(result: ApplyResult): ProvisionOutcome {
+/**
+ * `servicePorts`: the lines are Kubernetes Service ports (vServer groups and, with the override,
+ * listeners), so the sentences say "Service ports", not "SLB listeners".
+ */
+export function provisionOutcome(result: ApplyResult, servicePorts = false): ProvisionOutcome {
   const outputLines: string[] = [];
   for (const r of result.lines) {
     outputLines.push(`  [${outcomeWord(r.outcome)}] ${lineTitle(r)}: ${r.message}`);
@@ -214,13 +218,17 @@ export function provisionOutcome(result: ApplyResult): ProvisionOutcome {
   const bad = result.lines.filter((l) => !l.ok);
   const runAgain = result.lines.some((l) => l.outcome === 'failed' || l.outcome === 'cancelled');
   if (bad.length === 0) {
-    return { severity: 'info', partial: false, runAgain: false, outputLines, message: t('SLB listeners provisioned: {0}.', listOf(good)) };
+    return { severity: 'info', partial: false, runAgain: false, outputLines, message: servicePorts ? t('Service ports provisioned: {0}.', listOf(good)) : t('SLB listeners provisioned: {0}.', listOf(good)) };
   }
   const notDone = listOf(bad);
   if (good.length === 0) {
-    const message = runAgain
-      ? t('No SLB listener was provisioned: {0}. Nothing was created. Run again to retry.', notDone)
-      : t('No SLB listener was provisioned: {0}. Nothing was created.', notDone);
+    const message = servicePorts
+      ? (changed.length > 0
+        ? t('No Service port was fully provisioned: {0}. Some parts were created (see the output); run again to finish.', notDone)
+        : runAgain ? t('No Service port was provisioned: {0}. Nothing was created. Run again to retry.', notDone) : t('No Service port was provisioned: {0}. Nothing was created.', notDone))
+      : runAgain
+        ? t('No SLB listener was provisioned: {0}. Nothing was created. Run again to retry.', notDone)
+        : t('No SLB listener was provisioned: {0}. Nothing was created.', notDone);
     return { severity: changed.length > 0 ? 'warning' : 'error', partial: changed.length > 0, runAgain, outputLines, message };
   }
   const done = changed.length > 0 ? listOf(changed) : t('nothing new');
