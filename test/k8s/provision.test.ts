@@ -289,10 +289,18 @@ describe('provisioning a Service manifest (vServer groups and listeners the CCM 
       const again = await runCli([...common, '--yes'], { env, timeoutMs: 30_000 });
       assert.equal(again.code, 0, again.stdout + again.stderr);
       assert.match(again.stdout, /\[unchanged\]/);
+      const json = await runCli([...common, '--yes', '--format', 'json'], { env, timeoutMs: 30_000 });
+      assert.equal(json.code, 0, json.stderr);
+      const parsed = JSON.parse(json.stdout);
+      assert.equal(parsed.plan[0].ccm.groupName, `k8s/${web.port}/cli/default/${CLUSTER}`);
+      assert.equal(parsed.result.lines[0].outcome, 'unchanged');
+      const zh = await runCli([...common, '--yes', '--locale', 'zh-cn'], { env, timeoutMs: 30_000 });
+      assert.equal(zh.code, 0, zh.stderr);
+      assert.match(zh.stdout, /端口 \d+ 上的 tcp 监听属于此 Service 端口，转发到后端齐全的虚拟服务器组/);
       const usage = await runCli([...common, '--backend', 'node-1'], { env, timeoutMs: 30_000 });
       assert.equal(usage.code, 2);
       assert.match(usage.stderr, /'node-1' is not a backend/);
-      for (const run of [unconfirmed, applied, reach, again, usage]) assert.ok(!run.stdout.includes(SECRET) && !run.stderr.includes(SECRET));
+      for (const run of [unconfirmed, applied, reach, again, json, zh, usage]) assert.ok(!run.stdout.includes(SECRET) && !run.stderr.includes(SECRET));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
