@@ -32,6 +32,8 @@ after(async () => {
 it('a broken Service manifest: squiggles, Problems rows with k8s codes, the protocol quick fix', { timeout: 90_000 }, async () => {
   const { page } = s;
   await wb.openFile(page, 'web.k8s.broken.yaml');
+  // The "Provision Service | Check reachability" lenses push the lines down: measure after them.
+  await wb.waitForCodeLenses(page, 30_000);
   const sq = await wb.squiggleOnLine(page, 'loadbalancer-id: slb_redis_app', 'error', 45_000);
   const hover = await wb.hoverAt(page, sq.x + Math.min(sq.width / 2, 30), sq.y + sq.height / 2, 'is not a CLB ID');
   assert.match(hover, /looks the CLB up by ID only/);
@@ -61,6 +63,7 @@ it('a broken Service manifest: squiggles, Problems rows with k8s codes, the prot
 it('the Redis manifest: hover on the id shows the port chain and the live CLB card', { timeout: 60_000 }, async () => {
   const { page } = s;
   await wb.openFile(page, 'redis.k8s.yaml');
+  await wb.waitForCodeLenses(page, 30_000);
   const p = await wb.pointOfText(page, 'loadbalancer-id:', 'loadbalancer-id');
   const text = await wb.hoverAt(page, p.x, p.y, 'CLB lb-bp1rtfnodmywb43ecu4sf tcp 6379', 30_000);
   assert.match(text, /containerPort 6379 \(Deployment redis, container redis\)/);
