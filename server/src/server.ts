@@ -3,7 +3,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
-import { CodeActionKind, createConnection, DidChangeConfigurationNotification, InitializeParams, InitializeResult, ProposedFeatures, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import { CodeActionKind, createConnection, DidChangeConfigurationNotification, InitializeParams, InitializeResult, ProposedFeatures, StreamMessageWriter, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import { format } from 'util';
 import { LineDocument } from './engine/lineDocument';
 import { Analysis, ComposeAnalyzer } from './engine/analysis';
 import { forgetEnvFiles, loadEnvBeside } from './engine/compose/dotEnv';
@@ -23,6 +24,7 @@ import { ReachCommands } from './lsp/reachCommands';
 import { allCommandNames, CommandDispatcher } from './lsp/commands';
 import { registerProvisionCommands } from './lsp/provisionCommands';
 import { QuietPublisher } from './lsp/typingQuiet';
+import { cachingJsonEncoder, wireDiagnostics, withFixes } from './lsp/diagnosticWire';
 import { labelStates } from './lsp/labelStates';
 import { CLOUD_METHODS, LabelStatesResult } from '../../common/protocol';
 import type { PlacedBinding } from './engine/rules/crossServiceRules';
@@ -38,7 +40,24 @@ if (!process.argv.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsW
   process.exit(2);
 }
 
-const connection = createConnection(ProposedFeatures.all);
+const connection = createStdioAwareConnection();
+
+/**
+ * Over stdio, messages are written with our JSON encoder (lsp/diagnosticWire.ts: a publish of 15k
+ * diagnostics reuses each one's JSON). The library does the rest of what it does for `--stdio`:
+ * exit when stdin ends, and console output to the client's log (stdout is the protocol).
+ */
+function createStdioAwareConnection() {
+  if (!process.argv.includes('--stdio')) return createConnection(ProposedFeatures.all);
+  const writer = new StreamMessageWriter(process.stdout, { charset: 'utf-8', contentTypeEncoder: cachingJsonEncoder });
+  // (The stream + writer overload: stdin stays a stream, so the library exits when it closes.)
+  const created = createConnection(ProposedFeatures.all, process.stdin, writer as unknown as NodeJS.WritableStream);
+  console.log = (...args: unknown[]) => created.console.log(format(...args));
+  console.info = (...args: unknown[]) => created.console.info(format(...args));
+  console.warn = (...args: unknown[]) => created.console.warn(format(...args));
+  console.error = (...args: unknown[]) => created.console.error(format(...args));
+  return created;
+}
 const documents = new DocumentStore({
   opened: (document) => {
     // The SLB index learns this document's SLBs from its first validation (slbUses), not by a
@@ -84,7 +103,8 @@ let diagnosticDelayOverride: number | undefined;
 // Quiet while typing (lsp/typingQuiet.ts): the typed line's diagnostics wait for a pause of
 // `diagnosticDelay` ms; every other line is published at once.
 const publisher = new QuietPublisher(
-  (params) => connection.sendDiagnostics(params),
+  // Fixes stay here; the client gets them through code actions (lsp/diagnosticWire.ts).
+  (params) => connection.sendDiagnostics({ ...params, diagnostics: wireDiagnostics(params.diagnostics) }),
   (uri) => documents.get(uri)?.version,
   () => diagnosticDelayOverride ?? settings.diagnosticDelay,
 );
@@ -257,6 +277,7 @@ async function validate(doc: LineDocument): Promise<void> {
     relatedInformation,
     wantBindings: cloud.needsBindings(),
     knownSlbUsesVersion: slbUsesVersions.get(doc.uri),
+    kubernetes: k8s.isKubernetes(doc),
   });
   const current = documents.get(doc.uri);
   // A newer version is on its way (or the document closed): publish nothing stale.
@@ -351,7 +372,7 @@ connection.onCodeAction(
   guarded('codeAction', [], (params) => {
     const doc = documents.get(params.textDocument.uri);
     const migrate = doc && isComposeDocument(doc) && !k8s.isKubernetes(doc) ? migrationCodeActions(migrateDeps, doc, params.range) : [];
-    return [...quickFixes(params.textDocument.uri, params.context.diagnostics), ...migrate];
+    return [...quickFixes(params.textDocument.uri, withFixes(params.context.diagnostics, publisher.latestDiagnostics(params.textDocument.uri))), ...migrate];
   }),
 );
 
