@@ -319,7 +319,8 @@ export const ACTIONS: Record<string, Handler> = {
           Port: b.Port,
           ListenerPort: l.ListenerPort,
           Protocol: l.ListenerProtocol,
-          ServerHealthStatus: b.Weight > 0 ? ctx.dataPlane.portHealth(lb.LoadBalancerId, l, b.Port).status : 'unavailable',
+          // HealthCheckConnectPort: that one port is checked for every backend.
+          ServerHealthStatus: b.Weight > 0 ? ctx.dataPlane.portHealth(lb.LoadBalancerId, l, l.cfg.HealthCheckConnectPort !== undefined ? Number(l.cfg.HealthCheckConnectPort) : b.Port).status : 'unavailable',
         }));
       }
       const h = ctx.dataPlane.health(lb.LoadBalancerId, l);
