@@ -16,6 +16,7 @@ import { parseManifest } from '../../server/src/engine/k8s/parse';
 import { checkServiceReachability } from '../../server/src/engine/k8s/reach';
 import { modalSummary, provisionOutcome, type ProvisionEvent } from '../../server/src/engine/provision';
 import { runCli } from '../helpers/cli';
+import { runProvisionCli } from '../../server/src/cli/provision';
 import { SlbClient } from '../../server/src/engine/cloud/slbClient';
 import { clientFor, freePort, KEY_ID, REDIS_APP_ID, SECRET } from '../reach/helpers';
 
@@ -297,6 +298,20 @@ describe('provisioning a Service manifest (vServer groups and listeners the CCM 
       const zh = await runCli([...common, '--yes', '--locale', 'zh-cn'], { env, timeoutMs: 30_000 });
       assert.equal(zh.code, 0, zh.stderr);
       assert.match(zh.stdout, /端口 \d+ 上的 tcp 监听属于此 Service 端口，转发到后端齐全的虚拟服务器组/);
+      // On a terminal: the question, and anything but y/yes changes nothing (in-process, with the CLI's io).
+      const front2 = await freePort(BASE);
+      const file2 = path.join(dir, 'svc2.yaml');
+      fs.writeFileSync(file2, service('ask', { id: REDIS_APP_ID, 'force-override-listeners': 'true' }, `  - {port: ${front2}, nodePort: ${web.port}}\n`));
+      const asked: string[] = [];
+      const io = (answer: string) => ({ out: (x: string) => asked.push(x), err: (x: string) => asked.push(x), env, homeDir: dir, isTTY: true, prompt: async (q: string) => (asked.push(q), answer) });
+      const from = sb.state().requests.length;
+      assert.equal(await runProvisionCli([file2, '--region', 'cn-hangzhou', '--endpoint', sb.url, '--cluster-id', CLUSTER, '--backend', 'i-node000001'], io('n')), 2);
+      assert.ok(asked.some((x) => x.startsWith('Apply this plan to region cn-hangzhou? [y/N]')), asked.join(''));
+      assert.ok(asked.some((x) => x.includes('Provisioning cancelled: nothing was changed.')));
+      assert.deepEqual(requestsSince(sb, from).filter((x) => !x.startsWith('Describe')), []);
+      assert.equal(await runProvisionCli([file2, '--region', 'cn-hangzhou', '--endpoint', sb.url, '--cluster-id', CLUSTER, '--backend', 'i-node000001'], io('y')), 0);
+      assert.equal(await readGreeting(BASE, front2), 'hello from web\n');
+      assert.ok(!asked.join('').includes(SECRET));
       const usage = await runCli([...common, '--backend', 'node-1'], { env, timeoutMs: 30_000 });
       assert.equal(usage.code, 2);
       assert.match(usage.stderr, /'node-1' is not a backend/);
