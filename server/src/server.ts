@@ -206,8 +206,11 @@ connection.onInitialized(async () => {
   if (workspaceTrusted) {
     for (const folder of workspaceFolders) {
       scanWorkspaceComposeFiles(folder, composeMatchers, (uri, text) => {
-        if (!documents.get(uri)) slbIndex.update(uri, text);
-      }).catch((error) => log('warn', `workspace scan of ${folder} stopped: ${String(error)}`));
+        if (!documents.get(uri)) {
+          slbIndex.update(uri, text);
+          k8s.indexFile(uri, text);
+        }
+      }, (text) => text.includes('loadbalancer-id')).catch((error) => log('warn', `workspace scan of ${folder} stopped: ${String(error)}`));
     }
   }
 });
@@ -263,6 +266,7 @@ function filePathFor(uri: string): string | undefined {
 
 async function validate(doc: LineDocument): Promise<void> {
   if (!settings.validationEnabled || !(isComposeDocument(doc) || k8s.isKubernetes(doc))) {
+    k8s.indexOpen(doc); // a document that stopped being a manifest leaves the CLB port index
     publisher.publish(doc.uri, doc.version, []);
     return;
   }
@@ -289,7 +293,10 @@ async function validate(doc: LineDocument): Promise<void> {
   }
   if (result.bindings) lastBindings.set(doc.uri, { version: result.version, bindings: result.bindings });
   const online = result.bindings ? toDiagnostics(current, cloud.findings({ bindings: result.bindings } as unknown as Analysis), doc.uri, relatedInformation) : k8s.isKubernetes(current) ? k8s.onlineDiagnostics(current, relatedInformation) : [];
-  publisher.publish(doc.uri, result.version, [...result.diagnostics, ...online, ...reach.marksFor(current)]);
+  // R12 across files: this manifest's CLB ports join the workspace index, clashes with other files come back.
+  k8s.indexOpen(current);
+  const crossFile = k8s.isKubernetes(current) ? k8s.workspaceDiagnostics(current, relatedInformation) : [];
+  publisher.publish(doc.uri, result.version, [...result.diagnostics, ...online, ...crossFile, ...reach.marksFor(current)]);
 }
 
 function scheduleValidation(doc: LineDocument): void {
@@ -311,6 +318,7 @@ function scheduleValidation(doc: LineDocument): void {
 /** A closed document's SLB names are what its file on disk says, not the unsaved text it had open. */
 function reindexFromDisk(uri: string): void {
   slbIndex.remove(uri);
+  k8s.unindex(uri);
   if (!workspaceTrusted || !uri.startsWith('file:')) return;
   try {
     // The same files the workspace scan indexes (lsp/workspaceScan.ts).
@@ -320,6 +328,7 @@ function reindexFromDisk(uri: string): void {
     const stat = fs.statSync(file, { throwIfNoEntry: false });
     if (!stat?.isFile() || stat.size > 5 * 1024 * 1024) return;
     const text = fs.readFileSync(file, 'utf8');
+    k8s.indexFile(uri, text);
     const relative = path.relative(fileURLToPath(folder), file).split(path.sep).join('/');
     if (composeMatchers.some((m) => m.test(relative)) || text.includes('aliyun.lb.port_')) slbIndex.update(uri, text);
   } catch (error) {
