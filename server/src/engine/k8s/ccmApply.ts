@@ -13,9 +13,9 @@
 import type { SlbClient } from '../cloud/slbClient';
 import { isSlbApiError } from '../cloud/slbErrors';
 import { t } from '../i18n';
-import { certainlyNotDone, createRequest, emptyOutcomes, errorInfo, sleepUnlessAborted, slbLockKey, VERIFY_DELAYS_MS, withSlbLock } from '../provision/apply';
+import { applyPerSlb, certainlyNotDone, createRequest, errorInfo, sleepUnlessAborted, VERIFY_DELAYS_MS } from '../provision/apply';
 import { listenerSpecFor, readListeners, type ProvisionClient } from '../provision/plan';
-import { SlbLockBusyError, type FileLockOptions } from '../provision/slbLock';
+import type { FileLockOptions } from '../provision/slbLock';
 import type { ApplyResult, BlockedCode, CcmLineDetail, ExistingListener, LineResult, ListenerProtocol, Plan, PlanAction, PlanLine, ProvisionEvent, StepKind, StepResult } from '../provision/types';
 import { listenerDescription, vServerGroupName } from './ccmPlan';
 import { clbView, type ClbView, type ListenerOfPort } from './clbView';
@@ -318,51 +318,11 @@ export interface CcmApplyOptions {
  * throws for API errors: they end up in the line's steps, and the message says what exists.
  */
 export async function applyCcmPlan(plan: Plan, client: CcmApplyClient, options: CcmApplyOptions = {}): Promise<ApplyResult> {
-  const emit = (e: ProvisionEvent) => {
-    try {
-      options.onStep?.(e);
-    } catch {
-      // a sink's failure is not the apply's
-    }
-  };
-  const results = new Map<string, LineResult>();
-  const base = (line: PlanLine): LineResult => ({
-    id: line.id, label: line.label, service: line.service, slb: line.slb, slbId: line.slbId, frontPort: line.frontPort, protocol: line.protocol,
-    backendPort: line.backendPort, action: line.action, outcome: 'blocked', created: false, started: false, ok: false, message: line.reason, blockedCode: line.blockedCode, steps: [],
-  });
-  const finish = (r: LineResult) => {
-    results.set(r.id, r);
-    emit({ type: 'done', lineId: r.id, label: r.label, service: r.service, outcome: r.outcome, ok: r.ok, message: r.message });
-  };
-  const groups = new Map<string, PlanLine[]>();
-  for (const line of plan.lines) {
-    if (!line.slbId || !line.ccm || (line.action === 'blocked' && line.blockedCode !== 'LISTENER_BUSY')) {
-      finish(base(line));
-      continue;
-    }
-    groups.set(line.slbId, [...(groups.get(line.slbId) ?? []), line]);
-  }
-  for (const [clbId, lines] of groups) {
-    if (options.signal?.aborted) {
-      for (const line of lines) finish({ ...base(line), outcome: 'cancelled', message: t('Cancelled before this Service port was provisioned: nothing was changed for it.') });
-      continue;
-    }
-    try {
-      await withSlbLock(
-        slbLockKey(client, clbId),
-        () => applyClb(clbId, lines, client, options, emit, base, finish),
-        () => emit({ type: 'wait', slbId: clbId, message: t("Waiting for another provisioning run on SLB '{0}' to finish…", clbId) }),
-        { ...options.fileLock, signal: options.signal, label: clbId },
-      );
-    } catch (e) {
-      if (!(e instanceof SlbLockBusyError)) throw e;
-      for (const line of lines) finish({ ...base(line), outcome: e.cancelled ? 'cancelled' : 'failed', message: e.message });
-    }
-  }
-  const ordered = plan.lines.map((l) => results.get(l.id)!).filter(Boolean);
-  const summary = emptyOutcomes();
-  for (const r of ordered) summary[r.outcome]++;
-  return { ok: ordered.every((r) => r.ok), lines: ordered, summary };
+  // Lines without `ccm` (none in a Service-port plan) would have nothing to apply: settled as they are.
+  const ccmPlan = { ...plan, lines: plan.lines.map((l) => (l.ccm ? l : { ...l, slbId: undefined })) };
+  return applyPerSlb(ccmPlan, client, options, t('Cancelled before this Service port was provisioned: nothing was changed for it.'), (clbId, lines, ctx) =>
+    applyClb(clbId, lines, client, options, ctx.emit, ctx.base, ctx.finish),
+  );
 }
 
 class StepFailed extends Error {}

@@ -14,7 +14,7 @@ import type { ApplyResult, ExistingListener, LineOutcome, LineResult, ListenerSp
 
 export { isLocked, withSlbLock } from './slbLock';
 
-export function slbLockKey(client: ProvisionClient, slbId: string): string {
+export function slbLockKey(client: Pick<ProvisionClient, 'regionId'> & { endpoint?: { host: string } }, slbId: string): string {
   return `${client.endpoint?.host ?? ''}|${client.regionId}|${slbId}`;
 }
 
@@ -159,6 +159,32 @@ function who(line: PlanLine): string {
  * API errors: they end up in the line's steps.
  */
 export async function applyPlan(plan: Plan, client: ProvisionClient, options: ApplyOptions = {}): Promise<ApplyResult> {
+  return applyPerSlb(plan, client, options, t('Cancelled before this label was provisioned: nothing was changed for it.'), (slbId, lines, ctx) =>
+    applyGroup(slbId, lines, client, options, ctx.emit, ctx.base, ctx.finish),
+  );
+}
+
+/** What the per-SLB work of {@link applyPerSlb} gets: the event sink, a line's starting result, and how to settle it. */
+export interface PerSlbContext {
+  emit: (e: ProvisionEvent) => void;
+  base: (line: PlanLine) => LineResult;
+  finish: (r: LineResult) => void;
+}
+
+/**
+ * The frame every apply shares (compose labels here, Kubernetes Service ports in k8s/ccmApply.ts):
+ * lines with nothing to do against an SLB are settled at once; the rest are grouped per SLB and
+ * each group runs under that SLB's lock (in-process queue + lock file), where `work` re-reads the
+ * live state and settles its lines. A busy or cancelled lock wait settles the group's lines with
+ * the reason; results come back in plan order with their counts.
+ */
+export async function applyPerSlb(
+  plan: Plan,
+  client: Pick<ProvisionClient, 'regionId'> & { endpoint?: { host: string } },
+  options: Pick<ApplyOptions, 'onStep' | 'signal' | 'fileLock'>,
+  cancelledMessage: string,
+  work: (slbId: string, lines: PlanLine[], ctx: PerSlbContext) => Promise<void>,
+): Promise<ApplyResult> {
   const emit = (e: ProvisionEvent) => {
     try {
       options.onStep?.(e);
@@ -204,13 +230,13 @@ export async function applyPlan(plan: Plan, client: ProvisionClient, options: Ap
 
   for (const [slbId, lines] of groups) {
     if (options.signal?.aborted) {
-      for (const line of lines) finish({ ...base(line), outcome: 'cancelled', message: t('Cancelled before this label was provisioned: nothing was changed for it.') });
+      for (const line of lines) finish({ ...base(line), outcome: 'cancelled', message: cancelledMessage });
       continue;
     }
     try {
       await withSlbLock(
         slbLockKey(client, slbId),
-        () => applyGroup(slbId, lines, client, options, emit, base, finish),
+        () => work(slbId, lines, { emit, base, finish }),
         () => emit({ type: 'wait', slbId, message: t("Waiting for another provisioning run on SLB '{0}' to finish…", lines[0].slb) }),
         { ...options.fileLock, signal: options.signal, label: lines[0].slb },
       );
