@@ -14,7 +14,7 @@ import type { SandboxHandle } from '../../sandbox/src/index';
 import { applyCcmPlan, parseBackendSpecs, planServicePorts } from '../../server/src/engine/k8s/ccmApply';
 import { parseManifest } from '../../server/src/engine/k8s/parse';
 import { checkServiceReachability } from '../../server/src/engine/k8s/reach';
-import { modalSummary, provisionOutcome, type ProvisionEvent } from '../../server/src/engine/provision';
+import { modalSummary, provisionOutcome, slbLockKey, withSlbLock, type ProvisionEvent } from '../../server/src/engine/provision';
 import { runCli } from '../helpers/cli';
 import { runProvisionCli } from '../../server/src/cli/provision';
 import { SlbClient } from '../../server/src/engine/cloud/slbClient';
@@ -244,6 +244,28 @@ describe('provisioning a Service manifest (vServer groups and listeners the CCM 
     const groups = (await clientFor(sb).describeVServerGroups({ LoadBalancerId: REDIS_APP_ID })).VServerGroups.VServerGroup.filter((g) => g.VServerGroupName === `k8s/${web.port}/late/default/${CLUSTER}`);
     assert.equal(groups.length, 1);
     assert.equal(await readGreeting(BASE, front), 'hello from web\n');
+  });
+
+  it('the same per-CLB lock as the compose provisioning: a run waits (and says so) while another holds the CLB', async () => {
+    const client = clientFor(sb);
+    const front = await freePort(BASE);
+    const manifest = parseManifest(service('queued', { id: REDIS_APP_ID, 'force-override-listeners': 'true' }, `  - {port: ${front}, nodePort: ${web.port}}\n`));
+    const plan = await planServicePorts(manifest, client, { clusterId: CLUSTER, backends: [{ serverId: 'i-node000005' }] });
+    let release!: () => void;
+    let entered!: () => void;
+    const inside = new Promise<void>((r) => (entered = r));
+    const held = withSlbLock(slbLockKey(client, REDIS_APP_ID), () => new Promise<void>((r) => { release = r; entered(); }));
+    await inside;
+    const events: ProvisionEvent[] = [];
+    const from = sb.state().requests.length;
+    const running = applyCcmPlan(plan, client, { onStep: (e) => events.push(e), ...NO_FILE_LOCK });
+    await new Promise((r) => setTimeout(r, 300));
+    assert.ok(events.some((e) => e.type === 'wait' && /Waiting for another provisioning run on SLB 'lb-bp1rtfnodmywb43ecu4sf'/.test(e.message)), JSON.stringify(events));
+    assert.deepEqual(requestsSince(sb, from), [], 'nothing is read or changed while the lock is held');
+    release();
+    await held;
+    const result = await running;
+    assert.equal(result.ok, true, JSON.stringify(result, null, 2));
   });
 
   it('what the tool cannot know is never guessed: no cluster ID, no backend for a new group, no NodePort, no id, eni backends', async () => {
