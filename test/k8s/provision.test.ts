@@ -283,6 +283,12 @@ describe('provisioning a Service manifest (vServer groups and listeners the CCM 
     assert.match(noBackends.lines[1].reason, /Write spec\.ports\[\]\.nodePort/);
     const eni = parseManifest(service('e', { id: REDIS_APP_ID }, '  - {port: 7104, nodePort: 30104}\n').replace('  annotations:\n', '  annotations:\n    service.beta.kubernetes.io/backend-type: eni\n'));
     assert.equal((await planServicePorts(eni, client, { clusterId: CLUSTER, backends: [{ serverId: 'i-node000001' }] })).lines[0].blockedCode, 'ENI_BACKENDS');
+    // A group that exists but is empty, and no backend given: blocked too (the listener would lead nowhere).
+    const { VServerGroupId: emptyGroup } = await client.createVServerGroup({ LoadBalancerId: REDIS_APP_ID, VServerGroupName: `k8s/30105/hollow/default/${CLUSTER}` });
+    const hollow = await planServicePorts(parseManifest(service('hollow', { id: REDIS_APP_ID }, '  - {port: 7105, nodePort: 30105}\n')), client, { clusterId: CLUSTER, backends: [] });
+    assert.equal(hollow.lines[0].blockedCode, 'NO_BACKENDS');
+    assert.match(hollow.lines[0].reason, /has no backend and none was given/);
+    assert.ok(emptyGroup);
     assert.ok('error' in parseBackendSpecs(['lb-notanecs']));
     assert.ok('error' in parseBackendSpecs(['i-node000001:99999']));
     assert.deepEqual(parseBackendSpecs(['i-node000001:30080,i-node000002']), { specs: [{ serverId: 'i-node000001', port: 30080 }, { serverId: 'i-node000002', port: undefined }] });

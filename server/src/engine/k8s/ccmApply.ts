@@ -18,7 +18,7 @@ import { listenerSpecFor, readListeners, type ProvisionClient } from '../provisi
 import type { FileLockOptions } from '../provision/slbLock';
 import type { ApplyResult, BlockedCode, CcmLineDetail, ExistingListener, LineResult, ListenerProtocol, Plan, PlanAction, PlanLine, ProvisionEvent, StepKind, StepResult } from '../provision/types';
 import { listenerDescription, vServerGroupName } from './ccmPlan';
-import { clbView, type ClbView, type ListenerOfPort } from './clbView';
+import { clbView, type ClbView } from './clbView';
 import type { K8sManifest } from './model';
 import { CLUSTER_TAGS } from './onlineRules';
 import { isClbId } from './rules';
@@ -126,6 +126,9 @@ export function evaluatePort(line: Pick<PlanLine, 'protocol' | 'frontPort' | 'sl
   const base = { groupId: group?.id, missingBackends };
   if (!group && c.backends.length === 0) {
     return { ...base, action: 'blocked', blockedCode: 'NO_BACKENDS', listenerAction: 'not-managed', reason: t('vServer group {0} does not exist and no backend was given: name the cluster nodes with --backend <ECS instance ID> (in the editor: the aliyunSlbLabels.kubernetes.backends setting).', c.groupName) };
+  }
+  if (group && group.backends.length === 0 && c.backends.length === 0) {
+    return { ...base, action: 'blocked', blockedCode: 'NO_BACKENDS', listenerAction: 'not-managed', reason: t('vServer group {0} has no backend and none was given: traffic would have nowhere to go. Name the cluster nodes with --backend <ECS instance ID> (in the editor: the aliyunSlbLabels.kubernetes.backends setting).', c.groupName) };
   }
   const onPort = live.listeners.filter((l) => l.port === port && sameTransport(l.protocol, protocol));
   const same = onPort.find((l) => l.protocol === protocol);
@@ -543,5 +546,3 @@ async function createListener(client: CcmApplyClient, clbId: string, protocol: L
   }
 }
 
-/** The views a plan is computed from (for the editor's per-Service selection). */
-export type { ClbView, ListenerOfPort };
