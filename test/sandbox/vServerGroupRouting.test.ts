@@ -10,7 +10,33 @@ import { startSandbox } from '../../sandbox/src/index';
 import type { SandboxHandle } from '../../sandbox/src/index';
 import type { SlbAction } from '../../server/src/engine/cloud/slbClient';
 import { REDIS_APP_ID, sandboxClient } from '../helpers/sandbox';
-import { freePort } from '../reach/helpers';
+import { freePort, udpBackend } from '../reach/helpers';
+import * as dgram from 'node:dgram';
+
+/** A UDP port free on the CLB address (bind, read, close). */
+async function freeUdpPort(): Promise<number> {
+  const sock = dgram.createSocket('udp4');
+  await new Promise<void>((resolve) => sock.bind(0, BASE, () => resolve()));
+  const port = sock.address().port;
+  await new Promise<void>((resolve) => sock.close(() => resolve()));
+  return port;
+}
+
+/** Sends one datagram to BASE:port; the reply's text, or undefined after `timeoutMs`. */
+function udpRoundTrip(port: number, text: string, timeoutMs = 2000): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const sock = dgram.createSocket('udp4');
+    const done = (v: string | undefined) => {
+      clearTimeout(timer);
+      sock.close();
+      resolve(v);
+    };
+    const timer = setTimeout(() => done(undefined), timeoutMs);
+    sock.on('message', (m) => done(String(m)));
+    sock.on('error', () => done(undefined));
+    sock.send(text, port, BASE);
+  });
+}
 
 const BASE = '127.0.48.2';
 
@@ -115,6 +141,21 @@ describe('sandbox: listeners on vServer groups', () => {
     await call('StartLoadBalancerListener', { LoadBalancerId: REDIS_APP_ID, ListenerPort: httpFront });
     const status = await new Promise<number>((resolve, reject) => http.get({ host: BASE, port: httpFront, path: '/' }, (res) => { res.resume(); resolve(res.statusCode ?? 0); }).on('error', reject));
     assert.equal(status, 503);
+  });
+
+  it('a udp listener on a group relays datagrams to the group backend and back; an empty group drops them', async () => {
+    const echo = await udpBackend('echo');
+    try {
+      const { VServerGroupId: group } = await call<{ VServerGroupId: string }>('CreateVServerGroup', { LoadBalancerId: REDIS_APP_ID, VServerGroupName: 'udp', BackendServers: backends([{ id: 'i-nodeaaaa01', port: echo.port }]) });
+      const front = await freeUdpPort();
+      await call('CreateLoadBalancerUDPListener', { LoadBalancerId: REDIS_APP_ID, ListenerPort: front, Bandwidth: -1, VServerGroupId: group, HealthCheckSwitch: 'off' });
+      await call('StartLoadBalancerListener', { LoadBalancerId: REDIS_APP_ID, ListenerPort: front, ListenerProtocol: 'udp' });
+      assert.equal(await udpRoundTrip(front, 'ping-through-group'), 'ping-through-group');
+      await call('RemoveVServerGroupBackendServers', { VServerGroupId: group, BackendServers: backends([{ id: 'i-nodeaaaa01', port: echo.port }]) });
+      assert.equal(await udpRoundTrip(front, 'nobody-home', 400), undefined);
+    } finally {
+      await echo.close();
+    }
   });
 
   it('Set<Proto>ListenerAttribute points an existing listener at a group (the CCM take-over) and refuses what the sandbox does not model', async () => {
