@@ -22,6 +22,7 @@ const PICKS = [
   ['ui/reachability-report.png', 'reachability-report.png'],
   ['k8s/k8s-hover-chain.png', 'k8s-hover-chain.png'],
   ['k8s/k8s-problems.png', 'k8s-problems.png'],
+  ['k8s/k8s-provision-plan.png', 'k8s-provision-plan.png'],
 ];
 
 const run = (cmd, args) => spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit' }).status;

@@ -238,6 +238,53 @@ export function scanLbLabelLines(lines: readonly string[]): LbLabelLine[] {
   return out;
 }
 
+/** A `kind: Service` line of a Kubernetes manifest whose document says `type: LoadBalancer`. */
+export interface ServiceLine {
+  /** 0-based line of `kind: Service`. */
+  line: number;
+  /** metadata.name when it is on a line of its own in the document ('' when not found). */
+  name: string;
+  start: number;
+  end: number;
+}
+
+const KIND_SERVICE_RE = /^kind[ \t]*:[ \t]*["']?Service["']?[ \t]*(#.*)?$/;
+const LOAD_BALANCER_RE = /^\s+type[ \t]*:[ \t]*["']?LoadBalancer["']?[ \t]*(#.*)?$/;
+const NAME_RE = /^\s+name[ \t]*:[ \t]*["']?([A-Za-z0-9.-]+)["']?/;
+
+/**
+ * The LoadBalancer Services of a manifest, by a cheap scan per line (the CodeLens of Service
+ * manifests): documents split at `---`, a top-level `kind: Service` and an indented
+ * `type: LoadBalancer` in the same document. The server decides the rest when a lens is used.
+ */
+export function scanServiceLines(lines: readonly string[]): ServiceLine[] {
+  const out: ServiceLine[] = [];
+  let kindLine = -1;
+  let loadBalancer = false;
+  let apiVersion = false;
+  let name = '';
+  const flush = () => {
+    if (kindLine >= 0 && loadBalancer && apiVersion) out.push({ line: kindLine, name, start: 0, end: lines[kindLine].replace(/\r$/, '').trimEnd().length });
+    kindLine = -1;
+    loadBalancer = false;
+    apiVersion = false;
+    name = '';
+  };
+  for (let i = 0; i < lines.length; i++) {
+    const text = lines[i].replace(/\r$/, '');
+    if (/^---/.test(text)) {
+      flush();
+      continue;
+    }
+    if (KIND_SERVICE_RE.test(text)) kindLine = i;
+    else if (/^apiVersion[ \t]*:/.test(text)) apiVersion = true;
+    else if (LOAD_BALANCER_RE.test(text)) loadBalancer = true;
+    else if (!name && NAME_RE.test(text) && i > 0 && /^metadata[ \t]*:/.test(lines[i - 1])) name = NAME_RE.exec(text)![1];
+  }
+  flush();
+  return out;
+}
+
 /**
  * The last reachability verdict per label line, kept while the line's text is the same
  * ("until the label line changes"). Keyed by document URI.

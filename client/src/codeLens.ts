@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { LabelStateItem, LabelStatesResult } from '../../common/protocol';
 import { CODELENS_SETTING, COMMANDS, CONFIG_SECTION, DOCUMENT_SELECTOR } from './clientOptions';
-import { scanLbLabelLines, VerdictStore } from './cloudFormat';
+import { scanLbLabelLines, scanServiceLines, VerdictStore } from './cloudFormat';
 import type { LensArgument } from './cloudCommands';
 
 export class LbLabelCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
@@ -47,6 +47,8 @@ export class LbLabelCodeLensProvider implements vscode.CodeLensProvider, vscode.
     const lines: string[] = [];
     for (let i = 0; i < document.lineCount; i++) lines.push(document.lineAt(i).text);
     const uri = document.uri.toString();
+    // A Kubernetes manifest: "Provision Service | Check reachability" on each LoadBalancer Service.
+    if (lines.some((l) => /^apiVersion[ \t]*:/.test(l))) return this.serviceLenses(uri, lines);
     const labelLines = scanLbLabelLines(lines);
     const known = labelLines.length ? await this.states(uri).catch(() => undefined) : undefined;
     const lenses: vscode.CodeLens[] = [];
@@ -72,6 +74,37 @@ export class LbLabelCodeLensProvider implements vscode.CodeLensProvider, vscode.
             arguments: [arg],
           }),
         );
+      }
+    }
+    return lenses;
+  }
+
+  private serviceLenses(uri: string, lines: string[]): vscode.CodeLens[] {
+    const lenses: vscode.CodeLens[] = [];
+    for (const s of scanServiceLines(lines)) {
+      const range = new vscode.Range(s.line, s.start, s.line, s.end);
+      const arg: LensArgument = { uri, line: s.line, character: s.start };
+      const who = s.name || vscode.l10n.t('this Service');
+      lenses.push(
+        new vscode.CodeLens(range, {
+          title: `$(cloud-upload) ${vscode.l10n.t('Provision Service')}`,
+          tooltip: vscode.l10n.t('Plan the vServer groups and listeners the CCM would set up on the CLB for {0}, confirm, then apply', who),
+          command: COMMANDS.provisionLabel,
+          arguments: [arg],
+        }),
+        new vscode.CodeLens(range, {
+          title: `$(debug-start) ${vscode.l10n.t('Check reachability')}`,
+          tooltip: vscode.l10n.t('Walk CLB → listener → backends → connect for each port of {0}', who),
+          command: COMMANDS.checkReachabilityLabel,
+          arguments: [arg],
+        }),
+      );
+      // The verdicts are recorded on the lines of the Service's ports.
+      for (let line = s.line + 1; line < lines.length && !/^---/.test(lines[line]); line++) {
+        const verdict = this.verdicts.get(uri, line, lines[line]);
+        if (!verdict) continue;
+        const portRange = new vscode.Range(line, 0, line, lines[line].length);
+        lenses.push(new vscode.CodeLens(portRange, { title: `${verdict.reachable ? '$(pass)' : '$(error)'} ${verdict.text}`, tooltip: vscode.l10n.t('Last reachability check; click to check again'), command: COMMANDS.checkReachabilityLabel, arguments: [arg] }));
       }
     }
     return lenses;

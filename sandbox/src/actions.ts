@@ -1,11 +1,11 @@
 // The SLB actions the sandbox answers, with the response shapes of the facts sheet §7.
 import type { ListenerProtocol } from './types';
 import type { DataPlane } from './dataplane';
-import { buildListener, Listener, renderListenerAttribute, renderListenerItem, transportOf } from './listeners';
+import { buildListener, Listener, renderListenerAttribute, renderListenerItem, setListenerAttributes, transportOf } from './listeners';
 import { Params } from './params';
 import type { LoadBalancer, Store } from './store';
 import { ApiError, invalid, lbNotFound, missing, resourceNotFound } from './wire';
-import { VSERVER_GROUP_ACTIONS } from './vServerGroups';
+import { findVServerGroup, VSERVER_GROUP_ACTIONS, vServerGroupsOf } from './vServerGroups';
 
 export interface ActionContext {
   p: Params;
@@ -94,6 +94,7 @@ function createListener(protocol: ListenerProtocol): Handler {
     const lb = mutableLb(ctx);
     const l = buildListener(protocol, lb.LoadBalancerId, ctx.p, {
       certificateExists: (id) => !!ctx.store.certificate(id, lb.RegionId),
+      vServerGroupExists: (id) => vServerGroupsOf(ctx.store, lb.LoadBalancerId).some((g) => g.VServerGroupId === id),
     });
     const clash = lb.listeners.find((x) => x.ListenerPort === l.ListenerPort && transportOf(x.ListenerProtocol) === transportOf(protocol));
     if (clash) {
@@ -103,6 +104,21 @@ function createListener(protocol: ListenerProtocol): Handler {
       throw new ApiError(400, 'ListenerNumberOverLimit', `The load balancer ${lb.LoadBalancerId} already has ${MAX_LISTENERS} listeners.`);
     }
     lb.listeners.push(l);
+    return {};
+  };
+}
+
+function setAttribute(protocol: ListenerProtocol): Handler {
+  return async (ctx) => {
+    const lb = mutableLb(ctx);
+    const port = ctx.p.int('ListenerPort', 1, 65535, { required: true })!;
+    const l = lb.listeners.find((x) => x.ListenerPort === port && x.ListenerProtocol === protocol);
+    if (!l) throw resourceNotFound();
+    setListenerAttributes(l, ctx.p, {
+      certificateExists: (id) => !!ctx.store.certificate(id, lb.RegionId),
+      vServerGroupExists: (id) => vServerGroupsOf(ctx.store, lb.LoadBalancerId).some((g) => g.VServerGroupId === id),
+    });
+    await ctx.dataPlane.sync(lb, l);
     return {};
   };
 }
@@ -251,6 +267,11 @@ export const ACTIONS: Record<string, Handler> = {
   DescribeLoadBalancerHTTPListenerAttribute: describeAttribute('http'),
   DescribeLoadBalancerHTTPSListenerAttribute: describeAttribute('https'),
 
+  SetLoadBalancerTCPListenerAttribute: setAttribute('tcp'),
+  SetLoadBalancerUDPListenerAttribute: setAttribute('udp'),
+  SetLoadBalancerHTTPListenerAttribute: setAttribute('http'),
+  SetLoadBalancerHTTPSListenerAttribute: setAttribute('https'),
+
   CreateLoadBalancerTCPListener: createListener('tcp'),
   CreateLoadBalancerUDPListener: createListener('udp'),
   CreateLoadBalancerHTTPListener: createListener('http'),
@@ -289,6 +310,19 @@ export const ACTIONS: Record<string, Handler> = {
       throw new ApiError(404, 'CheckedListenerNotFound', `There is no listener on port ${port} of ${lb.LoadBalancerId}.`);
     }
     const rows = ls.flatMap((l) => {
+      // A listener on a vServer group: one row per backend of the group, at its own port.
+      const group = l.VServerGroupId ? findVServerGroup(ctx.store, l.VServerGroupId) : undefined;
+      if (group) {
+        return group.backends.map((b) => ({
+          ServerId: b.ServerId,
+          ServerIp: lb.BackendServers.find((x) => x.ServerId === b.ServerId)?.ServerIp ?? '',
+          Port: b.Port,
+          ListenerPort: l.ListenerPort,
+          Protocol: l.ListenerProtocol,
+          // HealthCheckConnectPort: that one port is checked for every backend.
+          ServerHealthStatus: b.Weight > 0 ? ctx.dataPlane.portHealth(lb.LoadBalancerId, l, l.cfg.HealthCheckConnectPort !== undefined ? Number(l.cfg.HealthCheckConnectPort) : b.Port).status : 'unavailable',
+        }));
+      }
       const h = ctx.dataPlane.health(lb.LoadBalancerId, l);
       return lb.BackendServers.map((b) => ({
         ServerId: b.ServerId,

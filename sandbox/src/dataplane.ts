@@ -1,6 +1,9 @@
 // The real data plane: every started listener of an active load balancer listens on the load
 // balancer's loopback Address and forwards to 127.0.0.1:<backend port> (this machine stands in for
-// every backend node). Backends are health-checked for real. Nothing ever forwards elsewhere.
+// every backend node). A listener bound to a vServer group forwards to the group's backend ports
+// (rr / weighted rr over the backends of weight > 0, read per connection so group changes apply at
+// once; an empty group refuses the connection). Backends are health-checked for real. Nothing ever
+// forwards elsewhere.
 import * as dgram from 'node:dgram';
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -8,7 +11,7 @@ import * as net from 'node:net';
 import type { DataPlaneStatus, HealthStatus } from './types';
 import type { Listener } from './listeners';
 import type { LoadBalancer, ServerCertificate } from './store';
-import { BAD_GATEWAY_HTML, GATEWAY_TIMEOUT_HTML } from './wire';
+import { BAD_GATEWAY_HTML, GATEWAY_TIMEOUT_HTML, SERVICE_UNAVAILABLE_HTML } from './wire';
 
 /** The only host the data plane ever connects to. */
 const BACKEND_HOST = '127.0.0.1';
@@ -26,11 +29,52 @@ interface Front {
   close(): Promise<void>;
 }
 
+/** One backend a listener forwards to: always on 127.0.0.1, at `Port`. */
+export interface BackendTarget {
+  ServerId: string;
+  Port: number;
+  Weight: number;
+}
+
 export interface DataPlaneOptions {
   enabled: boolean;
   log: (line: string) => void;
   healthCheckIntervalMs?: number;
   certificate(id: string): ServerCertificate | undefined;
+  /**
+   * The backends of a listener bound to a vServer group (VServerGroupId); undefined = not bound,
+   * it forwards to its BackendServerPort. Asked per connection (group changes apply at once).
+   */
+  groupBackends?(lb: LoadBalancer, l: Listener): BackendTarget[] | undefined;
+}
+
+/**
+ * Picks the backend port of each new connection/request/UDP session: rr, or smooth weighted rr
+ * (nginx's: interleaved, in proportion to the weights); undefined = no backend of weight > 0.
+ */
+class BackendPicker {
+  private turn = 0;
+  private readonly current = new Map<string, number>();
+  constructor(private readonly backends: () => BackendTarget[] | undefined, private readonly fixedPort: number, private readonly weighted: boolean) {}
+
+  next(): number | undefined {
+    const group = this.backends();
+    if (!group) return this.fixedPort;
+    const usable = group.filter((b) => b.Weight > 0);
+    if (usable.length === 0) return undefined;
+    if (!this.weighted) return usable[this.turn++ % usable.length].Port;
+    const id = (b: BackendTarget) => `${b.ServerId}:${b.Port}`;
+    for (const k of [...this.current.keys()]) if (!usable.some((b) => id(b) === k)) this.current.delete(k);
+    let best = usable[0];
+    let total = 0;
+    for (const b of usable) {
+      total += b.Weight;
+      this.current.set(id(b), (this.current.get(id(b)) ?? 0) + b.Weight);
+      if (this.current.get(id(b))! > this.current.get(id(best))!) best = b;
+    }
+    this.current.set(id(best), this.current.get(id(best))! - total);
+    return best.Port;
+  }
 }
 
 function key(lbId: string, l: Pick<Listener, 'ListenerProtocol' | 'ListenerPort'>): string {
@@ -104,6 +148,21 @@ export class DataPlane {
     return p ? { ...p.state } : { status: 'unavailable', checks: 0 };
   }
 
+  /** The health of one backend port of the listener (vServer group backends). */
+  portHealth(lbId: string, l: Listener, port: number): HealthState {
+    const p = this.probes.get(key(lbId, l));
+    return p ? p.portState(port) : { status: 'unavailable', checks: 0 };
+  }
+
+  private picker(lb: LoadBalancer, l: Listener): BackendPicker {
+    return new BackendPicker(() => this.opts.groupBackends?.(lb, l), l.BackendServerPort, l.Scheduler !== 'rr');
+  }
+
+  private backendPorts(lb: LoadBalancer, l: Listener): number[] {
+    const group = this.opts.groupBackends?.(lb, l);
+    return group ? group.filter((b) => b.Weight > 0).map((b) => b.Port) : [l.BackendServerPort];
+  }
+
   /** Brings the listener's socket and health check in line with its state. Serialised per listener. */
   sync(lb: LoadBalancer, l: Listener): Promise<void> {
     const k = key(lb.LoadBalancerId, l);
@@ -151,7 +210,7 @@ export class DataPlane {
       this.probes.delete(k);
     }
     if (wantProbe && !this.probes.has(k)) {
-      const p = new HealthProbe(l, this.opts.healthCheckIntervalMs);
+      const p = new HealthProbe(l, () => this.backendPorts(lb, l), this.opts.healthCheckIntervalMs);
       this.probes.set(k, p);
       p.start();
     }
@@ -168,7 +227,8 @@ export class DataPlane {
       const f = await this.open(lb, l);
       this.fronts.set(k, f);
       if (f.status.listening) {
-        this.opts.log(`SLB sandbox data plane: ${l.ListenerProtocol} ${lb.Address}:${l.ListenerPort} -> ${BACKEND_HOST}:${l.BackendServerPort}`);
+        const to = this.opts.groupBackends?.(lb, l) ? `vServer group ${l.VServerGroupId}` : `${BACKEND_HOST}:${l.BackendServerPort}`;
+        this.opts.log(`SLB sandbox data plane: ${l.ListenerProtocol} ${lb.Address}:${l.ListenerPort} -> ${to}`);
       } else {
         this.opts.log(f.status.error ?? `SLB sandbox data plane: cannot bind ${lb.Address}:${l.ListenerPort}`);
       }
@@ -179,16 +239,17 @@ export class DataPlane {
     const address = lb.Address;
     const port = l.ListenerPort;
     try {
-      if (l.ListenerProtocol === 'udp') return await this.openUdp(address, l);
-      if (l.ListenerProtocol === 'tcp') return await this.openTcp(address, l);
-      return await this.openHttp(lb, l);
+      const picker = this.picker(lb, l);
+      if (l.ListenerProtocol === 'udp') return await this.openUdp(address, l, picker);
+      if (l.ListenerProtocol === 'tcp') return await this.openTcp(address, l, picker);
+      return await this.openHttp(lb, l, picker);
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
       return { status: { listening: false, address, port, error: bindErrorText(address, port, l.ListenerProtocol, err) }, close: async () => undefined };
     }
   }
 
-  private async openTcp(address: string, l: Listener): Promise<Front> {
+  private async openTcp(address: string, l: Listener, picker: BackendPicker): Promise<Front> {
     const sockets = new Set<net.Socket>();
     const track = (s: net.Socket) => {
       sockets.add(s);
@@ -197,7 +258,12 @@ export class DataPlane {
     const establishedMs = Number(l.cfg.EstablishedTimeout ?? 900) * 1000;
     const server = net.createServer((client) => {
       track(client);
-      const upstream = net.connect({ host: BACKEND_HOST, port: l.BackendServerPort });
+      const port = picker.next();
+      if (port === undefined) {
+        client.destroy(); // a vServer group without backends: nowhere to go
+        return;
+      }
+      const upstream = net.connect({ host: BACKEND_HOST, port });
       track(upstream);
       if (l.cfg.ProxyProtocolV2Enabled === true) upstream.write(proxyV2Header(client, address, l.ListenerPort));
       client.setTimeout(establishedMs, () => client.destroy());
@@ -212,7 +278,7 @@ export class DataPlane {
     return { status: { listening: true, address, port: l.ListenerPort }, close: () => closeServer(server, sockets) };
   }
 
-  private async openHttp(lb: LoadBalancer, l: Listener): Promise<Front> {
+  private async openHttp(lb: LoadBalancer, l: Listener, picker: BackendPicker): Promise<Front> {
     const address = lb.Address;
     const sockets = new Set<net.Socket>();
     const upstreams = new Set<http.ClientRequest>();
@@ -236,7 +302,13 @@ export class DataPlane {
       if (l.cfg.XForwardedFor_SLBID === 'on') headers['slb-id'] = lb.LoadBalancerId;
       if (l.cfg.XForwardedFor_SLBPORT === 'on') headers['x-forwarded-port'] = String(l.ListenerPort);
       if (l.cfg.XForwardedFor_ClientSrcPort === 'on') headers['x-forwarded-client-srcport'] = String(req.socket.remotePort ?? '');
-      const up = http.request({ host: BACKEND_HOST, port: l.BackendServerPort, method: req.method, path: req.url, headers, agent: false });
+      const port = picker.next();
+      if (port === undefined) {
+        res.writeHead(503, { 'content-type': 'text/html', 'content-length': Buffer.byteLength(SERVICE_UNAVAILABLE_HTML), server: 'Tengine' });
+        res.end(SERVICE_UNAVAILABLE_HTML);
+        return;
+      }
+      const up = http.request({ host: BACKEND_HOST, port, method: req.method, path: req.url, headers, agent: false });
       upstreams.add(up);
       up.on('close', () => upstreams.delete(up));
       const fail = (status: number, html: string) => {
@@ -287,7 +359,7 @@ export class DataPlane {
     };
   }
 
-  private async openUdp(address: string, l: Listener): Promise<Front> {
+  private async openUdp(address: string, l: Listener, picker: BackendPicker): Promise<Front> {
     const sock = dgram.createSocket({ type: 'udp4', reuseAddr: false });
     const sessions = new Map<string, { up: dgram.Socket; timer: NodeJS.Timeout }>();
     const idleMs = Math.max(Number(l.cfg.PersistenceTimeout ?? 0) * 1000, UDP_SESSION_IDLE_MS);
@@ -306,6 +378,8 @@ export class DataPlane {
       const id = `${rinfo.address}:${rinfo.port}`;
       let s = sessions.get(id);
       if (!s) {
+        const port = picker.next();
+        if (port === undefined) return; // a vServer group without backends: the datagram is dropped
         const up = dgram.createSocket('udp4');
         up.on('error', () => endSession(id));
         up.on('message', (reply) => {
@@ -317,7 +391,7 @@ export class DataPlane {
         timer.unref();
         s = { up, timer };
         sessions.set(id, s);
-        up.connect(l.BackendServerPort, BACKEND_HOST, () => up.send(msg, () => undefined));
+        up.connect(port, BACKEND_HOST, () => up.send(msg, () => undefined));
         return;
       }
       s.timer.refresh();
@@ -346,19 +420,43 @@ export class DataPlane {
   }
 }
 
-/** Periodic real health check of one listener's backend port on 127.0.0.1. */
+/** One health-checked backend port (all backends live on 127.0.0.1). */
+interface PortHealth {
+  state: HealthState;
+  okStreak: number;
+  failStreak: number;
+}
+
+/**
+ * Periodic real health check of a listener's backend ports on 127.0.0.1: the BackendServerPort, or
+ * every port of its vServer group (read each round, so group changes show at the next check).
+ */
 class HealthProbe {
-  state: HealthState = { status: 'unavailable', checks: 0 };
+  private readonly perPort = new Map<number, PortHealth>();
   private timer?: NodeJS.Timeout;
-  private abort?: () => void;
+  private readonly aborts = new Set<() => void>();
   private stopped = false;
-  private okStreak = 0;
-  private failStreak = 0;
 
   constructor(
     readonly listener: Listener,
+    private readonly ports: () => number[],
     private readonly intervalOverrideMs?: number,
   ) {}
+
+  /** The listener's health: normal when some backend port is normal, unavailable before the first check or without backends. */
+  get state(): HealthState {
+    const states = [...this.perPort.values()].map((p) => p.state);
+    if (states.length === 0) return { status: 'unavailable', checks: 0 };
+    const normal = states.find((s) => s.status === 'normal');
+    const pick = normal ?? states.find((s) => s.status === 'abnormal') ?? states[0];
+    return { ...pick, checks: Math.max(...states.map((s) => s.checks)) };
+  }
+
+  /** The health of one backend port (vServer group rows of DescribeHealthStatus). */
+  portState(port: number): HealthState {
+    const p = this.perPort.get(port);
+    return p ? { ...p.state } : { status: 'unavailable', checks: 0 };
+  }
 
   private get intervalMs(): number {
     return this.intervalOverrideMs ?? Number(this.listener.cfg.HealthCheckInterval ?? 2) * 1000;
@@ -376,7 +474,7 @@ class HealthProbe {
   stop(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    this.abort?.();
+    for (const abort of [...this.aborts]) abort();
   }
 
   private schedule(ms: number): void {
@@ -386,41 +484,40 @@ class HealthProbe {
   }
 
   private async run(): Promise<void> {
-    let error: string | undefined;
-    try {
-      await this.probe();
-    } catch (e) {
-      error = (e as Error).message || String(e);
-    }
+    const connectPort = this.listener.cfg.HealthCheckConnectPort;
+    const ports = [...new Set(connectPort !== undefined ? [Number(connectPort)] : this.ports())].slice(0, 64);
+    for (const port of [...this.perPort.keys()]) if (!ports.includes(port)) this.perPort.delete(port);
+    const outcomes = await Promise.all(ports.map((port) => this.probe(port).then(() => undefined, (e: Error) => e.message || String(e))));
     if (this.stopped) return;
-    this.record(error);
+    ports.forEach((port, i) => this.record(port, outcomes[i]));
     this.schedule(this.intervalMs);
   }
 
-  private record(error: string | undefined): void {
+  private record(port: number, error: string | undefined): void {
     const l = this.listener;
-    this.state.checks++;
-    this.state.lastCheckedAt = Date.now();
-    this.state.lastError = error;
+    let p = this.perPort.get(port);
+    if (!p) this.perPort.set(port, (p = { state: { status: 'unavailable', checks: 0 }, okStreak: 0, failStreak: 0 }));
+    p.state.checks++;
+    p.state.lastCheckedAt = Date.now();
+    p.state.lastError = error;
     if (error === undefined) {
-      this.okStreak++;
-      this.failStreak = 0;
+      p.okStreak++;
+      p.failStreak = 0;
     } else {
-      this.failStreak++;
-      this.okStreak = 0;
+      p.failStreak++;
+      p.okStreak = 0;
     }
-    if (this.state.status === 'unavailable') {
-      this.state.status = error === undefined ? 'normal' : 'abnormal'; // first result decides
-    } else if (this.state.status === 'abnormal' && this.okStreak >= Number(l.cfg.HealthyThreshold ?? 3)) {
-      this.state.status = 'normal';
-    } else if (this.state.status === 'normal' && this.failStreak >= Number(l.cfg.UnhealthyThreshold ?? 3)) {
-      this.state.status = 'abnormal';
+    if (p.state.status === 'unavailable') {
+      p.state.status = error === undefined ? 'normal' : 'abnormal'; // first result decides
+    } else if (p.state.status === 'abnormal' && p.okStreak >= Number(l.cfg.HealthyThreshold ?? 3)) {
+      p.state.status = 'normal';
+    } else if (p.state.status === 'normal' && p.failStreak >= Number(l.cfg.UnhealthyThreshold ?? 3)) {
+      p.state.status = 'abnormal';
     }
   }
 
-  private probe(): Promise<void> {
+  private probe(port: number): Promise<void> {
     const l = this.listener;
-    const port = Number(l.cfg.HealthCheckConnectPort ?? l.BackendServerPort);
     const httpCheck = l.ListenerProtocol === 'http' || l.ListenerProtocol === 'https' || (l.ListenerProtocol === 'tcp' && l.cfg.HealthCheckType === 'http');
     if (l.ListenerProtocol === 'udp') return this.probeUdp(port);
     if (httpCheck) return this.probeHttp(port);
@@ -432,13 +529,14 @@ class HealthProbe {
       const s = net.connect({ host: BACKEND_HOST, port });
       const done = (err?: Error) => {
         clearTimeout(t);
-        this.abort = undefined;
+        this.aborts.delete(abort);
         s.destroy();
         if (err) reject(err);
         else resolve();
       };
+      const abort = () => done(new Error('stopped'));
       const t = setTimeout(() => done(new Error('connect timeout')), this.timeoutMs);
-      this.abort = () => done(new Error('stopped'));
+      this.aborts.add(abort);
       s.once('connect', () => done());
       s.once('error', (e) => done(e));
     });
@@ -458,15 +556,16 @@ class HealthProbe {
         agent: false,
         timeout: this.timeoutMs,
       });
-      this.abort = () => req.destroy(new Error('stopped'));
+      const abort = () => req.destroy(new Error('stopped'));
+      this.aborts.add(abort);
       req.on('timeout', () => req.destroy(new Error('http timeout')));
       req.on('error', (e) => {
-        this.abort = undefined;
+        this.aborts.delete(abort);
         reject(e);
       });
       req.on('response', (res) => {
         res.resume();
-        this.abort = undefined;
+        this.aborts.delete(abort);
         const cls = `http_${Math.floor((res.statusCode ?? 0) / 100)}xx`;
         if (codes.includes(cls)) resolve();
         else reject(new Error(`HTTP ${res.statusCode} is not in ${codes.join(',')}`));
@@ -487,7 +586,7 @@ class HealthProbe {
         if (finished) return;
         finished = true;
         clearTimeout(t);
-        this.abort = undefined;
+        this.aborts.delete(abort);
         try {
           s.close();
         } catch {
@@ -496,9 +595,10 @@ class HealthProbe {
         if (err) reject(err);
         else resolve();
       };
+      const abort = () => done(new Error('stopped'));
       // Without an expected reply, silence until the timeout counts as healthy (no ICMP port unreachable).
       const t = setTimeout(() => done(expect === undefined ? undefined : new Error('no UDP reply')), Math.min(this.timeoutMs, 1000));
-      this.abort = () => done(new Error('stopped'));
+      this.aborts.add(abort);
       s.on('error', (e) => done(e));
       s.on('message', (m) => {
         if (expect === undefined || m.toString().includes(expect)) done();

@@ -9,7 +9,10 @@ export interface Listener {
   LoadBalancerId: string;
   ListenerPort: number;
   ListenerProtocol: ListenerProtocol;
+  /** 0 when the listener forwards to a vServer group and no BackendServerPort was given. */
   BackendServerPort: number;
+  /** The vServer group the listener forwards to (instead of BackendServerPort on the default backends). */
+  VServerGroupId?: string;
   Status: ListenerStatus;
   Description: string;
   Bandwidth: number;
@@ -107,14 +110,16 @@ function httpCommon(p: Params, cfg: Cfg, https: boolean): void {
 
 export interface BuildContext {
   certificateExists(id: string): boolean;
+  /** Is this a vServer group of the listener's load balancer? (absent: the seed, which has none) */
+  vServerGroupExists?(id: string): boolean;
 }
 
 /** Builds a (stopped) listener from Create*Listener parameters; throws ApiError on invalid input. */
 export function buildListener(protocol: ListenerProtocol, loadBalancerId: string, p: Params, ctx: BuildContext): Listener {
   const ListenerPort = requireListenerPort(p);
   const vsg = p.str('VServerGroupId');
-  if (vsg !== undefined) throw invalid('VServerGroupId', `The specified VServerGroupId "${vsg}" does not exist (the sandbox has no vServer groups).`);
-  const BackendServerPort = p.int('BackendServerPort', 1, 65535, { required: true })!;
+  if (vsg !== undefined && !ctx.vServerGroupExists?.(vsg)) throw new ApiError(400, 'InvalidParameter.VServerGroupId', `The specified VServerGroupId "${vsg}" does not exist on load balancer ${loadBalancerId}.`);
+  const BackendServerPort = p.int('BackendServerPort', 1, 65535, { required: vsg === undefined }) ?? 0;
   let Bandwidth: number;
   if (protocol === 'tcp' || protocol === 'udp') {
     const bw = p.int('Bandwidth', -1, 5120, { required: true })!;
@@ -163,7 +168,32 @@ export function buildListener(protocol: ListenerProtocol, loadBalancerId: string
         'tls_cipher_policy_1_0';
     }
   }
-  return { LoadBalancerId: loadBalancerId, ListenerPort, ListenerProtocol: protocol, BackendServerPort, Status: 'stopped', Description, Bandwidth, Scheduler, AclStatus, AclType, AclId, Tags, cfg };
+  return { LoadBalancerId: loadBalancerId, ListenerPort, ListenerProtocol: protocol, BackendServerPort, VServerGroupId: vsg, Status: 'stopped', Description, Bandwidth, Scheduler, AclStatus, AclType, AclId, Tags, cfg };
+}
+
+/**
+ * Set<Proto>ListenerAttribute, the part the CCM uses when it takes a listener over: Description,
+ * Scheduler, and `VServerGroup` on|off with `VServerGroupId`. Other attributes are refused as not
+ * supported (so a caller relying on them learns it, instead of a silent no-op).
+ */
+export function setListenerAttributes(l: Listener, p: Params, ctx: BuildContext): void {
+  const known = new Set(['LoadBalancerId', 'ListenerPort', 'RegionId', 'Description', 'Scheduler', 'VServerGroup', 'VServerGroupId', 'Bandwidth']);
+  for (const name of p.map.keys()) if (!known.has(name)) throw invalid(name, 'Changing this attribute is not supported by the sandbox.');
+  const description = p.str('Description', { min: 1, max: 256 });
+  const schedulers = l.ListenerProtocol === 'tcp' ? ['wrr', 'rr', 'sch', 'tch'] : l.ListenerProtocol === 'udp' ? ['wrr', 'rr', 'sch', 'tch', 'qch'] : ['wrr', 'rr'];
+  const scheduler = p.oneOf('Scheduler', schedulers);
+  const toGroup = p.oneOf('VServerGroup', ON_OFF);
+  const groupId = p.str('VServerGroupId');
+  if (groupId !== undefined && toGroup !== 'on') throw invalid('VServerGroup', 'Set VServerGroup=on together with VServerGroupId.');
+  if (toGroup === 'on' && groupId === undefined) throw missing('VServerGroupId');
+  if (groupId !== undefined && !ctx.vServerGroupExists?.(groupId)) throw new ApiError(400, 'InvalidParameter.VServerGroupId', `The specified VServerGroupId "${groupId}" does not exist on load balancer ${l.LoadBalancerId}.`);
+  if (toGroup === 'off' && l.BackendServerPort === 0) throw invalid('VServerGroup', 'The listener has no BackendServerPort to fall back to.');
+  const bandwidth = p.int('Bandwidth', -1, 5120);
+  if (description !== undefined) l.Description = description;
+  if (scheduler !== undefined) l.Scheduler = scheduler;
+  if (bandwidth !== undefined && bandwidth !== 0) l.Bandwidth = bandwidth;
+  if (toGroup === 'on') l.VServerGroupId = groupId;
+  if (toGroup === 'off') l.VServerGroupId = undefined;
 }
 
 const CONFIG_NAME: Record<ListenerProtocol, string> = {
@@ -180,11 +210,13 @@ function core(l: Listener) {
     ListenerProtocol: l.ListenerProtocol,
     Status: l.Status,
     Description: l.Description,
-    BackendServerPort: l.BackendServerPort,
     Bandwidth: l.Bandwidth,
     Scheduler: l.Scheduler,
     AclStatus: l.AclStatus,
   };
+  // Absent when a vServer group is used without a port of its own (facts sheet §7.5).
+  if (l.BackendServerPort > 0) out.BackendServerPort = l.BackendServerPort;
+  if (l.VServerGroupId) out.VServerGroupId = l.VServerGroupId;
   if (l.AclType) out.AclType = l.AclType;
   if (l.AclId) out.AclId = l.AclId;
   return out;

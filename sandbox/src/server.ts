@@ -8,6 +8,7 @@ import { Params } from './params';
 import { NonceCache, SignatureVerifier } from './signature';
 import { SandboxSts, STS_API_VERSION } from './sts';
 import { loadSeed, Store } from './store';
+import { findVServerGroup } from './vServerGroups';
 import type { FaultKind, FaultSpec, HealthStatus, ListenerProtocol, SandboxHandle, SandboxOptions, SandboxRequestRecord, SandboxState, SeedObject } from './types';
 import { API_VERSION, ApiError, BAD_GATEWAY_HTML, errorBody, newRequestId, parseParams, sendError, sendJson } from './wire';
 
@@ -80,6 +81,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     log,
     healthCheckIntervalMs: options.healthCheckIntervalMs,
     certificate: (id) => store.certificate(id),
+    // Read from the current store at each connection: the group's backends as they are now.
+    groupBackends: (lb, l) => {
+      if (!l.VServerGroupId) return undefined;
+      const group = findVServerGroup(store, l.VServerGroupId);
+      return group ? group.backends.map((b) => ({ ServerId: b.ServerId, Port: b.Port, Weight: b.Weight })) : [];
+    },
   });
   let faults: FaultSpec[] = (options.faults ?? []).map(validateFault);
   let requests: SandboxRequestRecord[] = [];
@@ -122,6 +129,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         ListenerPort: l.ListenerPort,
         ListenerProtocol: l.ListenerProtocol,
         BackendServerPort: l.BackendServerPort,
+        ...(l.VServerGroupId ? { VServerGroupId: l.VServerGroupId } : {}),
         Status: l.Status,
         Description: l.Description,
         config: { ...l.cfg },

@@ -148,7 +148,10 @@ export interface SandboxListenerState {
   LoadBalancerId: string;
   ListenerPort: number;
   ListenerProtocol: ListenerProtocol;
+  /** 0 when the listener forwards to a vServer group without a port of its own. */
   BackendServerPort: number;
+  /** The vServer group the listener forwards to. */
+  VServerGroupId?: string;
   Status: ListenerStatus;
   Description: string;
   config: Record<string, string | number | boolean>;

@@ -110,7 +110,17 @@ export const VSERVER_GROUP_ACTIONS: Record<string, (ctx: ActionContext) => Recor
 
   DescribeVServerGroups(ctx) {
     const lb = lbOf(ctx);
-    return { VServerGroups: { VServerGroup: vServerGroupsOf(ctx.store, lb.LoadBalancerId).map((g) => ({ VServerGroupId: g.VServerGroupId, VServerGroupName: g.VServerGroupName, AssociatedObjects: { Listeners: { Listener: [] }, Rules: { Rule: [] } } })) } };
+    const usedBy = (g: VServerGroup) => lb.listeners.filter((l) => l.VServerGroupId === g.VServerGroupId).map((l) => ({ Port: l.ListenerPort, Protocol: l.ListenerProtocol }));
+    return {
+      VServerGroups: {
+        VServerGroup: vServerGroupsOf(ctx.store, lb.LoadBalancerId).map((g) => ({
+          VServerGroupId: g.VServerGroupId,
+          VServerGroupName: g.VServerGroupName,
+          ServerCount: g.backends.length,
+          AssociatedObjects: { Listeners: { Listener: usedBy(g) }, Rules: { Rule: [] } },
+        })),
+      },
+    };
   },
 
   DescribeVServerGroupAttribute(ctx) {
@@ -155,6 +165,8 @@ export const VSERVER_GROUP_ACTIONS: Record<string, (ctx: ActionContext) => Recor
   DeleteVServerGroup(ctx) {
     const g = groupOf(ctx);
     notLocked(ctx, g.LoadBalancerId);
+    const user = ctx.store.loadBalancers.find((lb) => lb.LoadBalancerId === g.LoadBalancerId)?.listeners.find((l) => l.VServerGroupId === g.VServerGroupId);
+    if (user) throw new ApiError(400, 'ResourceInUse.VServerGroup', `The vServer group ${g.VServerGroupId} is used by the ${user.ListenerProtocol} listener on port ${user.ListenerPort}: point the listener elsewhere or delete it first.`);
     const s = state(ctx.store);
     s.groups = s.groups.filter((x) => x !== g);
     return {};

@@ -92,6 +92,10 @@ export const BAD_GATEWAY_HTML =
   '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n' +
   '<hr><center>Tengine</center>\r\n</body>\r\n</html>\r\n';
 
+export const SERVICE_UNAVAILABLE_HTML =
+  '<html>\r\n<head><title>503 Service Temporarily Unavailable</title></head>\r\n<body>\r\n<center><h1>503 Service Temporarily Unavailable</h1></center>\r\n' +
+  '<hr><center>Tengine</center>\r\n</body>\r\n</html>\r\n';
+
 export const GATEWAY_TIMEOUT_HTML =
   '<html>\r\n<head><title>504 Gateway Time-out</title></head>\r\n<body>\r\n<center><h1>504 Gateway Time-out</h1></center>\r\n' +
   '<hr><center>Tengine</center>\r\n</body>\r\n</html>\r\n';

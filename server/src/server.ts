@@ -3,7 +3,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
-import { CodeActionKind, createConnection, DidChangeConfigurationNotification, InitializeParams, InitializeResult, ProposedFeatures, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import { CodeActionKind, createConnection, DidChangeConfigurationNotification, InitializeParams, InitializeResult, ProposedFeatures, StreamMessageWriter, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import { format } from 'util';
 import { LineDocument } from './engine/lineDocument';
 import { Analysis, ComposeAnalyzer } from './engine/analysis';
 import { forgetEnvFiles, loadEnvBeside } from './engine/compose/dotEnv';
@@ -23,6 +24,7 @@ import { ReachCommands } from './lsp/reachCommands';
 import { allCommandNames, CommandDispatcher } from './lsp/commands';
 import { registerProvisionCommands } from './lsp/provisionCommands';
 import { QuietPublisher } from './lsp/typingQuiet';
+import { cachingJsonEncoder, wireDiagnostics, withFixes } from './lsp/diagnosticWire';
 import { CurrentBindings, labelStates } from './lsp/labelStates';
 import { CLOUD_METHODS, LabelStatesResult } from '../../common/protocol';
 import { K8sFeatures } from './lsp/k8sFeatures';
@@ -37,7 +39,24 @@ if (!process.argv.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsW
   process.exit(2);
 }
 
-const connection = createConnection(ProposedFeatures.all);
+const connection = createStdioAwareConnection();
+
+/**
+ * Over stdio, messages are written with our JSON encoder (lsp/diagnosticWire.ts: a publish of 15k
+ * diagnostics reuses each one's JSON). The library does the rest of what it does for `--stdio`:
+ * exit when stdin ends, and console output to the client's log (stdout is the protocol).
+ */
+function createStdioAwareConnection() {
+  if (!process.argv.includes('--stdio')) return createConnection(ProposedFeatures.all);
+  const writer = new StreamMessageWriter(process.stdout, { charset: 'utf-8', contentTypeEncoder: cachingJsonEncoder });
+  // (The stream + writer overload: stdin stays a stream, so the library exits when it closes.)
+  const created = createConnection(ProposedFeatures.all, process.stdin, writer as unknown as NodeJS.WritableStream);
+  console.log = (...args: unknown[]) => created.console.log(format(...args));
+  console.info = (...args: unknown[]) => created.console.info(format(...args));
+  console.warn = (...args: unknown[]) => created.console.warn(format(...args));
+  console.error = (...args: unknown[]) => created.console.error(format(...args));
+  return created;
+}
 const documents = new DocumentStore({
   opened: (document) => {
     // The SLB index learns this document's SLBs from its first validation (slbUses), not by a
@@ -87,7 +106,8 @@ const publisher = new QuietPublisher(
     // LSP trace on (initialize `trace`, $/setTrace): when each publish left, on the machine's
     // monotonic clock (process.hrtime), so a typing replay times the server, not its own reading.
     connection.tracer.log(`Diagnostics of ${params.uri} (version ${params.version ?? '-'}): ${params.diagnostics.length} sent${afterPause ? ' after the typing pause' : ''}.`, `monotonicMs=${Number(process.hrtime.bigint()) / 1e6}`);
-    void connection.sendDiagnostics(params);
+    // Fixes stay here; the client gets them through code actions (lsp/diagnosticWire.ts).
+    void connection.sendDiagnostics({ ...params, diagnostics: wireDiagnostics(params.diagnostics) });
   },
   (uri) => documents.get(uri)?.version,
   () => diagnosticDelayOverride ?? settings.diagnosticDelay,
@@ -190,8 +210,11 @@ connection.onInitialized(async () => {
   if (workspaceTrusted) {
     for (const folder of workspaceFolders) {
       scanWorkspaceComposeFiles(folder, composeMatchers, (uri, text) => {
-        if (!documents.get(uri)) slbIndex.update(uri, text);
-      }).catch((error) => log('warn', `workspace scan of ${folder} stopped: ${String(error)}`));
+        if (!documents.get(uri)) {
+          slbIndex.update(uri, text);
+          k8s.indexFile(uri, text);
+        }
+      }, (text) => text.includes('loadbalancer-id')).catch((error) => log('warn', `workspace scan of ${folder} stopped: ${String(error)}`));
     }
   }
 });
@@ -247,6 +270,7 @@ function filePathFor(uri: string): string | undefined {
 
 async function validate(doc: LineDocument): Promise<void> {
   if (!settings.validationEnabled || !(isComposeDocument(doc) || k8s.isKubernetes(doc))) {
+    k8s.indexOpen(doc); // a document that stopped being a manifest leaves the CLB port index
     publisher.publish(doc.uri, doc.version, []);
     return;
   }
@@ -261,6 +285,7 @@ async function validate(doc: LineDocument): Promise<void> {
     relatedInformation,
     wantBindings: cloud.needsBindings(),
     knownSlbUsesVersion: slbUsesVersions.get(doc.uri),
+    kubernetes: k8s.isKubernetes(doc),
   });
   const current = documents.get(doc.uri);
   // A newer version is on its way (or the document closed): publish nothing stale.
@@ -273,7 +298,10 @@ async function validate(doc: LineDocument): Promise<void> {
   // (true: a CodeLens request was answered before these bindings landed: the client asks again.)
   if (result.bindings && lastBindings.set(doc.uri, result.version, result.bindings)) void connection.sendNotification(CLOUD_METHODS.labelStatesChanged, {});
   const online = result.bindings ? toDiagnostics(current, cloud.findings({ bindings: result.bindings } as unknown as Analysis), doc.uri, relatedInformation) : k8s.isKubernetes(current) ? k8s.onlineDiagnostics(current, relatedInformation) : [];
-  publisher.publish(doc.uri, result.version, [...result.diagnostics, ...online, ...reach.marksFor(current)]);
+  // R12 across files: this manifest's CLB ports join the workspace index, clashes with other files come back.
+  k8s.indexOpen(current);
+  const crossFile = k8s.isKubernetes(current) ? k8s.workspaceDiagnostics(current, relatedInformation) : [];
+  publisher.publish(doc.uri, result.version, [...result.diagnostics, ...online, ...crossFile, ...reach.marksFor(current)]);
 }
 
 function scheduleValidation(doc: LineDocument): void {
@@ -298,6 +326,7 @@ function scheduleValidation(doc: LineDocument): void {
 /** A closed document's SLB names are what its file on disk says, not the unsaved text it had open. */
 function reindexFromDisk(uri: string): void {
   slbIndex.remove(uri);
+  k8s.unindex(uri);
   if (!workspaceTrusted || !uri.startsWith('file:')) return;
   try {
     // The same files the workspace scan indexes (lsp/workspaceScan.ts).
@@ -307,6 +336,7 @@ function reindexFromDisk(uri: string): void {
     const stat = fs.statSync(file, { throwIfNoEntry: false });
     if (!stat?.isFile() || stat.size > 5 * 1024 * 1024) return;
     const text = fs.readFileSync(file, 'utf8');
+    k8s.indexFile(uri, text);
     const relative = path.relative(fileURLToPath(folder), file).split(path.sep).join('/');
     if (composeMatchers.some((m) => m.test(relative)) || text.includes('aliyun.lb.port_')) slbIndex.update(uri, text);
   } catch (error) {
@@ -359,7 +389,7 @@ connection.onCodeAction(
   guarded('codeAction', [], (params) => {
     const doc = documents.get(params.textDocument.uri);
     const migrate = doc && isComposeDocument(doc) && !k8s.isKubernetes(doc) ? migrationCodeActions(migrateDeps, doc, params.range) : [];
-    return [...quickFixes(params.textDocument.uri, params.context.diagnostics), ...migrate];
+    return [...quickFixes(params.textDocument.uri, withFixes(params.context.diagnostics, publisher.latestDiagnostics(params.textDocument.uri))), ...migrate];
   }),
 );
 

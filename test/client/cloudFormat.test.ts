@@ -15,6 +15,7 @@ import {
   PlanTexts,
   ReachResultLike,
   scanLbLabelLines,
+  scanServiceLines,
   unbrokenRegion,
   VerdictStore,
 } from '../../client/src/cloudFormat';
@@ -149,4 +150,15 @@ test('cloudFormat.ts stays free of vscode (unit-testable)', () => {
   while (!(fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'client', 'src')))) dir = path.dirname(dir);
   const src = fs.readFileSync(path.join(dir, 'client', 'src', 'cloudFormat.ts'), 'utf8');
   assert.doesNotMatch(src, /from 'vscode'|require\('vscode'\)/);
+});
+
+test('scanServiceLines: the kind: Service line of each LoadBalancer Service document, with its name; other kinds and ClusterIP Services get none', () => {
+  const text = [
+    'apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: web}', 'spec:', '  type: LoadBalancer # not a Service', '---',
+    'apiVersion: v1', 'kind: Service', 'metadata:', '  name: web', 'spec:', '  type: LoadBalancer', '  ports: [{port: 80}]', '---',
+    'apiVersion: v1', 'kind: Service', 'metadata:', '  name: internal', 'spec:', '  type: ClusterIP', '---',
+    'apiVersion: v1', "kind: 'Service'  # quoted", 'metadata:', '  name: "api"\r', 'spec:', '  type: "LoadBalancer"',
+  ];
+  assert.deepEqual(scanServiceLines(text).map((s) => [s.line, s.name, s.start, s.end]), [[7, 'web', 0, 13], [22, 'api', 0, 25]]);
+  assert.deepEqual(scanServiceLines(['services:', '  web:', '    labels:', '      kind: Service', '      type: LoadBalancer']), [], 'no apiVersion: not a manifest');
 });

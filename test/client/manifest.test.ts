@@ -188,6 +188,8 @@ test('settings: browsing the Settings editor, the titles VS Code derives from th
     'aliyunSlbLabels.online.enable': 'Online: Enable',
     'aliyunSlbLabels.online.refreshMinutes': 'Online: Refresh Minutes',
     'aliyunSlbLabels.codeLens.enable': 'Code Lens: Enable',
+    'aliyunSlbLabels.kubernetes.clusterId': 'Kubernetes: Cluster ID',
+    'aliyunSlbLabels.kubernetes.backends': 'Kubernetes: Backends',
   });
   for (const [key, title] of shown) assert.doesNotMatch(title, /\b(Yaml|Slb|Aliyun)\b/, `${key} reads "${title}"`);
   // What the old layout showed (one section: the extension id is the group), and the old key.

@@ -91,6 +91,15 @@ describe('CCM plan and vServer groups against the sandbox', () => {
     assert.equal(plans[0].lines[1].name, 'k8s/<NodePort>/plain/default/<clusterId>');
   });
 
+  it('a listener another Service owns (the CCM\'s description) is a conflict, not a take-over', async () => {
+    const client = sandboxClient(sandbox);
+    await client.createLoadBalancerTCPListener({ LoadBalancerId: REDIS_APP_ID, ListenerPort: 9100, BackendServerPort: 9100, Bandwidth: -1, Description: 'k8s/9100/other/prod/c1' } as never);
+    const [plan] = await planManifest(parseManifest(service('mine', { id: REDIS_APP_ID, 'force-override-listeners': 'true' }, '  - {port: 9100, nodePort: 30100}\n')), client, { clusterId: 'c1' });
+    assert.equal(plan.lines.at(-1)!.action, 'conflict');
+    assert.match(plan.lines.at(-1)!.detail, /belongs to Service prod\/other of cluster c1/);
+    await client.deleteLoadBalancerListener({ LoadBalancerId: REDIS_APP_ID, ListenerPort: 9100 } as never);
+  });
+
   it('CLI: slb-labels plan on a manifest prints the CCM plan and exits 1 on a conflict', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-plan-'));
     try {

@@ -150,6 +150,46 @@ describe('Kubernetes manifests over LSP', () => {
     assert.match(value, /CLB lb-bp1rtfnodmywb43ecu4sf tcp 6379 -> NodePort \(assigned by Kubernetes\) \(ECS backends\) \/ targetPort 6379 \(ENI backends\) -> containerPort 6379 \(Deployment redis, container redis\)/);
     const portHover = await client.request<Hover>('textDocument/hover', { textDocument: { uri }, position: positionOf(text, 'port: 6379', 2) });
     assert.match((portHover.contents as MarkupContent).value, /CLB lb-bp1rtfnodmywb43ecu4sf tcp 6379/);
+    // R13: which backends stand behind the listener (no externalTrafficPolicy, no backend-type: Cluster, unless ENI by default).
+    assert.match((portHover.contents as MarkupContent).value, /Backends \(externalTrafficPolicy Cluster\): all Ready nodes except masters .* port NodePort, weight 100 each\. Unless the cluster uses ENI backends/);
+  });
+
+  describe('NLB Services (spec.loadBalancerClass: alibabacloud.com/nlb)', () => {
+    const nlb = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers:\n      - name: web\n        ports: [{containerPort: 8080}]\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  annotations:\n    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-id: "nlb-wb7r6dlwetvt5j7b0u"\n    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-protocol-port: "tcpssl:443"\n    \nspec:\n  type: LoadBalancer\n  loadBalancerClass: alibabacloud.com/nlb\n  selector: {app: web}\n  ports:\n  - {port: 443, targetPort: 8080}\n';
+
+    it('validation: only a hint that the NLB controller handles it (no CLB findings on nlb- IDs or NLB protocols)', async () => {
+      const { diagnostics } = await client.open('file:///ws/k8s/nlb-validate.yaml', nlb, 'yaml');
+      assert.deepEqual(diagnostics.map((d) => `${d.code}/${d.severity}`), ['k8s-annotations-other-controller/4']);
+      assert.match(diagnostics[0].message, /NLB controller/);
+    });
+
+    it('hover on an annotation or a port: the NLB controller, no CLB doc and no CLB chain', async () => {
+      const uri = 'file:///ws/k8s/nlb-hover.yaml';
+      await client.open(uri, nlb, 'yaml');
+      for (const [needle, at] of [['alibaba-cloud-loadbalancer-id', 5], ['port: 443', 2], ['alibabacloud.com/nlb', 3]] as const) {
+        const hover = await client.request<Hover>('textDocument/hover', { textDocument: { uri }, position: positionOf(nlb, needle, at) });
+        const value = (hover.contents as MarkupContent).value;
+        assert.match(value, /handled by the CCM's NLB controller \(spec\.loadBalancerClass: alibabacloud\.com\/nlb\)/, needle);
+        assert.match(value, /CLB annotations, listeners and the CLB chain do not apply/, needle);
+        assert.doesNotMatch(value, /->|looks it up by ID only|CLB \(new CLB/, needle);
+      }
+    });
+
+    it('completion: NLB-only keys instead of the CLB catalogue, and no CLB values', async () => {
+      const uri = 'file:///ws/k8s/nlb-complete.yaml';
+      await client.open(uri, nlb, 'yaml');
+      const keys = items(await client.request('textDocument/completion', { textDocument: { uri }, position: positionOf(nlb, '    \nspec:', 4) })).map((i) => i.label);
+      assert.ok(keys.includes('service.beta.kubernetes.io/alibaba-cloud-loadbalancer-zone-maps'), keys.join(' '));
+      assert.ok(!keys.some((k) => /-(scheduler|force-override-listeners|sticky-session)$/.test(k)), keys.join(' '));
+      assert.ok(!keys.some((k) => k.includes('/alicloud-')), 'no legacy CLB spellings');
+      const values = items(await client.request('textDocument/completion', { textDocument: { uri }, position: positionOf(nlb, 'tcpssl:443', 0) }));
+      assert.deepEqual(values, []);
+      // The same Service without the class gets the CLB catalogue back.
+      const clb = nlb.replace('  loadBalancerClass: alibabacloud.com/nlb\n', '');
+      await client.replace(uri, clb);
+      const clbKeys = items(await client.request('textDocument/completion', { textDocument: { uri }, position: positionOf(clb, '    \nspec:', 4) })).map((i) => i.label);
+      assert.ok(clbKeys.includes('service.beta.kubernetes.io/alibaba-cloud-loadbalancer-scheduler'));
+    });
   });
 
   it('speaks Chinese when the client does', async () => {

@@ -18,7 +18,7 @@ import { applyEdits } from './helpers';
 
 const CLUSTER_MADE_ID = 'lb-bp1k8sclustermade0001';
 const items = (r: CompletionItem[] | CompletionList | null): CompletionItem[] => (Array.isArray(r) ? r : r?.items ?? []);
-const online = (d: Diagnostic) => /^k8s-(clb-not-found|clb-id-is-name|clb-not-reusable|listener-|clb-address-type|cert-)/.test(String(d.code));
+const online = (d: Diagnostic) => /^k8s-(clb-not-found|clb-id-is-name|clb-not-reusable|listener-|clb-address-type|clb-ingress-mismatch|clb-immutable-mismatch|cert-)/.test(String(d.code));
 
 function seed() {
   const s = loadSeed(undefined);
@@ -100,6 +100,61 @@ describe('Kubernetes online checks against the sandbox', () => {
     const d = p.diagnostics.find((x) => x.code === 'k8s-clb-address-type')!;
     assert.deepEqual(d.range.start, positionOf(text, 'intranet'));
     assert.match(d.message, /is internet, but address-type asks for intranet/);
+  });
+
+  /** The address the sandbox gave a CLB (the catalog reads it from DescribeLoadBalancers). */
+  async function addressOf(id: string): Promise<string> {
+    const catalog = new SlbCatalog({ clientFor: (region) => sandboxClient(sandbox, region), region: 'cn-hangzhou', refreshMinutes: 0 });
+    try {
+      await catalog.refresh();
+      return catalog.trustedSnapshot()!.byId.get(id)!.address!;
+    } finally {
+      catalog.dispose();
+    }
+  }
+  const status = (ingress: string) => `status:\n  loadBalancer:\n    ingress:\n${ingress}`;
+
+  it('k8s-clb-ingress-mismatch (R4): a status IP other than the reused CLB address is a warning; the same IP or a hostname-only entry is fine', async () => {
+    const address = await addressOf(REDIS_APP_ID);
+    const uri = 'file:///ws/k8s-online/ingress.yaml';
+    const base = service('redis', { id: REDIS_APP_ID }, '  - {port: 6379}\n');
+    const text = `${base}${status('    - ip: 10.250.0.9\n')}`;
+    await client.open(uri, text, 'yaml');
+    const p = await client.diagnosticsWhere(uri, (x) => x.diagnostics.some((d) => d.code === 'k8s-clb-ingress-mismatch'), 15000);
+    const d = p.diagnostics.find((x) => x.code === 'k8s-clb-ingress-mismatch')!;
+    assert.equal(d.severity, 2);
+    assert.deepEqual(d.range.start, positionOf(text, REDIS_APP_ID));
+    assert.match(d.message, new RegExp(`10\\.250\\.0\\.9, but CLB ${REDIS_APP_ID} has address ${address.replace(/\./g, '\\.')}`));
+    assert.deepEqual(d.relatedInformation?.[0].location.range.start, positionOf(text, '- ip: 10.250.0.9'));
+    for (const fine of [`${base}${status(`    - ip: ${address}\n`)}`, `${base}${status('    - hostname: redis.example.com\n')}`, base]) {
+      const again = await client.replace(uri, fine);
+      const settled = again.diagnostics.some(online) ? again : await client.diagnosticsWhere(uri, (x) => x.diagnostics.some(online), 3000).catch(() => again);
+      assert.ok(!settled.diagnostics.some((x) => x.code === 'k8s-clb-ingress-mismatch'), `${fine}\n${JSON.stringify(settled.diagnostics)}`);
+    }
+  });
+
+  it('k8s-clb-immutable-mismatch (R10): creation-only annotations that differ from the reused CLB are errors with a fix; equal ones say nothing', async () => {
+    const uri = 'file:///ws/k8s-online/immutable.yaml';
+    const text = service('redis', { id: REDIS_APP_ID, 'master-zoneid': 'cn-hangzhou-k', 'slave-zoneid': 'cn-hangzhou-i', 'resource-group-id': 'rg-acfmxazb4ph6aiy', 'ip-version': 'ipv6' }, '  - {port: 6379}\n');
+    await client.open(uri, text, 'yaml');
+    const p = await client.diagnosticsWhere(uri, (x) => x.diagnostics.filter((d) => d.code === 'k8s-clb-immutable-mismatch').length === 2, 15000);
+    const found = p.diagnostics.filter((d) => d.code === 'k8s-clb-immutable-mismatch');
+    assert.deepEqual(found.map((d) => d.range.start), [positionOf(text, 'cn-hangzhou-k'), positionOf(text, 'ipv6')]);
+    assert.ok(found.every((d) => d.severity === 1));
+    assert.match(found[0].message, /master-zoneid is cn-hangzhou-k, but CLB lb-\w+ has cn-hangzhou-h/);
+    const [action] = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: found[0].range, context: { diagnostics: [found[0]] } });
+    assert.match(applyEdits(text, action.edit!.changes![uri]), /master-zoneid: "cn-hangzhou-h"/);
+  });
+
+  it('k8s-clb-immutable-mismatch (R10) on the CLB the CCM created, found by the exported status IP: a warning', async () => {
+    const address = await addressOf(CLUSTER_MADE_ID);
+    const uri = 'file:///ws/k8s-online/immutable-created.yaml';
+    const text = `${service('made', { 'master-zoneid': 'cn-hangzhou-k', 'address-type': 'intranet' }, '  - {port: 80}\n')}${status(`    - ip: ${address}\n`)}`;
+    await client.open(uri, text, 'yaml');
+    const p = await client.diagnosticsWhere(uri, (x) => x.diagnostics.filter((d) => d.code === 'k8s-clb-immutable-mismatch').length === 2, 15000);
+    const found = p.diagnostics.filter((d) => d.code === 'k8s-clb-immutable-mismatch');
+    assert.ok(found.every((d) => d.severity === 2), JSON.stringify(found));
+    assert.match(found[0].message, new RegExp(`which the CCM created for this Service \\(its status IP ${address.replace(/\./g, '\\.')}\\)`));
   });
 
   it('completes CLB IDs with name, address and status, and certificate IDs for cert-id', async () => {

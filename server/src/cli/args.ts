@@ -159,10 +159,12 @@ export const COMMANDS: Record<string, CommandSpec> = {
     operands: '<file>',
     summary: 'Create and start the SLB listeners the labels need: shows the plan, asks for confirmation, then applies it.',
     operandCount: { min: 1, max: 1 },
-    operandMessage: 'name one compose file, e.g. slb-labels provision docker-compose.yml',
+    operandMessage: 'name one compose file or Kubernetes manifest, e.g. slb-labels provision docker-compose.yml',
     options: {
       yes: { type: 'boolean', short: 'y', description: 'apply without asking (needed when stdin is not a terminal)' },
       'certificate-id': { type: 'string', valueName: 'ID', description: 'server certificate for https listeners' },
+      backend: { type: 'string', multiple: true, valueName: 'ECS[:PORT]', description: 'Kubernetes manifests: an ECS instance ID of a cluster node for the vServer groups (repeatable); with :PORT only the group of that NodePort' },
+      'cluster-id': { type: 'string', valueName: 'ID', description: 'Kubernetes manifests: the cluster ID the CCM names vServer groups and listeners with (required to apply)' },
       format: { type: 'string', valueName: 'FORMAT', choices: ['text', 'json'], description: 'output: text (default) or json' },
       timeout: { type: 'string', valueName: 'MS', range: { min: 100, max: 120_000 }, description: 'read timeout of each API call in milliseconds (default 10000)' },
       ...cloud,

@@ -6,7 +6,8 @@ import { loadEnvBeside } from '../engine/compose/dotEnv';
 import { extendsFilesFor } from '../engine/compose/extends';
 import { getLocale, t } from '../engine/i18n';
 import { ManifestAnalyzer } from '../engine/k8s/analyze';
-import { looksLikeKubernetes } from '../engine/k8s/parse';
+import { looksLikeKubernetes, parseManifest } from '../engine/k8s/parse';
+import { clbPortClaims, crossFileFinding, WorkspaceClbPorts } from '../engine/k8s/workspacePorts';
 import { listRules, listRulesText } from '../engine/rules/registry';
 import type { Finding } from '../engine/rules/types';
 import { textOf } from '../engine/text';
@@ -87,6 +88,21 @@ function onlineSubjectOf(absolute: string, text: string, analyzer: ComposeAnalyz
   if (looksLikeKubernetes(text)) return { kind: 'k8s', manifest: new ManifestAnalyzer().analyze(text).manifest };
   const analysis = analyzer.analyze(text, { env: loadEnvBeside(absolute), files: extendsFilesFor(absolute), yamlSyntaxErrors: 'all', maxTextLength: maxTextLength(), timeBudgetMs: analysisBudgetMs(DEFAULT_CLI_BUDGET_MS) });
   return { kind: 'compose', bindings: analysis.bindings };
+}
+
+/** R12 across the linted manifests, as the editor does across the workspace (k8s/workspacePorts.ts). */
+function addCrossFileClbPorts(linted: Linted[]): void {
+  const index = new WorkspaceClbPorts();
+  const claimed = linted.flatMap((l, i) => {
+    if (!l.source || !looksLikeKubernetes(l.source.text) || !/loadbalancer-id/.test(l.source.text)) return [];
+    const claims = clbPortClaims(parseManifest(l.source.text));
+    index.update(String(i), claims, textOf(l.source.text));
+    return claims.length ? [{ l, i, claims }] : [];
+  });
+  for (const { l, i, claims } of claimed) {
+    const findings = index.clashes(String(i), claims).map((clash) => crossFileFinding({ ...clash, others: clash.others.map((o) => ({ ...o, uri: linted[Number(o.uri)].result.file })) }));
+    if (findings.length) l.result.diagnostics = [...l.result.diagnostics, ...toDiagnostics(l.source!.text, findings)].sort((a, b) => a.line - b.line || a.column - b.column);
+  }
 }
 
 const STDIN_TIMEOUT_MS = 60_000;
@@ -189,6 +205,7 @@ export async function runLintCli(argv: string[], io: LintIo): Promise<number> {
     linted.push({ result, source: stopped ? undefined : { absolute: input.absolute, text: read.text } });
   }
   thread.stop();
+  addCrossFileClbPorts(linted);
   if (linted.length === 0 && notes.length === 0) {
     notes.push({ level: 'error', message: t('nothing to check: no compose file or Kubernetes manifest among {0}', parsed.operands.join(' ')) });
   }

@@ -18,6 +18,7 @@ import { COMMANDS, numberValue, parseCommand, stringValue, Values } from './args
 import { readUserFileSync } from '../engine/userFile';
 import { looksLikeKubernetes } from '../engine/k8s/parse';
 import { runK8sPlanCli } from './k8sPlan';
+import { runK8sProvisionCli } from './k8sProvision';
 
 export interface ProvisionCliIo {
   out: (s: string) => void;
@@ -115,11 +116,13 @@ export function planJson(plan: Plan, file: string, text: string): Array<Record<s
       existing: l.existing ?? null,
       listener: l.listener ?? null,
       needsCertificate: l.needsCertificate ?? false,
+      // Kubernetes Service ports only (absent for compose labels).
+      ccm: l.ccm,
     };
   });
 }
 
-function planText(plan: Plan, file: string, text: string): string {
+export function planText(plan: Plan, file: string, text: string): string {
   const doc = textOf(text);
   const out: string[] = [];
   for (const l of plan.lines) {
@@ -154,7 +157,7 @@ export async function runPlanCli(argv: string[], io: ProvisionCliIo): Promise<nu
   return planExitCode(plan);
 }
 
-function defaultPrompt(question: string): Promise<string> {
+export function defaultPrompt(question: string): Promise<string> {
   return new Promise((resolve) => {
     const rl = readline.createInterface({ input: process.stdin, output: process.stderr, terminal: true });
     rl.question(question, (answer) => {
@@ -168,6 +171,9 @@ function defaultPrompt(question: string): Promise<string> {
 export async function runProvisionCli(argv: string[], io: ProvisionCliIo): Promise<number> {
   const parsed = parse(argv, 'provision', io);
   if (typeof parsed === 'number') return parsed;
+  // A Kubernetes manifest (by content): the CCM's vServer groups and listeners (cli/k8sProvision.ts).
+  const manifest = readUserFileSync(parsed.file, { expected: t('a compose file') });
+  if (manifest.ok && looksLikeKubernetes(manifest.text)) return runK8sProvisionCli(parsed.file, manifest.text, parsed.flags, io);
   const prepared = await prepare(parsed, 'provision', io);
   if (typeof prepared === 'number') return prepared;
   const { plan, client, file, text } = prepared;
@@ -194,14 +200,19 @@ export async function runProvisionCli(argv: string[], io: ProvisionCliIo): Promi
     },
   });
   if (json) io.out(JSON.stringify({ plan: planJson(plan, file, text), result }, null, 2) + '\n');
-  else {
-    const doc = textOf(text);
-    for (const r of result.lines) {
-      const line = plan.lines.find((l) => l.id === r.id);
-      const pos = line?.keySpan ? doc.positionAt(line.keySpan.start) : undefined;
-      io.out(`${file}:${pos ? `${pos.line + 1}:${pos.character + 1}` : '1:1'}: [${r.outcome}] ${lineTitle(r)}: ${r.message}\n`);
-    }
-    io.out(resultSummaryText(result) + '\n');
-  }
+  else io.out(resultText(plan, result, file, text));
   return result.ok ? 0 : 1;
+}
+
+/** `file:line:col: [outcome] title: message` per line, then the summary. */
+export function resultText(plan: Plan, result: ApplyResult, file: string, text: string): string {
+  const doc = textOf(text);
+  const out: string[] = [];
+  for (const r of result.lines) {
+    const line = plan.lines.find((l) => l.id === r.id);
+    const pos = line?.keySpan ? doc.positionAt(line.keySpan.start) : undefined;
+    out.push(`${file}:${pos ? `${pos.line + 1}:${pos.character + 1}` : '1:1'}: [${r.outcome}] ${lineTitle(r)}: ${r.message}`);
+  }
+  out.push(resultSummaryText(result));
+  return out.join('\n') + '\n';
 }

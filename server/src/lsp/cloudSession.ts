@@ -51,6 +51,21 @@ export function readCloudSettings(raw: unknown): CloudSettings {
   };
 }
 
+/** Provisioning Service manifests: `kubernetes.clusterId` and `kubernetes.backends` (what the editor cannot guess). */
+export interface KubernetesProvisionSettings {
+  clusterId: string;
+  backends: string[];
+}
+
+export function readKubernetesSettings(raw: unknown): KubernetesProvisionSettings {
+  const s = (raw && typeof raw === 'object' ? raw : {}) as Record<string, any>;
+  const k = s['kubernetes.clusterId'] !== undefined || s['kubernetes.backends'] !== undefined ? { clusterId: s['kubernetes.clusterId'], backends: s['kubernetes.backends'] } : (s.kubernetes ?? {});
+  return {
+    clusterId: typeof k.clusterId === 'string' ? k.clusterId.trim() : '',
+    backends: Array.isArray(k.backends) ? k.backends.filter((b: unknown): b is string => typeof b === 'string') : [],
+  };
+}
+
 /** @deprecated name kept for the server's code; the shape lives in common/protocol.ts. */
 export type CloudStatusParams = CloudStatus;
 
@@ -59,6 +74,7 @@ type Log = (level: 'info' | 'warn' | 'error', message: string) => void;
 export class CloudSession {
   readonly catalog: SlbCatalog;
   private settings: CloudSettings = readCloudSettings(undefined);
+  private kubernetesSettings: KubernetesProvisionSettings = readKubernetesSettings(undefined);
   private settingsKey = '';
   private explicit: StaticCredentials | undefined;
   private trusted = true;
@@ -101,6 +117,8 @@ export class CloudSession {
 
   /** Called with the raw `aliyunSlbLabels` section whenever settings are (re)read. */
   applySettings(raw: unknown): void {
+    // Read on each command; they change no connection, so no reconfigure.
+    this.kubernetesSettings = readKubernetesSettings(raw);
     this.settings = readCloudSettings(raw);
     const key = JSON.stringify(this.settings);
     if (key === this.settingsKey) return;
@@ -182,6 +200,11 @@ export class CloudSession {
     const endpoint = this.settings.endpoint || undefined;
     const client = new SlbClient({ credentials: toCredential(found), regionId: found.region, endpoint, connectTimeoutMs: opts.connectTimeoutMs ?? 4_000, readTimeoutMs: opts.readTimeoutMs ?? 8_000, retry: { maxAttempts: 2 }, t });
     return { ok: true, client, region: found.region, endpoint, sourceDescription: describeCredentialSource(found, t) };
+  }
+
+  /** The cluster ID and node backends for provisioning Service manifests (settings). */
+  kubernetes(): KubernetesProvisionSettings {
+    return { ...this.kubernetesSettings, backends: [...this.kubernetesSettings.backends] };
   }
 
   /** Is the workspace trusted (cloud commands refuse otherwise)? */

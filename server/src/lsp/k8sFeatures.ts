@@ -8,7 +8,9 @@ import { k8sComplete } from '../engine/k8s/completion';
 import { k8sHover } from '../engine/k8s/hover';
 import type { K8sManifest } from '../engine/k8s/model';
 import { checkManifestOnline, ServerCertificateInfo } from '../engine/k8s/onlineRules';
-import { linesLookLikeKubernetes, parseManifest } from '../engine/k8s/parse';
+import { linesLookLikeKubernetes, looksLikeKubernetes, parseManifest } from '../engine/k8s/parse';
+import { clbPortClaims, crossFileFinding, WorkspaceClbPorts } from '../engine/k8s/workspacePorts';
+import { textOf } from '../engine/text';
 import type { LineDocument } from '../engine/lineDocument';
 import type { CloudSession } from './cloudSession';
 
@@ -30,8 +32,40 @@ export class K8sFeatures {
   private certificatesLoading = false;
   private lastCertificateError = '';
   private certificatesFailedAt = 0;
+  /** Listener ports on reused CLBs per manifest of the workspace (R12 across files). */
+  private readonly clbPorts = new WorkspaceClbPorts();
 
   constructor(private readonly deps: K8sFeaturesDeps) {}
+
+  /** A manifest on disk (workspace scan, a closed document): its CLB port claims join the index. */
+  indexFile(uri: string, text: string): void {
+    // Cheap text checks first: only manifests that reuse a CLB can claim a port.
+    const claims = /loadbalancer-id/.test(text) && looksLikeKubernetes(text) ? clbPortClaims(parseManifest(text)) : [];
+    if (this.clbPorts.update(uri, claims, textOf(text, uri))) this.deps.revalidate();
+  }
+
+  /** An open document's claims, from this version's parse. */
+  indexOpen(doc: LineDocument): void {
+    // Only a manifest that reuses a CLB can claim a port: others are not parsed here at all.
+    const manifest = this.isKubernetes(doc) && doc.includes('loadbalancer-id') ? this.manifest(doc) : undefined;
+    if (this.clbPorts.update(doc.uri, manifest ? clbPortClaims(manifest) : [], doc)) this.deps.revalidate();
+  }
+
+  unindex(uri: string): void {
+    if (this.clbPorts.remove(uri)) this.deps.revalidate();
+  }
+
+  /** Services of other files of the workspace on the same CLB port as a Service of this one. */
+  workspaceDiagnostics(doc: LineDocument, relatedInformation: boolean): Diagnostic[] {
+    if (!this.clbPorts.hasClaimsBesides(doc.uri)) return [];
+    const manifest = this.manifest(doc);
+    if (!manifest) return [];
+    return this.clbPorts.clashes(doc.uri, clbPortClaims(manifest)).map((clash) => {
+      const [diagnostic] = toDiagnostics(doc, [crossFileFinding(clash)], doc.uri, relatedInformation);
+      if (relatedInformation) diagnostic.relatedInformation = clash.others.map((o) => ({ location: { uri: o.uri, range: o.range }, message: `Service '${o.service}' (${o.namespace})` }));
+      return diagnostic;
+    });
+  }
 
   /**
    * A YAML document with `apiVersion:` and `kind:` at the top level of some document. Asked on every

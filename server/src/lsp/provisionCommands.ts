@@ -22,6 +22,9 @@ import {
 } from '../engine/provision';
 import type { PlanTexts, ProvisionOutcome } from '../engine/provision';
 import { rangeOf } from '../engine/text';
+import { applyCcmPlan } from '../engine/k8s/ccmApply';
+import { looksLikeKubernetes } from '../engine/k8s/parse';
+import { planK8sDocument } from './k8sCloudCommands';
 import type { CloudSession } from './cloudSession';
 import { COMMANDS, CommandDispatcher } from './commands';
 
@@ -41,6 +44,10 @@ export interface PlanCommandArgs {
   labelKeys?: string[];
   /** Every label of the file (the default when neither position nor labelKeys is given). */
   all?: boolean;
+  /** Kubernetes manifests: the cluster ID (else the setting aliyunSlbLabels.kubernetes.clusterId). */
+  clusterId?: string;
+  /** Kubernetes manifests: ECS node backends `i-…` / `i-…:port` (else the setting aliyunSlbLabels.kubernetes.backends). */
+  backends?: string[];
 }
 
 export interface ProvisionCommandArgs extends PlanCommandArgs {
@@ -158,6 +165,11 @@ async function prepare(args: PlanCommandArgs, deps: ProvisionDeps, signal?: Abor
   const client = await deps.cloud.commandClient();
   if (!client.ok) return fail('error', client.message);
   const text = doc.getText();
+  // A Kubernetes manifest: the CCM's groups and listeners for its Services (lsp/k8sCloudCommands.ts).
+  if (looksLikeKubernetes(text)) {
+    const planned = await planK8sDocument(args, doc, client.client, deps.cloud.kubernetes(), signal);
+    return 'plan' in planned ? { plan: planned.plan, doc, client } : fail(planned.status, planned.message);
+  }
   // A fresh analyzer for files that are not open (the per-document ones hold open documents' state).
   const analyzer = deps.document(uri) ? deps.analyzerFor(uri) : new ComposeAnalyzer();
   const analysis = analyzer.analyze(text, { env: deps.envFor(uri) });
@@ -259,7 +271,10 @@ export async function provisionCommand(args: ProvisionCommandArgs, deps: Provisi
   };
   let result: ApplyResult;
   try {
-    result = await applyPlan(plan, client.client, { onStep, certificateFor: certFor, signal: abort.signal });
+    // Service ports (lines with `ccm`) are applied the CCM's way; the lock, re-reads and texts are shared.
+    result = plan.lines.some((l) => l.ccm)
+      ? await applyCcmPlan(plan, client.client, { onStep, signal: abort.signal })
+      : await applyPlan(plan, client.client, { onStep, certificateFor: certFor, signal: abort.signal });
   } finally {
     progress?.done();
   }
@@ -269,7 +284,7 @@ export async function provisionCommand(args: ProvisionCommandArgs, deps: Provisi
   // The catalog and the diagnostics of open documents follow the new state.
   if (result.lines.some((l) => l.created || l.started)) await refreshCatalog(deps);
   deps.revalidateAll();
-  return { status: 'ok', ok: result.ok, uri, plan: planOut, texts: planTexts(plan), result, outcome: provisionOutcome(result), message: resultSummaryText(result) };
+  return { status: 'ok', ok: result.ok, uri, plan: planOut, texts: planTexts(plan), result, outcome: provisionOutcome(result, plan.lines.some((l) => l.ccm)), message: resultSummaryText(result) };
 }
 
 async function refreshCatalog(deps: ProvisionDeps): Promise<void> {

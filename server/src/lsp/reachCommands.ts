@@ -25,6 +25,8 @@ import { t } from '../engine/i18n';
 import { checkReachability, formatReport, inlineMessage, lensVerdict, reachNotification, reachTargets, reachVerdict, summaryLine, targetAt } from '../engine/reach';
 import type { ReachNotification, ReachResult, ReachTarget } from '../engine/reach';
 import type { CloudSession } from './cloudSession';
+import { looksLikeKubernetes } from '../engine/k8s/parse';
+import { reachK8sDocument, type K8sReachLspResult } from './k8sCloudCommands';
 import { COMMANDS, CommandDispatcher } from './commands';
 
 export const REACH_DIAGNOSTIC_SOURCE = 'aliyun-slb-reach';
@@ -48,7 +50,8 @@ export interface ReachLspResult extends ReachResult {
 export interface ReachCommandResult {
   uri: string;
   region?: string;
-  results: ReachLspResult[];
+  /** Compose labels, or the ports of Kubernetes Services (lsp/k8sCloudCommands.ts). */
+  results: Array<ReachLspResult | K8sReachLspResult>;
   /** One line: "All 2 label(s) reachable." / "1 of 2 label(s) blocked, 1 reachable." */
   summary: string;
   /** What an editor shows after the check (the error, the verdict, or the summary and first blocker). */
@@ -101,6 +104,7 @@ export class ReachCommands {
     const doc = this.deps.documents.get(uri);
     if (!doc) return fail(t('The document {0} is not open.', uri || '?'));
     const text = doc.getText();
+    if (looksLikeKubernetes(text)) return this.runK8s(args, doc, workDone, fail);
     const env = this.deps.env(uri);
     const analysis = new ComposeAnalyzer().analyze(text, { env, yamlSyntaxErrors: 'all' });
     const all = reachTargets(analysis, { env });
@@ -141,6 +145,20 @@ export class ReachCommands {
       this.deps.revalidate(uri);
     }
     return { uri, region: session.region, results: lspResults, summary, notification: reachNotification(results) };
+  }
+
+  /** A manifest: every Service port at the position (or all) through its CLB. */
+  private async runK8s(args: ReachCommandArgs, doc: LineDocument, workDone: WorkDoneProgressReporter | undefined, fail: (error: string) => ReachCommandResult): Promise<ReachCommandResult> {
+    if (!args.all && !(args.position && Number.isInteger(args.position.line))) return fail(t('Give a position or all: true.'));
+    const timeoutMs = clamp(args.timeoutMs, 100, 120_000, 3000);
+    const session = await this.deps.cloud.commandClient({ readTimeoutMs: Math.max(timeoutMs, 5_000) });
+    if (!session.ok) return fail(session.message);
+    const progress = await this.progress(workDone);
+    progress.begin(t('Checking SLB reachability'), 0, undefined, false);
+    const out = await reachK8sDocument(args, doc, session.client, timeoutMs).finally(() => progress.done());
+    if ('error' in out) return fail(out.error);
+    this.deps.log('info', [t('SLB reachability of {0} ({1}, region {2}):', doc.uri, session.sourceDescription, session.region), ...out.results.map((r) => `  ${r.reachable ? '✓' : '✗'} ${r.label} (${r.service}) ${r.binding}: ${r.verdict}`)].join('\n'));
+    return { uri: doc.uri, region: session.region, results: out.results, summary: out.summary, notification: out.notification };
   }
 
   private async progress(workDone: WorkDoneProgressReporter | undefined): Promise<WorkDoneProgressReporter> {

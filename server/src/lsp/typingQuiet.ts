@@ -121,6 +121,11 @@ export class QuietPublisher {
     if (shown.releaseInMs !== undefined) this.releases.set(uri, setTimeout(() => afterQueuedInput(() => this.release(uri)), shown.releaseInMs));
   }
 
+  /** The full list last published for the document (with what is held back): code actions find fixes in it. */
+  latestDiagnostics(uri: string): readonly Diagnostic[] | undefined {
+    return this.latest.get(uri)?.diagnostics;
+  }
+
   /** Closed (or validation off): nothing is held for it any more. */
   clear(uri: string, send = true): void {
     const pending = this.releases.get(uri);

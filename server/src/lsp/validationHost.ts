@@ -27,6 +27,11 @@ export interface AnalyzeRequest {
   knownSlbUsesVersion?: number;
   /** Set by the host: the analysis stops itself with one finding past this many ms. */
   budgetMs?: number;
+  /**
+   * The main thread's answer to "is this a Kubernetes manifest?" (kept current edit by edit in
+   * lsp/k8sFeatures.ts), so the worker does not search megabytes of text for `apiVersion` per keystroke.
+   */
+  kubernetes?: boolean;
   /** Set by the host: the result whose diagnostics it holds for this document (see ValidationResult.diagnosticsDelta). */
   knownDiagnosticsId?: number;
 }

@@ -49,7 +49,7 @@ export function handleValidationMessage(message: ValidationRequest): ValidationR
     return undefined;
   }
   if (message.type === 'open') {
-    documents.set(message.uri, new LineDocument(message.uri, 'dockercompose', message.version, message.text));
+    documents.set(message.uri, new LineDocument(message.uri, 'dockercompose', message.version, message.text, true));
     lastSent.delete(message.uri);
     return undefined;
   }
@@ -77,7 +77,7 @@ export function handleValidationMessage(message: ValidationRequest): ValidationR
     for (const analyzer of analyzers.values()) analyzer.clear();
   }
   // Over the size limit the compose path reports the limit, whatever the file holds.
-  if (looksLikeKubernetes(text) && text.length <= maxTextLength()) {
+  if ((message.kubernetes ?? looksLikeKubernetes(text)) && text.length <= maxTextLength()) {
     let manifests = manifestAnalyzers.get(message.uri);
     if (!manifests) manifestAnalyzers.set(message.uri, (manifests = new ManifestAnalyzer()));
     const { findings } = manifests.analyze(text, { yamlSyntaxErrors: message.yamlSyntaxErrors as YamlSyntaxErrorMode, locale: message.locale });

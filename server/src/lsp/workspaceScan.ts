@@ -9,7 +9,8 @@ const SKIP = new Set(['node_modules', '.git', 'dist', 'out', '.e2e', '.venv', 'v
 const MAX_FILES = 5000;
 const MAX_SIZE = 5 * 1024 * 1024;
 
-export async function scanWorkspaceComposeFiles(folderUri: string, matchers: RegExp[], onFile: (uri: string, text: string) => void): Promise<void> {
+/** `alsoWhen`: other YAML files to hand over by content (Kubernetes manifests that reuse a CLB). */
+export async function scanWorkspaceComposeFiles(folderUri: string, matchers: RegExp[], onFile: (uri: string, text: string) => void, alsoWhen?: (text: string) => boolean): Promise<void> {
   if (!folderUri.startsWith('file:')) return;
   const root = fileURLToPath(folderUri);
   const queue = [root];
@@ -37,7 +38,7 @@ export async function scanWorkspaceComposeFiles(folderUri: string, matchers: Reg
         const read = await readUserFile(full, { maxBytes: MAX_SIZE });
         if (!read.ok) continue;
         const text = read.text;
-        if (matchers.some((m) => m.test(rel)) || text.includes('aliyun.lb.port_')) onFile(pathToFileURL(full).toString(), text);
+        if (matchers.some((m) => m.test(rel)) || text.includes('aliyun.lb.port_') || alsoWhen?.(text)) onFile(pathToFileURL(full).toString(), text);
       } catch {
         // unreadable file: skip
       }

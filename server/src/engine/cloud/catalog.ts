@@ -30,6 +30,11 @@ export interface CatalogSlb {
   addressType?: string;
   networkType?: string;
   spec?: string;
+  /** Fixed at creation (the CCM compares them with its annotations on a reused CLB, R10). */
+  masterZoneId?: string;
+  slaveZoneId?: string;
+  resourceGroupId?: string;
+  addressIPVersion?: string;
   listeners: CatalogListener[];
   /** false when the listener call for this SLB failed (listener checks are then skipped). */
   listenersKnown: boolean;
@@ -428,6 +433,10 @@ function toCatalogSlb(lb: LoadBalancerSummary, region: string): CatalogSlb {
     addressType: lb.AddressType,
     networkType: lb.NetworkType,
     spec: lb.LoadBalancerSpec,
+    masterZoneId: lb.MasterZoneId,
+    slaveZoneId: lb.SlaveZoneId,
+    resourceGroupId: lb.ResourceGroupId,
+    addressIPVersion: lb.AddressIPVersion,
     listeners: [],
     listenersKnown: false,
     tags: Object.fromEntries((lb.Tags?.Tag ?? []).map((tag) => [tag.TagKey ?? '', tag.TagValue ?? ''])),

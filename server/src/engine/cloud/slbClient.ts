@@ -49,7 +49,16 @@ export type SlbAction =
   | 'StopLoadBalancerListener'
   | 'DeleteLoadBalancerListener'
   | 'DescribeHealthStatus'
-  | 'DescribeServerCertificates';
+  | 'DescribeServerCertificates'
+  // vServer groups and listener attributes: what the Kubernetes CCM uses (engine/k8s/ccmApply.ts)
+  | 'CreateVServerGroup'
+  | 'DescribeVServerGroups'
+  | 'DescribeVServerGroupAttribute'
+  | 'AddVServerGroupBackendServers'
+  | 'SetLoadBalancerTCPListenerAttribute'
+  | 'SetLoadBalancerUDPListenerAttribute'
+  | 'SetLoadBalancerHTTPListenerAttribute'
+  | 'SetLoadBalancerHTTPSListenerAttribute';
 
 export { makeStaticCredential };
 export type { StaticCredentials };
@@ -389,6 +398,26 @@ export class SlbClient {
       b.BackendServers = { BackendServer: b.BackendServers?.BackendServer ?? [] };
       return b;
     });
+  }
+
+  // -- vServer groups (BackendServers is a JSON string on the wire) ----------------------------
+
+  createVServerGroup(request: { LoadBalancerId: string; VServerGroupName: string; BackendServers?: string }, opts?: CallOptions): Promise<{ VServerGroupId: string }> {
+    return this.call('CreateVServerGroup', request, opts);
+  }
+  describeVServerGroups(request: { LoadBalancerId: string; IncludeListener?: boolean }, opts?: CallOptions): Promise<{ VServerGroups: { VServerGroup: T.VServerGroupSummary[] } }> {
+    return this.call<{ VServerGroups?: { VServerGroup?: T.VServerGroupSummary[] } }>('DescribeVServerGroups', request, opts).then((b) => ({ ...b, VServerGroups: { VServerGroup: b.VServerGroups?.VServerGroup ?? [] } }));
+  }
+  describeVServerGroupAttribute(request: { VServerGroupId: string }, opts?: CallOptions): Promise<{ VServerGroupId: string; VServerGroupName?: string; BackendServers: { BackendServer: T.VServerGroupBackend[] } }> {
+    return this.call<{ VServerGroupId: string; VServerGroupName?: string; BackendServers?: { BackendServer?: T.VServerGroupBackend[] } }>('DescribeVServerGroupAttribute', request, opts).then((b) => ({ ...b, BackendServers: { BackendServer: b.BackendServers?.BackendServer ?? [] } }));
+  }
+  addVServerGroupBackendServers(request: { VServerGroupId: string; BackendServers: string }, opts?: CallOptions): Promise<unknown> {
+    return this.call('AddVServerGroupBackendServers', request, opts);
+  }
+  /** Set<Protocol>ListenerAttribute (Description, Scheduler, VServerGroup on + VServerGroupId). */
+  setListenerAttribute(protocol: 'tcp' | 'udp' | 'http' | 'https', request: { LoadBalancerId: string; ListenerPort: number; Description?: string; Scheduler?: string; VServerGroup?: 'on' | 'off'; VServerGroupId?: string }, opts?: CallOptions): Promise<unknown> {
+    const action = `SetLoadBalancer${protocol.toUpperCase()}ListenerAttribute` as SlbAction;
+    return this.call(action, request, opts);
   }
 
   describeServerCertificates(request: T.DescribeServerCertificatesRequest = {}, opts?: CallOptions): Promise<T.DescribeServerCertificatesResponseBody> {

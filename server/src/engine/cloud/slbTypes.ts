@@ -495,3 +495,20 @@ export function toBool(v: unknown): boolean | undefined {
   }
   return undefined;
 }
+
+/** One item of DescribeVServerGroups.VServerGroups.VServerGroup. */
+export interface VServerGroupSummary {
+  VServerGroupId: string;
+  VServerGroupName: string;
+  ServerCount?: number;
+  AssociatedObjects?: { Listeners?: { Listener?: Array<{ Port: number; Protocol: string }> } };
+}
+
+/** A backend of a vServer group (DescribeVServerGroupAttribute). */
+export interface VServerGroupBackend {
+  ServerId: string;
+  Port: number;
+  Weight?: number;
+  Type?: string;
+  Description?: string;
+}

@@ -140,6 +140,11 @@ function listenerLine(view: ClbView, port: number, protocol: string, listeners: 
   }
   if (same) {
     if (same.Description === name) return { ...base, action: 'keep', detail: t('listener {0}:{1} is already this Service\'s', protocol, port) };
+    // Another Service's listener (the CCM's description): the CCM does not take it over (R12).
+    const owner = /^k8s\/\d+\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(same.Description ?? '');
+    if (owner && !(owner[1] === view.service.name && owner[2] === (view.service.namespace ?? 'default'))) {
+      return { ...base, action: 'conflict', detail: t('The {0} listener on port {1} belongs to Service {2} of cluster {3} ("{4}"): it is not taken over. Nothing is changed: use another port.', protocol, port, `${owner[2]}/${owner[1]}`, owner[3], same.Description ?? '') };
+    }
     return { ...base, action: 'take-over', detail: t('the CCM takes over the {0} listener {1} ("{2}"): description and vServer group are rewritten, its current backends stop receiving traffic', protocol, port, same.Description ?? '') };
   }
   if (other) return { ...base, action: 'conflict', detail: t('CLB {0} has a {1} listener on port {2}: creating the {3} listener fails (port conflict)', id, String(other.ListenerProtocol).toLowerCase(), port, protocol) };

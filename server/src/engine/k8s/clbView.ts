@@ -2,6 +2,7 @@
 // each suffix (the new spelling wins over the legacy one, as in CCM `Get`), the parsed
 // protocol-port entries, and the listener (protocol, port) each Service port becomes (R7).
 import type { Span } from '../compose/model';
+import { t } from '../i18n';
 import { ANNOTATION_PREFIX, CLASS_ANNOTATION_KEY, lookupAnnotation } from './annotations';
 import type { AnnotationEntry, ServiceModel, ServicePort } from './model';
 
@@ -41,7 +42,14 @@ export interface ClbView {
    * IDs and TCPSSL), so the CLB rules judge nothing on it (R1).
    */
   otherController: boolean;
+  /** spec.loadBalancerClass alibabacloud.com/nlb: the CCM's NLB controller (a Network Load Balancer, not a CLB). */
+  nlb: boolean;
+  /** What names the other controller, as written (`spec.loadBalancerClass: …` or the class annotation). */
+  controllerText?: string;
 }
+
+/** The class the CCM's NLB controller handles (CCM pkg/controller/service/nlbv1). */
+export const NLB_CLASS = 'alibabacloud.com/nlb';
 
 const cache = new WeakMap<ServiceModel, ClbView>();
 
@@ -77,6 +85,7 @@ function build(service: ServiceModel): ClbView {
     else listeners.push({ servicePort, port, protocol: (servicePort.protocol?.value ?? 'TCP').toLowerCase(), from: 'spec' });
   }
   const id = bySuffix.get('id');
+  const classAnnotation = service.annotations.find((a) => a.key === CLASS_ANNOTATION_KEY);
   return {
     service,
     bySuffix,
@@ -86,7 +95,9 @@ function build(service: ServiceModel): ClbView {
     reusedId: id && id.value ? id : undefined,
     forceOverride: bySuffix.get('force-override-listeners')?.value === 'true',
     isLoadBalancer: service.type?.value === 'LoadBalancer',
-    otherController: service.loadBalancerClass !== undefined || service.annotations.some((a) => a.key === CLASS_ANNOTATION_KEY),
+    otherController: service.loadBalancerClass !== undefined || !!classAnnotation,
+    nlb: service.loadBalancerClass?.value === NLB_CLASS,
+    controllerText: service.loadBalancerClass ? `spec.loadBalancerClass: ${service.loadBalancerClass.value}` : classAnnotation ? `${CLASS_ANNOTATION_KEY}: ${classAnnotation.value ?? ''}` : undefined,
   };
 }
 
@@ -114,4 +125,15 @@ export function parseProtocolPort(entry: AnnotationEntry): ProtocolPortEntry[] {
     start = end + 1;
   }
   return entries;
+}
+
+/**
+ * What to tell the user about a Service another controller owns (hover, validation): the NLB
+ * controller for the NLB class, else the named controller. Undefined for a CLB Service.
+ */
+export function controllerNote(view: ClbView): string | undefined {
+  if (!view.otherController) return undefined;
+  return view.nlb
+    ? t("This Service is handled by the CCM's NLB controller ({0}): it gets a Network Load Balancer, not a CLB. CLB annotations, listeners and the CLB chain do not apply; the NLB controller reads these keys its own way (NLB IDs nlb-…, zone-maps, ...), which this extension does not check.", view.controllerText ?? '')
+    : t("This Service is handled by another load balancer controller ({0}): the CCM's CLB controller skips it, so CLB annotations do not apply and no CLB listener is made.", view.controllerText ?? '');
 }

@@ -9,6 +9,7 @@ import { ANNOTATIONS, annotationKey, BACKEND_TYPE_KEY, BACKEND_TYPE_SPEC, docOf,
 import { annotationCursor } from './cursor';
 import type { K8sManifest, ServiceModel } from './model';
 import { typeSummary } from './hover';
+import { clbView, controllerNote } from './clbView';
 import type { ServerCertificateInfo } from './onlineRules';
 
 export interface K8sCompletionInputs {
@@ -26,6 +27,27 @@ export function k8sComplete(doc: TextLike, position: Position, inputs: K8sComple
   const manifest = typeof inputs.manifest === 'function' ? inputs.manifest() : inputs.manifest;
   const service = manifest?.services.find((s) => offset >= s.span.start && offset <= s.span.end + 1);
   const range = { start: { line: cursor.line, character: cursor.start }, end: { line: cursor.line, character: cursor.end } };
+  const view = service ? clbView(service) : undefined;
+  // Another controller owns the Service: no CLB keys or values. For NLB only the keys that only the
+  // NLB controller reads (the CLB catalogue would mislead; NLB values are not known here).
+  if (view?.otherController) {
+    if (cursor.kind !== 'annotationKey' || !view.nlb) return [];
+    const present = new Set(service!.annotations.map((a) => a.key));
+    const nlbNote = controllerNote(view)!;
+    return ANNOTATIONS.filter((spec) => spec.nlbOnly && !present.has(annotationKey(spec.suffix))).map((spec, i): CompletionItem => {
+      const key = annotationKey(spec.suffix);
+      return {
+        label: key,
+        kind: CompletionItemKind.Property,
+        detail: t('NLB annotation (not checked)'),
+        documentation: { kind: MarkupKind.Markdown, value: `${docOf(spec)}\n\n${nlbNote}` },
+        sortText: String(i).padStart(4, '0'),
+        filterText: key,
+        textEdit: inputs.snippetSupport ? { range, newText: `${key}: "$1"` } : { range, newText: `${key}: ` },
+        insertTextFormat: inputs.snippetSupport ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+      };
+    });
+  }
   if (cursor.kind === 'annotationKey') {
     const present = new Set(service?.annotations.map((a) => a.key) ?? []);
     const items: CompletionItem[] = [];

@@ -60,6 +60,10 @@ export interface ServiceModel {
   selector: Record<string, string>;
   /** status.loadBalancer.ingress[].ip (R4). */
   ingressIps: string[];
+  /** An ingress entry with a hostname and no IP: the CCM accepts any CLB then (R4). */
+  ingressHostnameOnly?: boolean;
+  /** Span of status.loadBalancer.ingress (related information of R4). */
+  ingressSpan?: Span;
   span: Span;
   /** Index of the YAML document in the file. */
   documentIndex: number;

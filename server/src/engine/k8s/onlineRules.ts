@@ -36,7 +36,22 @@ export const K8S_ONLINE_CODES = {
   addressType: 'k8s-clb-address-type',
   certMissing: 'k8s-cert-not-found',
   certExpired: 'k8s-cert-expired',
+  ingressMismatch: 'k8s-clb-ingress-mismatch',
+  immutableMismatch: 'k8s-clb-immutable-mismatch',
 } as const;
+
+/**
+ * Annotations the CCM compares with the existing CLB on every sync and cannot change (R10, CCM
+ * clbv1/loadbalancer.go Update): a difference is an error that stops the whole sync. network-type
+ * is fixed too but not compared there; address-type has its own code (k8s-clb-address-type).
+ */
+const IMMUTABLE_FIELDS: readonly { suffix: string; field: 'masterZoneId' | 'slaveZoneId' | 'resourceGroupId' | 'address' | 'addressIPVersion' | 'addressType' }[] = [
+  { suffix: 'master-zoneid', field: 'masterZoneId' },
+  { suffix: 'slave-zoneid', field: 'slaveZoneId' },
+  { suffix: 'resource-group-id', field: 'resourceGroupId' },
+  { suffix: 'ip', field: 'address' },
+  { suffix: 'ip-version', field: 'addressIPVersion' },
+];
 
 function describe(slb: CatalogSlb): string {
   return [slb.name, slb.address, slb.addressType, slb.status].filter(Boolean).join(', ');
@@ -71,6 +86,9 @@ export function checkManifestOnline(manifest: K8sManifest, inputs: K8sOnlineInpu
         if (!slb) findings.push({ code: K8S_ONLINE_CODES.notFound, severity: 'error', message: t('CLB {0} does not exist in region {1} of this account: the CCM cannot find it (the CLB must be in the cluster\'s region).', value, snapshot.region), span: id.valueSpan });
         else pushAll(findings, checkReused(view, slb, inputs));
       }
+    } else if (!id) {
+      const created = createdClbOf(view, snapshot);
+      if (created) pushAll(findings, checkImmutable(view, created, 'created'));
     }
     pushAll(findings, checkCertificate(view, inputs));
   }
@@ -85,6 +103,8 @@ function checkReused(view: ClbView, slb: CatalogSlb, inputs: K8sOnlineInputs): F
     findings.push({ code: K8S_ONLINE_CODES.notReusable, severity: 'error', message: t('CLB {0} was created by a Kubernetes cluster (tag {1}): the CCM refuses to reuse it ("can not be reused"). Only CLBs created in the console or by API can be reused.', slb.id, clusterTag), span: id.valueSpan });
     return findings;
   }
+  pushAll(findings, checkIngress(view, slb));
+  pushAll(findings, checkImmutable(view, slb, 'reused'));
   const wanted = view.bySuffix.get('address-type')?.value;
   if (wanted && slb.addressType && wanted !== slb.addressType) {
     findings.push({ code: K8S_ONLINE_CODES.addressType, severity: 'error', message: t('CLB {0} is {1}, but address-type asks for {2}: a reused CLB must have the address type the annotation names.', slb.id, slb.addressType, wanted), span: view.bySuffix.get('address-type')!.valueSpan });
@@ -137,4 +157,65 @@ function checkCertificate(view: ClbView, inputs: K8sOnlineInputs): Finding[] {
     return [{ code: K8S_ONLINE_CODES.certExpired, severity: 'error', message: t('Server certificate {0} ({1}) expired on {2}: the CCM refuses an expired certificate.', value, found.name ?? '', new Date(found.expireTime).toISOString().slice(0, 10)), span: cert.valueSpan }];
   }
   return [];
+}
+
+/**
+ * R4 (CCM clbv1/model_applier.go isLoadBalancerReusable): a Service whose status already names a
+ * load balancer IP cannot be bound to a CLB with another address; an ingress entry with only a
+ * hostname passes. A file's status is what the Service had when it was exported (kubectl does not
+ * apply it), so this is a warning, not an error.
+ */
+function checkIngress(view: ClbView, slb: CatalogSlb): Finding[] {
+  const service = view.service;
+  if (service.ingressIps.length === 0 || service.ingressHostnameOnly || !slb.address || service.ingressIps.includes(slb.address)) return [];
+  const id = view.reusedId!;
+  return [{
+    code: K8S_ONLINE_CODES.ingressMismatch,
+    severity: 'warning',
+    message: t("status.loadBalancer.ingress of this Service is {0}, but CLB {1} has address {2}: while the Service in the cluster has that status, the CCM refuses to bind it to this CLB (\"cannot be bound to ip\"). The status in a file is only what the Service had when it was exported; if it is stale, ignore this.", service.ingressIps.join(', '), slb.id, slb.address),
+    span: id.valueSpan,
+    related: service.ingressSpan ? [{ span: service.ingressSpan, message: t('the load balancer IP in the status') }] : undefined,
+  }];
+}
+
+/**
+ * The CLB the CCM created for this Service (no id annotation): the catalog CLB whose address is the
+ * Service's exported status IP and that carries the CCM's own tag. Unknown otherwise.
+ */
+function createdClbOf(view: ClbView, snapshot: CatalogSnapshot): CatalogSlb | undefined {
+  const ips = view.service.ingressIps;
+  if (ips.length === 0) return undefined;
+  const matches = snapshot.slbs.filter((s) => s.address && ips.includes(s.address) && s.tags && CLUSTER_TAGS[0] in s.tags);
+  return matches.length === 1 ? matches[0] : undefined;
+}
+
+/**
+ * R10: annotations fixed at creation that differ from the CLB. On a reused CLB (id) an error: the
+ * CCM fails the sync. On the CLB the CCM created (found through the exported status IP) a warning:
+ * the link between file and CLB is the status, which may be stale.
+ */
+function checkImmutable(view: ClbView, slb: CatalogSlb, how: 'reused' | 'created'): Finding[] {
+  const findings: Finding[] = [];
+  const fields = how === 'created' ? [...IMMUTABLE_FIELDS, { suffix: 'address-type', field: 'addressType' as const }] : IMMUTABLE_FIELDS;
+  for (const { suffix, field } of fields) {
+    const entry = view.bySuffix.get(suffix);
+    const actual = slb[field];
+    if (!actual) continue;
+    let wanted = entry?.value;
+    if (wanted !== undefined && /[${}<>]/.test(wanted)) continue;
+    // The CCM compares the IP version even without the annotation: empty means ipv4 on both sides.
+    if (suffix === 'ip-version') wanted = wanted || 'ipv4';
+    if (!wanted || wanted === actual) continue;
+    const span = entry?.valueSpan ?? view.reusedId?.valueSpan ?? view.service.nameSpan;
+    findings.push({
+      code: K8S_ONLINE_CODES.immutableMismatch,
+      severity: how === 'reused' ? 'error' : 'warning',
+      message: how === 'reused'
+        ? t('{0} is {1}, but CLB {2} has {3}: it is fixed once the CLB exists, and the CCM stops the sync of this Service with an error ("can not change ... once created"). Write {3}, or remove the annotation.', suffix, wanted, slb.id, actual)
+        : t('{0} is {1}, but CLB {2}, which the CCM created for this Service (its status IP {4}), has {3}: it is fixed once the CLB exists, so the CCM stops with an error when it syncs a change of this Service. Write {3}, or delete and recreate the Service.', suffix, wanted, slb.id, actual, slb.address ?? ''),
+      span,
+      fixes: entry ? [{ title: t('Change to {0}', actual), edits: [{ span: entry.exactOffsets ? entry.valueSpan : entry.valueNodeSpan, newText: entry.exactOffsets ? actual : JSON.stringify(actual) }], preferred: true }] : [],
+    });
+  }
+  return findings;
 }

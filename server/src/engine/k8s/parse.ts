@@ -133,7 +133,15 @@ function readService(root: YAMLMap, text: string, documentIndex: number): Servic
   const status = get(root, 'status');
   const lb = isMap(status) ? get(status, 'loadBalancer') : undefined;
   const ingress = isMap(lb) ? get(lb, 'ingress') : undefined;
-  if (isSeq(ingress)) for (const i of ingress.items) if (isMap(i)) { const ip = str(get(i, 'ip')); if (ip) service.ingressIps.push(ip); }
+  if (isSeq(ingress)) {
+    service.ingressSpan = spanOf(ingress);
+    for (const i of ingress.items) {
+      if (!isMap(i)) continue;
+      const ip = str(get(i, 'ip'));
+      if (ip) service.ingressIps.push(ip);
+      else if (str(get(i, 'hostname'))) service.ingressHostnameOnly = true;
+    }
+  }
   return service;
 }
 

@@ -7,8 +7,9 @@ import { editDistance } from '../labels/catalog';
 import { looksLikeSlbId } from '../labels/lbLabel';
 import { pushAll } from '../arrays';
 import { ANNOTATIONS, annotationKey, CLASS_ANNOTATION_KEY, isClbFamilyKey, LEGACY_ANNOTATION_PREFIX, lookupAnnotation, ANNOTATION_PREFIX } from './annotations';
-import { ClbView, clbView, LISTENER_PROTOCOLS } from './clbView';
+import { ClbView, clbView, controllerNote, LISTENER_PROTOCOLS } from './clbView';
 import type { AnnotationEntry, K8sManifest, ServiceModel } from './model';
+import { selectedWorkloads } from './chain';
 
 /** Code and default severity; the docs, category and example are in k8s/ruleSpecs.ts (the registry shape). */
 interface RuleBase {
@@ -86,8 +87,8 @@ const otherController: ServiceRule = {
     const cls = service.annotations.find((a) => a.key === CLASS_ANNOTATION_KEY);
     const span = service.loadBalancerClass?.span ?? cls?.valueSpan;
     if (!span) return [];
-    const which = service.loadBalancerClass ? `spec.loadBalancerClass: ${service.loadBalancerClass.value}` : `${CLASS_ANNOTATION_KEY}: ${cls!.value}`;
-    return [{ code: this.code, severity: this.severity, message: t("With {0} the CLB controller of the CCM does not handle this Service: its CLB annotations are not read.", which), span }];
+    // NLB is the CCM's own other path, a normal choice: a hint that says what applies, not a warning.
+    return [{ code: this.code, severity: view.nlb ? 'hint' : this.severity, message: controllerNote(view)!, span }];
   },
 };
 
@@ -403,13 +404,61 @@ const sharedPort: FileRule = {
   },
 };
 
-export const K8S_RULES: readonly K8sRule[] = [notLoadBalancer, otherController, notString, unknownKey, legacyShadowed, idNotAnId, placeholder, protocolPort, httpsWithoutCert, forwardPort, valueShape, requires, sharedPort];
+/**
+ * R13: what becomes a backend. A named targetPort is resolved per pod by Kubernetes (the endpoints
+ * carry it); when no container of the pods this Service selects declares that name, the port has no
+ * endpoints, so the CLB gets no backends for it (ENI, Local) or nodes that forward to nothing
+ * (Cluster). Judged only when the selected workloads are in this file: others may live elsewhere.
+ */
+const backendPort: ServiceRule = {
+  code: 'k8s-backend-port-unresolved',
+  severity: 'warning',
+  category: 'kubernetes',
+  scope: 'service',
+  check(view, manifest) {
+    const findings: Finding[] = [];
+    if (view.isLoadBalancer) {
+      const workloads = selectedWorkloads(view.service, manifest);
+      if (workloads.length > 0) {
+        const declared = [...new Set(workloads.flatMap((w) => w.containerPorts.map((c) => c.name).filter((n): n is string => !!n)))];
+        for (const port of view.service.ports) {
+          const target = port.targetPort;
+          if (!target || typeof target.value !== 'string' || /^[0-9]+$/.test(target.value) || TEMPLATE.test(target.value) || declared.includes(target.value)) continue;
+          const where = workloads.map((w) => `${w.kind} ${w.name}`).join(', ');
+          findings.push({
+            code: this.code,
+            severity: this.severity,
+            message: declared.length > 0
+              ? t("targetPort '{0}' names no container port of {1} (named ports: {2}): the pods get no endpoint for it, so the CLB listener of port {3} has no backend to reach.", target.value, where, declared.join(', '), port.port?.value ?? '?')
+              : t("targetPort '{0}' names no container port of {1} (it declares no named port): the pods get no endpoint for it, so the CLB listener of port {2} has no backend to reach.", target.value, where, port.port?.value ?? '?'),
+            span: target.span,
+            fixes: declared.map((name) => ({ title: t('Change to {0}', name), edits: [{ span: target.span, newText: name }], preferred: declared.length === 1 })),
+          });
+        }
+      }
+    }
+    // The CCM reads weight only for a user-made vServer group on a reused CLB (id + vgroup-port).
+    const weight = view.bySuffix.get('weight');
+    if (weight?.value && !TEMPLATE.test(weight.value) && !(view.reusedId && view.bySuffix.get('vgroup-port')?.value)) {
+      findings.push({
+        code: 'k8s-weight-ignored',
+        severity: 'warning',
+        message: t('weight is read only together with id and vgroup-port (a vServer group you made on a reused CLB); here the CCM ignores it and weighs the backends itself (100 per node or pod, or the pod count per node with externalTrafficPolicy: Local).'),
+        span: weight.keySpan,
+      });
+    }
+    return findings;
+  },
+};
+
+export const K8S_RULES: readonly K8sRule[] = [notLoadBalancer, otherController, notString, unknownKey, legacyShadowed, idNotAnId, placeholder, protocolPort, httpsWithoutCert, forwardPort, valueShape, requires, sharedPort, backendPort];
 
 /** Codes a rule unit may emit besides its own (sub-codes), for docs and --list-rules. */
 export const K8S_SUB_CODES: Record<string, string[]> = {
   'k8s-clb-id-not-id': ['k8s-clb-id-placeholder'],
   'k8s-protocol-port': ['k8s-protocol-port-syntax', 'k8s-protocol-port-scheme', 'k8s-protocol-port-unmatched'],
   'k8s-annotation-value': ['k8s-annotation-int'],
+  'k8s-backend-port-unresolved': ['k8s-weight-ignored'],
 };
 
 /** Rules that still apply when another controller owns the Service (they judge no CLB value). */

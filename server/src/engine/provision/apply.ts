@@ -14,7 +14,7 @@ import type { ApplyResult, ExistingListener, LineOutcome, LineResult, ListenerSp
 
 export { isLocked, withSlbLock } from './slbLock';
 
-export function slbLockKey(client: ProvisionClient, slbId: string): string {
+export function slbLockKey(client: Pick<ProvisionClient, 'regionId'> & { endpoint?: { host: string } }, slbId: string): string {
   return `${client.endpoint?.host ?? ''}|${client.regionId}|${slbId}`;
 }
 
@@ -104,7 +104,7 @@ export interface ApplyOptions {
 /** Re-reads after an uncertain create: at once, after 1 s, after 2 s more (bounded: about 3 s plus the reads). */
 export const VERIFY_DELAYS_MS = [0, 1_000, 2_000];
 
-function sleepUnlessAborted(ms: number, signal?: AbortSignal): Promise<void> {
+export function sleepUnlessAborted(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer);
@@ -134,17 +134,17 @@ function sameTransport(a: string, b: string): boolean {
   return (a === 'udp') === (b === 'udp');
 }
 
-function emptyOutcomes(): Record<LineOutcome, number> {
+export function emptyOutcomes(): Record<LineOutcome, number> {
   return { created: 0, started: 0, unchanged: 0, conflict: 0, blocked: 0, failed: 0, cancelled: 0 };
 }
 
-function errorInfo(e: unknown): NonNullable<StepResult['error']> {
+export function errorInfo(e: unknown): NonNullable<StepResult['error']> {
   if (isSlbApiError(e)) return { code: e.code, kind: e.kind, message: e.message, requestId: e.requestId };
   return { code: 'Error', message: e instanceof Error ? e.message : String(e) };
 }
 
 /** Errors after which the API certainly did nothing (validation, auth, not found, already exists…). */
-function certainlyNotDone(e: unknown): boolean {
+export function certainlyNotDone(e: unknown): boolean {
   return isSlbApiError(e) && e.kind === 'api' && !e.retryable && (e.httpStatus === undefined || e.httpStatus < 500);
 }
 
@@ -159,6 +159,32 @@ function who(line: PlanLine): string {
  * API errors: they end up in the line's steps.
  */
 export async function applyPlan(plan: Plan, client: ProvisionClient, options: ApplyOptions = {}): Promise<ApplyResult> {
+  return applyPerSlb(plan, client, options, t('Cancelled before this label was provisioned: nothing was changed for it.'), (slbId, lines, ctx) =>
+    applyGroup(slbId, lines, client, options, ctx.emit, ctx.base, ctx.finish),
+  );
+}
+
+/** What the per-SLB work of {@link applyPerSlb} gets: the event sink, a line's starting result, and how to settle it. */
+export interface PerSlbContext {
+  emit: (e: ProvisionEvent) => void;
+  base: (line: PlanLine) => LineResult;
+  finish: (r: LineResult) => void;
+}
+
+/**
+ * The frame every apply shares (compose labels here, Kubernetes Service ports in k8s/ccmApply.ts):
+ * lines with nothing to do against an SLB are settled at once; the rest are grouped per SLB and
+ * each group runs under that SLB's lock (in-process queue + lock file), where `work` re-reads the
+ * live state and settles its lines. A busy or cancelled lock wait settles the group's lines with
+ * the reason; results come back in plan order with their counts.
+ */
+export async function applyPerSlb(
+  plan: Plan,
+  client: Pick<ProvisionClient, 'regionId'> & { endpoint?: { host: string } },
+  options: Pick<ApplyOptions, 'onStep' | 'signal' | 'fileLock'>,
+  cancelledMessage: string,
+  work: (slbId: string, lines: PlanLine[], ctx: PerSlbContext) => Promise<void>,
+): Promise<ApplyResult> {
   const emit = (e: ProvisionEvent) => {
     try {
       options.onStep?.(e);
@@ -204,13 +230,13 @@ export async function applyPlan(plan: Plan, client: ProvisionClient, options: Ap
 
   for (const [slbId, lines] of groups) {
     if (options.signal?.aborted) {
-      for (const line of lines) finish({ ...base(line), outcome: 'cancelled', message: t('Cancelled before this label was provisioned: nothing was changed for it.') });
+      for (const line of lines) finish({ ...base(line), outcome: 'cancelled', message: cancelledMessage });
       continue;
     }
     try {
       await withSlbLock(
         slbLockKey(client, slbId),
-        () => applyGroup(slbId, lines, client, options, emit, base, finish),
+        () => work(slbId, lines, { emit, base, finish }),
         () => emit({ type: 'wait', slbId, message: t("Waiting for another provisioning run on SLB '{0}' to finish…", lines[0].slb) }),
         { ...options.fileLock, signal: options.signal, label: lines[0].slb },
       );

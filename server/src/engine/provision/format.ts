@@ -140,6 +140,7 @@ export function planTexts(plan: Plan, max = 15): PlanTexts {
 
 /** The plan's summary as a sentence: only what happens, no zero counts. */
 export function modalSummary(plan: Plan): string {
+  if (plan.lines.some((l) => l.ccm)) return ccmModalSummary(plan);
   const s = plan.summary;
   const region = plan.region;
   const parts: string[] = [];
@@ -153,6 +154,27 @@ export function modalSummary(plan: Plan): string {
   const left = n(s.conflict) + n(s.blocked);
   if (left === 1) parts.push(t('1 label is in conflict or blocked and is left as it is.'));
   else if (left > 1) parts.push(t('{0} labels are in conflict or blocked and are left as they are.', left));
+  return parts.join(' ');
+}
+
+/** The summary of a Kubernetes Service-port plan: groups, backends and listeners, as they will change. */
+function ccmModalSummary(plan: Plan): string {
+  const changing = plan.lines.filter((l) => l.ccm && (l.action === 'create' || l.action === 'start'));
+  const groups = changing.filter((l) => !l.ccm!.groupId).length;
+  const backends = changing.reduce((n, l) => n + l.ccm!.missingBackends.length, 0);
+  const created = changing.filter((l) => l.action === 'create' && l.ccm!.listenerAction === 'create').length;
+  const takenOver = changing.filter((l) => l.action === 'create' && l.ccm!.listenerAction === 'take-over').length;
+  const started = changing.filter((l) => l.action === 'start').length;
+  const upToDate = plan.lines.filter((l) => l.action === 'unchanged').length;
+  const left = plan.lines.filter((l) => l.action === 'conflict' || l.action === 'blocked').length;
+  const parts: string[] = [];
+  if (groups) parts.push(t('{0} vServer group(s) will be created in {1}.', groups, plan.region));
+  if (backends) parts.push(t('{0} backend(s) will be added.', backends));
+  if (created) parts.push(t('{0} listener(s) will be created and started.', created));
+  if (takenOver) parts.push(t('{0} listener(s) will be taken over: their current backends stop receiving traffic.', takenOver));
+  if (started) parts.push(t('{0} stopped listener(s) will be started.', started));
+  if (upToDate) parts.push(t('{0} Service port(s) are up to date.', upToDate));
+  if (left) parts.push(t('{0} Service port(s) are in conflict or blocked and are left as they are.', left));
   return parts.join(' ');
 }
 
@@ -176,7 +198,11 @@ function listOf(lines: LineResult[]): string {
   return shown.join(', ');
 }
 
-export function provisionOutcome(result: ApplyResult): ProvisionOutcome {
+/**
+ * `servicePorts`: the lines are Kubernetes Service ports (vServer groups and, with the override,
+ * listeners), so the sentences say "Service ports", not "SLB listeners".
+ */
+export function provisionOutcome(result: ApplyResult, servicePorts = false): ProvisionOutcome {
   const outputLines: string[] = [];
   for (const r of result.lines) {
     outputLines.push(`  [${outcomeWord(r.outcome)}] ${lineTitle(r)}: ${r.message}`);
@@ -192,13 +218,17 @@ export function provisionOutcome(result: ApplyResult): ProvisionOutcome {
   const bad = result.lines.filter((l) => !l.ok);
   const runAgain = result.lines.some((l) => l.outcome === 'failed' || l.outcome === 'cancelled');
   if (bad.length === 0) {
-    return { severity: 'info', partial: false, runAgain: false, outputLines, message: t('SLB listeners provisioned: {0}.', listOf(good)) };
+    return { severity: 'info', partial: false, runAgain: false, outputLines, message: servicePorts ? t('Service ports provisioned: {0}.', listOf(good)) : t('SLB listeners provisioned: {0}.', listOf(good)) };
   }
   const notDone = listOf(bad);
   if (good.length === 0) {
-    const message = runAgain
-      ? t('No SLB listener was provisioned: {0}. Nothing was created. Run again to retry.', notDone)
-      : t('No SLB listener was provisioned: {0}. Nothing was created.', notDone);
+    const message = servicePorts
+      ? (changed.length > 0
+        ? t('No Service port was fully provisioned: {0}. Some parts were created (see the output); run again to finish.', notDone)
+        : runAgain ? t('No Service port was provisioned: {0}. Nothing was created. Run again to retry.', notDone) : t('No Service port was provisioned: {0}. Nothing was created.', notDone))
+      : runAgain
+        ? t('No SLB listener was provisioned: {0}. Nothing was created. Run again to retry.', notDone)
+        : t('No SLB listener was provisioned: {0}. Nothing was created.', notDone);
     return { severity: changed.length > 0 ? 'warning' : 'error', partial: changed.length > 0, runAgain, outputLines, message };
   }
   const done = changed.length > 0 ? listOf(changed) : t('nothing new');

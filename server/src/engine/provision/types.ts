@@ -15,7 +15,13 @@ export type BlockedCode =
   | 'SLB_LOCKED' // overdue/expired: listeners cannot be changed
   | 'LISTENER_BUSY' // the listener is starting/stopping/configuring
   | 'LOOKUP_FAILED' // the live state could not be read (network, permission, …)
-  | 'CERTIFICATE_REQUIRED'; // https: no server certificate chosen
+  | 'CERTIFICATE_REQUIRED' // https: no server certificate chosen
+  // Kubernetes Service ports (engine/k8s/ccmApply.ts)
+  | 'NO_BACKENDS' // a new vServer group and no --backend given
+  | 'NODE_PORT_UNKNOWN' // spec.ports[].nodePort not in the manifest
+  | 'CLUSTER_ID_MISSING' // the CCM's names need the cluster ID
+  | 'ENI_BACKENDS' // backend-type eni: pods are the backends
+  | 'CLB_NOT_REUSABLE'; // created by a cluster
 
 export type ListenerProtocol = 'tcp' | 'udp' | 'http' | 'https';
 
@@ -91,6 +97,31 @@ export interface PlanLine {
   /** The label in the file (absolute offsets): key span, and the whole binding text when known. */
   keySpan?: Span;
   bindingSpan?: Span;
+  /** Kubernetes Service ports (engine/k8s/ccmApply.ts): what the CCM's way needs on the CLB. */
+  ccm?: CcmLineDetail;
+}
+
+/** A Service port's share of the CLB as the CCM sets it up: one vServer group, one listener. */
+export interface CcmLineDetail {
+  namespace: string;
+  serviceName: string;
+  /** `k8s/<NodePort>/<svc>/<ns>/<clusterId>` */
+  groupName: string;
+  /** The group, when it exists. */
+  groupId?: string;
+  /** ECS backends the group gets (serverId, port), and those it lacks now. */
+  backends: Array<{ serverId: string; port: number }>;
+  missingBackends: Array<{ serverId: string; port: number }>;
+  /** `k8s/<port>/<svc>/<ns>/<clusterId>` */
+  listenerDescription: string;
+  /** create: a new listener; take-over: rewrite an existing one (override); keep: already this Service's; not-managed: no override, listeners are left alone. */
+  listenerAction: 'create' | 'take-over' | 'keep' | 'not-managed';
+  forceOverride: boolean;
+  scheduler: string;
+  /** cert-id (https). */
+  certificateId?: string;
+  /** health-check-flag / health-check-switch as the annotation says ('on'/'off'); undefined = the API default. */
+  healthCheck?: 'on' | 'off';
 }
 
 export interface CertificateInfo {
@@ -118,7 +149,7 @@ export interface Plan {
 
 // -- applying ----------------------------------------------------------------------------------
 
-export type StepKind = 'create' | 'start' | 'verify';
+export type StepKind = 'create' | 'start' | 'verify' | 'vserver-group' | 'backends' | 'take-over';
 export type StepStatus = 'started' | 'ok' | 'failed' | 'skipped';
 
 /** One API step of a line (also sent as an event while it runs). */

@@ -1,0 +1,83 @@
+// What a publish puts on the wire (lsp/diagnosticWire.ts): no fixes, JSON built from cached pieces,
+// and code actions that still find each diagnostic's fixes on the server.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { describe, it } from 'node:test';
+import { CodeAction, Diagnostic } from 'vscode-languageserver-protocol';
+import { encodeMessage, wireDiagnostic, withFixes } from '../../server/src/lsp/diagnosticWire';
+import { LspTestClient, SERVER_PATH } from './lspClient';
+
+const withFix: Diagnostic = {
+  range: { start: { line: 3, character: 8 }, end: { line: 3, character: 27 } },
+  severity: 1,
+  code: 'lb-port-not-published',
+  source: 'aliyun-slb',
+  message: 'Container port 9901 is not published: "quoted" and ünïcode',
+  data: { fixes: [{ title: "Add '9901:9901' under ports", preferred: true, edits: [{ range: { start: { line: 2, character: 14 }, end: { line: 2, character: 14 } }, newText: '\n      - "9901:9901"' }] }] },
+};
+const plain: Diagnostic = { range: { start: { line: 5, character: 0 }, end: { line: 5, character: 4 } }, severity: 2, code: 'host-port-shared', source: 'aliyun-slb', message: 'shared', relatedInformation: [{ location: { uri: 'file:///a.yml', range: { start: { line: 1, character: 0 }, end: { line: 1, character: 1 } } }, message: 'here' }] };
+
+describe('diagnostics on the wire', () => {
+  it('encodes a publish exactly as JSON.stringify would read back, with or without a version', () => {
+    for (const params of [
+      { uri: 'file:///ws/docker-compose.yml', version: 7, diagnostics: [wireDiagnostic(withFix), plain] },
+      { uri: 'file:///ws/x y.yml', diagnostics: [] },
+    ]) {
+      const message = { jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params };
+      assert.deepEqual(JSON.parse(encodeMessage(message).toString('utf8')), JSON.parse(JSON.stringify(message)));
+    }
+    // Other messages (and publishes with extra fields) go through JSON.stringify as they are.
+    const other = { jsonrpc: '2.0', id: 3, result: { items: [1, 2] } };
+    assert.equal(encodeMessage(other).toString('utf8'), JSON.stringify(other));
+  });
+
+  it('reuses the JSON of an unchanged diagnostic, and a changed (copied) one is encoded anew', () => {
+    const first = { jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params: { uri: 'u', version: 1, diagnostics: [plain] } };
+    encodeMessage(first);
+    const moved = { ...plain, range: { start: { line: 6, character: 0 }, end: { line: 6, character: 4 } } };
+    const second = { ...first, params: { ...first.params, version: 2, diagnostics: [plain, moved] } };
+    const decoded = JSON.parse(encodeMessage(second).toString('utf8'));
+    assert.equal(decoded.params.diagnostics[1].range.start.line, 6);
+    assert.equal(decoded.params.diagnostics[0].range.start.line, 5);
+  });
+
+  it('leaves the fixes out of the wire copy, and puts them back for a matching client diagnostic only', () => {
+    const wire = wireDiagnostic(withFix);
+    assert.equal(wire.data, undefined);
+    assert.equal(wireDiagnostic(withFix), wire, 'one copy per diagnostic, so its JSON is cached');
+    assert.equal(withFix.data !== undefined, true, 'the server keeps the original');
+    const clientCopy = JSON.parse(JSON.stringify(wire)) as Diagnostic;
+    assert.deepEqual(withFixes([clientCopy], [plain, withFix])[0].data, withFix.data);
+    // A diagnostic from an older version (moved since) gets no fixes: they would edit moved text.
+    const stale = { ...clientCopy, range: { start: { line: 4, character: 8 }, end: { line: 4, character: 27 } } };
+    assert.equal(withFixes([stale], [plain, withFix])[0].data, undefined);
+  });
+});
+
+describe('the server over stdio with the caching encoder', () => {
+  it('publishes diagnostics without fixes, and the quick fix still arrives through code actions', async () => {
+    const client = await LspTestClient.start();
+    try {
+      const uri = 'file:///ws/wire/docker-compose.yml';
+      const text = "services:\n  web:\n    image: nginx\n    labels:\n      aliyun.lb.port_80: tcp://slb_web:80\n";
+      const { diagnostics } = await client.open(uri, text);
+      const d = diagnostics.find((x) => x.code === 'lb-port-not-published');
+      assert.ok(d, JSON.stringify(diagnostics));
+      assert.equal(d.data, undefined, 'no fixes on the wire');
+      const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } });
+      assert.ok(actions.some((a) => a.edit?.changes?.[uri]?.some((e) => e.newText.includes('80:80'))), JSON.stringify(actions));
+    } finally {
+      await client.stop();
+    }
+  });
+
+  it('exits when its stdin closes (the editor went away), as the library does for --stdio', async () => {
+    const child = spawn(process.execPath, [SERVER_PATH, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.stdin.end();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    const code = await exited;
+    clearTimeout(timer);
+    assert.equal(code, 1, 'exit code 1: stdin ended without a shutdown request');
+  });
+});
