@@ -459,7 +459,8 @@ export async function waitToastGone(page, text, timeoutMs = 10_000) {
 export async function filterProblems(page, text) {
   const visible = await page.$eval('.markers-panel', (e) => e.offsetParent !== null).catch(() => false);
   if (!visible) await page.keyboard.press('Control+Shift+M');
-  const input = page.locator('.part.panel .viewpane-filter input').first();
+  // The visible filter: the Output view has one too (hidden behind the Problems view once opened).
+  const input = page.locator('.part.panel .viewpane-filter input:visible').first();
   await input.waitFor({ state: 'visible', timeout: 10_000 });
   await input.fill(text);
 }
