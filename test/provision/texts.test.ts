@@ -81,6 +81,16 @@ test('provision outcome: half-way failure says what was created and what was not
   assert.ok(o.outputLines.includes('  [failed] aliyun.lb.port_443 (web) tcp://slb_web:80: failed message'));
 });
 
+test('provision outcome: a listener created but not started is never reported as "Nothing was created"', () => {
+  const failed = line({ label: 'aliyun.lb.port_443', service: 'web', outcome: 'failed', created: true, started: false, ok: false });
+  const o = provisionOutcome(result([failed]));
+  assert.equal(o.severity, 'warning');
+  assert.equal(o.partial, true);
+  assert.equal(o.runAgain, true);
+  assert.doesNotMatch(o.message, /Nothing was created/);
+  assert.match(o.message, /A listener was created but not started/);
+});
+
 test('provision outcome: nothing provisioned (conflict) is an error without Run again', () => {
   const o = provisionOutcome(result([line({ label: 'aliyun.lb.port_9000', service: 'api', outcome: 'conflict' })]));
   assert.equal(o.severity, 'error');

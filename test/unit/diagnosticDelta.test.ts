@@ -4,7 +4,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { handleValidationMessage } from '../../server/src/lsp/validationWorker';
-import { applyDelta, deltaSize } from '../../server/src/lsp/diagnosticDelta';
+import { applyDelta, deltaSize, LineEdit, mapDiagnostic } from '../../server/src/lsp/diagnosticDelta';
+import type { DiagnosticFixData } from '../../server/src/engine/features/diagnostics';
 import type { ValidationResult } from '../../server/src/lsp/validationHost';
 import { generateCompose, prng } from '../../bench/generateCompose';
 import { Diagnostic, TextDocumentContentChangeEvent } from 'vscode-languageserver';
@@ -79,5 +80,45 @@ describe('diagnostics deltas from the validation worker', () => {
     assert.equal(r3.diagnosticsDelta, undefined);
     assert.deepEqual(sent(r3.diagnostics), whole(gen.text, uri));
     handleValidationMessage({ type: 'close', uri });
+  });
+});
+
+describe('mapDiagnostic: one diagnostic through the edits', () => {
+  const uri = 'file:///m.yml';
+  const at = (line: number, a: number, b: number) => ({ start: { line, character: a }, end: { line, character: b } });
+  const diagnostic: Diagnostic = {
+    range: at(10, 4, 9),
+    message: 'm',
+    relatedInformation: [
+      { location: { uri, range: at(2, 0, 3) }, message: 'above' },
+      { location: { uri, range: at(20, 0, 3) }, message: 'below' },
+      { location: { uri: 'file:///other.yml', range: at(30, 0, 3) }, message: 'elsewhere' },
+    ],
+    data: { fixes: [{ title: 'a', edits: [{ range: at(3, 0, 1), newText: 'x' }] }, { title: 'b', edits: [{ range: at(10, 4, 9), newText: 'y' }, { range: at(25, 0, 1), newText: 'z' }] }] },
+  };
+
+  test('an edit on a line it does not touch, with no line added, gives back the very same object', () => {
+    const typed: LineEdit = { startLine: 15, startChar: 2, endLine: 15, endChar: 2, newEndLine: 15, newEndChar: 3 };
+    assert.equal(mapDiagnostic(diagnostic, [typed], uri), diagnostic);
+  });
+
+  test('a line added between its parts moves only the parts below it, and shares the rest', () => {
+    const newline: LineEdit = { startLine: 15, startChar: 0, endLine: 15, endChar: 0, newEndLine: 16, newEndChar: 0 };
+    const moved = mapDiagnostic(diagnostic, [newline], uri)!;
+    assert.notEqual(moved, diagnostic);
+    assert.equal(moved.range, diagnostic.range, 'the range above the edit is shared');
+    assert.deepEqual(moved.relatedInformation!.map((r) => r.location.range.start.line), [2, 21, 30], 'other documents do not move');
+    assert.equal(moved.relatedInformation![0], diagnostic.relatedInformation![0]);
+    const fixes = (moved.data as DiagnosticFixData).fixes;
+    assert.equal(fixes[0], (diagnostic.data as DiagnosticFixData).fixes[0], 'an unmoved fix is shared');
+    assert.deepEqual(fixes[1].edits.map((e) => e.range.start.line), [10, 26]);
+    assert.deepEqual(diagnostic.relatedInformation!.map((r) => r.location.range.start.line), [2, 20, 30], 'the original is untouched');
+  });
+
+  test('an edit over any of its positions (range, related location, fix edit) drops it', () => {
+    for (const [line, char] of [[10, 3], [20, 0], [25, 0]]) {
+      const inside: LineEdit = { startLine: line, startChar: char, endLine: line, endChar: char + 2, newEndLine: line, newEndChar: char };
+      assert.equal(mapDiagnostic(diagnostic, [inside], uri), undefined, `edit on line ${line}`);
+    }
   });
 });

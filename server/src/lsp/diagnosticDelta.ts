@@ -4,7 +4,7 @@
 // Diagnostics before and after the edited lines are kept; those after it move by the lines the
 // edits added or removed. Both sides map positions with the same function, so the main thread's
 // copy is exactly the worker's list.
-import type { Diagnostic, Position, Range, TextDocumentContentChangeEvent } from 'vscode-languageserver';
+import type { Diagnostic, DiagnosticRelatedInformation, Position, Range, TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import type { DiagnosticFixData } from '../engine/features/diagnostics';
 
 /** One edit: the text from (startLine, startChar) to (endLine, endChar) became text that ends at (newEndLine, newEndChar). */
@@ -83,34 +83,48 @@ export function mapDiagnostic(diagnostic: Diagnostic, edits: LineEdit[], uri: st
   if (edits.length === 0) return diagnostic;
   const range = mapRange(diagnostic.range, edits);
   if (!range) return undefined;
+  // Called for every diagnostic of the file on every keystroke, on both threads: nothing is
+  // allocated unless something really moves (most diagnostics are on lines the edit left alone).
   let moved = range !== diagnostic.range;
   let related = diagnostic.relatedInformation;
   if (related) {
-    const mapped = [];
-    for (const info of related) {
+    let mapped: DiagnosticRelatedInformation[] | undefined;
+    for (let k = 0; k < related.length; k++) {
+      const info = related[k];
       // Locations in other documents do not move with this one.
       const r = info.location.uri === uri ? mapRange(info.location.range, edits) : info.location.range;
       if (!r) return undefined;
-      if (r !== info.location.range) moved = true;
-      mapped.push(r === info.location.range ? info : { ...info, location: { uri: info.location.uri, range: r } });
+      if (r !== info.location.range) {
+        mapped ??= related.slice(0, k);
+        mapped.push({ ...info, location: { uri: info.location.uri, range: r } });
+      } else mapped?.push(info);
     }
-    if (moved) related = mapped;
+    if (mapped) {
+      related = mapped;
+      moved = true;
+    }
   }
   let data = diagnostic.data as DiagnosticFixData | undefined;
   if (data?.fixes) {
-    let fixesMoved = false;
-    const fixes = [];
-    for (const fix of data.fixes) {
-      const editsOut = [];
-      for (const e of fix.edits) {
-        const r = mapRange(e.range, edits);
+    let fixes: DiagnosticFixData['fixes'] | undefined;
+    for (let f = 0; f < data.fixes.length; f++) {
+      const fix = data.fixes[f];
+      let editsOut: DiagnosticFixData['fixes'][number]['edits'] | undefined;
+      for (let e = 0; e < fix.edits.length; e++) {
+        const edit = fix.edits[e];
+        const r = mapRange(edit.range, edits);
         if (!r) return undefined;
-        if (r !== e.range) fixesMoved = true;
-        editsOut.push(r === e.range ? e : { range: r, newText: e.newText });
+        if (r !== edit.range) {
+          editsOut ??= fix.edits.slice(0, e);
+          editsOut.push({ range: r, newText: edit.newText });
+        } else editsOut?.push(edit);
       }
-      fixes.push({ ...fix, edits: editsOut });
+      if (editsOut) {
+        fixes ??= data.fixes.slice(0, f);
+        fixes.push({ ...fix, edits: editsOut });
+      } else fixes?.push(fix);
     }
-    if (fixesMoved) {
+    if (fixes) {
       data = { ...data, fixes };
       moved = true;
     }

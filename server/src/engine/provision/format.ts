@@ -226,9 +226,11 @@ export function provisionOutcome(result: ApplyResult, servicePorts = false): Pro
       ? (changed.length > 0
         ? t('No Service port was fully provisioned: {0}. Some parts were created (see the output); run again to finish.', notDone)
         : runAgain ? t('No Service port was provisioned: {0}. Nothing was created. Run again to retry.', notDone) : t('No Service port was provisioned: {0}. Nothing was created.', notDone))
-      : runAgain
-        ? t('No SLB listener was provisioned: {0}. Nothing was created. Run again to retry.', notDone)
-        : t('No SLB listener was provisioned: {0}. Nothing was created.', notDone);
+      : changed.length > 0
+        ? t('No SLB listener was fully provisioned: {0}. A listener was created but not started (see the output); run again to finish.', notDone)
+        : runAgain
+          ? t('No SLB listener was provisioned: {0}. Nothing was created. Run again to retry.', notDone)
+          : t('No SLB listener was provisioned: {0}. Nothing was created.', notDone);
     return { severity: changed.length > 0 ? 'warning' : 'error', partial: changed.length > 0, runAgain, outputLines, message };
   }
   const done = changed.length > 0 ? listOf(changed) : t('nothing new');
