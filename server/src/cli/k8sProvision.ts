@@ -10,9 +10,9 @@ import { isSlbApiError } from '../engine/cloud/slbErrors';
 import { t } from '../engine/i18n';
 import { applyCcmPlan, parseBackendSpecs, planServicePorts } from '../engine/k8s/ccmApply';
 import { parseManifest } from '../engine/k8s/parse';
-import { formatEvent, planHasChanges } from '../engine/provision';
+import { formatEvent } from '../engine/provision';
 import { numberValue, stringValue, Values } from './args';
-import { defaultPrompt, planJson, planText, resultText, type ProvisionCliIo } from './provision';
+import { confirmPlan, planJson, planText, resultText, type ProvisionCliIo } from './provision';
 
 export async function runK8sProvisionCli(file: string, text: string, flags: Values, io: ProvisionCliIo): Promise<number> {
   const raw = flags.backend;
@@ -58,18 +58,8 @@ export async function runK8sProvisionCli(file: string, text: string, flags: Valu
     return 0;
   }
   if (!json) io.out(planText(plan, file, text));
-  if (planHasChanges(plan) && flags.yes !== true) {
-    const tty = io.isTTY ?? process.stdin.isTTY === true;
-    if (!tty) {
-      io.err(t('slb-labels provision: this changes cloud resources and needs a confirmation, but stdin is not a terminal: pass --yes to apply the plan above.') + '\n');
-      return 2;
-    }
-    const answer = await (io.prompt ?? defaultPrompt)(t('Apply this plan to region {0}? [y/N] ', plan.region));
-    if (!/^(y|yes|是|好)$/i.test(answer.trim())) {
-      io.err(t('Provisioning cancelled: nothing was changed.') + '\n');
-      return 2;
-    }
-  }
+  const refused = await confirmPlan(plan, flags.yes === true, io);
+  if (refused !== undefined) return refused;
   const result = await applyCcmPlan(plan, client, {
     onStep: (e) => {
       const line = formatEvent(e);

@@ -168,6 +168,25 @@ export function defaultPrompt(question: string): Promise<string> {
   });
 }
 
+/**
+ * Asks before a plan with changes is applied (compose labels and Service manifests alike): the
+ * exit code when the user (or a non-terminal stdin without --yes) says no, undefined to go on.
+ */
+export async function confirmPlan(plan: Plan, yes: boolean, io: ProvisionCliIo): Promise<number | undefined> {
+  if (!planHasChanges(plan) || yes) return undefined;
+  const tty = io.isTTY ?? process.stdin.isTTY === true;
+  if (!tty) {
+    io.err(t('slb-labels provision: this changes cloud resources and needs a confirmation, but stdin is not a terminal: pass --yes to apply the plan above.') + '\n');
+    return 2;
+  }
+  const answer = await (io.prompt ?? defaultPrompt)(t('Apply this plan to region {0}? [y/N] ', plan.region));
+  if (!/^(y|yes|是|好)$/i.test(answer.trim())) {
+    io.err(t('Provisioning cancelled: nothing was changed.') + '\n');
+    return 2;
+  }
+  return undefined;
+}
+
 export async function runProvisionCli(argv: string[], io: ProvisionCliIo): Promise<number> {
   const parsed = parse(argv, 'provision', io);
   if (typeof parsed === 'number') return parsed;
@@ -179,18 +198,8 @@ export async function runProvisionCli(argv: string[], io: ProvisionCliIo): Promi
   const { plan, client, file, text } = prepared;
   const json = str(parsed.flags, 'format') === 'json';
   if (!json) io.out(planText(plan, file, text));
-  if (planHasChanges(plan) && parsed.flags.yes !== true) {
-    const tty = io.isTTY ?? process.stdin.isTTY === true;
-    if (!tty) {
-      io.err(t('slb-labels provision: this changes cloud resources and needs a confirmation, but stdin is not a terminal: pass --yes to apply the plan above.') + '\n');
-      return 2;
-    }
-    const answer = await (io.prompt ?? defaultPrompt)(t('Apply this plan to region {0}? [y/N] ', plan.region));
-    if (!/^(y|yes|是|好)$/i.test(answer.trim())) {
-      io.err(t('Provisioning cancelled: nothing was changed.') + '\n');
-      return 2;
-    }
-  }
+  const refused = await confirmPlan(plan, parsed.flags.yes === true, io);
+  if (refused !== undefined) return refused;
   const certificateId = str(parsed.flags, 'certificate-id');
   const result: ApplyResult = await applyPlan(plan, client, {
     certificateFor: () => certificateId,
