@@ -64,9 +64,12 @@ export function levelledChannel(log: vscode.LogOutputChannel): vscode.OutputChan
 
 function createClient(context: vscode.ExtensionContext, channel: vscode.LogOutputChannel): LanguageClient {
   const module = context.asAbsolutePath(SERVER_MODULE);
+  // stdio, as other editors and the benchmark start it: over stdio the server writes messages with
+  // its own encoder, which reuses each diagnostic's JSON (server/src/lsp/diagnosticWire.ts); node's
+  // IPC channel would serialize every publish of a file with 15k findings anew.
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc, options: { execArgv: serverExecArgv(false) } },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: serverExecArgv(true) } },
+    run: { module, transport: TransportKind.stdio, options: { execArgv: serverExecArgv(false) } },
+    debug: { module, transport: TransportKind.stdio, options: { execArgv: serverExecArgv(true) } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,

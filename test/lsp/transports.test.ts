@@ -1,5 +1,5 @@
 // The bundled server answers over both transports the manifest promises: --stdio (other editors)
-// and --node-ipc (what the VS Code client uses), and says what to do when given neither.
+// and --node-ipc (for clients that use node's IPC channel; the VS Code client uses stdio), and says what to do when given neither.
 import assert from 'node:assert/strict';
 import { fork, spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
