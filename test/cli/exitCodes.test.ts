@@ -12,6 +12,7 @@ import type { SandboxHandle } from '../../sandbox/src/index';
 import { KEY_ID, SECRET } from '../helpers/sandbox';
 import { REPO_ROOT } from '../helpers/repo';
 import { CliRun, runCli } from '../helpers/cli';
+import { refusedPort } from '../helpers/ports';
 
 let sb: SandboxHandle;
 let dir: string;
@@ -70,10 +71,7 @@ before(async () => {
   await new Promise<void>((resolve) => resetServer.listen(0, '127.0.0.1', resolve));
   resetUrl = `http://127.0.0.1:${(resetServer.address() as net.AddressInfo).port}`;
   // A port nobody listens on: bind, note, close.
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  refusedUrl = `http://127.0.0.1:${(probe.address() as net.AddressInfo).port}`;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  refusedUrl = `http://127.0.0.1:${await refusedPort()}`;
 });
 beforeEach(async () => {
   await sb.reset();

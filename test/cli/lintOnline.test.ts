@@ -3,7 +3,6 @@
 // of time) reported as such, never as a pass.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
@@ -12,6 +11,7 @@ import type { SandboxHandle } from '../../sandbox/src/index';
 import { KEY_ID, SECRET } from '../helpers/sandbox';
 import { REPO_ROOT } from '../helpers/repo';
 import { runCli } from '../helpers/cli';
+import { refusedPort } from '../helpers/ports';
 
 let sb: SandboxHandle;
 let dir: string;
@@ -92,10 +92,7 @@ before(async () => {
   fs.writeFileSync(path.join(dir, 'findings', 'docker-compose.yml'), ONLINE_FINDINGS);
   fs.mkdirSync(path.join(dir, 'k8s'));
   fs.writeFileSync(path.join(dir, 'k8s', 'web.yaml'), K8S_MISSING_CLB);
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  refusedUrl = `http://127.0.0.1:${(probe.address() as net.AddressInfo).port}`;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  refusedUrl = `http://127.0.0.1:${await refusedPort()}`;
 });
 beforeEach(async () => {
   await sb.reset();

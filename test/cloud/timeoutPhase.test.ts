@@ -10,6 +10,7 @@ import { isSlbApiError, SlbApiError } from '../../server/src/engine/cloud/slbErr
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, startSandbox } from '../../sandbox/src/index';
 import type { SandboxHandle } from '../../sandbox/src/index';
 import { REDIS_APP_ID } from '../helpers/sandbox';
+import { refusedPort } from '../helpers/ports';
 
 let silent: net.Server;
 let accepted = 0;
@@ -66,10 +67,7 @@ test('accepts, never answers: a read timeout after the read timeout, named as su
 });
 
 test('a port nobody listens on is named as refused, not as a timeout', async () => {
-  const probe = net.createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  const port = (probe.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => probe.close(() => r()));
+  const port = await refusedPort();
   const e = await failure(client(`http://127.0.0.1:${port}`, 500, 1500).describeRegions());
   assert.equal(e.code, 'Network.ConnectionRefused');
 });
