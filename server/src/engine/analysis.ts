@@ -7,7 +7,7 @@ import { anchorDependencies, anchoredText, mapSpans, OffsetMap, offsetMapper, Pr
 import { parseUnit } from './compose/parse';
 import { isOnLabelLine, lineStartOf, scanLabelLines } from './compose/labelLines';
 import { ExtendsContext, ExtendsFiles, ExtendsResolution, factsOf, resolutionKey, resolveExtends, ServiceFacts } from './compose/extends';
-import { CrossServiceIndex, PlacedBinding, summarise, UnitSummary } from './rules/crossServiceRules';
+import { CrossServiceIndex, CrossUnit, PlacedBinding, summarise, UnitCross, UnitSummary } from './rules/crossServiceRules';
 import { FILE_CHECKS, SERVICE_CHECKS } from './rules/registry';
 import { syntaxFinding } from './rules/syntaxRules';
 import { Finding, ServiceRuleResult } from './rules/types';
@@ -43,16 +43,32 @@ export interface PlacedUnit {
 /**
  * The findings in document order, in parts: `relative` ones are a unit's cached findings with offsets
  * relative to `base` (the same array as long as the unit's text and rules are unchanged, so a
- * consumer may cache what it derives from them per array and `startLine`); the rest are placed.
+ * consumer may cache what it derives from them per array and `startLine`), followed by its
+ * cross-service findings `cross` (the same object while they are unchanged; see `crossLines`);
+ * the rest are placed.
  */
-export type FindingPart = { placed: Finding[] } | { relative: Finding[]; base: number; startLine: number };
+export type FindingPart = { placed: Finding[] } | UnitPart;
+export interface UnitPart {
+  relative: Finding[];
+  base: number;
+  startLine: number;
+  summary: UnitSummary;
+  cross?: UnitCross;
+}
 
 export interface Analysis {
   /** Placed in the file (built on first access from `parts`). */
   readonly findings: Finding[];
   parts?: FindingPart[];
   /** A relative part's findings placed in the file (as in `findings`). */
-  placePart?(part: Extract<FindingPart, { relative: Finding[] }>): Finding[];
+  placePart?(part: UnitPart): Finding[];
+  /** A unit part's cross-service findings placed in the file (as in `findings`). */
+  placeCross?(cross: UnitCross): Finding[];
+  /**
+   * The first lines of the units a part's cross-service findings point into, or undefined when they
+   * cannot be cached (a unit placed through its anchors). Equal lines, same object: same positions.
+   */
+  crossLines?(cross: UnitCross): number[] | undefined;
   units: PlacedUnit[];
   /** Every lb binding with its unit offset (built on first access: only online checks need it). */
   readonly bindings: PlacedBinding[];
@@ -173,7 +189,7 @@ export class ComposeAnalyzer {
     };
     let gaveUp = false;
     const units: PlacedUnit[] = [];
-    const summaries: { base: number; summary: UnitSummary; map?: OffsetMap }[] = [];
+    const summaries: CrossUnit[] = [];
     const place = (f: Finding, map: OffsetMap): Finding => ({
       ...f,
       span: map.span(f.span),
@@ -295,11 +311,13 @@ export class ComposeAnalyzer {
             }
             loose.push(placed);
           }
-          summaries.push({ base: piece.base, summary: entry.rules.summary, map: anchored ? map : undefined });
+          summaries.push({ base: piece.base, startLine: whole ? outline.startLine : outline.chunks[index].startLine, summary: entry.rules.summary, map: anchored ? map : undefined });
         } else {
           flush();
-          if (entry.rules.findings.length > 0) parts.push({ relative: entry.rules.findings, base: piece.base, startLine: whole ? outline.startLine : outline.chunks[index].startLine });
-          summaries.push({ base: piece.base, summary: entry.rules.summary });
+          const startLine = whole ? outline.startLine : outline.chunks[index].startLine;
+          // Its cross-service findings are added once the index is up to date (below).
+          parts.push({ relative: entry.rules.findings, base: piece.base, startLine, summary: entry.rules.summary });
+          summaries.push({ base: piece.base, startLine, summary: entry.rules.summary });
         }
       }
       for (const dup of outline.duplicateServices) {
@@ -308,7 +326,19 @@ export class ComposeAnalyzer {
       }
     }
     for (const provider of FILE_CHECKS) pushAll(loose, provider.checkFile!(text));
-    pushAll(loose, this.crossIndex.update(summaries));
+    const cross = this.crossIndex.update(summaries);
+    // Each unit's cross-service findings follow its own (those of units placed through their anchors
+    // are placed now, after all the rest; a unit shares its summary with an identical one: the first says them).
+    for (const part of parts) {
+      if (!('relative' in part)) continue;
+      const found = cross.of(part.summary);
+      if (found && cross.baseOf(part.summary) === part.base) part.cross = found;
+    }
+    for (const s of summaries) {
+      if (!s.map) continue;
+      const found = cross.of(s.summary);
+      if (found && cross.baseOf(s.summary) === s.base) pushAll(loose, cross.place(found));
+    }
     flush();
     this.last = outlines.length === 1 && !parsedWhole ? { text, envKey, outline: outlines[0], entries } : undefined;
     this.evict(units.length);
@@ -320,7 +350,10 @@ export class ComposeAnalyzer {
           placedFindings = [];
           for (const part of parts) {
             if ('placed' in part) pushAll(placedFindings, part.placed);
-            else pushAll(placedFindings, this.placePart!(part));
+            else {
+              pushAll(placedFindings, this.placePart!(part));
+              if (part.cross) pushAll(placedFindings, this.placeCross!(part.cross));
+            }
           }
         }
         return placedFindings;
@@ -330,6 +363,8 @@ export class ComposeAnalyzer {
         const map = shiftBy(part.base);
         return part.relative.map((f) => place(f, map));
       },
+      placeCross: (found) => cross.place(found),
+      crossLines: (found) => (cross.plain(found) ? found.refs.map((r) => cross.lineOf(r)) : undefined),
       units,
       outlines,
       unitSummaries: summaries.map((s) => s.summary),
@@ -355,7 +390,7 @@ export class ComposeAnalyzer {
    * The analysis that ran out of time: one finding at the place it had reached. The units parsed so
    * far stay cached, so the next analysis of a similar text gets further.
    */
-  private stopped(text: string, budgetMs: number, offset: number, units: PlacedUnit[], outlines: DocumentOutline[], summaries: { base: number; summary: UnitSummary }[]): Analysis {
+  private stopped(text: string, budgetMs: number, offset: number, units: PlacedUnit[], outlines: DocumentOutline[], summaries: CrossUnit[]): Analysis {
     this.last = undefined;
     return {
       findings: [analysisStoppedFinding(budgetMs, offset, lineOfOffset(text, offset))],

@@ -6,14 +6,14 @@ import { getHeapSpaceStatistics, setFlagsFromString } from 'v8';
 import { runInNewContext } from 'vm';
 import { parentPort, workerData } from 'worker_threads';
 import { LineDocument } from '../engine/lineDocument';
-import { ComposeAnalyzer, FindingPart, YamlSyntaxErrorMode } from '../engine/analysis';
+import { Analysis, ComposeAnalyzer, FindingPart, YamlSyntaxErrorMode } from '../engine/analysis';
 import type { Finding } from '../engine/rules/types';
 import { pushAll } from '../engine/arrays';
 import { extendsFilesFor } from '../engine/compose/extends';
 import { toDiagnostics } from '../engine/features/diagnostics';
 import { getLocale, Locale, setLocale } from '../engine/i18n';
 import type { ValidationReply, ValidationRequest } from './validationHost';
-import type { UnitSummary } from '../engine/rules/crossServiceRules';
+import type { UnitCross, UnitSummary } from '../engine/rules/crossServiceRules';
 import { Diagnostic } from 'vscode-languageserver';
 import { diffDiagnostics, LineEdit, lineEditOf } from './diagnosticDelta';
 import { ManifestAnalyzer } from '../engine/k8s/analyze';
@@ -105,7 +105,7 @@ export function handleValidationMessage(message: ValidationRequest): ValidationR
   lastSummaries.set(message.uri, { summaries: current, usesVersion });
   // Sent whenever the main thread's copy is older (a result it dropped as stale may have carried them).
   const sendUses = message.knownSlbUsesVersion !== usesVersion;
-  const diagnostics = analysis.parts && analysis.placePart ? diagnosticsOfParts(doc, analysis.parts, analysis.placePart, message.uri, message.relatedInformation) : toDiagnostics(doc, analysis.findings, message.uri, message.relatedInformation);
+  const diagnostics = analysis.parts ? diagnosticsOfParts(doc, analysis, message.uri, message.relatedInformation) : toDiagnostics(doc, analysis.findings, message.uri, message.relatedInformation);
   // Only what changed, when the main thread holds the list this worker sent last.
   const sent = lastSent.get(message.uri);
   const delta = sent?.edits && message.knownDiagnosticsId === sent.id ? diffDiagnostics(sent.diagnostics, diagnostics, sent.edits, message.uri, sent.id) : undefined;
@@ -128,27 +128,45 @@ export function handleValidationMessage(message: ValidationRequest): ValidationR
  * unit's text and rules are unchanged) and the line the unit starts on: a keystroke re-renders the
  * service it is in, not the 15k findings of the file.
  */
-const renderedUnits = new WeakMap<Finding[], { startLine: number; base: number; uri: string; relatedInformation: boolean; diagnostics: Diagnostic[] }>();
+const renderedUnits = new WeakMap<Finding[], { startLine: number; uri: string; relatedInformation: boolean; diagnostics: Diagnostic[] }>();
+/**
+ * The same for a unit's cross-service findings, by their object (the same while they are unchanged)
+ * and the first lines of the units they point into.
+ */
+const renderedCross = new WeakMap<UnitCross, { lines: number[]; uri: string; relatedInformation: boolean; diagnostics: Diagnostic[] }>();
 
-function diagnosticsOfParts(doc: LineDocument, parts: FindingPart[], place: (part: Extract<FindingPart, { relative: Finding[] }>) => Finding[], uri: string, relatedInformation: boolean): Diagnostic[] {
+function diagnosticsOfParts(doc: LineDocument, analysis: Analysis, uri: string, relatedInformation: boolean): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const part of parts) {
+  for (const part of analysis.parts!) {
     if ('placed' in part) {
       pushAll(out, toDiagnostics(doc, part.placed, uri, relatedInformation));
       continue;
     }
-    let rendered = renderedUnits.get(part.relative);
-    if (!rendered || rendered.startLine !== part.startLine || rendered.uri !== uri || rendered.relatedInformation !== relatedInformation) {
-      const placed = place(part);
-      rendered = { startLine: part.startLine, base: part.base, uri, relatedInformation, diagnostics: toDiagnostics(doc, placed, uri, relatedInformation) };
-      renderedUnits.set(part.relative, rendered);
-    } else if (rendered.base !== part.base) {
-      // Same lines, moved by characters typed on lines above (other lines): the rendering holds.
-      rendered.base = part.base;
+    if (part.relative.length > 0) {
+      let rendered = renderedUnits.get(part.relative);
+      if (!rendered || rendered.startLine !== part.startLine || rendered.uri !== uri || rendered.relatedInformation !== relatedInformation) {
+        rendered = { startLine: part.startLine, uri, relatedInformation, diagnostics: toDiagnostics(doc, analysis.placePart!(part), uri, relatedInformation) };
+        renderedUnits.set(part.relative, rendered);
+      }
+      pushAll(out, rendered.diagnostics);
     }
-    pushAll(out, rendered.diagnostics);
+    if (part.cross) {
+      const lines = analysis.crossLines!(part.cross);
+      let rendered = lines && renderedCross.get(part.cross);
+      if (!lines || !rendered || !sameNumbers(rendered.lines, lines) || rendered.uri !== uri || rendered.relatedInformation !== relatedInformation) {
+        rendered = { lines: lines ?? [], uri, relatedInformation, diagnostics: toDiagnostics(doc, analysis.placeCross!(part.cross), uri, relatedInformation) };
+        if (lines) renderedCross.set(part.cross, rendered);
+      }
+      pushAll(out, rendered.diagnostics);
+    }
   }
   return out;
+}
+
+function sameNumbers(a: number[], b: number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**

@@ -4,6 +4,7 @@
 import { t } from '../i18n';
 import { portSpaceOf } from '../labels/lbLabel';
 import { Finding, HostPortUse, LbBinding } from './types';
+import { pushAll } from '../arrays';
 import { rule, RuleProvider } from './ruleSpec';
 
 export interface PlacedBinding extends LbBinding {
@@ -37,10 +38,68 @@ interface Owner<T> {
   item: T;
 }
 
+/** Places a unit's spans in the file. */
+export interface SpanMap {
+  span(span: { start: number; end: number }): { start: number; end: number };
+}
+
+/** One unit as the index sees it: where it is in the file, and for a unit parsed behind its anchors' chunks, the map that places its spans. */
+export interface CrossUnit {
+  base: number;
+  startLine: number;
+  summary: UnitSummary;
+  map?: SpanMap;
+}
+
+/** A span of one unit (relative to it): it holds while the unit only moves. */
+export interface UnitSpan {
+  unit: UnitSummary;
+  start: number;
+  end: number;
+}
+
+/** A cross-service finding with its spans still relative to units. */
+export interface CrossFinding {
+  code: string;
+  severity: Finding['severity'];
+  message: string;
+  /** Always a span of the unit the finding belongs to. */
+  span: UnitSpan;
+  related: { span: UnitSpan; message: string }[];
+  /** Reported once per this key (one host-port mapping shared in several groups). */
+  once?: unknown;
+  /** The group it comes from ('f'/'s'/'h' + key). */
+  group: string;
+}
+
+/**
+ * A unit's cross-service findings: the same object while nothing about them changed (no unit joined
+ * or left their groups in a way that changes them), so a consumer may cache what it derives from it.
+ */
+export interface UnitCross {
+  readonly findings: readonly CrossFinding[];
+  /** The units its spans are in, its own first: while they keep their lines, the findings keep their lines and columns. */
+  readonly refs: readonly UnitSummary[];
+}
+
+/** The result of one update: each unit's findings, placed with this update's positions. */
+export interface CrossFindings {
+  of(summary: UnitSummary): UnitCross | undefined;
+  /** Offset of a unit in this update (the first unit with that summary); undefined when it is not in the file. */
+  baseOf(summary: UnitSummary): number | undefined;
+  /** First line of a unit in this update, -1 when not known. */
+  lineOf(summary: UnitSummary): number;
+  /** True when every unit the findings point into is placed by a shift (not parsed behind anchors). */
+  plain(cross: UnitCross): boolean;
+  place(cross: UnitCross): Finding[];
+}
+
 /**
  * The cross-service index of one document, updated incrementally: an edit removes the summaries of
- * the units that changed and adds the new ones, so the cost follows the edit, not the file. Only
- * keys used by more than one service are looked at when findings are produced.
+ * the units that changed and adds the new ones, so the cost follows the edit, not the file. A group
+ * (the units on one front port, SLB or host port) is checked again only when a unit joins or leaves
+ * it, and each unit keeps its own findings, so a keystroke rebuilds the findings of the units whose
+ * groups really changed and hands every other unit the very same findings as before.
  */
 export class CrossServiceIndex {
   private readonly byFront = new Map<string, Owner<IndexedBinding>[]>();
@@ -49,40 +108,65 @@ export class CrossServiceIndex {
   private readonly multiFront = new Set<string>();
   private readonly multiSlb = new Set<string>();
   private readonly multiHost = new Set<string>();
-  private present = new Map<UnitSummary, number>();
-  /**
-   * Each group's findings with their spans still relative to the units (so they hold while units
-   * only move), by group ('f'/'s'/'h' + key); a group is computed again only when a unit joins or
-   * leaves it. A keystroke then re-checks the groups its service is in, not every group of the file.
-   */
-  private readonly groupCache = new Map<string, GroupFinding[]>();
-  /** Groups a unit joined or left since the last findings, by kind (front port, SLB, host port). */
+  /** How many units have each summary (identical texts share one). */
+  private readonly counts = new Map<UnitSummary, number>();
+  /** The summaries of the last update, in document order (an edit changes a stretch of them). */
+  private order: UnitSummary[] = [];
+  /** Groups a unit joined or left since the last update, by kind (front port, SLB, host port). */
   private readonly dirty = { f: new Set<string>(), s: new Set<string>(), h: new Set<string>() };
+  /** Groups with a unit parsed behind its anchors: its positions follow other chunks, so they are checked on every update. */
+  private readonly volatile = { f: new Set<string>(), s: new Set<string>(), h: new Set<string>() };
+  /** Each group's findings by the unit they belong to. */
+  private readonly groups = new Map<string, Map<UnitSummary, CrossFinding[]>>();
+  /** Each unit's findings by group. */
+  private readonly byUnit = new Map<UnitSummary, Map<string, CrossFinding[]>>();
+  private readonly crossOf = new Map<UnitSummary, UnitCross>();
 
-  /**
-   * Brings the index to `units` (in document order) and returns the cross-service findings. A unit
-   * parsed behind the chunks that define its anchors brings `map`, which places its spans in the file.
-   */
-  update(units: { base: number; summary: UnitSummary; map?: SpanMap }[]): Finding[] {
-    const next = new Map<UnitSummary, number>();
-    const bases = new Map<UnitSummary, SpanMap>();
+  /** Brings the index to `units` (in document order) and returns the cross-service findings. */
+  update(units: readonly CrossUnit[]): CrossFindings {
+    const baseOf = new Map<UnitSummary, number>();
+    const lineOf = new Map<UnitSummary, number>();
+    let mapOf: Map<UnitSummary, SpanMap> | undefined;
     for (const u of units) {
-      next.set(u.summary, (next.get(u.summary) ?? 0) + 1);
-      if (!bases.has(u.summary)) bases.set(u.summary, u.map ?? shifted(u.base));
+      if (baseOf.has(u.summary)) continue;
+      baseOf.set(u.summary, u.base);
+      lineOf.set(u.summary, u.startLine);
+      if (u.map) (mapOf ??= new Map()).set(u.summary, u.map);
     }
-    for (const [summary, count] of this.present) {
-      const now = next.get(summary) ?? 0;
-      for (let i = now; i < count; i++) this.remove(summary);
-    }
-    for (const [summary, count] of next) {
-      const before = this.present.get(summary) ?? 0;
-      for (let i = before; i < count; i++) this.add(summary);
-    }
-    this.present = next;
-    return this.findings(bases);
+    // An edit replaces a stretch of units; the summaries before and after it are the same objects.
+    const previous = this.order;
+    const common = Math.min(previous.length, units.length);
+    let head = 0;
+    while (head < common && previous[head] === units[head].summary) head++;
+    let tail = 0;
+    while (tail < common - head && previous[previous.length - 1 - tail] === units[units.length - 1 - tail].summary) tail++;
+    for (let i = head; i < previous.length - tail; i++) this.remove(previous[i]);
+    for (let i = head; i < units.length - tail; i++) this.add(units[i].summary);
+    if (head < previous.length - tail || head < units.length - tail) this.order = units.map((u) => u.summary);
+
+    const abs = (span: UnitSpan) => {
+      const map = mapOf?.get(span.unit);
+      if (map) return map.span(span);
+      const base = baseOf.get(span.unit) ?? 0;
+      return { start: base + span.start, end: base + span.end };
+    };
+    const changed = new Set<UnitSummary>();
+    this.recheck('f', this.byFront, this.multiFront, mapOf, changed, (owners) => this.frontPortConflicts(owners, abs));
+    this.recheck('s', this.bySlb, this.multiSlb, mapOf, changed, (owners) => this.sharedSlbs(owners, abs));
+    this.recheck('h', this.byHostPort, this.multiHost, mapOf, changed, (owners) => this.sharedHostPorts(owners, abs));
+    for (const unit of changed) this.rebuild(unit);
+    const crossOf = this.crossOf;
+    return {
+      of: (summary) => crossOf.get(summary),
+      baseOf: (summary) => baseOf.get(summary),
+      lineOf: (summary) => lineOf.get(summary) ?? -1,
+      plain: (cross) => !mapOf || cross.refs.every((r) => !mapOf!.has(r)),
+      place: (cross) => cross.findings.map((f) => ({ code: f.code, severity: f.severity, message: f.message, span: abs(f.span), related: f.related.map((r) => ({ span: abs(r.span), message: r.message })) })),
+    };
   }
 
   private add(summary: UnitSummary): void {
+    this.counts.set(summary, (this.counts.get(summary) ?? 0) + 1);
     this.touch(summary);
     for (const b of summary.bindings) {
       push(this.byFront, this.multiFront, b.frontKey, { summary, item: b }, (o) => `${o.item.service}\u0000${o.item.containerPort}\u0000${o.item.scheme}`);
@@ -92,6 +176,9 @@ export class CrossServiceIndex {
   }
 
   private remove(summary: UnitSummary): void {
+    const count = this.counts.get(summary) ?? 0;
+    if (count <= 1) this.counts.delete(summary);
+    else this.counts.set(summary, count - 1);
     this.touch(summary);
     for (const b of summary.bindings) {
       pull(this.byFront, this.multiFront, b.frontKey, summary, (o) => `${o.item.service}\u0000${o.item.containerPort}\u0000${o.item.scheme}`);
@@ -101,7 +188,6 @@ export class CrossServiceIndex {
   }
 
   private touch(summary: UnitSummary): void {
-    if (this.groupCache.size === 0) return; // nothing cached yet (a first analysis adds every unit)
     for (const b of summary.bindings) {
       this.dirty.f.add(b.frontKey);
       this.dirty.s.add(b.slb);
@@ -109,142 +195,193 @@ export class CrossServiceIndex {
     for (const h of summary.hostPorts) this.dirty.h.add(h.key);
   }
 
-  private findings(bases: Map<UnitSummary, SpanMap>): Finding[] {
-    const findings: Finding[] = [];
-    const abs = (summary: UnitSummary, span: { start: number; end: number }) => (bases.get(summary) ?? NO_SHIFT).span(span);
-    // Spans of cached findings are kept as (unit, span) and placed when emitted.
-    const loc = (summary: UnitSummary, span: { start: number; end: number }) => ({ summary, span }) as unknown as { start: number; end: number };
-    const place = (l: { start: number; end: number }) => {
-      const { summary, span } = l as unknown as { summary: UnitSummary; span: { start: number; end: number } };
-      return abs(summary, span);
-    };
-    const reportedSpans = new Set<unknown>();
-    const emit = (group: GroupFinding[]) => {
-      for (const g of group) {
-        if (g.once) {
-          if (reportedSpans.has(g.once)) continue;
-          reportedSpans.add(g.once);
+  /** Checks again the groups of one kind that units joined or left (and the volatile ones). */
+  private recheck<T>(kind: 'f' | 's' | 'h', byKey: Map<string, Owner<T>[]>, multi: Set<string>, mapOf: Map<UnitSummary, SpanMap> | undefined, changed: Set<UnitSummary>, check: (owners: Owner<T>[]) => CrossFinding[]): void {
+    const dirty = this.dirty[kind];
+    const volatile = this.volatile[kind];
+    const keys = volatile.size === 0 ? dirty : new Set([...dirty, ...volatile]);
+    for (const key of keys) {
+      const owners = multi.has(key) ? byKey.get(key) : undefined;
+      const found = owners ? check(owners) : [];
+      for (const f of found) f.group = kind + key;
+      if (owners && mapOf && owners.some((o) => mapOf.has(o.summary))) volatile.add(key);
+      else volatile.delete(key);
+      this.setGroup(kind + key, found, changed);
+    }
+    dirty.clear();
+  }
+
+  /** A group's new findings: each unit whose share of them changed is noted in `changed`; an unchanged share keeps its objects. */
+  private setGroup(id: string, found: CrossFinding[], changed: Set<UnitSummary>): void {
+    const before = this.groups.get(id);
+    if (!before && found.length === 0) return;
+    const after = new Map<UnitSummary, CrossFinding[]>();
+    for (const f of found) {
+      const list = after.get(f.span.unit);
+      if (list) list.push(f);
+      else after.set(f.span.unit, [f]);
+    }
+    if (before) {
+      for (const [unit, old] of before) {
+        const now = after.get(unit);
+        if (now && sameFindings(old, now)) {
+          after.set(unit, old);
+          continue;
         }
-        findings.push({ code: g.finding.code, severity: g.finding.severity, message: g.finding.message, span: place(g.finding.span), related: g.finding.related?.map((r) => ({ span: place(r.span), message: r.message })) });
+        changed.add(unit);
+        if (!now) this.byUnit.get(unit)?.delete(id);
       }
-    };
-    /** A group's findings: cached while no unit joined or left it and all its units are plain (placed by a shift). */
-    const seen = new Set<string>();
-    const group = <T,>(kind: 'f' | 's' | 'h', key: string, owners: Owner<T>[], compute: () => GroupFinding[]) => {
-      const id = kind + key;
-      seen.add(id);
-      let cached = this.dirty[kind].has(key) ? undefined : this.groupCache.get(id);
-      if (!cached) {
-        cached = compute();
-        if (owners.every((o) => (bases.get(o.summary) as { plain?: boolean } | undefined)?.plain)) this.groupCache.set(id, cached);
-        else this.groupCache.delete(id);
-      }
-      emit(cached);
-    };
-    const ordered = <T,>(owners: Owner<T>[], spanOf: (t: T) => { start: number; end: number }) =>
-      owners.slice().sort((a, b) => abs(a.summary, spanOf(a.item)).start - abs(b.summary, spanOf(b.item)).start);
-    // A label or mapping inherited through an alias or '<<' sits at the anchor, which may be another
-    // service's own text: name the inheriting service and point at it, or the finding names the wrong one.
-    // `sameSpot`: both uses sit at the very same anchor text, so the finding is about the alias itself.
-    const inheritance = (summary: UnitSummary, item: { service: string; inheritedBy?: { start: number; end: number } }, sameSpot: boolean) =>
-      item.inheritedBy
-        ? { note: sameSpot ? '' : t(" (service '{0}' gets it through an alias or '<<' merge)", item.service), sameSpot, related: [{ span: loc(summary, item.inheritedBy), message: t("Service '{0}' gets this through an alias or '<<' merge", item.service) }] }
-        : { note: '', sameSpot: false, related: [] };
-    // (In the file: units parsed behind their anchors' chunks each hold a copy of the anchor's text.)
-    const same = (a: Owner<unknown>, aSpan: { start: number; end: number }, b: Owner<unknown>, bSpan: { start: number; end: number }) =>
-      a.summary === b.summary ? aSpan.start === bSpan.start : abs(a.summary, aSpan).start === abs(b.summary, bSpan).start;
-    // X3: front port unique per SLB (tcp/http/https share one port space, udp has its own).
-    for (const key of this.multiFront) {
-      const owners = this.byFront.get(key)!;
-      group('f', key, owners, () => {
-      const out: GroupFinding[] = [];
-      const [first, ...rest] = ordered(owners, (b) => b.frontPortSpan);
-      for (const { summary, item: b } of rest) {
-        if (first.item.service === b.service && first.item.containerPort === b.containerPort && first.item.scheme === b.scheme) continue;
-        const via = inheritance(summary, b, same(first, first.item.frontPortSpan, { summary, item: b }, b.frontPortSpan));
-        out.push({ finding: {
-          code: 'lb-front-port-conflict',
-          severity: 'error',
-          message: via.sameSpot
-            ? t("SLB '{0}' front port {1} is bound by service '{2}' and, through an alias or '<<' merge, by service '{3}'. One listener port forwards to one backend port: give each service its own front port.", b.slb, b.frontPort, first.item.service, b.service)
-            : (first.item.service === b.service
-              ? t("SLB '{0}' front port {1} is already bound to container port {2} of this service. One listener port forwards to one backend port: pick another front port.", b.slb, b.frontPort, first.item.containerPort)
-              : t("SLB '{0}' front port {1} is already used by service '{2}'. One listener port forwards to one backend port: pick another front port.", b.slb, b.frontPort, first.item.service)) + via.note + (b.assumed ?? first.item.assumed ?? ''),
-          span: loc(summary, b.frontPortSpan),
-          related: [{ span: loc(first.summary, first.item.frontPortSpan), message: t("Front port {0} of SLB '{1}' first bound here (service '{2}')", first.item.frontPort, first.item.slb, first.item.service) }, ...via.related],
-        } });
-      }
-      return out;
+    }
+    for (const [unit, now] of after) {
+      if (before?.get(unit) === now) continue;
+      changed.add(unit);
+      let shares = this.byUnit.get(unit);
+      if (!shares) this.byUnit.set(unit, (shares = new Map()));
+      shares.set(id, now);
+    }
+    if (after.size > 0) this.groups.set(id, after);
+    else this.groups.delete(id);
+  }
+
+  /** A unit's findings from its shares of every group, in a fixed order (not the order groups were checked in). */
+  private rebuild(unit: UnitSummary): void {
+    const shares = this.byUnit.get(unit);
+    if (!shares || shares.size === 0 || !this.counts.has(unit)) {
+      this.byUnit.delete(unit);
+      this.crossOf.delete(unit);
+      return;
+    }
+    const all: CrossFinding[] = [];
+    for (const share of shares.values()) pushAll(all, share);
+    all.sort(compareFindings);
+    const reported = new Set<unknown>();
+    const findings = all.filter((f) => {
+      if (f.once === undefined) return true;
+      if (reported.has(f.once)) return false;
+      reported.add(f.once);
+      return true;
+    });
+    const refs = [unit];
+    for (const f of findings) for (const r of f.related) if (!refs.includes(r.span.unit)) refs.push(r.span.unit);
+    this.crossOf.set(unit, { findings, refs });
+  }
+
+  // A label or mapping inherited through an alias or '<<' sits at the anchor, which may be another
+  // service's own text: name the inheriting service and point at it, or the finding names the wrong one.
+  // `sameSpot`: both uses sit at the very same anchor text, so the finding is about the alias itself.
+  private inheritance(summary: UnitSummary, item: { service: string; inheritedBy?: { start: number; end: number } }, sameSpot: boolean) {
+    return item.inheritedBy
+      ? { note: sameSpot ? '' : t(" (service '{0}' gets it through an alias or '<<' merge)", item.service), sameSpot, related: [{ span: at(summary, item.inheritedBy), message: t("Service '{0}' gets this through an alias or '<<' merge", item.service) }] }
+      : { note: '', sameSpot: false, related: [] };
+  }
+
+  /** X3: front port unique per SLB (tcp/http/https share one port space, udp has its own). */
+  private frontPortConflicts(owners: Owner<IndexedBinding>[], abs: (span: UnitSpan) => { start: number }): CrossFinding[] {
+    const out: CrossFinding[] = [];
+    const [first, ...rest] = ordered(owners, (b) => b.frontPortSpan, abs);
+    for (const { summary, item: b } of rest) {
+      if (first.item.service === b.service && first.item.containerPort === b.containerPort && first.item.scheme === b.scheme) continue;
+      const via = this.inheritance(summary, b, sameStart(at(first.summary, first.item.frontPortSpan), at(summary, b.frontPortSpan), abs));
+      out.push({
+        code: 'lb-front-port-conflict',
+        severity: 'error',
+        message: via.sameSpot
+          ? t("SLB '{0}' front port {1} is bound by service '{2}' and, through an alias or '<<' merge, by service '{3}'. One listener port forwards to one backend port: give each service its own front port.", b.slb, b.frontPort, first.item.service, b.service)
+          : (first.item.service === b.service
+            ? t("SLB '{0}' front port {1} is already bound to container port {2} of this service. One listener port forwards to one backend port: pick another front port.", b.slb, b.frontPort, first.item.containerPort)
+            : t("SLB '{0}' front port {1} is already used by service '{2}'. One listener port forwards to one backend port: pick another front port.", b.slb, b.frontPort, first.item.service)) + via.note + (b.assumed ?? first.item.assumed ?? ''),
+        span: at(summary, b.frontPortSpan),
+        related: [{ span: at(first.summary, first.item.frontPortSpan), message: t("Front port {0} of SLB '{1}' first bound here (service '{2}')", first.item.frontPort, first.item.slb, first.item.service) }, ...via.related],
+        group: '',
       });
     }
-    // X1: two services must not use the same SLB.
-    for (const key of this.multiSlb) {
-      const owners = this.bySlb.get(key)!;
-      group('s', key, owners, () => {
-      const out: GroupFinding[] = [];
-      const [owner, ...rest] = ordered(owners, (b) => b.slbSpan);
-      for (const { summary, item: b } of rest) {
-        if (b.service === owner.item.service) continue;
-        const via = inheritance(summary, b, same(owner, owner.item.slbSpan, { summary, item: b }, b.slbSpan));
-        out.push({ finding: {
-          code: 'lb-slb-shared',
-          severity: 'error',
-          message: via.sameSpot
-            ? t("SLB '{0}' is used by service '{1}' and, through an alias or '<<' merge, by service '{2}'. Two services must not share one SLB: each service's agent would remove the other's backend servers. Give each service its own SLB.", b.slb, owner.item.service, b.service)
-            : t("SLB '{0}' is also used by service '{1}'. Two services must not share one SLB: each service's agent would remove the other's backend servers. Use a separate SLB for each service.", b.slb, owner.item.service) + via.note + (b.assumed ?? owner.item.assumed ?? ''),
-          span: loc(summary, b.slbSpan),
-          related: [{ span: loc(owner.summary, owner.item.slbSpan), message: t("SLB '{0}' used by service '{1}'", owner.item.slb, owner.item.service) }, ...via.related],
-        } });
-      }
-      return out;
+    return out;
+  }
+
+  /** X1: two services must not use the same SLB. */
+  private sharedSlbs(owners: Owner<IndexedBinding>[], abs: (span: UnitSpan) => { start: number }): CrossFinding[] {
+    const out: CrossFinding[] = [];
+    const [owner, ...rest] = ordered(owners, (b) => b.slbSpan, abs);
+    for (const { summary, item: b } of rest) {
+      if (b.service === owner.item.service) continue;
+      const via = this.inheritance(summary, b, sameStart(at(owner.summary, owner.item.slbSpan), at(summary, b.slbSpan), abs));
+      out.push({
+        code: 'lb-slb-shared',
+        severity: 'error',
+        message: via.sameSpot
+          ? t("SLB '{0}' is used by service '{1}' and, through an alias or '<<' merge, by service '{2}'. Two services must not share one SLB: each service's agent would remove the other's backend servers. Give each service its own SLB.", b.slb, owner.item.service, b.service)
+          : t("SLB '{0}' is also used by service '{1}'. Two services must not share one SLB: each service's agent would remove the other's backend servers. Use a separate SLB for each service.", b.slb, owner.item.service) + via.note + (b.assumed ?? owner.item.assumed ?? ''),
+        span: at(summary, b.slbSpan),
+        related: [{ span: at(owner.summary, owner.item.slbSpan), message: t("SLB '{0}' used by service '{1}'", owner.item.slb, owner.item.service) }, ...via.related],
+        group: '',
       });
     }
-    // P7: the same host port (and protocol) published by two services cannot run on one node.
-    for (const key of this.multiHost) {
-      const owners = this.byHostPort.get(key)!;
-      group('h', key, owners, () => {
-      const out: GroupFinding[] = [];
-      const [first, ...rest] = ordered(owners, (h) => h.span);
-      for (const { summary, item: h } of rest) {
-        if (h.service === first.item.service) continue;
-        const via = inheritance(summary, h, same(first, first.item.span, { summary, item: h }, h.span));
-        out.push({ once: h.span, finding: {
-          code: 'host-port-shared',
-          severity: 'warning',
-          message: via.sameSpot
-            ? t("Host port {0}/{1} is published by service '{2}' and, through an alias or '<<' merge, by service '{3}'. Containers of the two services can never run on the same node.", h.port, h.protocol, first.item.service, h.service)
-            : t("Host port {0}/{1} is also published by service '{2}'. Containers of the two services can never run on the same node.", h.port, h.protocol, first.item.service) + via.note,
-          span: loc(summary, h.span),
-          related: [{ span: loc(first.summary, first.item.span), message: t("Published by service '{0}'", first.item.service) }, ...via.related],
-        } });
-      }
-      return out;
+    return out;
+  }
+
+  /** P7: the same host port (and protocol) published by two services cannot run on one node. */
+  private sharedHostPorts(owners: Owner<IndexedHostPort>[], abs: (span: UnitSpan) => { start: number }): CrossFinding[] {
+    const out: CrossFinding[] = [];
+    const [first, ...rest] = ordered(owners, (h) => h.span, abs);
+    for (const { summary, item: h } of rest) {
+      if (h.service === first.item.service) continue;
+      const via = this.inheritance(summary, h, sameStart(at(first.summary, first.item.span), at(summary, h.span), abs));
+      out.push({
+        once: h.span,
+        code: 'host-port-shared',
+        severity: 'warning',
+        message: via.sameSpot
+          ? t("Host port {0}/{1} is published by service '{2}' and, through an alias or '<<' merge, by service '{3}'. Containers of the two services can never run on the same node.", h.port, h.protocol, first.item.service, h.service)
+          : t("Host port {0}/{1} is also published by service '{2}'. Containers of the two services can never run on the same node.", h.port, h.protocol, first.item.service) + via.note,
+        span: at(summary, h.span),
+        related: [{ span: at(first.summary, first.item.span), message: t("Published by service '{0}'", first.item.service) }, ...via.related],
+        group: '',
       });
     }
-    // Groups whose membership changed were recomputed above (or are no longer groups: forget them).
-    for (const kind of ['f', 's', 'h'] as const) {
-      for (const key of this.dirty[kind]) if (!seen.has(kind + key)) this.groupCache.delete(kind + key);
-      this.dirty[kind].clear();
-    }
-    return findings.sort((a, b) => a.span.start - b.span.start);
+    return out;
   }
 }
 
-/** Places a unit's spans in the file. */
-export interface SpanMap {
-  span(span: { start: number; end: number }): { start: number; end: number };
+function at(unit: UnitSummary, span: { start: number; end: number }): UnitSpan {
+  return { unit, start: span.start, end: span.end };
 }
 
-/** A cached cross-service finding: spans are (unit, span) pairs; `once`: reported once across groups. */
-interface GroupFinding {
-  finding: Finding;
-  once?: unknown;
+/** The owners of a group in file order. */
+function ordered<T>(owners: Owner<T>[], spanOf: (t: T) => { start: number; end: number }, abs: (span: UnitSpan) => { start: number }): Owner<T>[] {
+  return owners
+    .map((o) => ({ o, start: abs(at(o.summary, spanOf(o.item))).start }))
+    .sort((a, b) => a.start - b.start)
+    .map((x) => x.o);
 }
 
-function shifted(base: number): SpanMap & { plain: true } {
-  return { plain: true, span: (span) => ({ start: base + span.start, end: base + span.end }) };
+/** The very same place in the file (units parsed behind their anchors' chunks each hold a copy of the anchor's text). */
+function sameStart(a: UnitSpan, b: UnitSpan, abs: (span: UnitSpan) => { start: number }): boolean {
+  return a.unit === b.unit ? a.start === b.start : abs(a).start === abs(b).start;
 }
-const NO_SHIFT = shifted(0);
+
+function sameSpan(a: UnitSpan, b: UnitSpan): boolean {
+  return a.unit === b.unit && a.start === b.start && a.end === b.end;
+}
+
+/** The same findings, to the units they point into: a consumer's rendering of the old ones still holds. */
+function sameFindings(a: CrossFinding[], b: CrossFinding[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x.code !== y.code || x.severity !== y.severity || x.message !== y.message || x.once !== y.once || !sameSpan(x.span, y.span) || x.related.length !== y.related.length) return false;
+    for (let k = 0; k < x.related.length; k++) if (x.related[k].message !== y.related[k].message || !sameSpan(x.related[k].span, y.related[k].span)) return false;
+  }
+  return true;
+}
+
+function compareFindings(a: CrossFinding, b: CrossFinding): number {
+  return a.span.start - b.span.start || a.span.end - b.span.end || compareStrings(a.code, b.code) || compareStrings(a.message, b.message) || compareStrings(a.group, b.group);
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
 
 function distinct<T>(owners: Owner<T>[], identity: (o: Owner<T>) => string): boolean {
   const first = identity(owners[0]);
