@@ -31,6 +31,7 @@ export interface AnalysisOptions {
 }
 
 const MAX_TEXT_LENGTH = maxTextLength();
+const EXTENDS = 'extends';
 
 /** A parsed unit placed in the file. */
 export interface PlacedUnit {
@@ -44,7 +45,7 @@ export interface PlacedUnit {
  * The findings in document order, in parts: `relative` ones are a unit's cached findings with offsets
  * relative to `base` (the same array as long as the unit's text and rules are unchanged, so a
  * consumer may cache what it derives from them per array and `startLine`), followed by its
- * cross-service findings `cross` (the same object while they are unchanged; see `crossLines`);
+ * cross-service findings `cross` (the same object while they are unchanged; see `crossCacheable`);
  * the rest are placed.
  */
 export type FindingPart = { placed: Finding[] } | UnitPart;
@@ -65,10 +66,12 @@ export interface Analysis {
   /** A unit part's cross-service findings placed in the file (as in `findings`). */
   placeCross?(cross: UnitCross): Finding[];
   /**
-   * The first lines of the units a part's cross-service findings point into, or undefined when they
-   * cannot be cached (a unit placed through its anchors). Equal lines, same object: same positions.
+   * Whether a part's cross-service findings may be cached: every unit they point into (`cross.refs`)
+   * is placed by a shift, so the same object with the same first lines of those units (`crossLineOf`)
+   * has the same positions.
    */
-  crossLines?(cross: UnitCross): number[] | undefined;
+  crossCacheable?(cross: UnitCross): boolean;
+  crossLineOf?(unit: UnitSummary): number;
   units: PlacedUnit[];
   /** Every lb binding with its unit offset (built on first access: only online checks need it). */
   readonly bindings: PlacedBinding[];
@@ -118,7 +121,7 @@ export class ComposeAnalyzer {
   /** The previous analysis, so an edit can re-outline and re-look-up only the chunks it touched. */
   /** How the last analyses went (tests check that the incremental path is really taken). */
   readonly stats = { incremental: 0, full: 0 };
-  private last: { text: string; envKey: string; outline: DocumentOutline; entries: UnitCacheEntry[] } | undefined;
+  private last: { text: string; envKey: string; outline: DocumentOutline; entries: UnitCacheEntry[]; mentionsExtends: boolean } | undefined;
 
   /** Entries whose service models a lean analyzer may drop (see releaseServiceModels). */
   private droppable: UnitCacheEntry[] = [];
@@ -161,11 +164,15 @@ export class ComposeAnalyzer {
     let outlines: DocumentOutline[] | undefined;
     // Entries known from the previous analysis, by chunk index (unchanged chunks need no lookup).
     let known: (UnitCacheEntry | undefined)[] | undefined;
+    /** Whether the text has the word `extends` anywhere (a whole-text scan unless an edit tells). */
+    let mentionsExtends: boolean | undefined;
     const last = this.last;
     if (last && last.envKey === envKey && last.text !== text) {
       const prefix = commonPrefixLength(last.text, text);
       const suffix = commonSuffixLength(last.text, text, Math.min(last.text.length, text.length) - prefix);
       const edit = reoutlineAfterEdit(last.outline, text, prefix, last.text.length - suffix, text.length - last.text.length);
+      // A text without `extends` gets one only from the edited stretch (and the word's length around it).
+      if (!last.mentionsExtends) mentionsExtends = text.slice(Math.max(0, prefix - EXTENDS.length), text.length - suffix + EXTENDS.length).includes(EXTENDS);
       if (edit) {
         this.stats.incremental++;
         outlines = [edit.outline];
@@ -174,6 +181,7 @@ export class ComposeAnalyzer {
     } else if (last && last.envKey === envKey && last.text === text) {
       outlines = [last.outline];
       known = last.entries;
+      mentionsExtends = last.mentionsExtends;
     }
     if (!outlines) {
       this.stats.full++;
@@ -197,7 +205,8 @@ export class ComposeAnalyzer {
       fixes: f.fixes?.map((x) => ({ ...x, edits: x.edits.map((e) => ({ span: map.span(e.span), newText: resolveIndent(text, map.at(e.span.start), e.newText, map.at) })) })),
     });
     // `extends` needs every service of the file first (the extended one may come later).
-    const extendsContext = text.includes('extends') ? this.extendsContext(text, outlines, known, options.files) : undefined;
+    mentionsExtends ??= text.includes(EXTENDS);
+    const extendsContext = mentionsExtends ? this.extendsContext(text, outlines, known, options.files) : undefined;
     // A finding at an anchor that several anchored units inherit is reported once.
     const atAnchors = new Set<string>();
     let parsedWhole = false;
@@ -206,32 +215,34 @@ export class ComposeAnalyzer {
       const deps = outline.needsWholeParse ? undefined : anchorDependencies(outline.chunks, this.options.wholeParseForAliases ? 0 : undefined);
       const whole = outline.needsWholeParse || !deps;
       parsedWhole ||= whole;
-      const pieces: { base: number; end: number; kind: PlacedUnit['kind'] }[] = whole
-        ? [{ base: outline.start, end: outline.end, kind: 'document' }]
-        : outline.chunks.map((c) => ({ base: c.start, end: c.end, kind: c.kind }));
+      // (The chunks themselves: a keystroke in a 5000-service file need not copy 5000 of anything.)
+      const pieces: readonly { start: number; end: number; kind: PlacedUnit['kind'] }[] = whole ? [{ start: outline.start, end: outline.end, kind: 'document' }] : outline.chunks;
       for (let index = 0; index < pieces.length; index++) {
         const piece = pieces[index];
-        progress?.(piece.base);
-        if (performance.now() > deadline) return this.stopped(text, budget!, piece.base, units, outlines!, summaries);
-        const unitText = text.slice(piece.base, piece.end);
+        const base = piece.start;
+        progress?.(base);
+        let entry = outlines.length === 1 && !whole ? known?.[index] : undefined;
+        // The clock is read before each unit that may need parsing, and every 64 units otherwise.
+        if ((!entry || (index & 63) === 0) && performance.now() > deadline) return this.stopped(text, budget!, base, units, outlines!, summaries);
         const depIndices = deps?.[index];
         const depTexts = depIndices?.map((d) => text.slice(outline.chunks[d].start, outline.chunks[d].end));
-        let entry = outlines.length === 1 && !whole ? known?.[index] : undefined;
         // A known entry still fits when the chunks in front of it are the same as when it was parsed.
         if (entry && (depTexts ? !entry.anchored || !sameDependencies(entry.text, entry.anchored.segments, depTexts) : entry.anchored)) entry = undefined;
         if (entry) entry.generation = this.generation;
-        else if (depIndices && depTexts) entry = this.anchoredUnit(depIndices.map((d, k) => ({ text: depTexts[k], kind: outline.chunks[d].kind })), unitText, piece.kind, outline.serviceIndent);
-        else entry = this.unit(unitText, piece.kind);
+        else if (depIndices && depTexts) entry = this.anchoredUnit(depIndices.map((d, k) => ({ text: depTexts[k], kind: outline.chunks[d].kind })), text.slice(base, piece.end), piece.kind, outline.serviceIndent);
+        else entry = this.unit(text.slice(base, piece.end), piece.kind);
         entries.push(entry);
         const anchored = entry.anchored;
-        const map = anchored && depIndices ? offsetMapper(anchored.prefixLength, anchored.segments, piece.base, depIndices.map((d) => outline.chunks[d].start)) : shiftBy(piece.base);
+        // Made only for the units that need it (most are placed by their part's base alone).
+        let map: OffsetMap | undefined = anchored && depIndices ? offsetMapper(anchored.prefixLength, anchored.segments, base, depIndices.map((d) => outline.chunks[d].start)) : undefined;
         if (anchored) {
           const parsed = entry.parsed;
           let relocated: ParsedUnit | undefined;
           // Models with file offsets relative to the unit (those inherited from an anchor elsewhere
           // come out negative or past the unit), made only when someone reads them.
-          units.push({ base: piece.base, end: piece.end, kind: piece.kind, get parsed() { return (relocated ??= mapSpans(parsed, (span) => { const s = map.span(span); return { start: s.start - piece.base, end: s.end - piece.base }; })); } });
-        } else units.push({ base: piece.base, end: piece.end, kind: piece.kind, parsed: entry.parsed });
+          const unitMap = map!;
+          units.push({ base, end: piece.end, kind: piece.kind, get parsed() { return (relocated ??= mapSpans(parsed, (span) => { const s = unitMap.span(span); return { start: s.start - base, end: s.end - base }; })); } });
+        } else units.push({ base, end: piece.end, kind: piece.kind, parsed: entry.parsed });
         const ownText = entry.text;
         if (entry.labelLineProblems.length > 0 || entry.parsed.problems.length > 0) {
           // Syntax problems: ours for label lines replace the parser's on the same line.
@@ -241,6 +252,7 @@ export class ComposeAnalyzer {
             const nextLine = ownText.indexOf('\n', p.span.end) + 1;
             if (p.code === 'yaml-label-value-needs-quotes' && nextLine > 0) ownLines.add(nextLine);
           }
+          map ??= shiftBy(base);
           for (const p of entry.labelLineProblems) loose.push(place(syntaxFinding(p, ownText), map));
           if (mode !== 'off') {
             for (const p of entry.parsed.problems) {
@@ -278,8 +290,8 @@ export class ComposeAnalyzer {
           // rules about the misread value would only confuse.
           const misread = new Set(entry.labelLineProblems.filter((p) => p.code === 'yaml-label-value-needs-quotes').map((p) => lineStartOf(entry!.text, p.span.start)));
           for (const service of entry.parsed.services) {
-            progress?.(piece.base + service.nameSpan.start);
-            if (performance.now() > deadline) return this.stopped(text, budget!, piece.base + service.nameSpan.start, units, outlines, summaries);
+            progress?.(base + service.nameSpan.start);
+            if (performance.now() > deadline) return this.stopped(text, budget!, base + service.nameSpan.start, units, outlines, summaries);
             runTestSlowRule(service.name);
             // Every service-scope rule provider of the registry (rules/registry.ts).
             const r: ServiceRuleResult = { findings: [], bindings: [], hostPorts: [] };
@@ -301,6 +313,7 @@ export class ComposeAnalyzer {
           if (this.options.keepServiceModels === false) this.droppable.push(entry);
         }
         if (anchored || (!whole && outline.chunks[index].anchors)) {
+          map ??= shiftBy(base);
           // Findings at an anchor: the first unit to report one (its own chunk's, in document order) says it.
           for (const f of entry.rules.findings) {
             const placed = place(f, map);
@@ -311,13 +324,13 @@ export class ComposeAnalyzer {
             }
             loose.push(placed);
           }
-          summaries.push({ base: piece.base, startLine: whole ? outline.startLine : outline.chunks[index].startLine, summary: entry.rules.summary, map: anchored ? map : undefined });
+          summaries.push({ base, startLine: whole ? outline.startLine : outline.chunks[index].startLine, summary: entry.rules.summary, map: anchored ? map : undefined });
         } else {
           flush();
           const startLine = whole ? outline.startLine : outline.chunks[index].startLine;
           // Its cross-service findings are added once the index is up to date (below).
-          parts.push({ relative: entry.rules.findings, base: piece.base, startLine, summary: entry.rules.summary });
-          summaries.push({ base: piece.base, startLine, summary: entry.rules.summary });
+          parts.push({ relative: entry.rules.findings, base, startLine, summary: entry.rules.summary });
+          summaries.push({ base, startLine, summary: entry.rules.summary });
         }
       }
       for (const dup of outline.duplicateServices) {
@@ -340,7 +353,7 @@ export class ComposeAnalyzer {
       if (found && cross.baseOf(s.summary) === s.base) pushAll(loose, cross.place(found));
     }
     flush();
-    this.last = outlines.length === 1 && !parsedWhole ? { text, envKey, outline: outlines[0], entries } : undefined;
+    this.last = outlines.length === 1 && !parsedWhole ? { text, envKey, outline: outlines[0], entries, mentionsExtends } : undefined;
     this.evict(units.length);
     let placedBindings: PlacedBinding[] | undefined;
     let placedFindings: Finding[] | undefined;
@@ -364,7 +377,8 @@ export class ComposeAnalyzer {
         return part.relative.map((f) => place(f, map));
       },
       placeCross: (found) => cross.place(found),
-      crossLines: (found) => (cross.plain(found) ? found.refs.map((r) => cross.lineOf(r)) : undefined),
+      crossCacheable: (found) => cross.plain(found),
+      crossLineOf: (unit) => cross.lineOf(unit),
       units,
       outlines,
       unitSummaries: summaries.map((s) => s.summary),

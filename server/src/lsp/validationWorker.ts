@@ -151,11 +151,11 @@ function diagnosticsOfParts(doc: LineDocument, analysis: Analysis, uri: string, 
       pushAll(out, rendered.diagnostics);
     }
     if (part.cross) {
-      const lines = analysis.crossLines!(part.cross);
-      let rendered = lines && renderedCross.get(part.cross);
-      if (!lines || !rendered || !sameNumbers(rendered.lines, lines) || rendered.uri !== uri || rendered.relatedInformation !== relatedInformation) {
-        rendered = { lines: lines ?? [], uri, relatedInformation, diagnostics: toDiagnostics(doc, analysis.placeCross!(part.cross), uri, relatedInformation) };
-        if (lines) renderedCross.set(part.cross, rendered);
+      const cacheable = analysis.crossCacheable!(part.cross);
+      let rendered = cacheable ? renderedCross.get(part.cross) : undefined;
+      if (!rendered || !sameLines(rendered.lines, part.cross.refs, analysis.crossLineOf!) || rendered.uri !== uri || rendered.relatedInformation !== relatedInformation) {
+        rendered = { lines: part.cross.refs.map(analysis.crossLineOf!), uri, relatedInformation, diagnostics: toDiagnostics(doc, analysis.placeCross!(part.cross), uri, relatedInformation) };
+        if (cacheable) renderedCross.set(part.cross, rendered);
       }
       pushAll(out, rendered.diagnostics);
     }
@@ -163,9 +163,10 @@ function diagnosticsOfParts(doc: LineDocument, analysis: Analysis, uri: string, 
   return out;
 }
 
-function sameNumbers(a: number[], b: number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+/** Are the units a rendering points into still on the lines it was rendered with? */
+function sameLines(lines: number[], refs: readonly UnitSummary[], lineOf: (unit: UnitSummary) => number): boolean {
+  if (lines.length !== refs.length) return false;
+  for (let i = 0; i < lines.length; i++) if (lines[i] !== lineOf(refs[i])) return false;
   return true;
 }
 

@@ -303,7 +303,9 @@ export function reoutlineAfterEdit(previous: DocumentOutline, text: string, chan
   const shiftLines = j < chunks.length ? newRegionLines - oldRegionLines : 0;
   const after = chunks.slice(j).map((c) => ({ ...c, start: c.start + delta, end: c.end + delta, startLine: c.startLine + shiftLines }));
   const nextChunks = [...chunks.slice(0, i), ...fresh, ...after];
-  const outline: DocumentOutline = { ...previous, end: previous.end + delta, chunks: nextChunks, duplicateServices: findDuplicateServices(nextChunks) };
+  // The same service names in the same number of chunks: the duplicates are those of before.
+  const sameNames = fresh.length === j - i && fresh.every((c, k) => c.name === chunks[i + k].name);
+  const outline: DocumentOutline = { ...previous, end: previous.end + delta, chunks: nextChunks, duplicateServices: sameNames ? previous.duplicateServices : findDuplicateServices(nextChunks) };
   return { outline, firstChanged: i, newCount: fresh.length, removedCount: j - i };
 }
 

@@ -121,17 +121,28 @@ export class CrossServiceIndex {
   /** Each unit's findings by group. */
   private readonly byUnit = new Map<UnitSummary, Map<string, CrossFinding[]>>();
   private readonly crossOf = new Map<UnitSummary, UnitCross>();
+  /** Where each unit is (the first unit with its summary), as of the last update: kept and overwritten, not rebuilt per update. */
+  private readonly placements = new Map<UnitSummary, Placement>();
+  private updates = 0;
 
-  /** Brings the index to `units` (in document order) and returns the cross-service findings. */
+  /**
+   * Brings the index to `units` (in document order) and returns the cross-service findings. The
+   * result places findings with this update's positions: read it before the next update.
+   */
   update(units: readonly CrossUnit[]): CrossFindings {
-    const baseOf = new Map<UnitSummary, number>();
-    const lineOf = new Map<UnitSummary, number>();
-    let mapOf: Map<UnitSummary, SpanMap> | undefined;
+    const now = ++this.updates;
+    const placements = this.placements;
+    let anchored = false;
     for (const u of units) {
-      if (baseOf.has(u.summary)) continue;
-      baseOf.set(u.summary, u.base);
-      lineOf.set(u.summary, u.startLine);
-      if (u.map) (mapOf ??= new Map()).set(u.summary, u.map);
+      const p = placements.get(u.summary);
+      if (!p) placements.set(u.summary, { base: u.base, line: u.startLine, map: u.map, update: now });
+      else if (p.update !== now) {
+        p.base = u.base;
+        p.line = u.startLine;
+        p.map = u.map;
+        p.update = now;
+      }
+      if (u.map) anchored = true;
     }
     // An edit replaces a stretch of units; the summaries before and after it are the same objects.
     const previous = this.order;
@@ -142,14 +153,19 @@ export class CrossServiceIndex {
     while (tail < common - head && previous[previous.length - 1 - tail] === units[units.length - 1 - tail].summary) tail++;
     for (let i = head; i < previous.length - tail; i++) this.remove(previous[i]);
     for (let i = head; i < units.length - tail; i++) this.add(units[i].summary);
+    for (let i = head; i < previous.length - tail; i++) if (!this.counts.has(previous[i])) placements.delete(previous[i]);
     if (head < previous.length - tail || head < units.length - tail) this.order = units.map((u) => u.summary);
 
+    const current = () => {
+      if (this.updates !== now) throw new Error('cross-service findings read after the next analysis of the same document');
+    };
     const abs = (span: UnitSpan) => {
-      const map = mapOf?.get(span.unit);
-      if (map) return map.span(span);
-      const base = baseOf.get(span.unit) ?? 0;
+      const p = placements.get(span.unit);
+      if (p?.map) return p.map.span(span);
+      const base = p?.base ?? 0;
       return { start: base + span.start, end: base + span.end };
     };
+    const mapOf = anchored ? { has: (summary: UnitSummary) => placements.get(summary)?.map !== undefined } : undefined;
     const changed = new Set<UnitSummary>();
     this.recheck('f', this.byFront, this.multiFront, mapOf, changed, (owners) => this.frontPortConflicts(owners, abs));
     this.recheck('s', this.bySlb, this.multiSlb, mapOf, changed, (owners) => this.sharedSlbs(owners, abs));
@@ -157,11 +173,11 @@ export class CrossServiceIndex {
     for (const unit of changed) this.rebuild(unit);
     const crossOf = this.crossOf;
     return {
-      of: (summary) => crossOf.get(summary),
-      baseOf: (summary) => baseOf.get(summary),
-      lineOf: (summary) => lineOf.get(summary) ?? -1,
-      plain: (cross) => !mapOf || cross.refs.every((r) => !mapOf!.has(r)),
-      place: (cross) => cross.findings.map((f) => ({ code: f.code, severity: f.severity, message: f.message, span: abs(f.span), related: f.related.map((r) => ({ span: abs(r.span), message: r.message })) })),
+      of: (summary) => (current(), crossOf.get(summary)),
+      baseOf: (summary) => (current(), placements.get(summary)?.base),
+      lineOf: (summary) => (current(), placements.get(summary)?.line ?? -1),
+      plain: (cross) => (current(), !mapOf || cross.refs.every((r) => !mapOf.has(r))),
+      place: (cross) => (current(), cross.findings.map((f) => ({ code: f.code, severity: f.severity, message: f.message, span: abs(f.span), related: f.related.map((r) => ({ span: abs(r.span), message: r.message })) }))),
     };
   }
 
@@ -196,7 +212,7 @@ export class CrossServiceIndex {
   }
 
   /** Checks again the groups of one kind that units joined or left (and the volatile ones). */
-  private recheck<T>(kind: 'f' | 's' | 'h', byKey: Map<string, Owner<T>[]>, multi: Set<string>, mapOf: Map<UnitSummary, SpanMap> | undefined, changed: Set<UnitSummary>, check: (owners: Owner<T>[]) => CrossFinding[]): void {
+  private recheck<T>(kind: 'f' | 's' | 'h', byKey: Map<string, Owner<T>[]>, multi: Set<string>, mapOf: { has(summary: UnitSummary): boolean } | undefined, changed: Set<UnitSummary>, check: (owners: Owner<T>[]) => CrossFinding[]): void {
     const dirty = this.dirty[kind];
     const volatile = this.volatile[kind];
     const keys = volatile.size === 0 ? dirty : new Set([...dirty, ...volatile]);
@@ -340,6 +356,14 @@ export class CrossServiceIndex {
     }
     return out;
   }
+}
+
+interface Placement {
+  base: number;
+  line: number;
+  map?: SpanMap;
+  /** The update that placed it last. */
+  update: number;
 }
 
 function at(unit: UnitSummary, span: { start: number; end: number }): UnitSpan {
