@@ -142,6 +142,36 @@ describe('cross-service findings cached across keystrokes', () => {
     s.close();
   });
 
+  test('the engine: words looked for in the edited stretch only (extends, CR, ---) are found when typed one character at a time', () => {
+    const analyzer = new ComposeAnalyzer();
+    let text = compose() + '\n';
+    analyzer.analyze(text);
+    const check = (what: string) => {
+      const got = analyzer.analyze(text).findings.map((f) => JSON.stringify(f));
+      assert.deepEqual(got, new ComposeAnalyzer().analyze(text).findings.map((f) => JSON.stringify(f)), what);
+      return got;
+    };
+    const typeAt = (at: number, typed: string) => {
+      for (const c of typed) {
+        text = text.slice(0, at) + c + text.slice(at);
+        at++;
+        check(`typed ${JSON.stringify(c)} of ${JSON.stringify(typed)}`);
+      }
+    };
+    // `extends` into c, letter by letter: the service it names has a port of its own on 8080.
+    const c = text.indexOf('  c:\n') + '  c:\n'.length;
+    typeAt(c, '    extends: a\n');
+    assert.ok(check('extends typed').some((f) => f.includes('8080')), 'c gets the 8080 of a through extends');
+    // Lone CRs end lines for YAML and the LSP: a service f on 8080 typed after c's label, with CRs only.
+    const shared = (found: string[]) => found.filter((f) => f.includes('host-port-shared')).length;
+    const before = shared(check('before the CRs'));
+    typeAt(text.indexOf('slb_c:80') + 'slb_c:80'.length, '\r  f:\r    image: x\r    ports:\r      - "8080:80"');
+    assert.equal(shared(check('CRs typed')), before + 1, 'f shares 8080');
+    // A second document, dash by dash at the start of the last line.
+    typeAt(text.length, '---');
+    assert.ok(check('--- typed').some((f) => f.includes('compose-multiple-documents')));
+  });
+
   test('the engine: the same cross-service findings after any edit as a fresh analysis, in the same order', () => {
     const analyzer = new ComposeAnalyzer();
     let text = compose();

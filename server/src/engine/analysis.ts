@@ -32,6 +32,13 @@ export interface AnalysisOptions {
 
 const MAX_TEXT_LENGTH = maxTextLength();
 const EXTENDS = 'extends';
+/**
+ * Words the analysis asks "is it anywhere in the text?" on every keystroke: whether `extends` needs
+ * resolving, whether line breaks need normalising, whether a file check can find anything. The
+ * answers are kept, and after an edit only the edited stretch is searched for a word the text did
+ * not have (a whole-text search of a 3 MB file costs a millisecond or two, each).
+ */
+const TRACKED_WORDS: readonly string[] = [EXTENDS, '\r', ...FILE_CHECKS.flatMap((p) => (p.checkFileWhen ? [p.checkFileWhen] : []))];
 
 /** A parsed unit placed in the file. */
 export interface PlacedUnit {
@@ -121,7 +128,7 @@ export class ComposeAnalyzer {
   /** The previous analysis, so an edit can re-outline and re-look-up only the chunks it touched. */
   /** How the last analyses went (tests check that the incremental path is really taken). */
   readonly stats = { incremental: 0, full: 0 };
-  private last: { text: string; envKey: string; outline: DocumentOutline; entries: UnitCacheEntry[]; mentionsExtends: boolean } | undefined;
+  private last: { text: string; envKey: string; outline: DocumentOutline; entries: UnitCacheEntry[]; mentions: Map<string, boolean> } | undefined;
 
   /** Entries whose service models a lean analyzer may drop (see releaseServiceModels). */
   private droppable: UnitCacheEntry[] = [];
@@ -152,7 +159,25 @@ export class ComposeAnalyzer {
       this.last = undefined;
       return { findings: [sizeLimitFinding(text.length, limit)], units: [], outlines: [], unitSummaries: [], slbUses: () => [], bindings: [] };
     }
-    text = lineBreaksAsLf(text);
+    const last = this.last;
+    const mentions = new Map<string, boolean>();
+    /** The stretch an edit changed since the last analysis (text[prefix, length - suffix)), when known. */
+    let edited: { prefix: number; suffix: number } | undefined;
+    const edit = (before: string, after: string) => {
+      const prefix = commonPrefixLength(before, after);
+      return { prefix, suffix: commonSuffixLength(before, after, Math.min(before.length, after.length) - prefix) };
+    };
+    // A text that had no CR (the last one) gets one only from the edit: then it is the same after normalising.
+    if (last && last.mentions.get('\r') === false && last.text !== text) edited = edit(last.text, text);
+    const mentioned = (word: string): boolean => {
+      let found = mentions.get(word);
+      if (found === undefined) {
+        found = edited && last!.mentions.get(word) === false ? text.slice(Math.max(0, edited.prefix - word.length), text.length - edited.suffix + word.length).includes(word) : text.includes(word);
+        mentions.set(word, found);
+      }
+      return found;
+    };
+    if (mentioned('\r')) text = lineBreaksAsLf(text);
     this.generation++;
     const startedAt = performance.now();
     const budget = options.timeBudgetMs;
@@ -164,24 +189,19 @@ export class ComposeAnalyzer {
     let outlines: DocumentOutline[] | undefined;
     // Entries known from the previous analysis, by chunk index (unchanged chunks need no lookup).
     let known: (UnitCacheEntry | undefined)[] | undefined;
-    /** Whether the text has the word `extends` anywhere (a whole-text scan unless an edit tells). */
-    let mentionsExtends: boolean | undefined;
-    const last = this.last;
+    if (last && last.text !== text) edited ??= edit(last.text, text);
+    else if (last) edited = { prefix: text.length, suffix: 0 }; // nothing changed
     if (last && last.envKey === envKey && last.text !== text) {
-      const prefix = commonPrefixLength(last.text, text);
-      const suffix = commonSuffixLength(last.text, text, Math.min(last.text.length, text.length) - prefix);
-      const edit = reoutlineAfterEdit(last.outline, text, prefix, last.text.length - suffix, text.length - last.text.length);
-      // A text without `extends` gets one only from the edited stretch (and the word's length around it).
-      if (!last.mentionsExtends) mentionsExtends = text.slice(Math.max(0, prefix - EXTENDS.length), text.length - suffix + EXTENDS.length).includes(EXTENDS);
-      if (edit) {
+      const { prefix, suffix } = edited!;
+      const reoutlined = reoutlineAfterEdit(last.outline, text, prefix, last.text.length - suffix, text.length - last.text.length);
+      if (reoutlined) {
         this.stats.incremental++;
-        outlines = [edit.outline];
-        known = [...last.entries.slice(0, edit.firstChanged), ...new Array<undefined>(edit.newCount), ...last.entries.slice(edit.firstChanged + edit.removedCount)];
+        outlines = [reoutlined.outline];
+        known = [...last.entries.slice(0, reoutlined.firstChanged), ...new Array<undefined>(reoutlined.newCount), ...last.entries.slice(reoutlined.firstChanged + reoutlined.removedCount)];
       }
     } else if (last && last.envKey === envKey && last.text === text) {
       outlines = [last.outline];
       known = last.entries;
-      mentionsExtends = last.mentionsExtends;
     }
     if (!outlines) {
       this.stats.full++;
@@ -205,8 +225,7 @@ export class ComposeAnalyzer {
       fixes: f.fixes?.map((x) => ({ ...x, edits: x.edits.map((e) => ({ span: map.span(e.span), newText: resolveIndent(text, map.at(e.span.start), e.newText, map.at) })) })),
     });
     // `extends` needs every service of the file first (the extended one may come later).
-    mentionsExtends ??= text.includes(EXTENDS);
-    const extendsContext = mentionsExtends ? this.extendsContext(text, outlines, known, options.files) : undefined;
+    const extendsContext = mentioned(EXTENDS) ? this.extendsContext(text, outlines, known, options.files) : undefined;
     // A finding at an anchor that several anchored units inherit is reported once.
     const atAnchors = new Set<string>();
     let parsedWhole = false;
@@ -338,7 +357,7 @@ export class ComposeAnalyzer {
         loose.push({ code: 'yaml-duplicate-key', severity: 'error', message: t("Service '{0}' is defined twice; YAML keeps only one of them. Rename or remove one.", dup.name), span: { start: chunk.start + leadingSpaces(text, chunk.start), end: chunk.start + leadingSpaces(text, chunk.start) + dup.name.length } });
       }
     }
-    for (const provider of FILE_CHECKS) pushAll(loose, provider.checkFile!(text));
+    for (const provider of FILE_CHECKS) if (!provider.checkFileWhen || mentioned(provider.checkFileWhen)) pushAll(loose, provider.checkFile!(text));
     const cross = this.crossIndex.update(summaries);
     // Each unit's cross-service findings follow its own (those of units placed through their anchors
     // are placed now, after all the rest; a unit shares its summary with an identical one: the first says them).
@@ -353,7 +372,8 @@ export class ComposeAnalyzer {
       if (found && cross.baseOf(s.summary) === s.base) pushAll(loose, cross.place(found));
     }
     flush();
-    this.last = outlines.length === 1 && !parsedWhole ? { text, envKey, outline: outlines[0], entries, mentionsExtends } : undefined;
+    for (const word of TRACKED_WORDS) mentioned(word);
+    this.last = outlines.length === 1 && !parsedWhole ? { text, envKey, outline: outlines[0], entries, mentions } : undefined;
     this.evict(units.length);
     let placedBindings: PlacedBinding[] | undefined;
     let placedFindings: Finding[] | undefined;

@@ -94,6 +94,7 @@ export const COMPOSE_RULES: RuleProvider = {
   id: 'rules/composeRules',
   checkService: checkComposeService,
   checkFile: checkComposeFile,
+  checkFileWhen: '---',
   rules: [
     rule('compose-extends-unresolved', 'information', 'cross-service', 'service', '`extends: {file: common.yml, service: api-base}` with common.yml missing',
       ['An extends that cannot be followed.', "The extended file is missing or unreadable, names no such service, or the chain loops: the ports the service would get from it are unknown, so its lb labels' ports are not checked.", 'Fix the file name or service name, or ignore this if the file is provided at deploy time.'],

@@ -50,6 +50,8 @@ export interface RuleProvider {
   checkService?: (input: ServiceCheckInput, out: ServiceRuleResult) => void;
   /** File scope: the whole text of a compose file (offsets into it). */
   checkFile?: (text: string) => Finding[];
+  /** A word without which `checkFile` finds nothing: the analysis then skips it for a text it knows lacks the word. */
+  checkFileWhen?: string;
 }
 
 /** Compact constructor: docs as [short, full, help] in English and Chinese. */
