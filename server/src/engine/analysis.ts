@@ -13,6 +13,7 @@ import { syntaxFinding } from './rules/syntaxRules';
 import { Finding, ServiceRuleResult } from './rules/types';
 import { t } from './i18n';
 import { pushAll } from './arrays';
+import { lineEndIn, lineStartIn, TextReader, TextSource } from './textSource';
 import { analysisStoppedFinding, lineOfOffset, maxTextLength, runTestSlowRule, sizeLimitFinding } from './analysisLimits';
 
 export type YamlSyntaxErrorMode = 'all' | 'labels' | 'off';
@@ -128,7 +129,20 @@ export class ComposeAnalyzer {
   /** The previous analysis, so an edit can re-outline and re-look-up only the chunks it touched. */
   /** How the last analyses went (tests check that the incremental path is really taken). */
   readonly stats = { incremental: 0, full: 0 };
-  private last: { text: string; envKey: string; outline: DocumentOutline; entries: UnitCacheEntry[]; mentions: Map<string, boolean> } | undefined;
+  private last:
+    | {
+        /** The text analysed (undefined: it was read from `source` in pieces; only that source can tell what changed since). */
+        text: string | undefined;
+        length: number;
+        source: TextSource | undefined;
+        /** The source's stamp when analysed. */
+        editCount: number;
+        envKey: string;
+        outline: DocumentOutline;
+        entries: UnitCacheEntry[];
+        mentions: Map<string, boolean>;
+      }
+    | undefined;
 
   /** Entries whose service models a lean analyzer may drop (see releaseServiceModels). */
   private droppable: UnitCacheEntry[] = [];
@@ -153,31 +167,45 @@ export class ComposeAnalyzer {
     this.last = undefined;
   }
 
-  analyze(text: string, options: AnalysisOptions = {}): Analysis {
+  /**
+   * Analyses a text: a string, or a source read in pieces (an open document; see textSource.ts).
+   * From a source, an edit is analysed without making one string of the whole text, as long as the
+   * text has no CR, `extends` or a word a file check looks for; otherwise the source's text is used.
+   */
+  analyze(input: string | TextSource, options: AnalysisOptions = {}): Analysis {
     const limit = options.maxTextLength ?? MAX_TEXT_LENGTH;
-    if (text.length > limit) {
+    if (input.length > limit) {
       this.last = undefined;
-      return { findings: [sizeLimitFinding(text.length, limit)], units: [], outlines: [], unitSummaries: [], slbUses: () => [], bindings: [] };
+      return { findings: [sizeLimitFinding(input.length, limit)], units: [], outlines: [], unitSummaries: [], slbUses: () => [], bindings: [] };
     }
     const last = this.last;
+    const source = typeof input === 'string' ? undefined : input;
+    /** The whole text as one string, made when needed (from a source: only when there is no other way). */
+    let text: string | undefined = typeof input === 'string' ? input : undefined;
     const mentions = new Map<string, boolean>();
     /** The stretch an edit changed since the last analysis (text[prefix, length - suffix)), when known. */
     let edited: { prefix: number; suffix: number } | undefined;
+    let unchanged = false;
+    if (last && source && last.source === source) {
+      edited = source.changedSince(last.editCount);
+      unchanged = source.editCount === last.editCount;
+    }
     const edit = (before: string, after: string) => {
       const prefix = commonPrefixLength(before, after);
       return { prefix, suffix: commonSuffixLength(before, after, Math.min(before.length, after.length) - prefix) };
     };
     // A text that had no CR (the last one) gets one only from the edit: then it is the same after normalising.
-    if (last && last.mentions.get('\r') === false && last.text !== text) edited = edit(last.text, text);
+    if (!edited && text !== undefined && last?.text !== undefined && last.mentions.get('\r') === false && last.text !== text) edited = edit(last.text, text);
+    const reader: TextReader = source ?? text!;
     const mentioned = (word: string): boolean => {
       let found = mentions.get(word);
       if (found === undefined) {
-        found = edited && last!.mentions.get(word) === false ? text.slice(Math.max(0, edited.prefix - word.length), text.length - edited.suffix + word.length).includes(word) : text.includes(word);
+        found = edited && last!.mentions.get(word) === false ? reader.slice(Math.max(0, edited.prefix - word.length), reader.length - edited.suffix + word.length).includes(word) : (text ??= source!.getText()).includes(word);
         mentions.set(word, found);
       }
       return found;
     };
-    if (mentioned('\r')) text = lineBreaksAsLf(text);
+    if (mentioned('\r')) text = lineBreaksAsLf(text ?? source!.getText());
     this.generation++;
     const startedAt = performance.now();
     const budget = options.timeBudgetMs;
@@ -186,26 +214,31 @@ export class ComposeAnalyzer {
     const env = options.env;
     const envKey = env ? [...env.entries()].map(([k, v]) => `${k}=${v}`).join('\u0000') : '';
     const mode = options.yamlSyntaxErrors ?? 'all';
+    // Read in pieces from here on when the text is still a source (see above), else from the string.
+    const wholeText = () => (text ??= source!.getText());
+    const piecewise: TextReader = text ?? source!;
     let outlines: DocumentOutline[] | undefined;
     // Entries known from the previous analysis, by chunk index (unchanged chunks need no lookup).
     let known: (UnitCacheEntry | undefined)[] | undefined;
-    if (last && last.text !== text) edited ??= edit(last.text, text);
-    else if (last) edited = { prefix: text.length, suffix: 0 }; // nothing changed
-    if (last && last.envKey === envKey && last.text !== text) {
-      const { prefix, suffix } = edited!;
-      const reoutlined = reoutlineAfterEdit(last.outline, text, prefix, last.text.length - suffix, text.length - last.text.length);
+    if (!edited && last?.text !== undefined) {
+      if (last.text === wholeText()) unchanged = true;
+      else edited = edit(last.text, wholeText());
+    }
+    if (last && last.envKey === envKey && edited && !unchanged) {
+      const { prefix, suffix } = edited;
+      const reoutlined = reoutlineAfterEdit(last.outline, piecewise, prefix, last.length - suffix, piecewise.length - last.length);
       if (reoutlined) {
         this.stats.incremental++;
         outlines = [reoutlined.outline];
         known = [...last.entries.slice(0, reoutlined.firstChanged), ...new Array<undefined>(reoutlined.newCount), ...last.entries.slice(reoutlined.firstChanged + reoutlined.removedCount)];
       }
-    } else if (last && last.envKey === envKey && last.text === text) {
+    } else if (last && last.envKey === envKey && unchanged) {
       outlines = [last.outline];
       known = last.entries;
     }
     if (!outlines) {
       this.stats.full++;
-      outlines = outlineCompose(text);
+      outlines = outlineCompose(wholeText());
     }
     const entries: UnitCacheEntry[] = [];
     // Placed findings since the last unit part (see FindingPart).
@@ -222,10 +255,10 @@ export class ComposeAnalyzer {
       ...f,
       span: map.span(f.span),
       related: f.related?.map((r) => ({ ...r, span: map.span(r.span) })),
-      fixes: f.fixes?.map((x) => ({ ...x, edits: x.edits.map((e) => ({ span: map.span(e.span), newText: resolveIndent(text, map.at(e.span.start), e.newText, map.at) })) })),
+      fixes: f.fixes?.map((x) => ({ ...x, edits: x.edits.map((e) => ({ span: map.span(e.span), newText: resolveIndent(piecewise, map.at(e.span.start), e.newText, map.at) })) })),
     });
     // `extends` needs every service of the file first (the extended one may come later).
-    const extendsContext = mentioned(EXTENDS) ? this.extendsContext(text, outlines, known, options.files) : undefined;
+    const extendsContext = mentioned(EXTENDS) ? this.extendsContext(wholeText(), outlines, known, options.files) : undefined;
     // A finding at an anchor that several anchored units inherit is reported once.
     const atAnchors = new Set<string>();
     let parsedWhole = false;
@@ -242,14 +275,14 @@ export class ComposeAnalyzer {
         progress?.(base);
         let entry = outlines.length === 1 && !whole ? known?.[index] : undefined;
         // The clock is read before each unit that may need parsing, and every 64 units otherwise.
-        if ((!entry || (index & 63) === 0) && performance.now() > deadline) return this.stopped(text, budget!, base, units, outlines!, summaries);
+        if ((!entry || (index & 63) === 0) && performance.now() > deadline) return this.stopped(wholeText(), budget!, base, units, outlines!, summaries);
         const depIndices = deps?.[index];
-        const depTexts = depIndices?.map((d) => text.slice(outline.chunks[d].start, outline.chunks[d].end));
+        const depTexts = depIndices?.map((d) => piecewise.slice(outline.chunks[d].start, outline.chunks[d].end));
         // A known entry still fits when the chunks in front of it are the same as when it was parsed.
         if (entry && (depTexts ? !entry.anchored || !sameDependencies(entry.text, entry.anchored.segments, depTexts) : entry.anchored)) entry = undefined;
         if (entry) entry.generation = this.generation;
-        else if (depIndices && depTexts) entry = this.anchoredUnit(depIndices.map((d, k) => ({ text: depTexts[k], kind: outline.chunks[d].kind })), text.slice(base, piece.end), piece.kind, outline.serviceIndent);
-        else entry = this.unit(text.slice(base, piece.end), piece.kind);
+        else if (depIndices && depTexts) entry = this.anchoredUnit(depIndices.map((d, k) => ({ text: depTexts[k], kind: outline.chunks[d].kind })), piecewise.slice(base, piece.end), piece.kind, outline.serviceIndent);
+        else entry = this.unit(piecewise.slice(base, piece.end), piece.kind);
         entries.push(entry);
         const anchored = entry.anchored;
         // Made only for the units that need it (most are placed by their part's base alone).
@@ -310,7 +343,7 @@ export class ComposeAnalyzer {
           const misread = new Set(entry.labelLineProblems.filter((p) => p.code === 'yaml-label-value-needs-quotes').map((p) => lineStartOf(entry!.text, p.span.start)));
           for (const service of entry.parsed.services) {
             progress?.(base + service.nameSpan.start);
-            if (performance.now() > deadline) return this.stopped(text, budget!, base + service.nameSpan.start, units, outlines, summaries);
+            if (performance.now() > deadline) return this.stopped(wholeText(), budget!, base + service.nameSpan.start, units, outlines, summaries);
             runTestSlowRule(service.name);
             // Every service-scope rule provider of the registry (rules/registry.ts).
             const r: ServiceRuleResult = { findings: [], bindings: [], hostPorts: [] };
@@ -354,10 +387,10 @@ export class ComposeAnalyzer {
       }
       for (const dup of outline.duplicateServices) {
         const chunk = outline.chunks[dup.chunkIndex];
-        loose.push({ code: 'yaml-duplicate-key', severity: 'error', message: t("Service '{0}' is defined twice; YAML keeps only one of them. Rename or remove one.", dup.name), span: { start: chunk.start + leadingSpaces(text, chunk.start), end: chunk.start + leadingSpaces(text, chunk.start) + dup.name.length } });
+        loose.push({ code: 'yaml-duplicate-key', severity: 'error', message: t("Service '{0}' is defined twice; YAML keeps only one of them. Rename or remove one.", dup.name), span: { start: chunk.start + leadingSpaces(piecewise.slice(chunk.start, chunk.end)), end: chunk.start + leadingSpaces(piecewise.slice(chunk.start, chunk.end)) + dup.name.length } });
       }
     }
-    for (const provider of FILE_CHECKS) if (!provider.checkFileWhen || mentioned(provider.checkFileWhen)) pushAll(loose, provider.checkFile!(text));
+    for (const provider of FILE_CHECKS) if (!provider.checkFileWhen || mentioned(provider.checkFileWhen)) pushAll(loose, provider.checkFile!(wholeText()));
     const cross = this.crossIndex.update(summaries);
     // Each unit's cross-service findings follow its own (those of units placed through their anchors
     // are placed now, after all the rest; a unit shares its summary with an identical one: the first says them).
@@ -373,7 +406,7 @@ export class ComposeAnalyzer {
     }
     flush();
     for (const word of TRACKED_WORDS) mentioned(word);
-    this.last = outlines.length === 1 && !parsedWhole ? { text, envKey, outline: outlines[0], entries, mentions } : undefined;
+    this.last = outlines.length === 1 && !parsedWhole ? { text, length: piecewise.length, source, editCount: source?.editCount ?? 0, envKey, outline: outlines[0], entries, mentions } : undefined;
     this.evict(units.length);
     let placedBindings: PlacedBinding[] | undefined;
     let placedFindings: Finding[] | undefined;
@@ -525,10 +558,10 @@ function parseAnchored(text: string, prefixLength: number): ParsedUnit {
   };
 }
 
-function leadingSpaces(text: string, offset: number): number {
-  let i = offset;
+function leadingSpaces(text: string): number {
+  let i = 0;
   while (text.charCodeAt(i) === 32) i++;
-  return i - offset;
+  return i;
 }
 
 /**
@@ -536,15 +569,15 @@ function leadingSpaces(text: string, offset: number): number {
  * `\0INDENT\0` is the indentation of the edited line, `\0INDENT@n\0` that of the line holding
  * unit offset n.
  */
-function resolveIndent(text: string, offset: number, newText: string, at: (unitOffset: number) => number): string {
+function resolveIndent(text: TextReader, offset: number, newText: string, at: (unitOffset: number) => number): string {
   if (!newText.includes('\n')) return newText;
   const indentOfLineAt = (at: number) => {
-    const start = lineStartOf(text, at);
+    const start = lineStartIn(text, at);
     return /^[ \t]*/.exec(text.slice(start, start + 200))![0];
   };
-  const start = lineStartOf(text, offset);
-  const lineEnd = text.indexOf('\n', start);
-  const crlf = lineEnd > 0 && text.charCodeAt(lineEnd - 1) === 13;
+  const start = lineStartIn(text, offset);
+  const lineEnd = lineEndIn(text, start);
+  const crlf = lineEnd > 0 && lineEnd < text.length && text.slice(lineEnd - 1, lineEnd) === '\r';
   const filled = newText.replace(/\u0000INDENT(?:@(\d+))?\u0000/g, (_, unitOffset: string | undefined) => indentOfLineAt(unitOffset === undefined ? offset : at(Number(unitOffset))));
   return crlf ? filled.replace(/\r?\n/g, '\r\n') : filled;
 }

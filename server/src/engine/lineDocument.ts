@@ -41,6 +41,12 @@ export class LineDocument implements TextDocument {
   /** lineStarts[i] is the offset of line i; one more entry holds the length of the text. */
   private lineStarts: number[] = [];
   private joined: string | undefined;
+  /** Edits applied so far (each content change counts one); see `changedSince`. */
+  private edits = 0;
+  /** The edit that replaced the whole text last: nothing before it can be followed. */
+  private replacedAt = 0;
+  /** The latest edits in order, one per count after `replacedAt`: where each started, and how much of the end it kept. */
+  private editLog: { start: number; suffix: number }[] = [];
 
   constructor(
     readonly uri: string,
@@ -143,6 +149,29 @@ export class LineDocument implements TextDocument {
     return this.lineStarts[position.line] + Math.max(0, Math.min(position.character, contentLength));
   }
 
+  /** A stamp for `changedSince`: how many edits the document has had. */
+  get editCount(): number {
+    return this.edits;
+  }
+
+  /**
+   * What the edits after stamp `since` changed: the text is the same as then except in
+   * [prefix, length - suffix) (then [prefix, lengthThen - suffix)). Undefined when that is not
+   * known (a whole-text replacement, or too many edits ago).
+   */
+  changedSince(since: number): { prefix: number; suffix: number } | undefined {
+    if (since === this.edits) return { prefix: this.length, suffix: 0 };
+    const first = this.editLog.length - (this.edits - since);
+    if (since < this.replacedAt || since > this.edits || first < 0) return undefined;
+    let prefix = Infinity;
+    let suffix = Infinity;
+    for (let i = first; i < this.editLog.length; i++) {
+      prefix = Math.min(prefix, this.editLog[i].start);
+      suffix = Math.min(suffix, this.editLog[i].suffix);
+    }
+    return { prefix, suffix };
+  }
+
   /** Applies LSP content changes in order, as TextDocument.update does, touching only the lines each one spans. */
   update(changes: readonly TextDocumentContentChangeEvent[], version: number): void {
     for (const change of changes) {
@@ -150,6 +179,8 @@ export class LineDocument implements TextDocument {
         this.lines = splitKeepingBreaks(change.text);
         this.joined = change.text;
         this.recomputeStarts(0);
+        this.replacedAt = ++this.edits;
+        this.editLog = [];
         continue;
       }
       this.applyRangeChange(change.range, change.text);
@@ -178,6 +209,9 @@ export class LineDocument implements TextDocument {
     if (replaced.length > 4096) this.lines = this.lines.slice(0, firstLine).concat(replaced, this.lines.slice(lastLine + 1));
     else this.lines.splice(firstLine, lastLine - firstLine + 1, ...replaced);
     this.recomputeStarts(firstLine);
+    this.edits++;
+    this.editLog.push({ start: startOffset, suffix: this.length - (startOffset + text.length) });
+    if (this.editLog.length > 1024) this.editLog = this.editLog.slice(512);
   }
 
   /** Line that holds an offset (binary search over line starts). */

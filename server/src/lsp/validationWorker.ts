@@ -49,7 +49,7 @@ export function handleValidationMessage(message: ValidationRequest): ValidationR
     return undefined;
   }
   if (message.type === 'open') {
-    documents.set(message.uri, new LineDocument(message.uri, 'dockercompose', message.version, message.text, true));
+    documents.set(message.uri, new LineDocument(message.uri, 'dockercompose', message.version, message.text));
     lastSent.delete(message.uri);
     return undefined;
   }
@@ -71,16 +71,15 @@ export function handleValidationMessage(message: ValidationRequest): ValidationR
   }
   const doc = documents.get(message.uri);
   if (!doc) return { type: 'error', id: message.id, uri: message.uri, version: message.version, error: `document ${message.uri} is not open in the validation worker` };
-  const text = doc.getText();
   if (message.locale !== getLocale()) {
     setLocale(message.locale as Locale);
     for (const analyzer of analyzers.values()) analyzer.clear();
   }
   // Over the size limit the compose path reports the limit, whatever the file holds.
-  if ((message.kubernetes ?? looksLikeKubernetes(text)) && text.length <= maxTextLength()) {
+  if ((message.kubernetes ?? looksLikeKubernetes(doc.getText())) && doc.length <= maxTextLength()) {
     let manifests = manifestAnalyzers.get(message.uri);
     if (!manifests) manifestAnalyzers.set(message.uri, (manifests = new ManifestAnalyzer()));
-    const { findings } = manifests.analyze(text, { yamlSyntaxErrors: message.yamlSyntaxErrors as YamlSyntaxErrorMode, locale: message.locale });
+    const { findings } = manifests.analyze(doc.getText(), { yamlSyntaxErrors: message.yamlSyntaxErrors as YamlSyntaxErrorMode, locale: message.locale });
     lastSent.delete(message.uri); // sent whole: the next compose result is whole too
     return { type: 'result', id: message.id, uri: message.uri, version: doc.version, diagnostics: toDiagnostics(doc, findings, message.uri, message.relatedInformation), slbUsesVersion: message.knownSlbUsesVersion ?? 0 };
   }
@@ -90,7 +89,8 @@ export function handleValidationMessage(message: ValidationRequest): ValidationR
     Atomics.store(progress, 0, message.id);
     Atomics.store(progress, 1, 0);
   }
-  const analysis = analyzer.analyze(text, {
+  // The document itself, not its text: an edit is analysed from the lines around it (no 3 MB string per keystroke).
+  const analysis = analyzer.analyze(doc, {
     env: message.env ? new Map(message.env) : undefined,
     files: message.filePath ? extendsFilesFor(message.filePath) : undefined,
     yamlSyntaxErrors: message.yamlSyntaxErrors as YamlSyntaxErrorMode,

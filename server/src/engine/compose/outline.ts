@@ -7,6 +7,8 @@
 // aliases it uses from elsewhere, and the analyzer parses such a chunk behind the chunks that
 // define them (compose/anchorDeps.ts).
 
+import type { TextReader } from '../textSource';
+
 export type ComposeVersion = 'v1' | 'v2' | 'v3';
 
 export interface Chunk {
@@ -248,11 +250,14 @@ function findDuplicateServices(chunks: Chunk[]): DocumentOutline['duplicateServi
  * the whole text). Chunks before the edit keep their offsets, chunks after it shift by the length
  * difference, and only the service chunks around the edit are scanned again.
  */
-export function reoutlineAfterEdit(previous: DocumentOutline, text: string, changeStart: number, oldChangeEnd: number, delta: number): { outline: DocumentOutline; firstChanged: number; newCount: number; removedCount: number } | undefined {
+export function reoutlineAfterEdit(previous: DocumentOutline, text: TextReader, changeStart: number, oldChangeEnd: number, delta: number): { outline: DocumentOutline; firstChanged: number; newCount: number; removedCount: number } | undefined {
   if (previous.needsWholeParse || previous.serviceIndent < 0 || previous.start !== 0) return undefined;
   const chunks = previous.chunks;
-  // First chunk that the edit can affect: the one holding the start of the edited line.
-  const lineStart = changeStart <= 0 ? 0 : text.lastIndexOf('\n', changeStart - 1) + 1;
+  // First chunk that the edit can affect: the one holding the start of the edited line. (The text
+  // before the edit is as it was, so the chunk holding the character before it starts a line.)
+  const before = changeStart <= 0 ? -1 : chunks.findIndex((c) => c.end > changeStart - 1);
+  if (changeStart > 0 && before < 0) return undefined;
+  const lineStart = changeStart <= 0 ? 0 : chunks[before].start + text.slice(chunks[before].start, changeStart).lastIndexOf('\n') + 1;
   let i = chunks.findIndex((c) => c.end > lineStart);
   if (i < 0) return undefined;
   let j = i;
@@ -269,13 +274,13 @@ export function reoutlineAfterEdit(previous: DocumentOutline, text: string, chan
   const indent = previous.serviceIndent;
   const shallow = new RegExp(`^( {0,${indent}})([^ \\r\\n#])`, 'gm');
   const fresh: Chunk[] = [];
-  const startLineOf = (offset: number) => chunks[i].startLine + countNewlines(text, regionStart, offset);
+  const startLineOf = (offset: number) => chunks[i].startLine + countNewlines(region, 0, offset - regionStart);
   for (let m = shallow.exec(region); m; m = shallow.exec(region)) {
     if (m[1].length !== indent) return undefined; // a line at a shallower level: structure changed
     const at = regionStart + m.index;
-    let lineEnd = text.indexOf('\n', at);
-    if (lineEnd < 0) lineEnd = text.length;
-    const keyLine = text.slice(at + indent, lineEnd).replace(/\r$/, '');
+    let lineEnd = region.indexOf('\n', m.index);
+    lineEnd = lineEnd < 0 ? regionEnd : regionStart + lineEnd;
+    const keyLine = region.slice(m.index + indent, lineEnd - regionStart).replace(/\r$/, '');
     const name = keyOf(keyLine);
     if (name === undefined) return undefined;
     // At the top level (V1) a key such as `services:`, `version:` or `x-…` is not a service: it
@@ -291,7 +296,7 @@ export function reoutlineAfterEdit(previous: DocumentOutline, text: string, chan
   if (fresh.length === 0) return undefined;
   for (const chunk of fresh) {
     if (!region.includes('&') && !region.includes('*')) break;
-    const chunkText = text.slice(chunk.start, chunk.end);
+    const chunkText = region.slice(chunk.start - regionStart, chunk.end - regionStart);
     const anchors = chunkText.includes('&') ? namesIn(chunkText, ANCHOR) : [];
     const aliases = chunkText.includes('*') ? namesIn(chunkText, ALIAS) : [];
     if (anchors.length > 0) chunk.anchors = anchors;
@@ -299,7 +304,7 @@ export function reoutlineAfterEdit(previous: DocumentOutline, text: string, chan
   }
   // Lines after the region shift by the newlines the edit added or removed.
   const oldRegionLines = (j < chunks.length ? chunks[j].startLine : -1) - chunks[i].startLine;
-  const newRegionLines = countNewlines(text, regionStart, regionEnd);
+  const newRegionLines = countNewlines(region, 0, region.length);
   const shiftLines = j < chunks.length ? newRegionLines - oldRegionLines : 0;
   const after = chunks.slice(j).map((c) => ({ ...c, start: c.start + delta, end: c.end + delta, startLine: c.startLine + shiftLines }));
   const nextChunks = [...chunks.slice(0, i), ...fresh, ...after];
