@@ -216,6 +216,7 @@ export class ComposeAnalyzer {
     const mode = options.yamlSyntaxErrors ?? 'all';
     // Read in pieces from here on when the text is still a source (see above), else from the string.
     const wholeText = () => (text ??= source!.getText());
+    const hasCr = mentioned('\r');
     const piecewise: TextReader = text ?? source!;
     let outlines: DocumentOutline[] | undefined;
     // Entries known from the previous analysis, by chunk index (unchanged chunks need no lookup).
@@ -255,7 +256,7 @@ export class ComposeAnalyzer {
       ...f,
       span: map.span(f.span),
       related: f.related?.map((r) => ({ ...r, span: map.span(r.span) })),
-      fixes: f.fixes?.map((x) => ({ ...x, edits: x.edits.map((e) => ({ span: map.span(e.span), newText: resolveIndent(piecewise, map.at(e.span.start), e.newText, map.at) })) })),
+      fixes: f.fixes?.map((x) => ({ ...x, edits: x.edits.map((e) => ({ span: map.span(e.span), newText: resolveIndent(piecewise, map.at(e.span.start), e.newText, map.at, hasCr) })) })),
     });
     // `extends` needs every service of the file first (the extended one may come later).
     const extendsContext = mentioned(EXTENDS) ? this.extendsContext(wholeText(), outlines, known, options.files) : undefined;
@@ -569,14 +570,15 @@ function leadingSpaces(text: string): number {
  * `\0INDENT\0` is the indentation of the edited line, `\0INDENT@n\0` that of the line holding
  * unit offset n.
  */
-function resolveIndent(text: TextReader, offset: number, newText: string, at: (unitOffset: number) => number): string {
+function resolveIndent(text: TextReader, offset: number, newText: string, at: (unitOffset: number) => number, hasCr: boolean): string {
   if (!newText.includes('\n')) return newText;
   const indentOfLineAt = (at: number) => {
     const start = lineStartIn(text, at);
     return /^[ \t]*/.exec(text.slice(start, start + 200))![0];
   };
   const start = lineStartIn(text, offset);
-  const lineEnd = lineEndIn(text, start);
+  // (A text without any CR has no CRLF line to match: no need to look for the line's end.)
+  const lineEnd = hasCr ? lineEndIn(text, start) : text.length;
   const crlf = lineEnd > 0 && lineEnd < text.length && text.slice(lineEnd - 1, lineEnd) === '\r';
   const filled = newText.replace(/\u0000INDENT(?:@(\d+))?\u0000/g, (_, unitOffset: string | undefined) => indentOfLineAt(unitOffset === undefined ? offset : at(Number(unitOffset))));
   return crlf ? filled.replace(/\r?\n/g, '\r\n') : filled;

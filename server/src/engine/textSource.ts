@@ -21,22 +21,24 @@ export interface TextSource extends TextReader {
   changedSince(since: number): { prefix: number; suffix: number } | undefined;
 }
 
-const WINDOW = 4096;
+/** Lines are short: look a little way first, then further (a document kept as lines joins what it is asked for). */
+const FIRST_WINDOW = 128;
+const MAX_WINDOW = 8192;
 
 /** Offset of the start of the line that holds `offset`. */
 export function lineStartIn(text: TextReader, offset: number): number {
-  for (let end = offset; end > 0; end -= WINDOW) {
-    const from = Math.max(0, end - WINDOW);
+  for (let end = offset, window = FIRST_WINDOW; end > 0; end -= window, window = Math.min(MAX_WINDOW, window * 2)) {
+    const from = Math.max(0, end - window);
     const i = text.slice(from, end).lastIndexOf('\n');
     if (i >= 0) return from + i + 1;
   }
   return 0;
 }
 
-/** Offset of the '\n' that ends the line starting at or before `offset` (the text's length when none). */
+/** Offset of the '\n' that ends the line holding `offset` (the text's length when none). */
 export function lineEndIn(text: TextReader, offset: number): number {
-  for (let from = offset; from < text.length; from += WINDOW) {
-    const i = text.slice(from, from + WINDOW).indexOf('\n');
+  for (let from = offset, window = FIRST_WINDOW; from < text.length; from += window, window = Math.min(MAX_WINDOW, window * 2)) {
+    const i = text.slice(from, from + window).indexOf('\n');
     if (i >= 0) return from + i;
   }
   return text.length;
