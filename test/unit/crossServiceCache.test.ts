@@ -142,6 +142,34 @@ describe('cross-service findings cached across keystrokes', () => {
     s.close();
   });
 
+  test('a unit whose diagnostics are moved, not rendered again: lines added and removed above, twice the same service, a skipped result', () => {
+    const s = session('moved');
+    s.insertLine(s.lineOf('  c:'), '# one line', 'a line above c, d and e (their diagnostics move)');
+    s.insertLine(0, '# above everything', 'a line above everything');
+    // d gets findings of its own: lb labels for container ports it does not publish.
+    s.insertLine(s.lineOf('slb_d'), '      aliyun.lb.port_9999: tcp://slb_d:99', 'a label for an unpublished port in d');
+    s.insertLine(s.lineOf('slb_d'), '      aliyun.lb.port_9998: tcp://slb_d:98', 'another');
+    assert.ok(count(s.held(), 'lb-port-not-published') >= 2, JSON.stringify(s.held().map((x) => x.code)));
+    // d changes and moves in one result, then changes back: its old diagnostics are those of two results ago.
+    const dImage = s.lineOf('image', s.lineOf('  d:'));
+    s.edit([{ range: { start: { line: dImage, character: 5 }, end: { line: dImage, character: 5 } }, text: 'x' }, { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# moved\n' }], 'a letter typed in d and a line added above');
+    s.edit([{ range: { start: { line: dImage + 1, character: 5 }, end: { line: dImage + 1, character: 6 } }, text: '' }], 'the letter deleted: d is as two results ago, one line lower');
+    // A line added inside d (above its labels), then removed in the same result that adds one above d:
+    // d's text and findings are those of two results ago, and its start moved as the edits say, but
+    // its labels did not move with the lines the last edits removed (they were not there then).
+    const dPorts = s.lineOf('ports', s.lineOf('  d:'));
+    s.insertLine(dPorts, '    restart: always', 'a line inside d');
+    s.edit([{ range: { start: { line: dPorts, character: 0 }, end: { line: dPorts + 1, character: 0 } }, text: '' }, { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# and one more\n' }], 'the line inside d removed and one added above everything');
+    const dLines = s.lineOf('  e:') - s.lineOf('  d:');
+    const d = s.mirror.getText().split('\n').slice(s.lineOf('  d:'), s.lineOf('  e:')).join('\n');
+    // The same service twice (a duplicate key): the same findings, rendered at two places.
+    s.insertLine(s.lineOf('  e:'), d, 'd a second time, right after the first');
+    s.insertLine(s.lineOf('  c:'), '', 'a line above both copies');
+    s.edit([{ range: { start: { line: s.lineOf('  d:'), character: 0 }, end: { line: s.lineOf('  d:') + dLines, character: 0 } }, text: '' }], 'the first copy removed: the second moves up to where the first was');
+    s.edit([{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: '\n\n' }, { range: { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } }, text: '' }], 'a batch: two lines added, one removed');
+    s.close();
+  });
+
   test('the engine: words looked for in the edited stretch only (extends, CR, ---) are found when typed one character at a time', () => {
     const analyzer = new ComposeAnalyzer();
     let text = compose() + '\n';

@@ -68,6 +68,11 @@ function mapPosition(position: Position, edits: LineEdit[]): Position | undefine
   return line === position.line && character === position.character ? position : { line, character };
 }
 
+/** Where the start of a line is after the edits (undefined when an edit starts or ends right there, or spans it). */
+export function mapLineStart(line: number, edits: LineEdit[]): number | undefined {
+  return mapPosition({ line, character: 0 }, edits)?.line;
+}
+
 function mapRange(range: Range, edits: LineEdit[]): Range | undefined {
   const start = mapPosition(range.start, edits);
   const end = start && mapPosition(range.end, edits);
@@ -177,9 +182,10 @@ const RESYNC_WINDOW = 64;
 
 /**
  * What to send instead of `next`, given the `previous` list the main thread holds; undefined when
- * the lists differ so much that the whole list is cheaper (the comparisons are bounded).
+ * the lists differ so much that the whole list is cheaper (the comparisons are bounded). `moved`
+ * names diagnostics of `next` that are `mapDiagnostic(previous one, edits)`.
  */
-export function diffDiagnostics(previous: Diagnostic[], next: Diagnostic[], edits: LineEdit[], uri: string, baseId: number): DiagnosticsDelta | undefined {
+export function diffDiagnostics(previous: Diagnostic[], next: Diagnostic[], edits: LineEdit[], uri: string, baseId: number, moved?: ReadonlyMap<Diagnostic, Diagnostic>): DiagnosticsDelta | undefined {
   const steps: DiagnosticsDelta['steps'] = [];
   let comparisons = 0;
   const limit = 4 * (previous.length + next.length) + 10000;
@@ -189,6 +195,8 @@ export function diffDiagnostics(previous: Diagnostic[], next: Diagnostic[], edit
     // the unit's text and first line are unchanged, so no edit is inside it and nothing moved it.
     // (The main thread checks this when it maps the kept diagnostics; a miss there asks for the whole list.)
     if (previous[i] === next[j] && mapDiagnostic(previous[i], edits, uri) === previous[i]) return true;
+    // `next[j]` is `previous[i]` moved through these very edits (`moved`: what the caller made so).
+    if (moved !== undefined && moved.get(next[j]) === previous[i]) return true;
     return sameAfterEdits(previous[i], next[j], edits, uri);
   };
   let i = 0;

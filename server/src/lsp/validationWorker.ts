@@ -15,7 +15,7 @@ import { getLocale, Locale, setLocale } from '../engine/i18n';
 import type { ValidationReply, ValidationRequest } from './validationHost';
 import type { UnitCross, UnitSummary } from '../engine/rules/crossServiceRules';
 import { Diagnostic } from 'vscode-languageserver';
-import { diffDiagnostics, LineEdit, lineEditOf } from './diagnosticDelta';
+import { diffDiagnostics, LineEdit, lineEditOf, mapDiagnostic, mapLineStart } from './diagnosticDelta';
 import { ManifestAnalyzer } from '../engine/k8s/analyze';
 import { looksLikeKubernetes } from '../engine/k8s/parse';
 import { maxTextLength } from '../engine/analysisLimits';
@@ -105,10 +105,11 @@ export function handleValidationMessage(message: ValidationRequest): ValidationR
   lastSummaries.set(message.uri, { summaries: current, usesVersion });
   // Sent whenever the main thread's copy is older (a result it dropped as stale may have carried them).
   const sendUses = message.knownSlbUsesVersion !== usesVersion;
-  const diagnostics = analysis.parts ? diagnosticsOfParts(doc, analysis, message.uri, message.relatedInformation) : toDiagnostics(doc, analysis.findings, message.uri, message.relatedInformation);
-  // Only what changed, when the main thread holds the list this worker sent last.
   const sent = lastSent.get(message.uri);
-  const delta = sent?.edits && message.knownDiagnosticsId === sent.id ? diffDiagnostics(sent.diagnostics, diagnostics, sent.edits, message.uri, sent.id) : undefined;
+  const moved = new Map<Diagnostic, Diagnostic>();
+  const diagnostics = analysis.parts ? diagnosticsOfParts(doc, analysis, message.uri, message.relatedInformation, message.id, sent, moved) : toDiagnostics(doc, analysis.findings, message.uri, message.relatedInformation);
+  // Only what changed, when the main thread holds the list this worker sent last.
+  const delta = sent?.edits && message.knownDiagnosticsId === sent.id ? diffDiagnostics(sent.diagnostics, diagnostics, sent.edits, message.uri, sent.id, moved) : undefined;
   lastSent.set(message.uri, { id: message.id, diagnostics, edits: [] });
   return {
     type: 'result',
@@ -128,15 +129,38 @@ export function handleValidationMessage(message: ValidationRequest): ValidationR
  * unit's text and rules are unchanged) and the line the unit starts on: a keystroke re-renders the
  * service it is in, not the 15k findings of the file.
  */
-const renderedUnits = new WeakMap<Finding[], { startLine: number; uri: string; relatedInformation: boolean; diagnostics: Diagnostic[] }>();
+const renderedUnits = new WeakMap<Finding[], Rendering & { startLine: number }>();
 /**
  * The same for a unit's cross-service findings, by their object (the same while they are unchanged)
  * and the first lines of the units they point into.
  */
-const renderedCross = new WeakMap<UnitCross, { lines: number[]; uri: string; relatedInformation: boolean; diagnostics: Diagnostic[] }>();
+const renderedCross = new WeakMap<UnitCross, Rendering & { lines: number[] }>();
 
-function diagnosticsOfParts(doc: LineDocument, analysis: Analysis, uri: string, relatedInformation: boolean): Diagnostic[] {
+interface Rendering {
+  uri: string;
+  relatedInformation: boolean;
+  diagnostics: Diagnostic[];
+  /** The result that sent these diagnostics last. */
+  sentIn: number;
+}
+
+function diagnosticsOfParts(doc: LineDocument, analysis: Analysis, uri: string, relatedInformation: boolean, id: number, sent: { id: number; edits: LineEdit[] | undefined } | undefined, moved: Map<Diagnostic, Diagnostic>): Diagnostic[] {
   const out: Diagnostic[] = [];
+  // A unit whose findings are unchanged but which moved (lines added or removed above it): the
+  // diagnostics sent last, moved through the edits since, as the main thread moves its copy. Each
+  // points at characters the edits left alone, so it is what rendering it again would give.
+  const movedSince = (rendered: Rendering, lines: { from: number; to: number }[]): Diagnostic[] | undefined => {
+    if (!sent?.edits || rendered.sentIn !== sent.id || rendered.uri !== uri || rendered.relatedInformation !== relatedInformation) return undefined;
+    for (const { from, to } of lines) if (mapLineStart(from, sent.edits) !== to) return undefined;
+    const result: Diagnostic[] = [];
+    for (const d of rendered.diagnostics) {
+      const m = mapDiagnostic(d, sent.edits, uri);
+      if (!m) return undefined;
+      if (m !== d) moved.set(m, d);
+      result.push(m);
+    }
+    return result;
+  };
   for (const part of analysis.parts!) {
     if ('placed' in part) {
       pushAll(out, toDiagnostics(doc, part.placed, uri, relatedInformation));
@@ -145,18 +169,24 @@ function diagnosticsOfParts(doc: LineDocument, analysis: Analysis, uri: string, 
     if (part.relative.length > 0) {
       let rendered = renderedUnits.get(part.relative);
       if (!rendered || rendered.startLine !== part.startLine || rendered.uri !== uri || rendered.relatedInformation !== relatedInformation) {
-        rendered = { startLine: part.startLine, uri, relatedInformation, diagnostics: toDiagnostics(doc, analysis.placePart!(part), uri, relatedInformation) };
+        const diagnostics = (rendered && movedSince(rendered, [{ from: rendered.startLine, to: part.startLine }])) ?? toDiagnostics(doc, analysis.placePart!(part), uri, relatedInformation);
+        rendered = { startLine: part.startLine, uri, relatedInformation, diagnostics, sentIn: id };
         renderedUnits.set(part.relative, rendered);
       }
+      rendered.sentIn = id;
       pushAll(out, rendered.diagnostics);
     }
     if (part.cross) {
-      const cacheable = analysis.crossCacheable!(part.cross);
-      let rendered = cacheable ? renderedCross.get(part.cross) : undefined;
-      if (!rendered || !sameLines(rendered.lines, part.cross.refs, analysis.crossLineOf!) || rendered.uri !== uri || rendered.relatedInformation !== relatedInformation) {
-        rendered = { lines: part.cross.refs.map(analysis.crossLineOf!), uri, relatedInformation, diagnostics: toDiagnostics(doc, analysis.placeCross!(part.cross), uri, relatedInformation) };
-        if (cacheable) renderedCross.set(part.cross, rendered);
+      const cross = part.cross;
+      const cacheable = analysis.crossCacheable!(cross);
+      let rendered = cacheable ? renderedCross.get(cross) : undefined;
+      if (!rendered || !sameLines(rendered.lines, cross.refs, analysis.crossLineOf!) || rendered.uri !== uri || rendered.relatedInformation !== relatedInformation) {
+        const lines = cross.refs.map(analysis.crossLineOf!);
+        const diagnostics = (rendered && movedSince(rendered, lines.map((to, k) => ({ from: rendered!.lines[k], to })))) ?? toDiagnostics(doc, analysis.placeCross!(cross), uri, relatedInformation);
+        rendered = { lines, uri, relatedInformation, diagnostics, sentIn: id };
+        if (cacheable) renderedCross.set(cross, rendered);
       }
+      rendered.sentIn = id;
       pushAll(out, rendered.diagnostics);
     }
   }
