@@ -60,7 +60,10 @@ export class DiagnosticReports {
   private refreshTimer: NodeJS.Timeout | undefined;
   private refreshDue = Infinity;
 
-  constructor(private readonly deps: PullDeps) {}
+  constructor(
+    private readonly deps: PullDeps,
+    private readonly limits = { waitMs: PULL_WAIT_LIMIT_MS, graceMs: PULL_GRACE_MS },
+  ) {}
 
   /** The sink of the quiet publisher in pull mode: the list to show for this document now. */
   store(params: PublishDiagnosticsParams, afterPause = false): void {
@@ -76,7 +79,7 @@ export class DiagnosticReports {
     // The pull for this version is on its way (the client pulls after each change): give it a
     // moment to carry the list. Otherwise (the pause release, cloud findings) ask at once.
     const pullExpected = version !== undefined && (this.pulledVersion.get(uri) ?? -1) < version;
-    this.scheduleRefresh(pullExpected ? PULL_GRACE_MS : 0);
+    this.scheduleRefresh(pullExpected ? this.limits.graceMs : 0);
   }
 
   /** The validation of `version` ended (with a list or without one, e.g. after an error): stop waiting for it. */
@@ -97,7 +100,7 @@ export class DiagnosticReports {
     const version = this.deps.currentVersion(uri);
     if (version === undefined) return { kind: 'full', items: [] }; // not open here: nothing to say
     this.pulledVersion.set(uri, Math.max(version, this.pulledVersion.get(uri) ?? -1));
-    const deadline = performance.now() + PULL_WAIT_LIMIT_MS;
+    const deadline = performance.now() + this.limits.waitMs;
     // Woken without this version's list (a validation replaced by a newer one, or one that failed):
     // wait on while another validation of the document is coming, never past the limit.
     for (let wakes = 0; wakes < 100; wakes++) {
