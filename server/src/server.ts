@@ -225,6 +225,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
 });
 
 connection.onInitialized(async () => {
+  log('info', pullDiagnostics ? 'Diagnostics are pulled by the client (LSP 3.17); a list that did not change is answered "unchanged".' : 'Diagnostics are pushed (the client does not pull them).');
   cloud.start(workspaceTrusted);
   if (configurationPull) {
     void connection.client.register(DidChangeConfigurationNotification.type, { section: 'aliyunSlbLabels' }).catch(() => undefined);

@@ -44,6 +44,8 @@ describe('pull diagnostics over LSP', () => {
       assert.ok(findings > 10, `the corpus has findings to compare (${findings})`);
       assert.equal(pushes(puller), 0, 'no publishDiagnostics to a pulling client');
       assert.deepEqual(puller.pull?.errors, []);
+      assert.ok(puller.logs.some((l) => /Diagnostics are pulled by the client/.test(l)), puller.logs.join('\n'));
+      assert.ok(pusher.logs.some((l) => /Diagnostics are pushed/.test(l)), pusher.logs.join('\n'));
     } finally {
       await Promise.all([pusher.stop(), puller.stop()]);
     }
