@@ -2,7 +2,7 @@
  * LSP benchmark harness: measures a language server over stdio the same way the
  * competitors were measured (lsp-anchors.md section 3).
  *
- *   node out/bench/run.js [--services 1000,5000] [--iterations N] [--edits 5] [--runs 1]
+ *   node out/bench/run.js [--services 1000,5000] [--iterations N] [--edits 5] [--line-edits 4] [--runs 1] [--push]
  *                         [--server "node dist/server/server.js --stdio"] [--language-id dockercompose]
  *                         [--settle-ms 1500] [--edit-gap-ms 300] [--timeout-ms 30000] [--seed 42]
  *                         [--label slb-labels] [--init-options JSON] [--settings JSON]
@@ -12,11 +12,16 @@
  * temporary workspace folder, spawn the server (node is spawned directly, so the pid is the
  * server's), and measure
  *   init            spawn -> initialize result
- *   open→diag       didOpen -> first textDocument/publishDiagnostics for the file
+ * Diagnostics: the bench declares pull support as VS Code's language client does; a server that
+ * offers textDocument/diagnostic is pulled (bench/pullClient.ts: after open and every change, again
+ * on refresh), any other server pushes. --push declares no pull support. "A publish" below is a
+ * pushed list or a pull's answer ("unchanged" included: the client then knows its list is current).
+ *   open→diag       didOpen -> first diagnostics for the file
  *   settled         last publish before --settle-ms of quiet; `diags` = its number of diagnostics
  *   didChange→diag  one-character edit (incremental didChange, version+1) -> the next publish
  *                   with that version or later (any later publish if the server sends no version),
  *                   p50/p95 over --edits edits, --edit-gap-ms apart
+ *   new line→diag   the same for --line-edits edits that add or remove a line (findings below move)
  *   probes          completion / hover latency at fixed positions: the first call separately,
  *                   p50/p95/p99 over the remaining --iterations - 1 calls, and the number of
  *                   completion items / hover text length of the first call (0 = no real answer)
@@ -40,6 +45,7 @@ import {
 } from 'vscode-jsonrpc/node';
 import { ComposeShape, generateCompose, InsertLineProbe, Pos } from './generateCompose';
 import { formatTypingTable, runTypingReplay } from './typingReplay';
+import { PULL_CAPABILITIES, PullClient } from './pullClient';
 
 export const DEFAULT_SERVER = 'node dist/server/server.js --stdio';
 
@@ -50,6 +56,10 @@ export interface BenchOptions {
   /** requests per probe; undefined = 20 below 5000 services, 8 from 5000 on (as the anchors) */
   iterations?: number;
   edits: number;
+  /** edits that insert or remove a line (every finding below moves), measured apart */
+  lineEdits: number;
+  /** declare no pull support: the server pushes (a VS Code client pulls when the server offers it) */
+  push: boolean;
   runs: number;
   server: string;
   languageId: string;
@@ -105,6 +115,13 @@ export interface SizeResult {
   editSamples: number[];
   /** edits whose diagnostics did not arrive within the timeout */
   editTimeouts: number;
+  /** how the client got diagnostics: pulled (textDocument/diagnostic) when the server offers it, else pushed */
+  mode: 'pull' | 'push';
+  /** pull: edit answers that were "unchanged" (of editSamples.length) */
+  unchangedAnswers: number;
+  lineEditP50: number;
+  lineEditP95: number;
+  lineEditSamples: number[];
   /** publishes carried a version */
   versioned: boolean;
   /** diagnostics in the last publish after the edits */
@@ -120,6 +137,8 @@ export function defaultOptions(): BenchOptions {
     shapes: ['clean', 'merge', 'findings'],
     iterations: undefined,
     edits: 10,
+    lineEdits: 4,
+    push: false,
     runs: 1,
     server: DEFAULT_SERVER,
     languageId: 'dockercompose',
@@ -209,12 +228,16 @@ interface Publish {
   count: number;
   /** the first few diagnostics, as `line:col message` */
   sample: string[];
+  /** pull: the answer's kind */
+  kind?: 'full' | 'unchanged';
 }
 
 class Session {
   readonly proc: ChildProcess;
   readonly conn: MessageConnection;
   readonly publishes: Publish[] = [];
+  /** set when the server offers pull diagnostics and the bench declared pull support */
+  pull: PullClient | undefined;
   private waiters: Array<() => void> = [];
   private stderrTail = '';
   exited: string | undefined;
@@ -254,19 +277,27 @@ class Session {
     this.conn.onRequest('workspace/configuration', (p: { items?: unknown[] }) => (p.items ?? []).map(() => opts.settings));
     this.conn.onRequest('workspace/workspaceFolders', () => [{ uri: workspaceUri, name: workspaceName }]);
     this.conn.onRequest((_method: string) => null); // registerCapability, workDoneProgress/create, ...
-    this.conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string; version?: number; diagnostics: Diag[] }) => {
-      if (!sameUri(p.uri, this.uri)) return;
-      const t = performance.now();
-      const sample = p.diagnostics.slice(0, 5).map((d) => `${d.range?.start?.line}:${d.range?.start?.character} ${d.code ?? ''} ${d.message}`);
-      this.publishes.push({ seq: this.publishes.length + 1, t, version: p.version ?? undefined, count: p.diagnostics.length, sample });
-      this.wake();
-    });
+    this.conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string; version?: number; diagnostics: Diag[] }) => this.received(p));
     this.conn.onNotification('window/logMessage', (p: { message: string }) => {
       if (opts.verbose) process.stderr.write(`[server] ${p.message}\n`);
     });
     this.conn.onNotification((_method: string) => undefined);
     this.conn.onError(() => undefined);
     this.conn.listen();
+  }
+
+  /** A pushed list, or a pull's answer (with the version it was pulled for). */
+  private received(p: { uri: string; version?: number; diagnostics: Diag[] }, kind?: 'full' | 'unchanged'): void {
+    if (!sameUri(p.uri, this.uri)) return;
+    const t = performance.now();
+    const sample = p.diagnostics.slice(0, 5).map((d) => `${d.range?.start?.line}:${d.range?.start?.character} ${d.code ?? ''} ${d.message}`);
+    this.publishes.push({ seq: this.publishes.length + 1, t, version: p.version ?? undefined, count: p.diagnostics.length, sample, kind });
+    this.wake();
+  }
+
+  /** Pull diagnostics as VS Code's client does (bench/pullClient.ts): after each open/change, and on refresh. */
+  enablePull(): void {
+    this.pull = new PullClient(this.conn, (a) => this.received({ uri: a.uri, version: a.version, diagnostics: a.diagnostics as Diag[] }, a.kind));
   }
 
   get stderr(): string {
@@ -343,6 +374,7 @@ class Session {
   async notify(method: string, params?: unknown): Promise<void> {
     if (this.exited) throw new Error(this.exited);
     await this.conn.sendNotification(method, params);
+    if (this.pull && /^textDocument\/did(Open|Change|Close)$/.test(method)) this.pull.sent(method, params as { textDocument: { uri: string; version?: number } });
   }
 
   async shutdown(): Promise<void> {
@@ -405,6 +437,11 @@ async function runOnce(n: number, shape: ComposeShape, opts: BenchOptions, itera
     editP95: NaN,
     editSamples: [],
     editTimeouts: 0,
+    mode: 'push',
+    unchangedAnswers: 0,
+    lineEditP50: NaN,
+    lineEditP95: NaN,
+    lineEditSamples: [],
     versioned: false,
     diagsAfterEdits: NaN,
     peakRssMiB: NaN,
@@ -429,7 +466,7 @@ async function runOnce(n: number, shape: ComposeShape, opts: BenchOptions, itera
   try {
     // ---- initialize
     await s.ready;
-    await s.timed('initialize', {
+    const init = await s.timed<{ capabilities?: { diagnosticProvider?: unknown } }>('initialize', {
       processId: process.pid,
       clientInfo: { name: 'slb-labels-bench', version: '1' },
       locale: 'en',
@@ -439,7 +476,7 @@ async function runOnce(n: number, shape: ComposeShape, opts: BenchOptions, itera
       initializationOptions: { diagnosticDelay: 0, ...opts.initializationOptions },
       capabilities: {
         general: { positionEncodings: ['utf-16'] },
-        workspace: { configuration: true, workspaceFolders: true, didChangeConfiguration: { dynamicRegistration: true } },
+        workspace: { configuration: true, workspaceFolders: true, didChangeConfiguration: { dynamicRegistration: true }, ...(opts.push ? {} : PULL_CAPABILITIES.workspace) },
         window: { workDoneProgress: false },
         textDocument: {
           synchronization: { dynamicRegistration: false, didSave: true, willSave: false },
@@ -450,10 +487,16 @@ async function runOnce(n: number, shape: ComposeShape, opts: BenchOptions, itera
           hover: { contentFormat: ['markdown', 'plaintext'] },
           publishDiagnostics: { relatedInformation: true, versionSupport: true, codeDescriptionSupport: true, dataSupport: true },
           codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } }, isPreferredSupport: true },
+          // VS Code's language client declares pull support; the server chooses (diagnosticProvider).
+          ...(opts.push ? {} : PULL_CAPABILITIES.textDocument),
         },
       },
     });
     result.init = performance.now() - t0;
+    if (!opts.push && init.result.capabilities?.diagnosticProvider) {
+      s.enablePull();
+      result.mode = 'pull';
+    }
     await s.notify('initialized', {});
 
     // ---- open -> diagnostics
@@ -485,6 +528,7 @@ async function runOnce(n: number, shape: ComposeShape, opts: BenchOptions, itera
       if (pub) {
         result.editSamples.push(pub.t - t);
         result.diagsAfterEdits = pub.count;
+        if (pub.kind === 'unchanged') result.unchangedAnswers++;
       } else {
         result.editTimeouts++;
         errors.push(`edit ${k + 1}: no publishDiagnostics within ${opts.timeoutMs} ms`);
@@ -494,6 +538,21 @@ async function runOnce(n: number, shape: ComposeShape, opts: BenchOptions, itera
     }
     result.editP50 = percentile(result.editSamples, 50);
     result.editP95 = percentile(result.editSamples, 95);
+
+    // ---- edits that add or remove a line below the image line: every finding further down moves
+    const lineText = '    # a new line';
+    for (let k = 0; k < opts.lineEdits; k++) {
+      const seq = s.publishes.length;
+      const insert = k % 2 === 0;
+      const t = performance.now();
+      const v = await change(insert ? { start: e, end: e } : { start: e, end: { line: e.line + 1, character: lineText.length } }, insert ? `\n${lineText}` : '');
+      const pub = await waitDiagFor(v, seq, opts.timeoutMs);
+      if (pub) result.lineEditSamples.push(pub.t - t);
+      else errors.push(`line edit ${k + 1}: no diagnostics within ${opts.timeoutMs} ms`);
+      await sleep(opts.editGapMs);
+    }
+    result.lineEditP50 = percentile(result.lineEditSamples, 50);
+    result.lineEditP95 = percentile(result.lineEditSamples, 95);
 
     // ---- completion / hover probes
     const plan: Array<{ name: string; kind: 'completion' | 'hover'; at: Pos | InsertLineProbe }> = [
@@ -582,6 +641,10 @@ export function mergeRuns(runs: SizeResult[]): SizeResult {
     editP95: percentile(runs.flatMap((r) => r.editSamples), 95),
     editSamples: runs.flatMap((r) => r.editSamples),
     editTimeouts: runs.reduce((n, r) => n + r.editTimeouts, 0),
+    unchangedAnswers: runs.reduce((n, r) => n + r.unchangedAnswers, 0),
+    lineEditP50: percentile(runs.flatMap((r) => r.lineEditSamples), 50),
+    lineEditP95: percentile(runs.flatMap((r) => r.lineEditSamples), 95),
+    lineEditSamples: runs.flatMap((r) => r.lineEditSamples),
     diagsAfterEdits: med((r) => r.diagsAfterEdits),
     peakRssMiB: med((r) => r.peakRssMiB),
     probes: first.probes.map((p, k) => {
@@ -618,12 +681,13 @@ const MAIN_PROBES = ['completion@lbValue', 'completion@lbKeyDot', 'completion@ne
 
 export function formatTables(results: SizeResult[]): string {
   const l: string[] = [];
-  l.push('| label | runs | lines | MB | init | open→diag | settled | diags | didChange→diag p50 / p95 | diags after edits | peak RSS MiB |');
-  l.push('|---|---|---|---|---|---|---|---|---|---|---|');
+  l.push('| label | diagnostics | runs | lines | MB | init | open→diag | settled | diags | didChange→diag p50 / p95 | new line→diag p50 / p95 | diags after edits | peak RSS MiB |');
+  l.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
     const editNote = r.editTimeouts ? ` (${r.editTimeouts} timed out)` : '';
+    const unchanged = r.mode === 'pull' ? ` (${r.unchangedAnswers}/${r.editSamples.length} unchanged)` : '';
     l.push(
-      `| ${r.label} | ${r.runs} | ${r.lines} | ${fmt(r.bytes / 1e6)} | ${fmt(r.init)} | ${fmt(r.openToDiag)} | ${fmt(r.settled)} | ${fmt(r.diags)} | ${fmt(r.editP50)} / ${fmt(r.editP95)}${editNote} | ${fmt(r.diagsAfterEdits)} | ${fmt(r.peakRssMiB)} |`,
+      `| ${r.label} | ${r.mode} | ${r.runs} | ${r.lines} | ${fmt(r.bytes / 1e6)} | ${fmt(r.init)} | ${fmt(r.openToDiag)} | ${fmt(r.settled)} | ${fmt(r.diags)} | ${fmt(r.editP50)} / ${fmt(r.editP95)}${editNote}${unchanged} | ${fmt(r.lineEditP50)} / ${fmt(r.lineEditP95)} | ${fmt(r.diagsAfterEdits)} | ${fmt(r.peakRssMiB)} |`,
     );
   }
   l.push('');
@@ -723,6 +787,8 @@ const USAGE = `usage: node out/bench/run.js [options]
                            environment; valid), findings (mistakes in a third of the services)
   --iterations N           requests per probe (default 41: one cold call, 40 warm ones)
   --edits N                one-character edits measured (default 10)
+  --line-edits N           edits that add or remove a line, measured apart (default 4)
+  --push                   declare no pull-diagnostics support (the server then pushes; VS Code's client pulls)
   --runs N                 runs per size; numbers are medians (default 1)
   --server "<cmd>"         server command (default: ${DEFAULT_SERVER})
   --language-id ID         languageId for didOpen (default dockercompose)
@@ -772,6 +838,12 @@ async function main(argv: string[]): Promise<number> {
           break;
         case '--edits':
           opts.edits = num(a, next(), 0);
+          break;
+        case '--line-edits':
+          opts.lineEdits = num(a, next(), 0);
+          break;
+        case '--push':
+          opts.push = true;
           break;
         case '--runs':
           opts.runs = num(a, next(), 1);

@@ -23,6 +23,7 @@ import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { PULL_CAPABILITIES, PullClient } from './pullClient';
 
 export interface Diag {
   range: { start: { line: number; character: number }; end: { line: number; character: number } };
@@ -59,6 +60,8 @@ export interface TypingOptions {
   typingGapMs?: number;
   /** How long to wait for the error after the pause before giving up (default 3000 ms). */
   pauseTimeoutMs?: number;
+  /** Pull diagnostics (LSP 3.17) as VS Code's client does, instead of waiting for pushed ones. */
+  pull?: boolean;
 }
 
 /** Errors and warnings count; information and hints do not. */
@@ -77,6 +80,7 @@ export class TypingSession {
   private readonly listeners: Array<() => void> = [];
   private readonly stderr: string[] = [];
   private readonly connection: MessageConnection;
+  private pullClient: PullClient | undefined;
 
   private constructor(private readonly child: ChildProcess) {
     this.connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
@@ -87,23 +91,37 @@ export class TypingSession {
       const sentAt = Number(/monotonicMs=([\d.]+)/.exec(p.verbose ?? '')?.[1]);
       if (uri && Number.isFinite(sentAt)) this.sentAt.set(uri, { at: sentAt, afterPause: p.message.includes('after the typing pause') });
     });
-    this.connection.onNotification('textDocument/publishDiagnostics', (p: { uri: string; version?: number; diagnostics: Diag[] }) => {
-      const readAt = monotonicMs();
-      const sentAt = this.sentAt.get(p.uri);
-      this.sentAt.delete(p.uri);
-      this.publishes.push({ ...p, at: sentAt?.at ?? readAt, readAt, afterPause: sentAt?.afterPause ?? false });
-      for (const l of this.listeners.slice()) l();
-    });
+    this.connection.onNotification('textDocument/publishDiagnostics', (p: { uri: string; version?: number; diagnostics: Diag[] }) => this.received(p));
     this.connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => null));
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.onRequest('window/workDoneProgress/create', () => null);
     this.connection.listen();
   }
 
+  /** A pushed list, or a pull's answer (pull mode): the trace that came just before it says when the server sent it. */
+  private received(p: { uri: string; version?: number; diagnostics: Diag[] }): void {
+    const readAt = monotonicMs();
+    const sentAt = this.sentAt.get(p.uri);
+    this.sentAt.delete(p.uri);
+    this.publishes.push({ ...p, at: sentAt?.at ?? readAt, readAt, afterPause: sentAt?.afterPause ?? false });
+    for (const l of this.listeners.slice()) l();
+  }
+
+  /** Pull answers that were errors (not cancellations); empty in push mode. */
+  get pullErrors(): readonly string[] {
+    return this.pullClient?.errors ?? [];
+  }
+
+  private async notify<P extends { textDocument: { uri: string; version?: number } }>(method: string, params: P): Promise<void> {
+    await this.connection.sendNotification(method, params);
+    this.pullClient?.sent(method, params);
+  }
+
   static async start(opts: TypingOptions): Promise<TypingSession> {
     const [exe, ...args] = opts.server;
     const child = spawn(exe === 'node' ? process.execPath : exe, args, { cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     const session = new TypingSession(child);
+    if (opts.pull) session.pullClient = new PullClient(session.connection, (a) => session.received({ uri: a.uri, version: a.version, diagnostics: a.diagnostics }));
     await session.connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: null,
@@ -111,7 +129,10 @@ export class TypingSession {
       locale: 'en',
       // The server then timestamps each publish ($/logTrace): see the file comment.
       trace: 'verbose',
-      capabilities: { textDocument: { publishDiagnostics: { relatedInformation: true, versionSupport: true } }, workspace: { configuration: false } },
+      capabilities: {
+        textDocument: { publishDiagnostics: { relatedInformation: true, versionSupport: true }, ...(opts.pull ? PULL_CAPABILITIES.textDocument : {}) },
+        workspace: { configuration: false, ...(opts.pull ? PULL_CAPABILITIES.workspace : {}) },
+      },
       initializationOptions: { settings: { yamlSyntaxErrors: 'all', ...(opts.settings ?? {}) }, ...(opts.initializationOptions ?? {}) },
     });
     await session.connection.sendNotification('initialized', {});
@@ -120,18 +141,18 @@ export class TypingSession {
 
   async open(uri: string, text: string): Promise<Publish> {
     const waiting = this.waitFor(`first diagnostics of ${uri}`, () => this.publishes.find((p) => p.uri === uri), 10000);
-    await this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'dockercompose', version: 1, text } });
+    await this.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'dockercompose', version: 1, text } });
     return waiting;
   }
 
   /** Inserts `text` at line:character as version `version`. */
   insert(uri: string, version: number, line: number, character: number, text: string): Promise<void> {
     const at = { line, character };
-    return this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range: { start: at, end: at }, text }] });
+    return this.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range: { start: at, end: at }, text }] });
   }
 
   close(uri: string): Promise<void> {
-    return this.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    return this.notify('textDocument/didClose', { textDocument: { uri } });
   }
 
   waitFor<T>(what: string, predicate: () => T | undefined, timeoutMs: number): Promise<T> {
@@ -379,6 +400,8 @@ export interface TypingReport {
   typed: TypedFileResult[];
   pauses: PauseResult[];
   other: OtherLineResult;
+  /** Pull mode: pulls answered with an error other than a cancellation. */
+  pullErrors: string[];
 }
 
 /** The whole replay (what the benchmark row reports). */
@@ -414,18 +437,20 @@ export async function runTypingReplay(corpusDir: string, opts: TypingOptions & {
           const attempts: OtherLineResult[] = [];
           for (let i = 0; i < 3; i++) attempts.push(await replayOtherLine(own, opts, i));
           const best = attempts.reduce((a, b) => (b.fixedAfterMs < a.fixedAfterMs ? b : a));
+          otherErrors.push(...own.pullErrors);
           return { ...best, attemptsMs: attempts.map((a) => a.fixedAfterMs), allNotHeld: attempts.every((a) => a.notHeld) };
         } finally {
           await own.stop();
         }
       };
+      const otherErrors: string[] = [];
       const [typed, pauses, other] = await Promise.all([typeAll(), pauseAll(), otherLine()]);
-      return { typed, pauses, other };
+      return { typed, pauses, other, pullErrors: [...session.pullErrors, ...otherErrors] };
     }
     const typed = await typeAll();
     const pauses = await pauseAll();
     const other = await replayOtherLine(session, opts);
-    return { typed, pauses, other };
+    return { typed, pauses, other, pullErrors: [...session.pullErrors] };
   } finally {
     await session.stop();
   }

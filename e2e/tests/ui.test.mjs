@@ -193,6 +193,8 @@ it('CodeLens "Provision listener": the plan in the modal, Apply, the listener ex
   assert.equal(times(/\[created\] aliyun\.lb\.port_7000/), 1, out);
   assert.equal(times(/1 created, 0 started/), 1, out);
   assert.doesNotMatch(out, /\[(info|warning|error)\] \[(Info|Warn|Error)\s*- /);
+  // VS Code's language client pulls diagnostics (server/src/lsp/pullDiagnostics.ts): the server says which way it talks.
+  assert.equal(times(/Diagnostics are pulled by the client/), 1, out);
   assert.doesNotMatch(out, /\d{1,2}:\d\d:\d\d (AM|PM)/);
   // The server refreshed its catalog and re-checked the file: the information squiggle and the Problems row go away.
   await wb.waitUntilNoSquiggleOnLine(page, `${NEW_LABEL}:`, 'info', 30_000);

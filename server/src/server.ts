@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
-import { CodeActionKind, createConnection, DidChangeConfigurationNotification, InitializeParams, InitializeResult, ProposedFeatures, StreamMessageWriter, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import { CodeActionKind, createConnection, DiagnosticRefreshRequest, DidChangeConfigurationNotification, InitializeParams, InitializeResult, ProposedFeatures, StreamMessageWriter, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import { format } from 'util';
 import { LineDocument } from './engine/lineDocument';
 import { Analysis, ComposeAnalyzer } from './engine/analysis';
@@ -24,6 +24,7 @@ import { ReachCommands } from './lsp/reachCommands';
 import { allCommandNames, CommandDispatcher } from './lsp/commands';
 import { registerProvisionCommands } from './lsp/provisionCommands';
 import { QuietPublisher } from './lsp/typingQuiet';
+import { DiagnosticReports } from './lsp/pullDiagnostics';
 import { cachingJsonEncoder, wireDiagnostics, withFixes } from './lsp/diagnosticWire';
 import { CurrentBindings, labelStates } from './lsp/labelStates';
 import { CLOUD_METHODS, LabelStatesResult } from '../../common/protocol';
@@ -81,7 +82,8 @@ const documents = new DocumentStore({
     lastBindings.delete(uri);
     reindexFromDisk(uri);
     reach.closed(uri);
-    publisher.clear(uri);
+    publisher.clear(uri, !pullDiagnostics);
+    reports.forget(uri);
     k8s.closed(uri);
   },
 });
@@ -103,15 +105,30 @@ let diagnosticDelayOverride: number | undefined;
 // `diagnosticDelay` ms; every other line is published at once.
 const publisher = new QuietPublisher(
   (params, afterPause) => {
-    // LSP trace on (initialize `trace`, $/setTrace): when each publish left, on the machine's
-    // monotonic clock (process.hrtime), so a typing replay times the server, not its own reading.
-    connection.tracer.log(`Diagnostics of ${params.uri} (version ${params.version ?? '-'}): ${params.diagnostics.length} sent${afterPause ? ' after the typing pause' : ''}.`, `monotonicMs=${Number(process.hrtime.bigint()) / 1e6}`);
+    // Pull: the list waits for the client's pull (or a refresh asks for one), lsp/pullDiagnostics.ts.
+    if (pullDiagnostics) return reports.store(params, afterPause);
+    traceDiagnostics(params.uri, params.version, `${params.diagnostics.length} sent${afterPause ? ' after the typing pause' : ''}`);
     // Fixes stay here; the client gets them through code actions (lsp/diagnosticWire.ts).
     void connection.sendDiagnostics({ ...params, diagnostics: wireDiagnostics(params.diagnostics) });
   },
   (uri) => documents.get(uri)?.version,
   () => diagnosticDelayOverride ?? settings.diagnosticDelay,
 );
+/**
+ * LSP trace on (initialize `trace`, $/setTrace): when each list of diagnostics left, on the machine's
+ * monotonic clock (process.hrtime), so a typing replay times the server, not its own reading.
+ */
+function traceDiagnostics(uri: string, version: number | undefined, answer: string): void {
+  connection.tracer.log(`Diagnostics of ${uri} (version ${version ?? '-'}): ${answer}.`, `monotonicMs=${Number(process.hrtime.bigint()) / 1e6}`);
+}
+/** True when the client pulls diagnostics (LSP 3.17 textDocument/diagnostic with refresh), as VS Code does. */
+let pullDiagnostics = false;
+const reports = new DiagnosticReports({
+  currentVersion: (uri) => documents.get(uri)?.version,
+  validating: (uri) => timers.has(uri) || validation.isBusy(uri),
+  refresh: () => void connection.sendRequest(DiagnosticRefreshRequest.type).catch((error: unknown) => log('warn', `diagnostics refresh failed: ${String(error)}`)),
+  trace: traceDiagnostics,
+});
 /** Set by the VS Code client when Red Hat YAML or a Docker extension already reports YAML syntax errors. */
 let otherYamlValidator = false;
 function yamlSyntaxErrorMode(): 'all' | 'labels' | 'off' {
@@ -187,6 +204,9 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   insertReplaceSupport = caps.textDocument?.completion?.completionItem?.insertReplaceSupport === true;
   relatedInformation = caps.textDocument?.publishDiagnostics?.relatedInformation !== false;
   configurationPull = caps.workspace?.configuration === true;
+  // Pull needs the refresh request too: lists that change without an edit (the typed line after the
+  // pause, cloud findings) reach the client only when the server can ask it to pull.
+  pullDiagnostics = caps.textDocument?.diagnostic !== undefined && caps.workspace?.diagnostics?.refreshSupport === true;
   workspaceFolders = (params.workspaceFolders ?? []).map((f) => f.uri).concat(params.rootUri && !params.workspaceFolders ? [params.rootUri] : []);
   return {
     capabilities: {
@@ -196,12 +216,16 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       documentLinkProvider: { resolveProvider: false },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
       executeCommandProvider: { commands: allCommandNames() },
+      // interFileDependencies false: when another file changes a document's list (a Service on the
+      // same CLB port, an .env), the server asks for a refresh itself rather than have the client re-pull everything on every edit.
+      ...(pullDiagnostics ? { diagnosticProvider: { identifier: 'aliyunSlbLabels', interFileDependencies: false, workspaceDiagnostics: false } } : {}),
     },
     serverInfo: { name: 'slb-labels-language-server', version: '0.1.0' },
   };
 });
 
 connection.onInitialized(async () => {
+  log('info', pullDiagnostics ? 'Diagnostics are pulled by the client (LSP 3.17); a list that did not change is answered "unchanged".' : 'Diagnostics are pushed (the client does not pull them).');
   cloud.start(workspaceTrusted);
   if (configurationPull) {
     void connection.client.register(DidChangeConfigurationNotification.type, { section: 'aliyunSlbLabels' }).catch(() => undefined);
@@ -314,7 +338,10 @@ function scheduleValidation(doc: LineDocument): void {
     const version = current.version;
     Promise.resolve(guarded('validation', undefined, validate)(current))
       .catch((error) => log('error', `validation failed: ${String(error)}`))
-      .finally(() => lastBindings.validated(doc.uri, version));
+      .finally(() => {
+        lastBindings.validated(doc.uri, version);
+        reports.validated(doc.uri, version);
+      });
   };
   // Validation starts at once (the typing quiet holds back only the typed line's part of the
   // result); still yield once: requests that came in with the edit (completion) answer first.
@@ -376,6 +403,8 @@ connection.onRequest(CLOUD_METHODS.labelStates, async (params: { uri: string }):
   if (!bindings || !doc || !snapshot) return unknown;
   return guarded('labelStates', unknown, () => ({ uri: params.uri, known: true, items: labelStates(bindings, snapshot, (offset) => doc.positionAt(offset).line) }))(undefined);
 });
+
+connection.languages.diagnostics.on((params, token) => reports.report(params.textDocument.uri, params.previousResultId, token));
 
 connection.onDocumentLinks(
   guarded('documentLinks', [], (params) => {

@@ -26,6 +26,16 @@ describe('diagnostics on the wire', () => {
       const message = { jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params };
       assert.deepEqual(JSON.parse(encodeMessage(message).toString('utf8')), JSON.parse(JSON.stringify(message)));
     }
+    // A pull's full answer (textDocument/diagnostic), with or without a resultId, and with a string id.
+    for (const message of [
+      { jsonrpc: '2.0', id: 12, result: { kind: 'full', resultId: '7', items: [wireDiagnostic(withFix), plain] } },
+      { jsonrpc: '2.0', id: 'a"b', result: { kind: 'full', items: [] } },
+    ]) {
+      assert.deepEqual(JSON.parse(encodeMessage(message).toString('utf8')), JSON.parse(JSON.stringify(message)));
+      assert.equal(encodeMessage(message).length, Buffer.byteLength(JSON.stringify(message)), 'the same bytes, key order aside');
+    }
+    const unchanged = { jsonrpc: '2.0', id: 13, result: { kind: 'unchanged', resultId: '7' } };
+    assert.equal(encodeMessage(unchanged).toString('utf8'), JSON.stringify(unchanged));
     // Other messages (and publishes with extra fields) go through JSON.stringify as they are.
     const other = { jsonrpc: '2.0', id: 3, result: { items: [1, 2] } };
     assert.equal(encodeMessage(other).toString('utf8'), JSON.stringify(other));

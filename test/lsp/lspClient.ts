@@ -5,6 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import { PULL_CAPABILITIES, PullAnswer, PullClient } from '../../bench/pullClient';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
 export const SERVER_PATH = path.join(REPO_ROOT, 'dist/server/server.js');
@@ -29,6 +30,11 @@ export interface StartOptions {
   answer?: string;
   /** Extra `workspace` client capabilities (e.g. workspaceEdit with resource operations). */
   workspaceCapabilities?: Record<string, unknown>;
+  /**
+   * Pull diagnostics as VS Code's client does (bench/pullClient.ts): each answer is recorded like a
+   * publish (`nextDiagnostics`, `latestDiagnostics` work the same), and in `pullAnswers`.
+   */
+  pullDiagnostics?: boolean;
 }
 
 export class LspTestClient {
@@ -51,6 +57,9 @@ export class LspTestClient {
   private readonly waiters: { uri: string; version?: number; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
   private readonly listeners: Array<() => void> = [];
   protected versions = new Map<string, number>();
+  /** Pull mode: the client side of textDocument/diagnostic. */
+  pull: PullClient | undefined;
+  readonly pullAnswers: PullAnswer[] = [];
 
   protected constructor(readonly process: ChildProcess) {
     this.connection = createMessageConnection(new StreamMessageReader(process.stdout!), new StreamMessageWriter(process.stdin!));
@@ -59,16 +68,7 @@ export class LspTestClient {
       this.notifications.push(`${method} ${JSON.stringify(params)}`);
       this.wire.push(`${method} ${JSON.stringify(params)}`);
       if (method === 'textDocument/publishDiagnostics') {
-        const p = params as PublishDiagnosticsParams;
-        const list = this.diagnostics.get(p.uri) ?? [];
-        list.push(p);
-        this.diagnostics.set(p.uri, list);
-        for (const w of this.waiters.slice()) {
-          if (w.uri === p.uri && (w.version === undefined || (p.version ?? 0) >= w.version)) {
-            this.waiters.splice(this.waiters.indexOf(w), 1);
-            w.resolve(p);
-          }
-        }
+        this.received(params as PublishDiagnosticsParams);
       } else if (method === 'window/logMessage') {
         this.logs.push((params as { message: string }).message);
       } else if (method === 'aliyunSlbLabels/cloudStatus') {
@@ -97,6 +97,19 @@ export class LspTestClient {
     this.connection.listen();
   }
 
+  /** A list of diagnostics for a document: pushed, or a pull's answer. */
+  private received(p: PublishDiagnosticsParams): void {
+    const list = this.diagnostics.get(p.uri) ?? [];
+    list.push(p);
+    this.diagnostics.set(p.uri, list);
+    for (const w of this.waiters.slice()) {
+      if (w.uri === p.uri && (w.version === undefined || (p.version ?? 0) >= w.version)) {
+        this.waiters.splice(this.waiters.indexOf(w), 1);
+        w.resolve(p);
+      }
+    }
+  }
+
   static async start(options: StartOptions = {}): Promise<LspTestClient> {
     return LspTestClient.launch(options, (child) => new LspTestClient(child));
   }
@@ -106,6 +119,13 @@ export class LspTestClient {
     const child = spawn(process.execPath, [SERVER_PATH, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? process.env });
     const client = make(child);
     client.answer = options.answer;
+    if (options.pullDiagnostics) {
+      client.pull = new PullClient(client.connection, (answer) => {
+        client.pullAnswers.push(answer);
+        client.received({ uri: answer.uri, version: answer.version, diagnostics: answer.diagnostics as PublishDiagnosticsParams['diagnostics'] });
+        for (const listener of client.listeners.slice()) listener();
+      });
+    }
     client.initializeResult = await client.connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: options.workspaceFolder ? `file://${options.workspaceFolder}` : null,
@@ -118,8 +138,9 @@ export class LspTestClient {
           hover: { contentFormat: ['markdown', 'plaintext'] },
           publishDiagnostics: { relatedInformation: true },
           codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } } },
+          ...(options.pullDiagnostics ? PULL_CAPABILITIES.textDocument : {}),
         },
-        workspace: { configuration: false, ...(options.workspaceCapabilities ?? {}) },
+        workspace: { configuration: false, ...(options.pullDiagnostics ? PULL_CAPABILITIES.workspace : {}), ...(options.workspaceCapabilities ?? {}) },
       },
       initializationOptions: {
         settings: options.exactSettings ? (options.settings ?? {}) : { 'validation.syntaxErrors': 'all', ...(options.settings ?? {}) },
@@ -136,7 +157,7 @@ export class LspTestClient {
   async open(uri: string, text: string, languageId = 'dockercompose'): Promise<PublishDiagnosticsParams> {
     this.versions.set(uri, 1);
     const waiting = this.nextDiagnostics(uri, 1);
-    await this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
+    await this.notify('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
     return waiting;
   }
 
@@ -144,7 +165,7 @@ export class LspTestClient {
     const version = (this.versions.get(uri) ?? 1) + 1;
     this.versions.set(uri, version);
     const waiting = this.nextDiagnostics(uri, version);
-    await this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+    await this.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
     return waiting;
   }
 
@@ -163,8 +184,10 @@ export class LspTestClient {
     return this.request<R>('workspace/executeCommand', { command, arguments: args, ...(workDoneToken ? { workDoneToken } : {}) });
   }
 
-  notify(method: string, params: unknown): Promise<void> {
-    return this.connection.sendNotification(method, params);
+  /** Sends a notification; in pull mode a document's open or change is followed by a pull, as in VS Code. */
+  async notify(method: string, params: unknown): Promise<void> {
+    await this.connection.sendNotification(method, params);
+    if (this.pull && /^textDocument\/did(Open|Change|Close)$/.test(method)) this.pull.sent(method, params as { textDocument: { uri: string; version?: number } });
   }
 
   /** Resolves when `predicate` holds (checked now and after every notification). */

@@ -15,8 +15,11 @@ const CORPUS_DIR = path.join(REPO_ROOT, 'test/fixtures/typing');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 
 describe('quiet while typing', { concurrency: 2 }, () => {
-test('typing real files key by key: 0 problems on the typed line, errors after the pause, other lines at once', { timeout: 180_000 }, async (t) => {
-  const report = await runTypingReplay(CORPUS_DIR, { server: SERVER, cwd: REPO_ROOT, parallel: true });
+// Both ways a client can get diagnostics: pushed, and pulled as VS Code's client pulls them
+// (lsp/pullDiagnostics.ts: the held part comes with a refresh request after the pause).
+for (const pull of [false, true]) test(`typing real files key by key (${pull ? 'pulled' : 'pushed'} diagnostics): 0 problems on the typed line, errors after the pause, other lines at once`, { timeout: 180_000 }, async (t) => {
+  const report = await runTypingReplay(CORPUS_DIR, { server: SERVER, cwd: REPO_ROOT, parallel: true, pull });
+  assert.deepEqual(report.pullErrors, [], 'every pull answered');
   const details = JSON.stringify(report, null, 1);
   const ms = (xs: number[]) => xs.map((x) => Math.round(x)).join(' ');
   t.diagnostic(`load ${fs.readFileSync('/proc/loadavg', 'utf8').trim()}; pause -> error, server sent: ${ms(report.pauses.map((p) => p.pauseToErrorMs))} (median ${Math.round(median(report.pauses.map((p) => p.pauseToErrorMs)))}); as read here: ${ms(report.pauses.map((p) => p.pauseToErrorMs + p.readLagMs))} (median ${Math.round(median(report.pauses.map((p) => p.pauseToErrorMs + p.readLagMs)))}); other line fixed after ${Math.round(report.other.fixedAfterMs)} ms (attempts ${ms(report.other.attemptsMs ?? [])}; server's key -> publish median ${Math.round(report.other.keyToPublishMedianMs)} ms, before the pause: ${report.other.beforePause})`);

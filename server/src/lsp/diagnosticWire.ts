@@ -76,32 +76,62 @@ interface PublishMessage {
   params: { uri: string; version?: number; diagnostics: Diagnostic[] };
 }
 
+/** The answer to a pull (textDocument/diagnostic) that carries a list: the same list, the same cost. */
+interface FullReportResponse {
+  jsonrpc: string;
+  id: number | string;
+  result: { kind: 'full'; resultId?: string; items: Diagnostic[] };
+}
+
 function isPublish(message: unknown): message is PublishMessage {
   const m = message as Partial<PublishMessage> | undefined;
   return m?.method === 'textDocument/publishDiagnostics' && Array.isArray(m.params?.diagnostics) && Object.keys(m).length === 3 && Object.keys(m.params!).every((k) => k === 'uri' || k === 'version' || k === 'diagnostics');
 }
 
+function isFullReportResponse(message: unknown): message is FullReportResponse {
+  const m = message as Partial<FullReportResponse> | undefined;
+  return (
+    m?.result?.kind === 'full' &&
+    Array.isArray(m.result.items) &&
+    (typeof m.id === 'number' || typeof m.id === 'string') &&
+    Object.keys(m).every((k) => k === 'jsonrpc' || k === 'id' || k === 'result') &&
+    Object.keys(m.result).every((k) => k === 'kind' || k === 'resultId' || k === 'items')
+  );
+}
+
 const COMMA = Buffer.from(',');
-const TAIL = Buffer.from(']}}');
+const PUBLISH_TAIL = Buffer.from(']}}');
 
 /**
- * The UTF-8 JSON of one message (the same value JSON.stringify gives). A publish is the cached bytes
- * of its diagnostics copied into one buffer: no 6 MB string to build and encode again per keystroke.
+ * The UTF-8 JSON of one message (the same value JSON.stringify gives). A publish, or a pull's full
+ * answer, is the cached bytes of its diagnostics copied into one buffer: no 6 MB string to build
+ * and encode again per keystroke.
  */
 export function encodeMessage(message: unknown): Buffer {
-  if (!isPublish(message)) return Buffer.from(JSON.stringify(message), 'utf8');
-  const { uri, version, diagnostics } = message.params;
-  const versionPart = version === undefined ? '' : `,"version":${JSON.stringify(version)}`;
-  const pieces: Buffer[] = [Buffer.from(`{"jsonrpc":${JSON.stringify(message.jsonrpc)},"method":"textDocument/publishDiagnostics","params":{"uri":${JSON.stringify(uri)}${versionPart},"diagnostics":[`, 'utf8')];
+  if (isPublish(message)) {
+    const { uri, version, diagnostics } = message.params;
+    const versionPart = version === undefined ? '' : `,"version":${JSON.stringify(version)}`;
+    return withList(`{"jsonrpc":${JSON.stringify(message.jsonrpc)},"method":"textDocument/publishDiagnostics","params":{"uri":${JSON.stringify(uri)}${versionPart},"diagnostics":[`, diagnostics, PUBLISH_TAIL);
+  }
+  if (isFullReportResponse(message)) {
+    const { resultId, items } = message.result;
+    const resultIdPart = resultId === undefined ? '' : `,"resultId":${JSON.stringify(resultId)}`;
+    return withList(`{"jsonrpc":${JSON.stringify(message.jsonrpc)},"id":${JSON.stringify(message.id)},"result":{"kind":"full"${resultIdPart},"items":[`, items, PUBLISH_TAIL);
+  }
+  return Buffer.from(JSON.stringify(message), 'utf8');
+}
+
+function withList(head: string, diagnostics: readonly Diagnostic[], tail: Buffer): Buffer {
+  const pieces: Buffer[] = [Buffer.from(head, 'utf8')];
   for (let i = 0; i < diagnostics.length; i++) {
     if (i > 0) pieces.push(COMMA);
     pieces.push(diagnosticJson(diagnostics[i]));
   }
-  pieces.push(TAIL);
+  pieces.push(tail);
   return Buffer.concat(pieces);
 }
 
-/** vscode-jsonrpc's JSON encoder, with publishes built by encodeMessage. */
+/** vscode-jsonrpc's JSON encoder, with publishes and full pull answers built by encodeMessage. */
 export const cachingJsonEncoder: ContentTypeEncoder = {
   name: 'application/json',
   encode: (message, options) => {

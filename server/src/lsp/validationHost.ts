@@ -156,6 +156,11 @@ export class ValidationHost {
     });
   }
 
+  /** A validation of this document is running or queued (a pull for it waits for that one). */
+  isBusy(uri: string): boolean {
+    return this.inFlight.has(uri) || this.pending.has(uri);
+  }
+
   /** The worker keeps its own copy of each document: the full text once, then only the edits. */
   open(uri: string, version: number, text: string): void {
     this.opened.set(uri, { version, text: undefined });
