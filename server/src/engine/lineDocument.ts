@@ -205,10 +205,12 @@ export class LineDocument implements TextDocument {
     // piece after that break is the start of the next, untouched line.
     if (lastLine + 1 < this.lines.length) replaced.pop();
     this.joined = whole;
+    const sameLineCount = replaced.length === lastLine - firstLine + 1;
     // splice(...spread) would overflow the call stack on a paste of many thousand lines.
     if (replaced.length > 4096) this.lines = this.lines.slice(0, firstLine).concat(replaced, this.lines.slice(lastLine + 1));
     else this.lines.splice(firstLine, lastLine - firstLine + 1, ...replaced);
-    this.recomputeStarts(firstLine);
+    if (sameLineCount) this.shiftStarts(firstLine, lastLine);
+    else this.recomputeStarts(firstLine);
     this.edits++;
     this.editLog.push({ start: startOffset, suffix: this.length - (startOffset + text.length) });
     if (this.editLog.length > 1024) this.editLog = this.editLog.slice(512);
@@ -224,6 +226,19 @@ export class LineDocument implements TextDocument {
       else high = mid - 1;
     }
     return low;
+  }
+
+  /**
+   * Lines firstLine..lastLine were replaced by as many: their starts are computed again and the
+   * rest move by the change in length (typing; no need to read the length of every line below).
+   */
+  private shiftStarts(firstLine: number, lastLine: number): void {
+    const starts = this.lineStarts;
+    const lines = this.lines;
+    const oldEnd = starts[lastLine + 1];
+    for (let l = firstLine; l <= lastLine; l++) starts[l + 1] = starts[l] + lines[l].length;
+    const delta = starts[lastLine + 1] - oldEnd;
+    if (delta !== 0) for (let l = lastLine + 2; l < starts.length; l++) starts[l] += delta;
   }
 
   private recomputeStarts(fromLine: number): void {

@@ -177,6 +177,24 @@ export function sameAfterEdits(previous: Diagnostic, next: Diagnostic, edits: Li
   return true;
 }
 
+/**
+ * A quick "the edits leave this diagnostic where it is" for edits that add or remove no line
+ * (typing): true when none of its positions is on an edited line (false: ask mapDiagnostic).
+ */
+function untouchedTest(edits: LineEdit[], uri: string): (d: Diagnostic) => boolean {
+  if (edits.some((e) => e.startLine !== e.endLine || e.newEndLine !== e.startLine)) return () => false;
+  const lines = new Set(edits.map((e) => e.startLine));
+  const on = (r: Range) => lines.has(r.start.line) || lines.has(r.end.line);
+  return (d) => {
+    if (on(d.range)) return false;
+    const related = d.relatedInformation;
+    if (related) for (let k = 0; k < related.length; k++) if (related[k].location.uri === uri && on(related[k].location.range)) return false;
+    const fixes = (d.data as DiagnosticFixData | undefined)?.fixes;
+    if (fixes) for (const fix of fixes) for (const e of fix.edits) if (on(e.range)) return false;
+    return true;
+  };
+}
+
 /** How far ahead a changed stretch is searched for the point where both lists agree again. */
 const RESYNC_WINDOW = 64;
 
@@ -188,13 +206,14 @@ const RESYNC_WINDOW = 64;
 export function diffDiagnostics(previous: Diagnostic[], next: Diagnostic[], edits: LineEdit[], uri: string, baseId: number, moved?: ReadonlyMap<Diagnostic, Diagnostic>): DiagnosticsDelta | undefined {
   const steps: DiagnosticsDelta['steps'] = [];
   let comparisons = 0;
+  const untouched = untouchedTest(edits, uri);
   const limit = 4 * (previous.length + next.length) + 10000;
   const same = (i: number, j: number) => {
     comparisons++;
     // The same object in both lists: the worker reused a unit's rendering, which it does only while
     // the unit's text and first line are unchanged, so no edit is inside it and nothing moved it.
     // (The main thread checks this when it maps the kept diagnostics; a miss there asks for the whole list.)
-    if (previous[i] === next[j] && mapDiagnostic(previous[i], edits, uri) === previous[i]) return true;
+    if (previous[i] === next[j] && (untouched(previous[i]) || mapDiagnostic(previous[i], edits, uri) === previous[i])) return true;
     // `next[j]` is `previous[i]` moved through these very edits (`moved`: what the caller made so).
     if (moved !== undefined && moved.get(next[j]) === previous[i]) return true;
     return sameAfterEdits(previous[i], next[j], edits, uri);
