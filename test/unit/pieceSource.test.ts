@@ -111,3 +111,26 @@ describe('the analyzer reads an open document in pieces', () => {
     });
   }
 });
+
+describe('the validation worker between results', () => {
+  it('collects the garbage an analysis of a big file left, once the result is out', async () => {
+    const { handleValidationMessage, afterAnalysis } = await import('../../server/src/lsp/validationWorker');
+    const { getHeapStatistics } = await import('node:v8');
+    const uri = 'file:///idle-collect/docker-compose.yml';
+    const text = generateCompose(1500, { shape: 'findings' }).text;
+    handleValidationMessage({ type: 'open', uri, version: 1, text });
+    const imageLine = text.split('\n').findIndex((l) => l.includes('image:'));
+    const imageEnd = text.split('\n')[imageLine].length;
+    const reply = handleValidationMessage({ type: 'analyze', id: 1, uri, version: 1, yamlSyntaxErrors: 'all', locale: 'en', relatedInformation: true, wantBindings: false });
+    assert.ok(reply && reply.type === 'result' && reply.diagnostics.length > 1000);
+    const before = getHeapStatistics().used_heap_size;
+    assert.equal(afterAnalysis(uri), true, 'a big analysis is followed by a collection');
+    const after = getHeapStatistics().used_heap_size;
+    assert.ok(after < before, `heap ${(before / 1e6).toFixed(0)} MB before, ${(after / 1e6).toFixed(0)} MB after`);
+    // A keystroke's worth of garbage is left to V8 (a full collection per keystroke would cost more than it saves).
+    handleValidationMessage({ type: 'change', uri, version: 2, changes: [{ range: { start: { line: imageLine, character: imageEnd }, end: { line: imageLine, character: imageEnd } }, text: 'x' }] });
+    handleValidationMessage({ type: 'analyze', id: 2, uri, version: 2, yamlSyntaxErrors: 'all', locale: 'en', relatedInformation: true, wantBindings: false });
+    assert.equal(afterAnalysis(uri), false, 'no collection after a keystroke');
+    handleValidationMessage({ type: 'close', uri });
+  });
+});
