@@ -210,22 +210,26 @@ export function afterAnalysis(uri: string): boolean {
 }
 
 /**
- * Opening a big file leaves a hundred megabytes of garbage, and every keystroke a megabyte or two
+ * Opening a big file leaves a hundred megabytes of garbage, and every keystroke a megabyte or so
  * that outlives it (the last result and its document state are kept until the next). Left to
  * itself V8 collects them with a full collection in the middle of some later keystroke's analysis
  * (a 50 to 150 ms stall on a 5000-service file, every twenty-odd keystrokes). Collected here
- * instead, when the heap has grown by COLLECT_AFTER_GROWTH since the last collection, or when
- * large strings pile up, V8's own limit is not reached while typing, and the next result is not late.
+ * instead, once the old generation has grown by COLLECT_AFTER_GROWTH since the last full
+ * collection (less than V8 lets it grow), V8's own limit is not reached while typing.
  */
 let collectGarbage: (() => void) | undefined;
-let heapAfterCollection = 0;
-const COLLECT_AFTER_GROWTH = 32 * 1024 * 1024;
+/** The old generation (everything but the young one) after the last full collection, V8's or ours. */
+let oldAfterCollection = 0;
+let oldBefore = 0;
+const COLLECT_AFTER_GROWTH = 20 * 1024 * 1024;
 /** True when it collected. */
 function collectWhenIdle(): boolean {
-  const spaces = getHeapSpaceStatistics();
-  const largeObjects = spaces.find((space) => space.space_name === 'large_object_space')?.space_used_size ?? 0;
-  const used = spaces.reduce((sum, space) => sum + space.space_used_size, 0);
-  if (largeObjects < 16 * 1024 * 1024 && used - heapAfterCollection < COLLECT_AFTER_GROWTH) return false;
+  const old = () => getHeapSpaceStatistics().reduce((sum, space) => (space.space_name === 'new_space' || space.space_name === 'new_large_object_space' ? sum : sum + space.space_used_size), 0);
+  const now = old();
+  // Only a full collection makes the old generation smaller: V8 did one since the last result.
+  if (now < oldBefore) oldAfterCollection = now;
+  oldBefore = now;
+  if (now - oldAfterCollection < COLLECT_AFTER_GROWTH) return false;
   try {
     if (!collectGarbage) {
       // V8 offers no other way to ask for a full collection from inside a worker.
@@ -236,7 +240,7 @@ function collectWhenIdle(): boolean {
   } catch {
     collectGarbage = () => undefined; // not available here: V8 will collect on its own schedule
   }
-  heapAfterCollection = getHeapSpaceStatistics().reduce((sum, space) => sum + space.space_used_size, 0);
+  oldAfterCollection = oldBefore = old();
   return true;
 }
 
