@@ -267,6 +267,8 @@ export class ComposeAnalyzer {
       // Chunks that use anchors of other chunks are parsed behind them; too long a chain: whole.
       const deps = outline.needsWholeParse ? undefined : anchorDependencies(outline.chunks, this.options.wholeParseForAliases ? 0 : undefined);
       const whole = outline.needsWholeParse || !deps;
+      // The texts of chunks others use anchors of, sliced once (hundreds of services share one `x-defaults`).
+      const chunkTexts: (string | undefined)[] = [];
       parsedWhole ||= whole;
       // (The chunks themselves: a keystroke in a 5000-service file need not copy 5000 of anything.)
       const pieces: readonly { start: number; end: number; kind: PlacedUnit['kind'] }[] = whole ? [{ start: outline.start, end: outline.end, kind: 'document' }] : outline.chunks;
@@ -278,7 +280,7 @@ export class ComposeAnalyzer {
         // The clock is read before each unit that may need parsing, and every 64 units otherwise.
         if ((!entry || (index & 63) === 0) && performance.now() > deadline) return this.stopped(wholeText(), budget!, base, units, outlines!, summaries);
         const depIndices = deps?.[index];
-        const depTexts = depIndices?.map((d) => piecewise.slice(outline.chunks[d].start, outline.chunks[d].end));
+        const depTexts = depIndices?.map((d) => (chunkTexts[d] ??= piecewise.slice(outline.chunks[d].start, outline.chunks[d].end)));
         // A known entry still fits when the chunks in front of it are the same as when it was parsed.
         if (entry && (depTexts ? !entry.anchored || !sameDependencies(entry.text, entry.anchored.segments, depTexts) : entry.anchored)) entry = undefined;
         if (entry) entry.generation = this.generation;
