@@ -955,8 +955,10 @@ async function main(argv: string[]): Promise<number> {
       server: [serverExe, ...serverArgs],
       cwd: opts.cwd,
       initializationOptions: typingInit,
+      // As VS Code's client: pulled when the server offers it (the replay falls back to push otherwise).
+      pull: !opts.push,
     });
-    tables += '\n' + formatTypingTable(`${opts.label}/typing`, report, 90, typingInit);
+    tables += '\n' + formatTypingTable(`${opts.label}/typing${opts.push ? '' : ' (pulled)'}`, report, 90, typingInit);
   }
   process.stdout.write('\n' + tables);
   if (write) {
