@@ -127,6 +127,10 @@ export interface SizeResult {
   /** diagnostics in the last publish after the edits */
   diagsAfterEdits: number;
   peakRssMiB: number;
+  /** RSS once the open settled (what the file costs to hold), MiB */
+  settledRssMiB: number;
+  /** the phase in which RSS was highest (sampled every 100 ms): open, edits, line edits, or a probe */
+  peakPhase: string;
   probes: ProbeResult[];
   errors: string[];
 }
@@ -182,6 +186,15 @@ export function splitCommand(cmd: string): string[] {
   let m: RegExpExecArray | null;
   while ((m = re.exec(cmd))) out.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2] !== undefined ? m[2] : m[3]);
   return out;
+}
+
+function readVmRSS(pid: number): number {
+  try {
+    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
 }
 
 function readVmHWM(pid: number): number {
@@ -445,12 +458,24 @@ async function runOnce(n: number, shape: ComposeShape, opts: BenchOptions, itera
     versioned: false,
     diagsAfterEdits: NaN,
     peakRssMiB: NaN,
+    settledRssMiB: NaN,
+    peakPhase: '',
     probes: [],
     errors,
   };
 
   const t0 = performance.now();
   const s = new Session(opts, uri, workspaceUri, path.basename(dir));
+  // Where the memory peak happens: VmRSS sampled every 100 ms, with the phase the bench is in.
+  let phase = 'initialize';
+  let peakSample = 0;
+  const sampler = setInterval(() => {
+    const rss = s.proc.pid ? readVmRSS(s.proc.pid) : NaN;
+    if (rss > peakSample) {
+      peakSample = rss;
+      result.peakPhase = phase;
+    }
+  }, 100);
   let version = 1;
   const change = async (range: { start: Pos; end: Pos }, text: string) => {
     version++;
@@ -500,6 +525,7 @@ async function runOnce(n: number, shape: ComposeShape, opts: BenchOptions, itera
     await s.notify('initialized', {});
 
     // ---- open -> diagnostics
+    phase = 'open';
     const tOpen = performance.now();
     await s.notify('textDocument/didOpen', {
       textDocument: { uri, languageId: opts.languageId, version: 1, text: gen.text },
@@ -513,6 +539,8 @@ async function runOnce(n: number, shape: ComposeShape, opts: BenchOptions, itera
     result.diagSample = settledPub.sample;
     result.openPublishes = s.publishes.length;
     result.versioned = s.publishes.some((p) => p.version !== undefined);
+    result.settledRssMiB = s.proc.pid ? readVmRSS(s.proc.pid) : NaN;
+    phase = 'edits';
 
     // ---- one-character edits -> diagnostics
     const e = probes.edit;
@@ -540,6 +568,7 @@ async function runOnce(n: number, shape: ComposeShape, opts: BenchOptions, itera
     result.editP95 = percentile(result.editSamples, 95);
 
     // ---- edits that add or remove a line below the image line: every finding further down moves
+    phase = 'line edits';
     const lineText = '    # a new line';
     for (let k = 0; k < opts.lineEdits; k++) {
       const seq = s.publishes.length;
@@ -570,6 +599,7 @@ async function runOnce(n: number, shape: ComposeShape, opts: BenchOptions, itera
       const times: number[] = [];
       let size = NaN;
       let errs = 0;
+      phase = pr.name;
       for (let k = 0; k < iterations; k++) {
         if (insertProbe) await change({ start: insertProbe.insertAt, end: insertProbe.insertAt }, insertProbe.insertText);
         try {
@@ -610,6 +640,7 @@ async function runOnce(n: number, shape: ComposeShape, opts: BenchOptions, itera
     }
 
     result.peakRssMiB = s.proc.pid ? readVmHWM(s.proc.pid) : NaN;
+    clearInterval(sampler);
   } catch (err) {
     errors.push((err as Error).message);
     const tail = s.stderr.trim();
@@ -619,6 +650,7 @@ async function runOnce(n: number, shape: ComposeShape, opts: BenchOptions, itera
       errors.push(`server stderr: ${[...new Set([firstError, ...lines.slice(-3)].filter(Boolean))].join(' | ')}`);
     }
   } finally {
+    clearInterval(sampler);
     await s.shutdown();
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -647,6 +679,8 @@ export function mergeRuns(runs: SizeResult[]): SizeResult {
     lineEditSamples: runs.flatMap((r) => r.lineEditSamples),
     diagsAfterEdits: med((r) => r.diagsAfterEdits),
     peakRssMiB: med((r) => r.peakRssMiB),
+    settledRssMiB: med((r) => r.settledRssMiB),
+    peakPhase: runs.map((r) => r.peakPhase).join(', '),
     probes: first.probes.map((p, k) => {
       const all = runs.map((r) => r.probes[k]).filter((x) => x && x.name === p.name);
       const m = (f: (x: ProbeResult) => number) => median(all.map(f));
@@ -681,13 +715,13 @@ const MAIN_PROBES = ['completion@lbValue', 'completion@lbKeyDot', 'completion@ne
 
 export function formatTables(results: SizeResult[]): string {
   const l: string[] = [];
-  l.push('| label | diagnostics | runs | lines | MB | init | open→diag | settled | diags | didChange→diag p50 / p95 | new line→diag p50 / p95 | diags after edits | peak RSS MiB |');
-  l.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  l.push('| label | diagnostics | runs | lines | MB | init | open→diag | settled | diags | didChange→diag p50 / p95 | new line→diag p50 / p95 | diags after edits | RSS after open MiB | peak RSS MiB (in) |');
+  l.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
     const editNote = r.editTimeouts ? ` (${r.editTimeouts} timed out)` : '';
     const unchanged = r.mode === 'pull' ? ` (${r.unchangedAnswers}/${r.editSamples.length} unchanged)` : '';
     l.push(
-      `| ${r.label} | ${r.mode} | ${r.runs} | ${r.lines} | ${fmt(r.bytes / 1e6)} | ${fmt(r.init)} | ${fmt(r.openToDiag)} | ${fmt(r.settled)} | ${fmt(r.diags)} | ${fmt(r.editP50)} / ${fmt(r.editP95)}${editNote}${unchanged} | ${fmt(r.lineEditP50)} / ${fmt(r.lineEditP95)} | ${fmt(r.diagsAfterEdits)} | ${fmt(r.peakRssMiB)} |`,
+      `| ${r.label} | ${r.mode} | ${r.runs} | ${r.lines} | ${fmt(r.bytes / 1e6)} | ${fmt(r.init)} | ${fmt(r.openToDiag)} | ${fmt(r.settled)} | ${fmt(r.diags)} | ${fmt(r.editP50)} / ${fmt(r.editP95)}${editNote}${unchanged} | ${fmt(r.lineEditP50)} / ${fmt(r.lineEditP95)} | ${fmt(r.diagsAfterEdits)} | ${fmt(r.settledRssMiB)} | ${fmt(r.peakRssMiB)} (${r.peakPhase || '–'}) |`,
     );
   }
   l.push('');
@@ -921,8 +955,10 @@ async function main(argv: string[]): Promise<number> {
       server: [serverExe, ...serverArgs],
       cwd: opts.cwd,
       initializationOptions: typingInit,
+      // As VS Code's client: pulled when the server offers it (the replay falls back to push otherwise).
+      pull: !opts.push,
     });
-    tables += '\n' + formatTypingTable(`${opts.label}/typing`, report, 90, typingInit);
+    tables += '\n' + formatTypingTable(`${opts.label}/typing${opts.push ? '' : ' (pulled)'}`, report, 90, typingInit);
   }
   process.stdout.write('\n' + tables);
   if (write) {

@@ -107,6 +107,10 @@ export class TypingSession {
     for (const l of this.listeners.slice()) l();
   }
 
+  get pulled(): boolean {
+    return this.pullClient !== undefined;
+  }
+
   /** Pull answers that were errors (not cancellations); empty in push mode. */
   get pullErrors(): readonly string[] {
     return this.pullClient?.errors ?? [];
@@ -121,8 +125,7 @@ export class TypingSession {
     const [exe, ...args] = opts.server;
     const child = spawn(exe === 'node' ? process.execPath : exe, args, { cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     const session = new TypingSession(child);
-    if (opts.pull) session.pullClient = new PullClient(session.connection, (a) => session.received({ uri: a.uri, version: a.version, diagnostics: a.diagnostics }));
-    await session.connection.sendRequest('initialize', {
+    const init = (await session.connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: null,
       workspaceFolders: null,
@@ -134,7 +137,9 @@ export class TypingSession {
         workspace: { configuration: false, ...(opts.pull ? PULL_CAPABILITIES.workspace : {}) },
       },
       initializationOptions: { settings: { yamlSyntaxErrors: 'all', ...(opts.settings ?? {}) }, ...(opts.initializationOptions ?? {}) },
-    });
+    })) as { capabilities?: { diagnosticProvider?: unknown } };
+    // Pulled only when the server offers it, as VS Code's client does; otherwise pushed.
+    if (opts.pull && init.capabilities?.diagnosticProvider) session.pullClient = new PullClient(session.connection, (a) => session.received({ uri: a.uri, version: a.version, diagnostics: a.diagnostics }));
     await session.connection.sendNotification('initialized', {});
     return session;
   }
@@ -402,6 +407,8 @@ export interface TypingReport {
   other: OtherLineResult;
   /** Pull mode: pulls answered with an error other than a cancellation. */
   pullErrors: string[];
+  /** The diagnostics were pulled (the client asked for it and the server offered it). */
+  pulled: boolean;
 }
 
 /** The whole replay (what the benchmark row reports). */
@@ -445,12 +452,12 @@ export async function runTypingReplay(corpusDir: string, opts: TypingOptions & {
       };
       const otherErrors: string[] = [];
       const [typed, pauses, other] = await Promise.all([typeAll(), pauseAll(), otherLine()]);
-      return { typed, pauses, other, pullErrors: [...session.pullErrors, ...otherErrors] };
+      return { typed, pauses, other, pullErrors: [...session.pullErrors, ...otherErrors], pulled: session.pulled };
     }
     const typed = await typeAll();
     const pauses = await pauseAll();
     const other = await replayOtherLine(session, opts);
-    return { typed, pauses, other, pullErrors: [...session.pullErrors] };
+    return { typed, pauses, other, pullErrors: [...session.pullErrors], pulled: session.pulled };
   } finally {
     await session.stop();
   }

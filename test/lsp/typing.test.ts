@@ -20,6 +20,7 @@ describe('quiet while typing', { concurrency: 2 }, () => {
 for (const pull of [false, true]) test(`typing real files key by key (${pull ? 'pulled' : 'pushed'} diagnostics): 0 problems on the typed line, errors after the pause, other lines at once`, { timeout: 180_000 }, async (t) => {
   const report = await runTypingReplay(CORPUS_DIR, { server: SERVER, cwd: REPO_ROOT, parallel: true, pull });
   assert.deepEqual(report.pullErrors, [], 'every pull answered');
+  assert.equal(report.pulled, pull, 'the server pulled when offered');
   const details = JSON.stringify(report, null, 1);
   const ms = (xs: number[]) => xs.map((x) => Math.round(x)).join(' ');
   t.diagnostic(`load ${fs.readFileSync('/proc/loadavg', 'utf8').trim()}; pause -> error, server sent: ${ms(report.pauses.map((p) => p.pauseToErrorMs))} (median ${Math.round(median(report.pauses.map((p) => p.pauseToErrorMs)))}); as read here: ${ms(report.pauses.map((p) => p.pauseToErrorMs + p.readLagMs))} (median ${Math.round(median(report.pauses.map((p) => p.pauseToErrorMs + p.readLagMs)))}); other line fixed after ${Math.round(report.other.fixedAfterMs)} ms (attempts ${ms(report.other.attemptsMs ?? [])}; server's key -> publish median ${Math.round(report.other.keyToPublishMedianMs)} ms, before the pause: ${report.other.beforePause})`);
