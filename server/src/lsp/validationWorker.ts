@@ -6,7 +6,7 @@ import { getHeapSpaceStatistics, setFlagsFromString } from 'v8';
 import { runInNewContext } from 'vm';
 import { parentPort, workerData } from 'worker_threads';
 import { LineDocument } from '../engine/lineDocument';
-import { Analysis, ComposeAnalyzer, FindingPart, YamlSyntaxErrorMode } from '../engine/analysis';
+import { Analysis, ComposeAnalyzer, YamlSyntaxErrorMode } from '../engine/analysis';
 import type { Finding } from '../engine/rules/types';
 import { pushAll } from '../engine/arrays';
 import { extendsFilesFor } from '../engine/compose/extends';
