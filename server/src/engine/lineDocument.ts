@@ -53,12 +53,6 @@ export class LineDocument implements TextDocument {
     readonly languageId: string,
     private currentVersion: number,
     text: string,
-    /**
-     * Keep the whole text current through edits (a splice of the previous text, which V8 copies
-     * flat in one go when it is read). For the validation worker, which reads the whole text on
-     * every edit: joining 100k lines each time cost more than the rest of the edit's analysis.
-     */
-    private readonly keepWholeText = false,
   ) {
     this.lines = splitKeepingBreaks(text);
     this.joined = text;
@@ -200,11 +194,10 @@ export class LineDocument implements TextDocument {
     if (firstLine > 0 && this.lines[firstLine - 1].endsWith('\r')) firstLine--;
     const spanEnd = this.lineStarts[lastLine + 1];
     const replaced = splitKeepingBreaks(this.slice(this.lineStarts[firstLine], startOffset) + text + this.slice(endOffset, spanEnd));
-    const whole = this.keepWholeText && this.joined !== undefined ? this.joined.slice(0, startOffset) + text + this.joined.slice(endOffset) : undefined;
     // Unless the span reaches the end of the document it ends with a line break, and the empty
     // piece after that break is the start of the next, untouched line.
     if (lastLine + 1 < this.lines.length) replaced.pop();
-    this.joined = whole;
+    this.joined = undefined;
     const sameLineCount = replaced.length === lastLine - firstLine + 1;
     // splice(...spread) would overflow the call stack on a paste of many thousand lines.
     if (replaced.length > 4096) this.lines = this.lines.slice(0, firstLine).concat(replaced, this.lines.slice(lastLine + 1));
