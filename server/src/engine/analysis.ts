@@ -98,6 +98,13 @@ interface UnitCacheEntry {
   modelsDropped?: boolean;
   /** Label-line syntax problems found by our own scan (relative offsets). */
   labelLineProblems: SyntaxProblem[];
+  /**
+   * Facts about the parse the analysis asks on every keystroke, kept here so a known unit is looked
+   * at without reaching into its model (thousands of units: each object reached costs a cache miss).
+   * They hold when a lean analyzer drops the models (parsing the same text again gives the same).
+   */
+  hasProblems: boolean;
+  hasServices: boolean;
   /** What `extends` needs of each service (kept when a lean analyzer drops the models). */
   facts: ServiceFacts[];
   /** `envKey` is the .env and, for units with `extends`, what the extended services give. */
@@ -299,7 +306,7 @@ export class ComposeAnalyzer {
           units.push({ base, end: piece.end, kind: piece.kind, get parsed() { return (relocated ??= mapSpans(parsed, (span) => { const s = unitMap.span(span); return { start: s.start - base, end: s.end - base }; })); } });
         } else units.push({ base, end: piece.end, kind: piece.kind, parsed: entry.parsed });
         const ownText = entry.text;
-        if (entry.labelLineProblems.length > 0 || entry.parsed.problems.length > 0) {
+        if (entry.hasProblems) {
           // Syntax problems: ours for label lines replace the parser's on the same line.
           const ownLines = new Set(entry.labelLineProblems.map((p) => lineStartOf(ownText, p.span.start)));
           // An unclosed '{' or '[' makes the parser complain on the line after it: that is the same problem.
@@ -322,7 +329,7 @@ export class ComposeAnalyzer {
             }
           }
         }
-        if (entry.parsed.services.length === 0 && !entry.modelsDropped) continue;
+        if (!entry.hasServices) continue;
         let resolutions: Map<string, ExtendsResolution> | undefined;
         let rulesKey = envKey;
         if (extendsContext && entry.facts.some((f) => f.extends)) {
@@ -510,7 +517,8 @@ export class ComposeAnalyzer {
       // of the file.
       const own = detach(unitText);
       const parsed = parseUnit(own, kind);
-      entry = { parsed, text: own, labelLineProblems: scanLabelLines(own), facts: parsed.services.map(factsOf), generation: this.generation };
+      const labelLineProblems = scanLabelLines(own);
+      entry = { parsed, text: own, labelLineProblems, hasProblems: labelLineProblems.length > 0 || parsed.problems.length > 0, hasServices: parsed.services.length > 0, facts: parsed.services.map(factsOf), generation: this.generation };
       cache.set(own, entry);
     }
     entry.generation = this.generation;
@@ -526,11 +534,14 @@ export class ComposeAnalyzer {
       const text = detach(combined.text);
       const prefixLength = combined.prefixLength;
       const parsed = parseAnchored(text, prefixLength);
+      const labelLineProblems = scanLabelLines(text).filter((p) => p.span.start >= prefixLength);
       entry = {
         parsed,
         text,
         facts: parsed.services.map(factsOf),
-        labelLineProblems: scanLabelLines(text).filter((p) => p.span.start >= prefixLength),
+        labelLineProblems,
+        hasProblems: labelLineProblems.length > 0 || parsed.problems.length > 0,
+        hasServices: parsed.services.length > 0,
         generation: this.generation,
         anchored: { prefixLength, segments: combined.segments },
       };

@@ -100,7 +100,7 @@ export function handleValidationMessage(message: ValidationRequest): ValidationR
   // Cloning 10k bindings per keystroke is not free: send them only when someone needs them.
   const previous = lastSummaries.get(message.uri);
   const current = analysis.unitSummaries;
-  const usesChanged = !previous || previous.summaries.length !== current.length || current.some((s, i) => s !== previous.summaries[i] && s.usesKey !== previous.summaries[i].usesKey);
+  const usesChanged = !previous || !sameUses(previous.summaries, current);
   const usesVersion = (previous?.usesVersion ?? 0) + (usesChanged ? 1 : 0);
   lastSummaries.set(message.uri, { summaries: current, usesVersion });
   // Sent whenever the main thread's copy is older (a result it dropped as stale may have carried them).
@@ -191,6 +191,13 @@ function diagnosticsOfParts(doc: LineDocument, analysis: Analysis, uri: string, 
     }
   }
   return out;
+}
+
+/** The same SLB uses, unit by unit (a summary object is the same uses; a new one is compared). */
+function sameUses(before: UnitSummary[], now: UnitSummary[]): boolean {
+  if (before.length !== now.length) return false;
+  for (let i = 0; i < now.length; i++) if (now[i] !== before[i] && now[i].usesKey !== before[i].usesKey) return false;
+  return true;
 }
 
 /** Are the units a rendering points into still on the lines it was rendered with? */
