@@ -4,7 +4,7 @@
 import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { CancellationTokenSource, Diagnostic, DiagnosticSeverity } from 'vscode-languageserver';
-import { DiagnosticReports } from '../../server/src/lsp/pullDiagnostics';
+import { DiagnosticReports, sameOnTheWire } from '../../server/src/lsp/pullDiagnostics';
 
 const URI = 'file:///w/docker-compose.yml';
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -129,6 +129,30 @@ describe('pull diagnostics: the server side', () => {
     const last = await failed;
     assert.ok(performance.now() - t0 < 500);
     assert.deepEqual(last, { kind: 'unchanged', resultId: answer.resultId }, 'the last list stands');
+  });
+
+  test('"the same list" means the same on the wire: copies are, a fix is not on the wire, every other field is', () => {
+    const related = (line: number) => [{ location: { uri: 'file:///w/a.yml', range: { start: { line, character: 0 }, end: { line, character: 3 } } }, message: 'web' }];
+    const base: Diagnostic = { ...diagnostic(4, 'shared', true), relatedInformation: related(9), tags: [1], codeDescription: { href: 'https://x/y' } };
+    const copy = JSON.parse(JSON.stringify(base)) as Diagnostic;
+    assert.ok(sameOnTheWire(base, copy));
+    assert.ok(sameOnTheWire(base, { ...copy, data: { fixes: [] } }), 'fixes are not on the wire');
+    for (const changed of [
+      { range: { start: { line: 4, character: 6 }, end: { line: 4, character: 21 } } },
+      { message: 'shared!' },
+      { code: 'other' },
+      { severity: DiagnosticSeverity.Warning },
+      { source: 'yaml' },
+      { tags: [2] },
+      { tags: undefined },
+      { codeDescription: { href: 'https://x/z' } },
+      { relatedInformation: related(10) },
+      { relatedInformation: [...related(9), ...related(9)] },
+      { relatedInformation: [{ ...related(9)[0], message: 'api' }] },
+      { relatedInformation: [{ ...related(9)[0], location: { ...related(9)[0].location, uri: 'file:///w/b.yml' } }] },
+    ] as Partial<Diagnostic>[]) {
+      assert.equal(sameOnTheWire(base, { ...copy, ...changed }), false, JSON.stringify(changed));
+    }
   });
 
   test('closing forgets the document and releases its waiting pulls', async () => {

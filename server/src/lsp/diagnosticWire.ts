@@ -18,8 +18,10 @@ export function wireDiagnostic(diagnostic: Diagnostic): Diagnostic {
   if (diagnostic.data === undefined) return diagnostic;
   let copy = wireCopies.get(diagnostic);
   if (!copy) {
-    copy = { ...diagnostic };
-    delete copy.data;
+    // A rest copy, not `delete`: a deleted property leaves V8 a slow dictionary object, and
+    // JSON.stringify of 7k of those (a line inserted above them) is a third slower.
+    const { data, ...wire } = diagnostic;
+    copy = wire;
     wireCopies.set(diagnostic, copy);
   }
   return copy;

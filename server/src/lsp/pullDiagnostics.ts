@@ -12,9 +12,8 @@
 // version, and asks the client to pull again (workspace/diagnostic/refresh) when a list changed
 // without a pull to carry it: the typed line's part after the pause, online findings from the
 // cloud, another file's change.
-import { isDeepStrictEqual } from 'util';
 import { LSPErrorCodes, ResponseError } from 'vscode-languageserver';
-import type { CancellationToken, Diagnostic, DocumentDiagnosticReport, PublishDiagnosticsParams } from 'vscode-languageserver';
+import type { CancellationToken, Diagnostic, DocumentDiagnosticReport, PublishDiagnosticsParams, Range } from 'vscode-languageserver';
 import { wireDiagnostics } from './diagnosticWire';
 
 /** The longest a pull waits for the validation of the version it asks about. */
@@ -187,12 +186,40 @@ export class DiagnosticReports {
   }
 }
 
-/** Same diagnostics in the same order: the same objects (the usual case), or equal ones. */
+/**
+ * Same diagnostics in the same order, as the client sees them: the same objects (the usual case), or
+ * equal on every field that goes on the wire (a whole list rebuilt by the worker is 15k equal copies,
+ * so this is a plain field comparison, not a generic deep one). `data` (the fixes) is not on the wire.
+ */
 function sameDiagnostics(a: readonly Diagnostic[], b: readonly Diagnostic[]): boolean {
   if (a === b) return true;
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
-    if (a[i] !== b[i] && !isDeepStrictEqual(a[i], b[i])) return false;
+    if (a[i] !== b[i] && !sameOnTheWire(a[i], b[i])) return false;
   }
+  return true;
+}
+
+export function sameOnTheWire(a: Diagnostic, b: Diagnostic): boolean {
+  return (
+    sameRange(a.range, b.range) &&
+    a.message === b.message &&
+    a.code === b.code &&
+    a.severity === b.severity &&
+    a.source === b.source &&
+    a.codeDescription?.href === b.codeDescription?.href &&
+    sameList(a.tags, b.tags, (x, y) => x === y) &&
+    sameList(a.relatedInformation, b.relatedInformation, (x, y) => x.message === y.message && x.location.uri === y.location.uri && sameRange(x.location.range, y.location.range))
+  );
+}
+
+function sameRange(a: Range, b: Range): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+}
+
+function sameList<T>(a: readonly T[] | undefined, b: readonly T[] | undefined, same: (x: T, y: T) => boolean): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!same(a[i], b[i])) return false;
   return true;
 }
