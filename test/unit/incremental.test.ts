@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { ComposeAnalyzer } from '../../server/src/engine/analysis';
+import { LineDocument } from '../../server/src/engine/lineDocument';
 import { generateCompose } from '../../bench/generateCompose';
 import { CORPUS } from './helpers';
 
@@ -76,6 +77,33 @@ describe('incremental analysis equals a fresh analysis', () => {
     for (const file of fs.readdirSync(corpus).filter((f) => f.endsWith('.yml'))) {
       fuzz(file, fs.readFileSync(path.join(corpus, file), 'utf8'), file.length * 31, 60);
     }
+  });
+});
+
+describe('an outline that ends before the text does (trailing `---` documents)', () => {
+  // Found by the LSP fuzzer (FUZZ_SEED=20261206 FUZZ_ROUND=2568): the re-outline after a whole-text
+  // replacement read the last service 8 characters short (the length of the old `---` lines), and
+  // the editor showed a missing colon and an unknown label on a valid line.
+  it('an edit that reaches past the outline is scanned whole: no service read short', () => {
+    const before = 'controller:\n  image: x\n---\n---\n';
+    const after = "web:\n  image: nginx\n  labels:\n    aliyun.scale: '1'\n    aliyun.auto_scaling.min_instances: '2'\n";
+    const doc = new LineDocument('file:///t.yml', 'dockercompose', 1, before);
+    const analyzer = new ComposeAnalyzer({ keepServiceModels: false });
+    analyzer.analyze(doc, { yamlSyntaxErrors: 'all' });
+    doc.update([{ text: after }], 2);
+    doc.update([{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '' }], 3);
+    const incremental = analyzer.analyze(doc, { yamlSyntaxErrors: 'all' }).findings.map((f) => `${f.code} ${f.message}`);
+    assert.deepEqual(incremental, new ComposeAnalyzer().analyze(after, { yamlSyntaxErrors: 'all' }).findings.map((f) => `${f.code} ${f.message}`));
+    assert.deepEqual(incremental, []);
+    // Typing at the end of the document, right before its `---`: the scan sees the new boundary.
+    const typed = new LineDocument('file:///u.yml', 'dockercompose', 1, 'web:\n  image: nginx\n---\nx: 1\n');
+    const lean = new ComposeAnalyzer({ keepServiceModels: false });
+    lean.analyze(typed, { yamlSyntaxErrors: 'all' });
+    typed.update([{ range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } }, text: '  labels:\n    aliyun.lb.port_80: tcp://slb_web:80\n' }], 2);
+    assert.deepEqual(
+      lean.analyze(typed, { yamlSyntaxErrors: 'all' }).findings.map((f) => `${f.code} ${f.message}`),
+      new ComposeAnalyzer().analyze(typed.getText(), { yamlSyntaxErrors: 'all' }).findings.map((f) => `${f.code} ${f.message}`),
+    );
   });
 });
 

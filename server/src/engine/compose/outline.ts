@@ -252,6 +252,10 @@ function findDuplicateServices(chunks: Chunk[]): DocumentOutline['duplicateServi
  */
 export function reoutlineAfterEdit(previous: DocumentOutline, text: TextReader, changeStart: number, oldChangeEnd: number, delta: number): { outline: DocumentOutline; firstChanged: number; newCount: number; removedCount: number } | undefined {
   if (previous.needsWholeParse || previous.serviceIndent < 0 || previous.start !== 0) return undefined;
+  // Text after the outline (`---` and further YAML documents) is not in it: an edit that reaches it,
+  // or its boundary, changes where this document ends, which only the full scan finds (the fuzzer
+  // found a service read 8 characters short after a file ending in `---` lines was replaced).
+  if (oldChangeEnd >= previous.end && previous.end < text.length - delta) return undefined;
   const chunks = previous.chunks;
   // First chunk that the edit can affect: the one holding the start of the edited line. (The text
   // before the edit is as it was, so the chunk holding the character before it starts a line.)
