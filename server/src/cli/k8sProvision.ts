@@ -10,9 +10,8 @@ import { isSlbApiError } from '../engine/cloud/slbErrors';
 import { t } from '../engine/i18n';
 import { applyCcmPlan, parseBackendSpecs, planServicePorts } from '../engine/k8s/ccmApply';
 import { parseManifest } from '../engine/k8s/parse';
-import { formatEvent } from '../engine/provision';
 import { numberValue, stringValue, Values } from './args';
-import { confirmPlan, planJson, planText, resultText, type ProvisionCliIo } from './provision';
+import { confirmPlan, planText, printStep, reportApplied, type ProvisionCliIo } from './provision';
 
 export async function runK8sProvisionCli(file: string, text: string, flags: Values, io: ProvisionCliIo): Promise<number> {
   const raw = flags.backend;
@@ -60,13 +59,6 @@ export async function runK8sProvisionCli(file: string, text: string, flags: Valu
   if (!json) io.out(planText(plan, file, text));
   const refused = await confirmPlan(plan, flags.yes === true, io);
   if (refused !== undefined) return refused;
-  const result = await applyCcmPlan(plan, client, {
-    onStep: (e) => {
-      const line = formatEvent(e);
-      if (line) io.err(line + '\n');
-    },
-  });
-  if (json) io.out(JSON.stringify({ plan: planJson(plan, file, text), result }, null, 2) + '\n');
-  else io.out(resultText(plan, result, file, text));
-  return result.ok ? 0 : 1;
+  const result = await applyCcmPlan(plan, client, { onStep: printStep(io) });
+  return reportApplied(io, json, plan, result, file, text);
 }

@@ -11,7 +11,7 @@ import { SlbClient } from '../engine/cloud/slbClient';
 import { isSlbApiError } from '../engine/cloud/slbErrors';
 import { t } from '../engine/i18n';
 import {
-  applyPlan, formatEvent, lineTitle, Plan, planHasChanges, planListeners, planSummaryText, provisionTargets, resultSummaryText, ApplyResult,
+  applyPlan, formatEvent, lineTitle, Plan, ProvisionEvent, planHasChanges, planListeners, planSummaryText, provisionTargets, resultSummaryText, ApplyResult,
 } from '../engine/provision';
 import { textOf } from '../engine/text';
 import { COMMANDS, numberValue, parseCommand, stringValue, Values } from './args';
@@ -201,13 +201,20 @@ export async function runProvisionCli(argv: string[], io: ProvisionCliIo): Promi
   const refused = await confirmPlan(plan, parsed.flags.yes === true, io);
   if (refused !== undefined) return refused;
   const certificateId = str(parsed.flags, 'certificate-id');
-  const result: ApplyResult = await applyPlan(plan, client, {
-    certificateFor: () => certificateId,
-    onStep: (e) => {
-      const line = formatEvent(e);
-      if (line) io.err(line + '\n');
-    },
-  });
+  const result: ApplyResult = await applyPlan(plan, client, { certificateFor: () => certificateId, onStep: printStep(io) });
+  return reportApplied(io, json, plan, result, file, text);
+}
+
+/** Each step as it happens, on stderr (stdout carries the result, or the JSON). Compose labels and Service manifests alike. */
+export function printStep(io: ProvisionCliIo): (e: ProvisionEvent) => void {
+  return (e) => {
+    const line = formatEvent(e);
+    if (line) io.err(line + '\n');
+  };
+}
+
+/** The result on stdout (text, or the plan and result as JSON), and the exit code: 0 when every line applied. */
+export function reportApplied(io: ProvisionCliIo, json: boolean, plan: Plan, result: ApplyResult, file: string, text: string): number {
   if (json) io.out(JSON.stringify({ plan: planJson(plan, file, text), result }, null, 2) + '\n');
   else io.out(resultText(plan, result, file, text));
   return result.ok ? 0 : 1;
