@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
-import { CodeActionKind, createConnection, DiagnosticRefreshRequest, DidChangeConfigurationNotification, InitializeParams, InitializeResult, ProposedFeatures, StreamMessageWriter, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import { CodeActionKind, createConnection, DiagnosticRefreshRequest, DidChangeConfigurationNotification, InitializeParams, InitializeResult, ProposedFeatures, ResponseError, StreamMessageWriter, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import { format } from 'util';
 import { LineDocument } from './engine/lineDocument';
 import { Analysis, ComposeAnalyzer } from './engine/analysis';
@@ -404,7 +404,13 @@ connection.onRequest(CLOUD_METHODS.labelStates, async (params: { uri: string }):
   return guarded('labelStates', unknown, () => ({ uri: params.uri, known: true, items: labelStates(bindings, snapshot, (offset) => doc.positionAt(offset).line) }))(undefined);
 });
 
-connection.languages.diagnostics.on((params, token) => reports.report(params.textDocument.uri, params.previousResultId, token));
+// (Not `guarded`: a cancelled pull must answer RequestCancelled. Anything else is logged and answered as an error, never as "no problems".)
+connection.languages.diagnostics.on((params, token) =>
+  reports.report(params.textDocument.uri, params.previousResultId, token).catch((error: unknown) => {
+    if (!(error instanceof ResponseError)) log('error', `diagnostic pull failed: ${(error as Error)?.stack ?? String(error)}`);
+    throw error;
+  }),
+);
 
 connection.onDocumentLinks(
   guarded('documentLinks', [], (params) => {
