@@ -269,8 +269,20 @@ export function lowerThreadPriority(): number | undefined {
   }
 }
 
+/**
+ * The `yaml` package reads `process.env.LOG_TOKENS` once per token it parses (parse/parser.js,
+ * `next`), and `process.env` is an interceptor that asks the C++ side on every read: about 150 ns
+ * per read in a worker, a quarter of the parse of a big file. A worker's environment is its own
+ * copy anyway (worker_threads), so a plain object with the same values reads the same, ~10x faster.
+ */
+export function plainProcessEnv(): void {
+  if (Object.getPrototypeOf(process.env) === Object.prototype) return;
+  process.env = { ...process.env };
+}
+
 if (parentPort) {
   const port = parentPort;
+  plainProcessEnv();
   lowerThreadPriority();
   port.on('message', (message: ValidationRequest) => {
     try {
