@@ -3,8 +3,8 @@
 // the cached summaries.
 import { Chunk, DocumentOutline, outlineCompose, reoutlineAfterEdit } from './compose/outline';
 import { ParsedUnit, Span, SyntaxProblem } from './compose/model';
-import { anchorDependencies, anchoredText, mapSpans, OffsetMap, offsetMapper, PrefixSegment, sameDependencies, shiftBy } from './compose/anchorDeps';
-import { parseUnit } from './compose/parse';
+import { anchorDependencies, anchoredText, mapSpans, OffsetMap, offsetMapper, placedPiece, PrefixSegment, sameDependencies, shiftBy } from './compose/anchorDeps';
+import { parseAnchoredPieces, ParsedPiece, parsePiece, parseUnit } from './compose/parse';
 import { isOnLabelLine, lineStartOf, scanLabelLines } from './compose/labelLines';
 import { ExtendsContext, ExtendsFiles, ExtendsResolution, factsOf, resolutionKey, resolveExtends, ServiceFacts } from './compose/extends';
 import { CrossServiceIndex, CrossUnit, PlacedBinding, summarise, UnitCross, UnitSummary } from './rules/crossServiceRules';
@@ -111,7 +111,7 @@ interface UnitCacheEntry {
   rules?: { envKey: string; findings: Finding[]; summary: UnitSummary };
   generation: number;
   /** Parsed behind the chunks that define its anchors: `text` is theirs then its own (compose/anchorDeps.ts). */
-  anchored?: { prefixLength: number; segments: PrefixSegment[] };
+  anchored?: { prefixLength: number; segments: PrefixSegment[]; ownUnderServices: boolean };
 }
 
 export interface AnalyzerOptions {
@@ -269,6 +269,8 @@ export class ComposeAnalyzer {
     const extendsContext = mentioned(EXTENDS) ? this.extendsContext(wholeText(), outlines, known, options.files) : undefined;
     // A finding at an anchor that several anchored units inherit is reported once.
     const atAnchors = new Set<string>();
+    // The chunks others use anchors of, each parsed once in this analysis (and dropped after it).
+    const pieceParses = new PieceCache();
     let parsedWhole = false;
     for (const outline of outlines) {
       // Chunks that use anchors of other chunks are parsed behind them; too long a chain: whole.
@@ -291,7 +293,7 @@ export class ComposeAnalyzer {
         // A known entry still fits when the chunks in front of it are the same as when it was parsed.
         if (entry && (depTexts ? !entry.anchored || !sameDependencies(entry.text, entry.anchored.segments, depTexts) : entry.anchored)) entry = undefined;
         if (entry) entry.generation = this.generation;
-        else if (depIndices && depTexts) entry = this.anchoredUnit(depIndices.map((d, k) => ({ text: depTexts[k], kind: outline.chunks[d].kind })), piecewise.slice(base, piece.end), piece.kind, outline.serviceIndent);
+        else if (depIndices && depTexts) entry = this.anchoredUnit(depIndices.map((d, k) => ({ text: depTexts[k], kind: outline.chunks[d].kind })), piecewise.slice(base, piece.end), piece.kind, outline.serviceIndent, pieceParses);
         else entry = this.unit(piecewise.slice(base, piece.end), piece.kind);
         entries.push(entry);
         const anchored = entry.anchored;
@@ -342,7 +344,7 @@ export class ComposeAnalyzer {
         }
         if (!entry.rules || entry.rules.envKey !== rulesKey) {
           if (entry.modelsDropped) {
-            entry.parsed = entry.anchored ? parseAnchored(entry.text, entry.anchored.prefixLength) : parseUnit(entry.text, piece.kind);
+            entry.parsed = entry.anchored ? parseAnchored(entry.text, entry.anchored.prefixLength, entry.anchored.segments, entry.anchored.ownUnderServices, pieceParses) : parseUnit(entry.text, piece.kind);
             entry.modelsDropped = false;
           }
           const unitFindings: Finding[] = [];
@@ -526,14 +528,14 @@ export class ComposeAnalyzer {
   }
 
   /** Parses (or fetches) a chunk behind the chunks that define the anchors it uses. */
-  private anchoredUnit(deps: { text: string; kind: Chunk['kind'] }[], own: string, kind: Chunk['kind'] | 'document', serviceIndent: number): UnitCacheEntry {
+  private anchoredUnit(deps: { text: string; kind: Chunk['kind'] }[], own: string, kind: Chunk['kind'] | 'document', serviceIndent: number, pieces: PieceCache): UnitCacheEntry {
     const combined = anchoredText(deps, lineBreaksAsLf(own), kind === 'document' ? 'section' : kind, serviceIndent);
     const cache = this.caches.anchored;
     let entry = cache.get(combined.text);
     if (!entry) {
       const text = detach(combined.text);
       const prefixLength = combined.prefixLength;
-      const parsed = parseAnchored(text, prefixLength);
+      const parsed = parseAnchored(text, prefixLength, combined.segments, combined.ownUnderServices, pieces);
       const labelLineProblems = scanLabelLines(text).filter((p) => p.span.start >= prefixLength);
       entry = {
         parsed,
@@ -543,7 +545,7 @@ export class ComposeAnalyzer {
         hasProblems: labelLineProblems.length > 0 || parsed.problems.length > 0,
         hasServices: parsed.services.length > 0,
         generation: this.generation,
-        anchored: { prefixLength, segments: combined.segments },
+        anchored: { prefixLength, segments: combined.segments, ownUnderServices: combined.ownUnderServices },
       };
       cache.set(text, entry);
     }
@@ -561,16 +563,45 @@ export class ComposeAnalyzer {
 }
 
 /**
- * A chunk parsed behind its anchors' chunks: its own services and problems only (the others are
- * their own chunks'), except that giving up on the text (an alias bomb) is reported wherever it is.
+ * A chunk parsed behind its anchors' chunks (`text`: their texts, then its own from `prefixLength`):
+ * its own services and problems only (the others are their own chunks'), except that giving up on
+ * the text (an alias bomb) is reported wherever it is. The dependencies' parses come from `pieces`:
+ * hundreds of services that merge one `x-defaults` parse it once, not once each.
  */
-function parseAnchored(text: string, prefixLength: number): ParsedUnit {
-  const parsed = parseUnit(text, 'document');
-  return {
-    services: parsed.services.filter((s) => s.nameSpan.start >= prefixLength),
-    problems: parsed.problems.filter((p) => p.span.start >= prefixLength || p.code === 'yaml-alias-bomb' || p.code === 'yaml-too-deep'),
-  };
+function parseAnchored(text: string, prefixLength: number, segments: readonly PrefixSegment[], ownUnderServices: boolean, pieces: PieceCache): ParsedUnit {
+  const dependencies = segments.map((seg) => pieces.get(placedPiece(text, seg.start, seg.end, seg.underServices)));
+  return parseAnchoredPieces(dependencies, parsePiece(placedPiece(text, prefixLength, text.length, ownUnderServices)), text, prefixLength);
 }
+
+/**
+ * Parses of the chunks whose anchors others use, by their placed text (anchorDeps.ts placedPiece),
+ * for one analysis. Bounded: a file where every service is another's dependency keeps only the
+ * latest few (a parsed document is a hundred times its text).
+ */
+class PieceCache {
+  private readonly parsed = new Map<string, ParsedPiece>();
+  private chars = 0;
+  get(text: string): ParsedPiece {
+    let piece = this.parsed.get(text);
+    if (piece) {
+      // Most recently used last, so the oldest goes first.
+      this.parsed.delete(text);
+      this.parsed.set(text, piece);
+      return piece;
+    }
+    piece = parsePiece(text);
+    this.parsed.set(text, piece);
+    this.chars += text.length;
+    for (const [oldest] of this.parsed) {
+      if (this.chars <= MAX_PIECE_CHARS && this.parsed.size <= MAX_PIECES) break;
+      this.parsed.delete(oldest);
+      this.chars -= oldest.length;
+    }
+    return piece;
+  }
+}
+const MAX_PIECES = 64;
+const MAX_PIECE_CHARS = 256 * 1024;
 
 function leadingSpaces(text: string): number {
   let i = 0;
