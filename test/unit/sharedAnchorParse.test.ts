@@ -122,4 +122,18 @@ describe('shared parses of anchored chunks', () => {
     }
     assert.ok(analyzer.stats.incremental + analyzer.stats.full >= edits.length + 1);
   });
+
+  test('a lean analyzer (models dropped once the rules ran) parses anchored chunks again on an env change', () => {
+    const text =
+      generateCompose(30, { shape: 'merge' }).text.replace('x-labels: &labels\n', 'x-labels: &labels\n  aliyun.lb.port_81: tcp://${SLB:-slb_default}:81\n') +
+      '  extra:\n    <<: *defaults\n    ports: ["${HOST_PORT}:81"]\n    labels:\n      <<: *labels\n';
+    const lean = new ComposeAnalyzer({ keepServiceModels: false });
+    const envs = [undefined, new Map([['SLB', 'slb_x'], ['HOST_PORT', '10000']]), new Map([['HOST_PORT', '8080']]), undefined];
+    for (const env of envs) {
+      const got = sorted(lean.analyze(text, { env, yamlSyntaxErrors: 'all' }).findings);
+      assert.deepEqual(got, sorted(new ComposeAnalyzer().analyze(text, { env, yamlSyntaxErrors: 'all' }).findings));
+      assert.deepEqual(got, sorted(new ComposeAnalyzer({ wholeParseForAliases: true }).analyze(text, { env, yamlSyntaxErrors: 'all' }).findings));
+    }
+    assert.ok(lean.analyze(text, { env: envs[1], yamlSyntaxErrors: 'all' }).findings.some((f) => f.code === 'lb-slb-shared'));
+  });
 });

@@ -119,6 +119,9 @@ export interface AnalyzerOptions {
    * Keep every service model after its rules are computed (default). The validation worker turns
    * this off: it needs only the findings and summaries, and the models of a 5000-service file are
    * much of its memory. Units then come back with no services; an env change parses them again.
+   * The models are dropped as soon as their rules ran: dropped while still young they cost the
+   * garbage collector nothing, while kept to the end of a 5000-service open they were copied out
+   * of the young generation and marked again and again.
    */
   keepServiceModels?: boolean;
   /** Parse a document whole when a chunk uses another chunk's anchors (the old way; tests compare both). */
@@ -151,25 +154,7 @@ export class ComposeAnalyzer {
       }
     | undefined;
 
-  /** Entries whose service models a lean analyzer may drop (see releaseServiceModels). */
-  private droppable: UnitCacheEntry[] = [];
-
-  /**
-   * Lean analyzers: drop the service models whose rules are computed. Called when the caller is idle
-   * (after publishing), not during analysis, so a big first analysis does not also pay for
-   * collecting the models it just built.
-   */
-  releaseServiceModels(): void {
-    for (const entry of this.droppable) {
-      if (!entry.rules) continue;
-      entry.parsed = { services: [], problems: entry.parsed.problems };
-      entry.modelsDropped = true;
-    }
-    this.droppable = [];
-  }
-
   clear(): void {
-    this.droppable = [];
     for (const cache of Object.values(this.caches)) cache.clear();
     this.last = undefined;
   }
@@ -271,6 +256,7 @@ export class ComposeAnalyzer {
     const atAnchors = new Set<string>();
     // The chunks others use anchors of, each parsed once in this analysis (and dropped after it).
     const pieceParses = new PieceCache();
+    const lean = this.options.keepServiceModels === false;
     let parsedWhole = false;
     for (const outline of outlines) {
       // Chunks that use anchors of other chunks are parsed behind them; too long a chain: whole.
@@ -300,13 +286,13 @@ export class ComposeAnalyzer {
         // Made only for the units that need it (most are placed by their part's base alone).
         let map: OffsetMap | undefined = anchored && depIndices ? offsetMapper(anchored.prefixLength, anchored.segments, base, depIndices.map((d) => outline.chunks[d].start)) : undefined;
         if (anchored) {
-          const parsed = entry.parsed;
+          const parsed = lean ? withoutModels(entry.parsed) : entry.parsed;
           let relocated: ParsedUnit | undefined;
           // Models with file offsets relative to the unit (those inherited from an anchor elsewhere
           // come out negative or past the unit), made only when someone reads them.
           const unitMap = map!;
           units.push({ base, end: piece.end, kind: piece.kind, get parsed() { return (relocated ??= mapSpans(parsed, (span) => { const s = unitMap.span(span); return { start: s.start - base, end: s.end - base }; })); } });
-        } else units.push({ base, end: piece.end, kind: piece.kind, parsed: entry.parsed });
+        } else units.push({ base, end: piece.end, kind: piece.kind, parsed: lean ? withoutModels(entry.parsed) : entry.parsed });
         const ownText = entry.text;
         if (entry.hasProblems) {
           // Syntax problems: ours for label lines replace the parser's on the same line.
@@ -374,7 +360,7 @@ export class ComposeAnalyzer {
             return true;
           });
           entry.rules = { envKey: rulesKey, findings: unique, summary: summarise(bindings, hostPorts) };
-          if (this.options.keepServiceModels === false) this.droppable.push(entry);
+          if (lean) dropModels(entry);
         }
         if (anchored || (!whole && outline.chunks[index].anchors)) {
           map ??= shiftBy(base);
@@ -602,6 +588,16 @@ class PieceCache {
 }
 const MAX_PIECES = 64;
 const MAX_PIECE_CHARS = 256 * 1024;
+
+/** A lean analyzer's entry once its rules ran (analyze parses it again when they must run again). */
+function dropModels(entry: UnitCacheEntry): void {
+  entry.parsed = withoutModels(entry.parsed);
+  entry.modelsDropped = true;
+}
+
+function withoutModels(parsed: ParsedUnit): ParsedUnit {
+  return parsed.services.length === 0 ? parsed : { services: [], problems: parsed.problems };
+}
 
 function leadingSpaces(text: string): number {
   let i = 0;

@@ -208,11 +208,10 @@ function sameLines(lines: number[], refs: readonly UnitSummary[], lineOf: (unit:
 }
 
 /**
- * What the worker does once a result is sent, while it waits for the next message: drop the
- * service models of a lean analyzer, and collect garbage when enough has built up.
+ * What the worker does once a result is sent, while it waits for the next message: collect garbage
+ * when enough has built up. (Its analyzers drop their service models as they go.)
  */
-export function afterAnalysis(uri: string): boolean {
-  analyzers.get(uri)?.releaseServiceModels();
+export function afterAnalysis(): boolean {
   return collectWhenIdle();
 }
 
@@ -290,7 +289,7 @@ if (parentPort) {
       const result = handleValidationMessage(message);
       if (result) port.postMessage(result);
       if (message.type === 'analyze') {
-        afterAnalysis(message.uri);
+        afterAnalysis();
       }
     } catch (error) {
       if (message.type === 'analyze') port.postMessage({ type: 'error', id: message.id, uri: message.uri, version: message.version, error: (error as Error)?.stack ?? String(error) });
