@@ -23,7 +23,10 @@ describe('nesting depth: the shortcut gives what the scan gives', () => {
         const items = `${'- '.repeat(depth)}x\n`;
         const flow = `a: ${'['.repeat(depth)}${']'.repeat(depth)}\n`;
         const mixed = `a:\n  b: ${'{c: '.repeat(depth)}1${'}'.repeat(depth)}\n`;
-        for (const text of [oneSpace, twoSpaces, items, flow, mixed]) {
+        // Long comment lines (as in front of a chunk parsed at its offset) and `#` lines inside scalars.
+        const commented = `${'#'.repeat(3 * max)}\n${oneSpace}`;
+        const inScalars = `a: "${'#'.repeat(2 * max)}\n#${' x:'.repeat(max)}"\nb: |\n${'#'.repeat(2 * max)}\n${twoSpaces}`;
+        for (const text of [oneSpace, twoSpaces, items, flow, mixed, commented, inScalars]) {
           assertSame(text, max);
           assert.ok(scanNesting(text, max) === undefined || depth > max - 3, 'the texts below the limit pass');
         }

@@ -128,14 +128,15 @@ export function scanNesting(text: string, max = MAX_NESTING_DEPTH): TooDeep | un
 /**
  * A bound that most texts prove without the scan below: the block levels open at any point sit at
  * strictly increasing columns of their lines, so there are fewer of them than the longest line has
- * characters, and each flow level needs a `[` or `{` of its own.
+ * characters (a line that starts with `#` opens none: a comment, or text inside a scalar or a flow
+ * collection), and each flow level needs a `[` or `{` of its own.
  */
 function cannotNestDeeperThan(text: string, max: number): boolean {
   let bound = 0;
   for (let start = 0; start <= text.length; ) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
-    if (end - start > bound) bound = end - start;
+    if (end - start > bound && text.charCodeAt(start) !== 35) bound = end - start;
     start = end + 1;
   }
   if (bound > max) return false;
