@@ -351,15 +351,7 @@ export class ComposeAnalyzer {
             pushAll(bindings, r.bindings);
             pushAll(hostPorts, r.hostPorts);
           }
-          // Services sharing an anchor report a finding at the anchor once.
-          const seen = new Set<string>();
-          const unique = unitFindings.filter((f) => {
-            const key = `${f.code}\u0000${f.span.start}\u0000${f.span.end}\u0000${f.message}`;
-            if (seen.has(key)) return false;
-            seen.add(key);
-            return true;
-          });
-          entry.rules = { envKey: rulesKey, findings: unique, summary: summarise(bindings, hostPorts) };
+          entry.rules = { envKey: rulesKey, findings: uniqueFindings(unitFindings), summary: summarise(bindings, hostPorts) };
           if (lean) dropModels(entry);
         }
         if (anchored || (!whole && outline.chunks[index].anchors)) {
@@ -588,6 +580,35 @@ class PieceCache {
 }
 const MAX_PIECES = 64;
 const MAX_PIECE_CHARS = 256 * 1024;
+
+/**
+ * Services sharing an anchor report a finding at the anchor once: the findings without those that
+ * repeat an earlier one's code, span and message. (A unit has a few findings: compared pairwise, no
+ * key strings; many: by key.)
+ */
+function uniqueFindings(findings: Finding[]): Finding[] {
+  if (findings.length <= 16) {
+    let unique: Finding[] | undefined;
+    for (let i = 1; i < findings.length; i++) {
+      const f = findings[i];
+      let repeated = false;
+      for (let k = 0; k < i && !repeated; k++) {
+        const g = findings[k];
+        repeated = g.span.start === f.span.start && g.span.end === f.span.end && g.code === f.code && g.message === f.message;
+      }
+      if (repeated) unique ??= findings.slice(0, i);
+      else unique?.push(f);
+    }
+    return unique ?? findings;
+  }
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.code}\u0000${f.span.start}\u0000${f.span.end}\u0000${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
 
 /** A lean analyzer's entry once its rules ran (analyze parses it again when they must run again). */
 function dropModels(entry: UnitCacheEntry): void {
