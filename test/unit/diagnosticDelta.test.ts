@@ -122,3 +122,21 @@ describe('mapDiagnostic: one diagnostic through the edits', () => {
     }
   });
 });
+
+describe('applyDelta counts what it moved', () => {
+  const uri = 'file:///count.yml';
+  const at = (line: number): Diagnostic => ({ range: { start: { line, character: 0 }, end: { line, character: 3 } }, message: `line ${line}` });
+  const base = [at(1), at(5), at(9), at(12)];
+
+  test('a line added above some: those are moved copies and counted; a keystroke on another line moves none', () => {
+    const counts = { moved: -1 };
+    const newline: LineEdit = { startLine: 6, startChar: 0, endLine: 6, endChar: 0, newEndLine: 7, newEndChar: 0 };
+    const out = applyDelta(base, { baseId: 1, edits: [newline], steps: [] }, uri, counts);
+    assert.deepEqual(out.map((d) => d.range.start.line), [1, 5, 10, 13]);
+    assert.equal(counts.moved, 2);
+    const typed: LineEdit = { startLine: 3, startChar: 2, endLine: 3, endChar: 2, newEndLine: 3, newEndChar: 3 };
+    const again = applyDelta(base, { baseId: 1, edits: [typed], steps: [] }, uri, counts);
+    assert.equal(counts.moved, 0);
+    assert.ok(again.every((d, k) => d === base[k]));
+  });
+});

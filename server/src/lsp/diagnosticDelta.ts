@@ -251,15 +251,17 @@ export function diffDiagnostics(previous: Diagnostic[], next: Diagnostic[], edit
 }
 
 /** The main thread's side: the new list from the base it holds. */
-export function applyDelta(base: Diagnostic[], delta: DiagnosticsDelta, uri: string): Diagnostic[] {
+export function applyDelta(base: Diagnostic[], delta: DiagnosticsDelta, uri: string, counts?: { moved: number }): Diagnostic[] {
   const out: Diagnostic[] = [];
   let i = 0;
+  let moved = 0;
   const keep = (count: number) => {
     if (i + count > base.length) throw new Error('diagnostics delta does not apply to the base');
     for (const end = i + count; i < end; i++) {
       const mapped = mapDiagnostic(base[i], delta.edits, uri);
       // The worker checked that every kept diagnostic maps; a miss means the two sides disagree.
       if (!mapped) throw new Error('diagnostics delta does not apply to the base');
+      if (mapped !== base[i]) moved++;
       out.push(mapped);
     }
   };
@@ -269,6 +271,7 @@ export function applyDelta(base: Diagnostic[], delta: DiagnosticsDelta, uri: str
     for (const d of step.insert) out.push(d);
   }
   keep(base.length - i);
+  if (counts) counts.moved = moved;
   return out;
 }
 

@@ -9,6 +9,10 @@ import { analysisBudgetMs, analysisStoppedFinding, DEFAULT_SERVER_BUDGET_MS, lin
 import { toDiagnostics } from '../engine/features/diagnostics';
 import { textOf } from '../engine/text';
 import { applyDelta, DiagnosticsDelta } from './diagnosticDelta';
+import { collectYoungGeneration } from './youngGeneration';
+
+/** A delta that moved this many diagnostics (a line added above them) left garbage worth collecting at once. */
+const MANY_MOVED = 1000;
 
 export interface AnalyzeRequest {
   type: 'analyze';
@@ -244,7 +248,10 @@ export class ValidationHost {
       this.diagnosticsBase.delete(reply.uri);
       if (!base || base.id !== delta.baseId) return false;
       try {
-        reply.diagnostics = applyDelta(base.diagnostics, delta, reply.uri);
+        const counts = { moved: 0 };
+        reply.diagnostics = applyDelta(base.diagnostics, delta, reply.uri, counts);
+        // Before the answer goes out, not in the next request (lsp/youngGeneration.ts).
+        if (counts.moved >= MANY_MOVED) collectYoungGeneration();
       } catch {
         return false;
       }
