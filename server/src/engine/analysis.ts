@@ -547,29 +547,31 @@ export class ComposeAnalyzer {
  * hundreds of services that merge one `x-defaults` parse it once, not once each.
  */
 function parseAnchored(text: string, prefixLength: number, segments: readonly PrefixSegment[], ownUnderServices: boolean, pieces: PieceCache): ParsedUnit {
-  const dependencies = segments.map((seg) => pieces.get(placedPiece(text, seg.start, seg.end, seg.underServices)));
+  const dependencies = segments.map((seg) => pieces.get(text, seg));
   return parseAnchoredPieces(dependencies, parsePiece(placedPiece(text, prefixLength, text.length, ownUnderServices)), text, prefixLength);
 }
 
 /**
- * Parses of the chunks whose anchors others use, by their placed text (anchorDeps.ts placedPiece),
- * for one analysis. Bounded: a file where every service is another's dependency keeps only the
- * latest few (a parsed document is a hundred times its text).
+ * Parses of the chunks whose anchors others use, by where they sit in the combined text and their
+ * text (anchorDeps.ts placedPiece), for one analysis. Bounded: a file where every service is
+ * another's dependency keeps only the latest few (a parsed document is a hundred times its text).
  */
 class PieceCache {
   private readonly parsed = new Map<string, ParsedPiece>();
   private chars = 0;
-  get(text: string): ParsedPiece {
-    let piece = this.parsed.get(text);
+  /** The piece `segment` of the combined `text`, parsed at its offset. */
+  get(text: string, segment: PrefixSegment): ParsedPiece {
+    const key = `${segment.start}${segment.underServices ? 's' : ''}\u0000${text.slice(segment.start, segment.end)}`;
+    let piece = this.parsed.get(key);
     if (piece) {
       // Most recently used last, so the oldest goes first.
-      this.parsed.delete(text);
-      this.parsed.set(text, piece);
+      this.parsed.delete(key);
+      this.parsed.set(key, piece);
       return piece;
     }
-    piece = parsePiece(text);
-    this.parsed.set(text, piece);
-    this.chars += text.length;
+    piece = parsePiece(placedPiece(text, segment.start, segment.end, segment.underServices));
+    this.parsed.set(key, piece);
+    this.chars += key.length;
     for (const [oldest] of this.parsed) {
       if (this.chars <= MAX_PIECE_CHARS && this.parsed.size <= MAX_PIECES) break;
       this.parsed.delete(oldest);

@@ -71,7 +71,10 @@ export function parseAnchoredPieces(dependencies: readonly ParsedPiece[], own: P
   const hasServicesKey = servicesPair !== undefined || dependencies.some((d) => isMap(d.contents) && d.contents.items.some(isServicesPair));
   const services = servicesPair ? servicesPair.value : hasServicesKey ? undefined : topLevelServices(contents.items);
   const parsed = readServices(pieces.map((p) => p.contents), services, text, problems);
-  return { services: parsed.services.filter((s) => s.nameSpan.start >= prefixLength), problems: parsed.problems };
+  return {
+    services: parsed.services.filter((s) => s.nameSpan.start >= prefixLength),
+    problems: parsed.problems.filter((p) => p.span.start >= prefixLength || p.code === 'yaml-alias-bomb' || p.code === 'yaml-too-deep'),
+  };
 }
 
 function problemsOf(piece: ParsedPiece, text: string): SyntaxProblem[] {
