@@ -136,4 +136,23 @@ describe('shared parses of anchored chunks', () => {
     }
     assert.ok(lean.analyze(text, { env: envs[1], yamlSyntaxErrors: 'all' }).findings.some((f) => f.code === 'lb-slb-shared'));
   });
+
+  test('a chain of merges (each link merges the one before): the same findings, in bounded time', () => {
+    const lines = ["version: '3'"];
+    const links = 40;
+    for (let i = 0; i < links; i++) {
+      lines.push(`x-l${i}: &l${i}`);
+      if (i > 0) lines.push(`  <<: *l${i - 1}`);
+      for (let j = 0; j < 10; j++) lines.push(`  key_${i}_${j}: v${j}`);
+      if (i === links - 8) lines.push('  ports: ["9000:80"]', '  labels:', '    aliyun.scale: 2', '    aliyun.lb.port_80: tcp://slb_chain:80');
+    }
+    lines.push('services:');
+    for (let s = 0; s < 60; s++) lines.push(`  s${s}:`, `    <<: *l${links - 1 - (s % 5)}`, '    image: x');
+    const text = yaml(...lines);
+    const start = performance.now();
+    const fs = assertSameAsWhole(text, new ComposeAnalyzer({ keepServiceModels: false }));
+    assert.ok(performance.now() - start < 20000); // a hang check on a loaded machine
+    assert.ok(fs.some((f) => f.code === 'lb-slb-shared'));
+    assert.equal(fs.filter((f) => f.code === 'label-value-not-string').length, 1);
+  });
 });
