@@ -244,10 +244,13 @@ export class ComposeAnalyzer {
     let gaveUp = false;
     const units: PlacedUnit[] = [];
     const summaries: CrossUnit[] = [];
+    // (Written out: a spread of findings of several shapes cost a slow path per object, 15k per open.)
     const place = (f: Finding, map: OffsetMap): Finding => ({
-      ...f,
+      code: f.code,
+      severity: f.severity,
+      message: f.message,
       span: map.span(f.span),
-      related: f.related?.map((r) => ({ ...r, span: map.span(r.span) })),
+      related: f.related?.map((r) => ({ span: map.span(r.span), message: r.message })),
       fixes: f.fixes?.map((x) => ({ ...x, edits: x.edits.map((e) => ({ span: map.span(e.span), newText: resolveIndent(piecewise, map.at(e.span.start), e.newText, map.at, hasCr) })) })),
     });
     // `extends` needs every service of the file first (the extended one may come later).
@@ -639,11 +642,11 @@ function resolveIndent(text: TextReader, offset: number, newText: string, at: (u
     const start = lineStartIn(text, at);
     return /^[ \t]*/.exec(text.slice(start, start + 200))![0];
   };
-  const start = lineStartIn(text, offset);
+  const filled = newText.includes('\u0000') ? newText.replace(/\u0000INDENT(?:@(\d+))?\u0000/g, (_, unitOffset: string | undefined) => indentOfLineAt(unitOffset === undefined ? offset : at(Number(unitOffset)))) : newText;
   // (A text without any CR has no CRLF line to match: no need to look for the line's end.)
-  const lineEnd = hasCr ? lineEndIn(text, start) : text.length;
+  if (!hasCr) return filled;
+  const lineEnd = lineEndIn(text, lineStartIn(text, offset));
   const crlf = lineEnd > 0 && lineEnd < text.length && text.slice(lineEnd - 1, lineEnd) === '\r';
-  const filled = newText.replace(/\u0000INDENT(?:@(\d+))?\u0000/g, (_, unitOffset: string | undefined) => indentOfLineAt(unitOffset === undefined ? offset : at(Number(unitOffset))));
   return crlf ? filled.replace(/\r?\n/g, '\r\n') : filled;
 }
 
