@@ -236,7 +236,11 @@ connection.onInitialized(async () => {
   cloud.start(workspaceTrusted);
   if (configurationPull) {
     void connection.client.register(DidChangeConfigurationNotification.type, { section: 'aliyunSlbLabels' }).catch(() => undefined);
+    // Files may already be open, validated with the settings of initializationOptions (or none: a
+    // client that only answers workspace/configuration): validate them again if these differ.
+    const before = JSON.stringify([settings, getLocale()]);
     await pullSettings();
+    if (JSON.stringify([settings, getLocale()]) !== before) for (const doc of documents.all()) scheduleValidation(doc);
   }
   if (workspaceTrusted) {
     for (const folder of workspaceFolders) {

@@ -34,3 +34,22 @@ it('an opened file is validated once when the cloud catalog is configured again 
     await client.stop();
   }
 });
+
+it('a file opened before the pulled settings arrive is validated again when they differ (a client that sends no settings at initialize)', async () => {
+  const client = await LspTestClient.start({ exactSettings: true, settings: {}, workspaceCapabilities: { configuration: true } });
+  try {
+    // The first answer is slow, so the file opens (and is validated) with the defaults first.
+    client.connection.onRequest('workspace/configuration', async (p: { items: unknown[] }) => {
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      return p.items.map(() => ({ 'validation.enable': false }));
+    });
+    const uri = 'file:///settings/docker-compose.yml';
+    const text = ['services:', '  web:', '    image: nginx:1.25', '    labels:', '      aliyun.lb.port_80: http://slb_web:80', ''].join('\n');
+    const first = await client.open(uri, text);
+    assert.ok(first.diagnostics.length > 0, 'validated with the defaults: the port is not published');
+    const after = await client.diagnosticsWhere(uri, (p) => p.diagnostics.length === 0, 5000);
+    assert.deepEqual(after.diagnostics, []);
+  } finally {
+    await client.stop();
+  }
+});
