@@ -149,8 +149,15 @@ let workspaceFolders: string[] = [];
 const timers = new Map<string, NodeJS.Timeout>();
 // Cloud (credentials, SLB catalog, online findings): see lsp/cloudSession.ts.
 const cloud = new CloudSession(connection, (level, message) => log(level, message));
+/** Could the last validations see a catalog (the only thing of the cloud's that validation reads)? */
+let validatedWithCatalog = false;
 cloud.onDidChange(() => {
-  for (const doc of documents.all()) scheduleValidation(doc);
+  // Without a catalog before and after (no credentials, cloud off, untrusted workspace) no
+  // validation can change; at startup the catalog is configured while the first open file is
+  // still being analysed, and validating again threw that analysis away.
+  const withCatalog = cloud.trustedSnapshot() !== undefined;
+  if (withCatalog || validatedWithCatalog) for (const doc of documents.all()) scheduleValidation(doc);
+  validatedWithCatalog = withCatalog;
   // The CodeLens states (create / start / up to date / conflict) follow the catalog.
   void connection.sendNotification(CLOUD_METHODS.labelStatesChanged, {});
 });
@@ -229,7 +236,11 @@ connection.onInitialized(async () => {
   cloud.start(workspaceTrusted);
   if (configurationPull) {
     void connection.client.register(DidChangeConfigurationNotification.type, { section: 'aliyunSlbLabels' }).catch(() => undefined);
+    // Files may already be open, validated with the settings of initializationOptions (or none: a
+    // client that only answers workspace/configuration): validate them again if these differ.
+    const before = JSON.stringify([settings, getLocale()]);
     await pullSettings();
+    if (JSON.stringify([settings, getLocale()]) !== before) for (const doc of documents.all()) scheduleValidation(doc);
   }
   if (workspaceTrusted) {
     for (const folder of workspaceFolders) {
@@ -299,6 +310,7 @@ async function validate(doc: LineDocument): Promise<void> {
     return;
   }
   const env = envFor(doc.uri);
+  const startedAt = performance.now();
   const result = await validation.validate({
     uri: doc.uri,
     version: doc.version,
@@ -312,6 +324,7 @@ async function validate(doc: LineDocument): Promise<void> {
     kubernetes: k8s.isKubernetes(doc),
   });
   const current = documents.get(doc.uri);
+  connection.tracer.log(`Validated ${doc.uri} (version ${doc.version}) in ${Math.round(performance.now() - startedAt)} ms${result ? '' : ', superseded by a newer validation'}.`);
   // A newer version is on its way (or the document closed): publish nothing stale.
   if (!result || !current || current.version !== result.version) return;
   // Completion reads SLB names from this index; filling it here keeps completion off the whole text.

@@ -52,6 +52,8 @@ export interface ValidationResult {
   uri: string;
   version: number;
   diagnostics: Diagnostic[];
+  /** From the worker, for a long whole list: `diagnostics` as JSON text (quicker to read here than a structured clone). */
+  diagnosticsJson?: string;
   /** From the worker: only the changes to the diagnostics of result `baseId` (then `diagnostics` is empty until the host applies it). */
   diagnosticsDelta?: DiagnosticsDelta;
   bindings?: PlacedBinding[];
@@ -242,6 +244,10 @@ export class ValidationHost {
 
   /** Turns a delta into the whole list (kept as the base of the next one); false when it does not apply. */
   private withWholeDiagnostics(reply: ValidationResult): boolean {
+    if (reply.diagnosticsJson !== undefined) {
+      reply.diagnostics = JSON.parse(reply.diagnosticsJson) as Diagnostic[];
+      reply.diagnosticsJson = undefined;
+    }
     const delta = reply.diagnosticsDelta;
     if (delta) {
       const base = this.diagnosticsBase.get(reply.uri);

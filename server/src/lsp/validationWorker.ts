@@ -279,6 +279,18 @@ export function plainProcessEnv(): void {
   process.env = { ...process.env };
 }
 
+/**
+ * From this many diagnostics on, a whole list crosses to the main thread as JSON text. Reading
+ * 15k diagnostics back from V8's structured clone took the main thread 150-170 ms, JSON.parse of
+ * the same list 60-80 ms (and JSON.stringify here is no slower than the clone's serialization).
+ */
+const WHOLE_LIST_AS_JSON_FROM = 1000;
+
+function forTransfer(reply: ValidationReply): ValidationReply {
+  if (reply.type !== 'result' || reply.diagnostics.length < WHOLE_LIST_AS_JSON_FROM) return reply;
+  return { ...reply, diagnostics: [], diagnosticsJson: JSON.stringify(reply.diagnostics) };
+}
+
 if (parentPort) {
   const port = parentPort;
   plainProcessEnv();
@@ -287,7 +299,7 @@ if (parentPort) {
     try {
       if (message.type === 'analyze') port.postMessage({ type: 'started', id: message.id, uri: message.uri });
       const result = handleValidationMessage(message);
-      if (result) port.postMessage(result);
+      if (result) port.postMessage(forTransfer(result));
       if (message.type === 'analyze') {
         afterAnalysis();
       }
