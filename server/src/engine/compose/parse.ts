@@ -222,6 +222,7 @@ function effectivePairs(map: YAMLMap, aliases: AliasIndex, inherited = false, de
     }
     own.push({ key, pair, inherited });
   }
+  if (merged.length === 0) return own;
   // Own keys win; among merged maps the first one that has a key wins (YAML merge order).
   const taken = new Set(own.map((p) => p.key));
   const result = own.slice();
