@@ -94,7 +94,6 @@ describe('the analyzer reads an open document in pieces', () => {
         const madeBefore = wholeTexts;
         const incrementalBefore = analyzer.stats.incremental;
         const got = findingsOf(analyzer.analyze(doc));
-        analyzer.releaseServiceModels();
         // Words whose presence is known only from a whole-text search, now or before the edit.
         const plain = !/\r|---|extends/.test(fullText(doc));
         // (After a reset the document is a new object: what changed is found by comparing whole texts.)
@@ -124,13 +123,13 @@ describe('the validation worker between results', () => {
     const reply = handleValidationMessage({ type: 'analyze', id: 1, uri, version: 1, yamlSyntaxErrors: 'all', locale: 'en', relatedInformation: true, wantBindings: false });
     assert.ok(reply && reply.type === 'result' && reply.diagnostics.length > 1000);
     const before = getHeapStatistics().used_heap_size;
-    assert.equal(afterAnalysis(uri), true, 'a big analysis is followed by a collection');
+    assert.equal(afterAnalysis(), true, 'a big analysis is followed by a collection');
     const after = getHeapStatistics().used_heap_size;
     assert.ok(after < before, `heap ${(before / 1e6).toFixed(0)} MB before, ${(after / 1e6).toFixed(0)} MB after`);
     // A keystroke's worth of garbage is left to V8 (a full collection per keystroke would cost more than it saves).
     handleValidationMessage({ type: 'change', uri, version: 2, changes: [{ range: { start: { line: imageLine, character: imageEnd }, end: { line: imageLine, character: imageEnd } }, text: 'x' }] });
     handleValidationMessage({ type: 'analyze', id: 2, uri, version: 2, yamlSyntaxErrors: 'all', locale: 'en', relatedInformation: true, wantBindings: false });
-    assert.equal(afterAnalysis(uri), false, 'no collection after a keystroke');
+    assert.equal(afterAnalysis(), false, 'no collection after a keystroke');
     handleValidationMessage({ type: 'close', uri });
   });
 });

@@ -3,8 +3,8 @@
 // the cached summaries.
 import { Chunk, DocumentOutline, outlineCompose, reoutlineAfterEdit } from './compose/outline';
 import { ParsedUnit, Span, SyntaxProblem } from './compose/model';
-import { anchorDependencies, anchoredText, mapSpans, OffsetMap, offsetMapper, PrefixSegment, sameDependencies, shiftBy } from './compose/anchorDeps';
-import { parseUnit } from './compose/parse';
+import { anchorDependencies, anchoredText, mapSpans, OffsetMap, offsetMapper, placedPiece, PrefixSegment, sameDependencies, shiftBy } from './compose/anchorDeps';
+import { parseAnchoredPieces, ParsedPiece, parsePiece, parseUnit } from './compose/parse';
 import { isOnLabelLine, lineStartOf, scanLabelLines } from './compose/labelLines';
 import { ExtendsContext, ExtendsFiles, ExtendsResolution, factsOf, resolutionKey, resolveExtends, ServiceFacts } from './compose/extends';
 import { CrossServiceIndex, CrossUnit, PlacedBinding, summarise, UnitCross, UnitSummary } from './rules/crossServiceRules';
@@ -111,7 +111,7 @@ interface UnitCacheEntry {
   rules?: { envKey: string; findings: Finding[]; summary: UnitSummary };
   generation: number;
   /** Parsed behind the chunks that define its anchors: `text` is theirs then its own (compose/anchorDeps.ts). */
-  anchored?: { prefixLength: number; segments: PrefixSegment[] };
+  anchored?: { prefixLength: number; segments: PrefixSegment[]; ownUnderServices: boolean };
 }
 
 export interface AnalyzerOptions {
@@ -119,6 +119,9 @@ export interface AnalyzerOptions {
    * Keep every service model after its rules are computed (default). The validation worker turns
    * this off: it needs only the findings and summaries, and the models of a 5000-service file are
    * much of its memory. Units then come back with no services; an env change parses them again.
+   * The models are dropped as soon as their rules ran: dropped while still young they cost the
+   * garbage collector nothing, while kept to the end of a 5000-service open they were copied out
+   * of the young generation and marked again and again.
    */
   keepServiceModels?: boolean;
   /** Parse a document whole when a chunk uses another chunk's anchors (the old way; tests compare both). */
@@ -151,25 +154,7 @@ export class ComposeAnalyzer {
       }
     | undefined;
 
-  /** Entries whose service models a lean analyzer may drop (see releaseServiceModels). */
-  private droppable: UnitCacheEntry[] = [];
-
-  /**
-   * Lean analyzers: drop the service models whose rules are computed. Called when the caller is idle
-   * (after publishing), not during analysis, so a big first analysis does not also pay for
-   * collecting the models it just built.
-   */
-  releaseServiceModels(): void {
-    for (const entry of this.droppable) {
-      if (!entry.rules) continue;
-      entry.parsed = { services: [], problems: entry.parsed.problems };
-      entry.modelsDropped = true;
-    }
-    this.droppable = [];
-  }
-
   clear(): void {
-    this.droppable = [];
     for (const cache of Object.values(this.caches)) cache.clear();
     this.last = undefined;
   }
@@ -259,16 +244,22 @@ export class ComposeAnalyzer {
     let gaveUp = false;
     const units: PlacedUnit[] = [];
     const summaries: CrossUnit[] = [];
+    // (Written out: a spread of findings of several shapes cost a slow path per object, 15k per open.)
     const place = (f: Finding, map: OffsetMap): Finding => ({
-      ...f,
+      code: f.code,
+      severity: f.severity,
+      message: f.message,
       span: map.span(f.span),
-      related: f.related?.map((r) => ({ ...r, span: map.span(r.span) })),
+      related: f.related?.map((r) => ({ span: map.span(r.span), message: r.message })),
       fixes: f.fixes?.map((x) => ({ ...x, edits: x.edits.map((e) => ({ span: map.span(e.span), newText: resolveIndent(piecewise, map.at(e.span.start), e.newText, map.at, hasCr) })) })),
     });
     // `extends` needs every service of the file first (the extended one may come later).
     const extendsContext = mentioned(EXTENDS) ? this.extendsContext(wholeText(), outlines, known, options.files) : undefined;
     // A finding at an anchor that several anchored units inherit is reported once.
     const atAnchors = new Set<string>();
+    // The chunks others use anchors of, each parsed once in this analysis (and dropped after it).
+    const pieceParses = new PieceCache();
+    const lean = this.options.keepServiceModels === false;
     let parsedWhole = false;
     for (const outline of outlines) {
       // Chunks that use anchors of other chunks are parsed behind them; too long a chain: whole.
@@ -291,20 +282,20 @@ export class ComposeAnalyzer {
         // A known entry still fits when the chunks in front of it are the same as when it was parsed.
         if (entry && (depTexts ? !entry.anchored || !sameDependencies(entry.text, entry.anchored.segments, depTexts) : entry.anchored)) entry = undefined;
         if (entry) entry.generation = this.generation;
-        else if (depIndices && depTexts) entry = this.anchoredUnit(depIndices.map((d, k) => ({ text: depTexts[k], kind: outline.chunks[d].kind })), piecewise.slice(base, piece.end), piece.kind, outline.serviceIndent);
+        else if (depIndices && depTexts) entry = this.anchoredUnit(depIndices.map((d, k) => ({ text: depTexts[k], kind: outline.chunks[d].kind })), piecewise.slice(base, piece.end), piece.kind, outline.serviceIndent, pieceParses);
         else entry = this.unit(piecewise.slice(base, piece.end), piece.kind);
         entries.push(entry);
         const anchored = entry.anchored;
         // Made only for the units that need it (most are placed by their part's base alone).
         let map: OffsetMap | undefined = anchored && depIndices ? offsetMapper(anchored.prefixLength, anchored.segments, base, depIndices.map((d) => outline.chunks[d].start)) : undefined;
         if (anchored) {
-          const parsed = entry.parsed;
+          const parsed = lean ? withoutModels(entry.parsed) : entry.parsed;
           let relocated: ParsedUnit | undefined;
           // Models with file offsets relative to the unit (those inherited from an anchor elsewhere
           // come out negative or past the unit), made only when someone reads them.
           const unitMap = map!;
           units.push({ base, end: piece.end, kind: piece.kind, get parsed() { return (relocated ??= mapSpans(parsed, (span) => { const s = unitMap.span(span); return { start: s.start - base, end: s.end - base }; })); } });
-        } else units.push({ base, end: piece.end, kind: piece.kind, parsed: entry.parsed });
+        } else units.push({ base, end: piece.end, kind: piece.kind, parsed: lean ? withoutModels(entry.parsed) : entry.parsed });
         const ownText = entry.text;
         if (entry.hasProblems) {
           // Syntax problems: ours for label lines replace the parser's on the same line.
@@ -342,7 +333,7 @@ export class ComposeAnalyzer {
         }
         if (!entry.rules || entry.rules.envKey !== rulesKey) {
           if (entry.modelsDropped) {
-            entry.parsed = entry.anchored ? parseAnchored(entry.text, entry.anchored.prefixLength) : parseUnit(entry.text, piece.kind);
+            entry.parsed = entry.anchored ? parseAnchored(entry.text, entry.anchored.prefixLength, entry.anchored.segments, entry.anchored.ownUnderServices, pieceParses) : parseUnit(entry.text, piece.kind);
             entry.modelsDropped = false;
           }
           const unitFindings: Finding[] = [];
@@ -363,16 +354,8 @@ export class ComposeAnalyzer {
             pushAll(bindings, r.bindings);
             pushAll(hostPorts, r.hostPorts);
           }
-          // Services sharing an anchor report a finding at the anchor once.
-          const seen = new Set<string>();
-          const unique = unitFindings.filter((f) => {
-            const key = `${f.code}\u0000${f.span.start}\u0000${f.span.end}\u0000${f.message}`;
-            if (seen.has(key)) return false;
-            seen.add(key);
-            return true;
-          });
-          entry.rules = { envKey: rulesKey, findings: unique, summary: summarise(bindings, hostPorts) };
-          if (this.options.keepServiceModels === false) this.droppable.push(entry);
+          entry.rules = { envKey: rulesKey, findings: uniqueFindings(unitFindings), summary: summarise(bindings, hostPorts) };
+          if (lean) dropModels(entry);
         }
         if (anchored || (!whole && outline.chunks[index].anchors)) {
           map ??= shiftBy(base);
@@ -526,14 +509,14 @@ export class ComposeAnalyzer {
   }
 
   /** Parses (or fetches) a chunk behind the chunks that define the anchors it uses. */
-  private anchoredUnit(deps: { text: string; kind: Chunk['kind'] }[], own: string, kind: Chunk['kind'] | 'document', serviceIndent: number): UnitCacheEntry {
+  private anchoredUnit(deps: { text: string; kind: Chunk['kind'] }[], own: string, kind: Chunk['kind'] | 'document', serviceIndent: number, pieces: PieceCache): UnitCacheEntry {
     const combined = anchoredText(deps, lineBreaksAsLf(own), kind === 'document' ? 'section' : kind, serviceIndent);
     const cache = this.caches.anchored;
     let entry = cache.get(combined.text);
     if (!entry) {
       const text = detach(combined.text);
       const prefixLength = combined.prefixLength;
-      const parsed = parseAnchored(text, prefixLength);
+      const parsed = parseAnchored(text, prefixLength, combined.segments, combined.ownUnderServices, pieces);
       const labelLineProblems = scanLabelLines(text).filter((p) => p.span.start >= prefixLength);
       entry = {
         parsed,
@@ -543,7 +526,7 @@ export class ComposeAnalyzer {
         hasProblems: labelLineProblems.length > 0 || parsed.problems.length > 0,
         hasServices: parsed.services.length > 0,
         generation: this.generation,
-        anchored: { prefixLength, segments: combined.segments },
+        anchored: { prefixLength, segments: combined.segments, ownUnderServices: combined.ownUnderServices },
       };
       cache.set(text, entry);
     }
@@ -561,15 +544,85 @@ export class ComposeAnalyzer {
 }
 
 /**
- * A chunk parsed behind its anchors' chunks: its own services and problems only (the others are
- * their own chunks'), except that giving up on the text (an alias bomb) is reported wherever it is.
+ * A chunk parsed behind its anchors' chunks (`text`: their texts, then its own from `prefixLength`):
+ * its own services and problems only (the others are their own chunks'), except that giving up on
+ * the text (an alias bomb) is reported wherever it is. The dependencies' parses come from `pieces`:
+ * hundreds of services that merge one `x-defaults` parse it once, not once each.
  */
-function parseAnchored(text: string, prefixLength: number): ParsedUnit {
-  const parsed = parseUnit(text, 'document');
-  return {
-    services: parsed.services.filter((s) => s.nameSpan.start >= prefixLength),
-    problems: parsed.problems.filter((p) => p.span.start >= prefixLength || p.code === 'yaml-alias-bomb' || p.code === 'yaml-too-deep'),
-  };
+function parseAnchored(text: string, prefixLength: number, segments: readonly PrefixSegment[], ownUnderServices: boolean, pieces: PieceCache): ParsedUnit {
+  const dependencies = segments.map((seg) => pieces.get(text, seg));
+  return parseAnchoredPieces(dependencies, parsePiece(placedPiece(text, prefixLength, text.length, ownUnderServices)), text, prefixLength);
+}
+
+/**
+ * Parses of the chunks whose anchors others use, by where they sit in the combined text and their
+ * text (anchorDeps.ts placedPiece), for one analysis. Bounded: a file where every service is
+ * another's dependency keeps only the latest few (a parsed document is a hundred times its text).
+ */
+class PieceCache {
+  private readonly parsed = new Map<string, ParsedPiece>();
+  private chars = 0;
+  /** The piece `segment` of the combined `text`, parsed at its offset. */
+  get(text: string, segment: PrefixSegment): ParsedPiece {
+    const key = `${segment.start}${segment.underServices ? 's' : ''}\u0000${text.slice(segment.start, segment.end)}`;
+    let piece = this.parsed.get(key);
+    if (piece) {
+      // Most recently used last, so the oldest goes first.
+      this.parsed.delete(key);
+      this.parsed.set(key, piece);
+      return piece;
+    }
+    piece = parsePiece(placedPiece(text, segment.start, segment.end, segment.underServices));
+    this.parsed.set(key, piece);
+    this.chars += key.length;
+    for (const [oldest] of this.parsed) {
+      if (this.chars <= MAX_PIECE_CHARS && this.parsed.size <= MAX_PIECES) break;
+      this.parsed.delete(oldest);
+      this.chars -= oldest.length;
+    }
+    return piece;
+  }
+}
+const MAX_PIECES = 64;
+const MAX_PIECE_CHARS = 256 * 1024;
+
+/**
+ * Services sharing an anchor report a finding at the anchor once: the findings without those that
+ * repeat an earlier one's code, span and message. (A unit has a few findings: compared pairwise, no
+ * key strings; many: by key.)
+ */
+function uniqueFindings(findings: Finding[]): Finding[] {
+  if (findings.length <= 16) {
+    let unique: Finding[] | undefined;
+    for (let i = 1; i < findings.length; i++) {
+      const f = findings[i];
+      let repeated = false;
+      for (let k = 0; k < i && !repeated; k++) {
+        const g = findings[k];
+        repeated = g.span.start === f.span.start && g.span.end === f.span.end && g.code === f.code && g.message === f.message;
+      }
+      if (repeated) unique ??= findings.slice(0, i);
+      else unique?.push(f);
+    }
+    return unique ?? findings;
+  }
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.code}\u0000${f.span.start}\u0000${f.span.end}\u0000${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** A lean analyzer's entry once its rules ran (analyze parses it again when they must run again). */
+function dropModels(entry: UnitCacheEntry): void {
+  entry.parsed = withoutModels(entry.parsed);
+  entry.modelsDropped = true;
+}
+
+function withoutModels(parsed: ParsedUnit): ParsedUnit {
+  return parsed.services.length === 0 ? parsed : { services: [], problems: parsed.problems };
 }
 
 function leadingSpaces(text: string): number {
@@ -589,11 +642,11 @@ function resolveIndent(text: TextReader, offset: number, newText: string, at: (u
     const start = lineStartIn(text, at);
     return /^[ \t]*/.exec(text.slice(start, start + 200))![0];
   };
-  const start = lineStartIn(text, offset);
+  const filled = newText.includes('\u0000') ? newText.replace(/\u0000INDENT(?:@(\d+))?\u0000/g, (_, unitOffset: string | undefined) => indentOfLineAt(unitOffset === undefined ? offset : at(Number(unitOffset)))) : newText;
   // (A text without any CR has no CRLF line to match: no need to look for the line's end.)
-  const lineEnd = hasCr ? lineEndIn(text, start) : text.length;
+  if (!hasCr) return filled;
+  const lineEnd = lineEndIn(text, lineStartIn(text, offset));
   const crlf = lineEnd > 0 && lineEnd < text.length && text.slice(lineEnd - 1, lineEnd) === '\r';
-  const filled = newText.replace(/\u0000INDENT(?:@(\d+))?\u0000/g, (_, unitOffset: string | undefined) => indentOfLineAt(unitOffset === undefined ? offset : at(Number(unitOffset))));
   return crlf ? filled.replace(/\r?\n/g, '\r\n') : filled;
 }
 

@@ -45,6 +45,8 @@ export function anchorDependencies(chunks: Chunk[], maxDependencies = MAX_DEPEND
 export interface PrefixSegment {
   start: number;
   end: number;
+  /** A service under the `services:` key that the combined text has in front of the service chunks. */
+  underServices: boolean;
 }
 
 export interface AnchoredText {
@@ -54,6 +56,8 @@ export interface AnchoredText {
   prefixLength: number;
   /** One per dependency, in the order given. */
   segments: PrefixSegment[];
+  /** The chunk's own text is under that `services:` key. */
+  ownUnderServices: boolean;
 }
 
 /**
@@ -73,12 +77,28 @@ export function anchoredText(deps: { text: string; kind: Chunk['kind'] }[], own:
     needServicesKey(dep.kind);
     const start = text.length;
     text += dep.text;
-    segments.push({ start, end: text.length });
+    segments.push({ start, end: text.length, underServices: servicesKey && dep.kind === 'service' });
     if (!dep.text.endsWith('\n')) text += '\n';
   }
   needServicesKey(ownKind);
   const prefixLength = text.length;
-  return { text: text + own, prefixLength, segments };
+  return { text: text + own, prefixLength, segments, ownUnderServices: servicesKey && ownKind === 'service' };
+}
+
+const SERVICES_KEY = 'services:\n';
+
+/**
+ * One piece of a combined text (a dependency, or the chunk itself: text[start, end)) as a text of
+ * its own that parses the way that piece parses inside the combined text and at the same offsets:
+ * blank in front (a comment line), under a `services:` key when it is a service there. Each piece
+ * is then parsed once, however many chunks have it in front of them (compose/parse.ts,
+ * parseAnchoredPieces).
+ */
+export function placedPiece(text: string, start: number, end: number, underServices: boolean): string {
+  const key = underServices ? SERVICES_KEY : '';
+  const fill = start - key.length;
+  if (fill < 0) throw new Error(`a piece at ${start} cannot sit under a services key`);
+  return key + (fill === 0 ? '' : fill === 1 ? '\n' : '#'.repeat(fill - 1) + '\n') + text.slice(start, end);
 }
 
 /** Does `text` hold each dependency's current text where it was when the entry was made? */

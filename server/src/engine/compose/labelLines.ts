@@ -16,7 +16,9 @@ export function scanLabelLines(unitText: string): SyntaxProblem[] {
   if (!unitText.includes('aliyun.')) return [];
   const problems: SyntaxProblem[] = [];
   LABEL_LINE_MISSING_SPACE.lastIndex = 0;
-  for (let m = LABEL_LINE_MISSING_SPACE.exec(unitText); m; m = LABEL_LINE_MISSING_SPACE.exec(unitText)) {
+  // (Each scan below runs only when its pattern, without the line anchor around it, occurs at all:
+  // most services have none, and the anchored multi-line scans cost more than the search.)
+  if (MAY_MISS_SPACE.test(unitText)) for (let m = LABEL_LINE_MISSING_SPACE.exec(unitText); m; m = LABEL_LINE_MISSING_SPACE.exec(unitText)) {
     const lineStart = m.index;
     if (!isInLabelsBlockText(unitText, lineStart)) continue; // e.g. text of a `command: |` script, not a label
     let lineEnd = unitText.indexOf('\n', lineStart);
@@ -25,7 +27,7 @@ export function scanLabelLines(unitText: string): SyntaxProblem[] {
     if (problem) problems.push(problem);
   }
   LABEL_VALUE_INDICATOR.lastIndex = 0;
-  for (let m = LABEL_VALUE_INDICATOR.exec(unitText); m; m = LABEL_VALUE_INDICATOR.exec(unitText)) {
+  if (MAY_START_WITH_INDICATOR.test(unitText)) for (let m = LABEL_VALUE_INDICATOR.exec(unitText); m; m = LABEL_VALUE_INDICATOR.exec(unitText)) {
     if (!isInLabelsBlockText(unitText, m.index)) continue;
     const problem = indicatorValueProblem(unitText, m);
     if (problem) problems.push(problem);
@@ -44,6 +46,10 @@ export function scanLabelLines(unitText: string): SyntaxProblem[] {
   }
   return problems;
 }
+
+/** What LABEL_LINE_MISSING_SPACE and LABEL_VALUE_INDICATOR need somewhere in the text, line anchors aside. */
+const MAY_MISS_SPACE = /aliyun\.[A-Za-z0-9_.\-\/]*["']?:(?:[^\s:\/]|\/(?!\/))/;
+const MAY_START_WITH_INDICATOR = /:[ \t]+[*!%{[]/;
 
 /** `aliyun.x: tcp://slb:` — a plain value ending with ':' is a nested key to YAML. */
 const LABEL_VALUE_TRAILING_COLON = /^([ \t]*(["']?)aliyun\.[A-Za-z0-9_.\-\/]*\2:[ \t]+)([^"'\s#*!%{[|>&@`][^\r\n#]*?:)[ \t]*(?:#[^\r\n]*)?$/gm;

@@ -23,6 +23,11 @@ export interface TooDeep {
  * in the text length whatever the text.
  */
 export function findTooDeepNesting(text: string, max = MAX_NESTING_DEPTH): TooDeep | undefined {
+  return cannotNestDeeperThan(text, max) ? undefined : scanNesting(text, max);
+}
+
+/** findTooDeepNesting without the shortcut (exported for the test that compares the two). */
+export function scanNesting(text: string, max = MAX_NESTING_DEPTH): TooDeep | undefined {
   const blockColumns: number[] = [];
   let flowDepth = 0;
   let quote = ''; // the open quote of a quoted scalar, '' outside one
@@ -118,4 +123,25 @@ export function findTooDeepNesting(text: string, max = MAX_NESTING_DEPTH): TooDe
     lineStart = lineEnd + 1;
   }
   return undefined;
+}
+
+/**
+ * A bound that most texts prove without the scan below: the block levels open at any point sit at
+ * strictly increasing columns of their lines, so there are fewer of them than the longest line has
+ * characters (a line that starts with `#` opens none: a comment, or text inside a scalar or a flow
+ * collection), and each flow level needs a `[` or `{` of its own.
+ */
+function cannotNestDeeperThan(text: string, max: number): boolean {
+  let bound = 0;
+  for (let start = 0; start <= text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    if (end - start > bound && text.charCodeAt(start) !== 35) bound = end - start;
+    start = end + 1;
+  }
+  if (bound > max) return false;
+  for (const bracket of ['[', '{']) {
+    for (let i = text.indexOf(bracket); i >= 0; i = text.indexOf(bracket, i + 1)) if (++bound > max) return false;
+  }
+  return true;
 }

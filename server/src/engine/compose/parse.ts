@@ -1,5 +1,5 @@
 // Parses a chunk (or a whole document) with the `yaml` package and extracts the compose model.
-import { Alias, Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Node, Pair, parseDocument, Scalar, YAMLMap } from 'yaml';
+import { Alias, isAlias, isMap, isPair, isScalar, isSeq, Node, Pair, parseDocument, Scalar, YAMLError, YAMLMap } from 'yaml';
 import { ExposeEntry, ExtendsRef, LabelEntry, ParsedUnit, PortMapping, ScalarKind, ServiceModel, Span, SyntaxProblem } from './model';
 import { describeYamlError } from './yamlErrors';
 import { findTooDeepNesting, MAX_NESTING_DEPTH } from './nestingDepth';
@@ -10,65 +10,125 @@ const TOP_LEVEL_NON_SERVICE_KEYS = new Set(['version', 'services', 'networks', '
 
 export type UnitKind = 'service' | 'section' | 'document';
 
-export function parseUnit(text: string, kind: UnitKind): ParsedUnit {
+const PARSE_OPTIONS = { prettyErrors: false, merge: true, uniqueKeys: false, strict: false } as const;
+
+/** One YAML text parsed: the root node and the parser's problems (or the reason it was not parsed). */
+export interface ParsedPiece {
+  contents: unknown;
+  /** Too deep to parse: this problem, and nothing else was read. */
+  tooDeep?: SyntaxProblem;
+  /** The parser threw (this message): nothing was read. */
+  failed?: string;
+  errors: readonly YAMLError[];
+  warnings: readonly YAMLError[];
+}
+
+/** Parses a text with the `yaml` package (after checking it is not nested too deeply for it). */
+export function parsePiece(text: string): ParsedPiece {
   // Too deep for the parser's recursion: say so at one fixed place instead of parsing.
   const tooDeep = findTooDeepNesting(text);
   if (tooDeep) {
     const message = t('Nested more than {0} levels deep here, too deep to read: this part of the file was not analysed. Compose files need about 6 levels; look for brackets that never close or indentation that keeps growing.', MAX_NESTING_DEPTH);
-    return { services: [], problems: [{ code: 'yaml-too-deep', message, span: { start: tooDeep.offset, end: Math.min(text.length, tooDeep.offset + 1) }, severity: 'error' }] };
+    return { contents: null, tooDeep: { code: 'yaml-too-deep', message, span: { start: tooDeep.offset, end: Math.min(text.length, tooDeep.offset + 1) }, severity: 'error' }, errors: [], warnings: [] };
   }
-  const lineCounter = new LineCounter();
-  let doc: Document.Parsed;
   try {
-    doc = parseDocument(text, { lineCounter, prettyErrors: false, merge: true, uniqueKeys: false, strict: false });
+    const doc = parseDocument(text, PARSE_OPTIONS);
+    return { contents: doc.contents, errors: doc.errors, warnings: doc.warnings };
   } catch (error) {
-    return { services: [], problems: [{ code: 'yaml-syntax', message: String((error as Error).message ?? error), span: { start: 0, end: Math.min(1, text.length) }, severity: 'error' }] };
+    return { contents: null, failed: String((error as Error).message ?? error), errors: [], warnings: [] };
   }
+}
+
+export function parseUnit(text: string, kind: UnitKind): ParsedUnit {
+  const piece = parsePiece(text);
+  if (piece.tooDeep) return { services: [], problems: [piece.tooDeep] };
+  if (piece.failed !== undefined) return { services: [], problems: [{ code: 'yaml-syntax', message: piece.failed, span: { start: 0, end: Math.min(1, text.length) }, severity: 'error' }] };
+  const problems = problemsOf(piece, text);
+  const contents = piece.contents;
+  if (kind === 'section' || !isMap(contents)) return { services: [], problems };
+  if (kind === 'service') return readServices([contents], contents.items, text, problems);
+  const servicesPair = contents.items.find(isServicesPair);
+  return readServices([contents], servicesPair ? servicesPair.value : topLevelServices(contents.items), text, problems);
+}
+
+/**
+ * A chunk parsed behind the chunks that define the anchors it uses (compose/anchorDeps.ts), without
+ * parsing their texts again for every chunk that uses them: each piece was parsed on its own, from
+ * a text that puts it at its offset in `text` (the dependencies' texts, then the chunk's own from
+ * `prefixLength`), so every range is an offset of `text`, as if `text` had been parsed whole. The
+ * aliases are resolved across the pieces in document order, as in that parse, and only the chunk's
+ * own services and problems are read (except that giving up on the text is reported wherever it is).
+ */
+export function parseAnchoredPieces(dependencies: readonly ParsedPiece[], own: ParsedPiece, text: string, prefixLength: number): ParsedUnit {
+  const pieces = [...dependencies, own];
+  for (const piece of pieces) if (piece.tooDeep) return { services: [], problems: [piece.tooDeep] };
+  if (pieces.some((p) => p.failed !== undefined)) return { services: [], problems: [] };
+  const problems = problemsOf(own, text).filter((p) => p.span.start >= prefixLength);
+  const contents = own.contents;
+  if (!isMap(contents)) return { services: [], problems };
+  // As in one parse of the whole text: with a `services:` key anywhere, the services are under it.
+  const servicesPair = contents.items.find(isServicesPair);
+  const hasServicesKey = servicesPair !== undefined || dependencies.some((d) => isMap(d.contents) && d.contents.items.some(isServicesPair));
+  const services = servicesPair ? servicesPair.value : hasServicesKey ? undefined : topLevelServices(contents.items);
+  const parsed = readServices(pieces.map((p) => p.contents), services, text, problems);
+  return {
+    services: parsed.services.filter((s) => s.nameSpan.start >= prefixLength),
+    problems: parsed.problems.filter((p) => p.span.start >= prefixLength || p.code === 'yaml-alias-bomb' || p.code === 'yaml-too-deep'),
+  };
+}
+
+function problemsOf(piece: ParsedPiece, text: string): SyntaxProblem[] {
   const problems: SyntaxProblem[] = [];
-  for (const e of doc.errors) problems.push(describeYamlError(e, text, 'error'));
-  for (const w of doc.warnings) {
+  for (const e of piece.errors) problems.push(describeYamlError(e, text, 'error'));
+  for (const w of piece.warnings) {
     // Tags and directives we do not care about are fine in compose files.
     if (w.code === 'TAG_RESOLVE_FAILED' || w.code === 'BAD_DIRECTIVE') continue;
     problems.push(describeYamlError(w, text, 'warning'));
   }
-  const services: ServiceModel[] = [];
-  const contents = doc.contents;
-  if (kind === 'section' || !isMap(contents)) return { services, problems };
+  return problems;
+}
+
+function isServicesPair(pair: Pair): boolean {
+  return isScalar(pair.key) && pair.key.value === 'services';
+}
+
+/** Compose V1: every top-level key but the known sections and `x-` extensions is a service. */
+function topLevelServices(items: Pair[]): Pair[] {
+  return items.filter((pair) => {
+    const key = isScalar(pair.key) ? String(pair.key.value) : '';
+    return !TOP_LEVEL_NON_SERVICE_KEYS.has(key) && !key.startsWith('x-');
+  });
+}
+
+/**
+ * The services of `services` (a list of service pairs, or the node under `services:`), with the
+ * aliases of `roots` (the parsed roots, in document order) resolved. `problems` are the parse's.
+ */
+function readServices(roots: unknown[], services: Pair[] | unknown, text: string, problems: SyntaxProblem[]): ParsedUnit {
+  const out: ServiceModel[] = [];
   // Aliases are looked up in one index per parse (the yaml package's Alias.resolve walks the whole
   // document on every call, which made files with one `<<: *defaults` per service quadratic).
   let aliases: AliasIndex;
   try {
-    aliases = text.includes('*') ? indexAliases(doc) : NO_ALIASES;
+    aliases = text.includes('*') ? indexAliases(roots) : NO_ALIASES;
   } catch (error) {
     problems.push({ code: 'yaml-too-deep', message: t('This is nested too deeply to read (thousands of brackets or indentation levels). The file was not analysed further.'), span: { start: 0, end: Math.min(1, text.length) }, severity: 'error' });
-    return { services, problems };
+    return { services: out, problems };
   }
   if (aliases.bomb) {
     const range = aliases.bomb.range ?? [0, Math.min(1, text.length)];
     problems.push({ code: 'yaml-alias-bomb', message: t('Too many aliases are expanded here (an alias bomb?). The file was not analysed further.'), span: { start: range[0], end: range[1] }, severity: 'error' });
-    return { services, problems };
+    return { services: out, problems };
   }
-  DOC_ALIASES.set(doc, aliases);
   try {
-    if (kind === 'service') {
-      for (const pair of contents.items) addService(pair, doc, text, services);
-    } else {
-      const servicesPair = contents.items.find((p) => isScalar(p.key) && p.key.value === 'services');
-      if (servicesPair) {
-        const servicesNode = resolveNode(servicesPair.value as Node, doc);
-        if (isMap(servicesNode)) for (const pair of servicesNode.items) addService(pair, doc, text, services);
-      } else {
-        for (const pair of contents.items) {
-          const key = isScalar(pair.key) ? String(pair.key.value) : '';
-          if (!TOP_LEVEL_NON_SERVICE_KEYS.has(key) && !key.startsWith('x-')) addService(pair, doc, text, services);
-        }
-      }
-    }
+    const pairs = Array.isArray(services) ? (services as Pair[]) : resolveNode(services as Node, aliases);
+    if (Array.isArray(pairs)) for (const pair of pairs) addService(pair, aliases, text, out);
+    else if (isMap(pairs)) for (const pair of pairs.items) addService(pair, aliases, text, out);
   } catch (error) {
     // Alias loops and similar: report, keep the server alive.
     problems.push({ code: 'yaml-syntax', message: String((error as Error).message ?? error), span: { start: 0, end: 1 }, severity: 'error' });
   }
-  return { services, problems };
+  return { services: out, problems };
 }
 
 /**
@@ -81,7 +141,6 @@ interface AliasIndex {
 }
 
 const NO_ALIASES: AliasIndex = { targets: new Map() };
-const DOC_ALIASES = new WeakMap<Document, AliasIndex>();
 
 /**
  * Nodes the aliases of one document may expand to in total, beyond the document's own nodes.
@@ -96,7 +155,7 @@ export const ALIAS_EXPANSION_BUDGET = 1_000_000;
  * the expanded size of its target to the count. Sizes are computed once per anchored node, so the
  * walk stays linear even when the expansion is exponential.
  */
-function indexAliases(doc: Document): AliasIndex {
+function indexAliases(roots: unknown[]): AliasIndex {
   const anchors = new Map<string, Node>();
   const sizes = new Map<Node, number>();
   const index: AliasIndex = { targets: new Map() };
@@ -123,15 +182,15 @@ function indexAliases(doc: Document): AliasIndex {
     if (anchor) sizes.set(node as Node, size);
     return size;
   };
-  walk(doc.contents);
+  for (const root of roots) walk(root);
   return index;
 }
 
-function resolveNode(node: Node | null | undefined, doc: Document, depth = 0): Node | undefined {
+function resolveNode(node: Node | null | undefined, aliases: AliasIndex, depth = 0): Node | undefined {
   if (!node) return undefined;
   if (isAlias(node)) {
     if (depth > 20) return undefined;
-    return resolveNode(DOC_ALIASES.get(doc)?.targets.get(node), doc, depth + 1);
+    return resolveNode(aliases.targets.get(node), aliases, depth + 1);
   }
   return node;
 }
@@ -143,7 +202,7 @@ interface EffectivePair {
 }
 
 /** Own pairs plus those merged in with `<<` (own keys win; merges are shallow, as in YAML 1.1). */
-function effectivePairs(map: YAMLMap, doc: Document, inherited = false, depth = 0, budget = { pairs: 20000 }): EffectivePair[] {
+function effectivePairs(map: YAMLMap, aliases: AliasIndex, inherited = false, depth = 0, budget = { pairs: 20000 }): EffectivePair[] {
   const own: EffectivePair[] = [];
   // A merge-key bomb (<<: [*a, *a, ...] nested) must not explode: stop after a fixed budget.
   if ((budget.pairs -= map.items.length) < 0) return own;
@@ -156,13 +215,14 @@ function effectivePairs(map: YAMLMap, doc: Document, inherited = false, depth = 
     if (key === '<<' && depth < 10) {
       const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
       for (const source of sources) {
-        const resolved = resolveNode(source as Node, doc);
-        if (isMap(resolved)) pushAll(merged, effectivePairs(resolved, doc, true, depth + 1, budget));
+        const resolved = resolveNode(source as Node, aliases);
+        if (isMap(resolved)) pushAll(merged, effectivePairs(resolved, aliases, true, depth + 1, budget));
       }
       continue;
     }
     own.push({ key, pair, inherited });
   }
+  if (merged.length === 0) return own;
   // Own keys win; among merged maps the first one that has a key wins (YAML merge order).
   const taken = new Set(own.map((p) => p.key));
   const result = own.slice();
@@ -202,7 +262,7 @@ function scalarContent(node: Scalar, text: string): { span: Span; exact: boolean
   return { span, exact: source === String(node.value ?? (node.source ?? '')) };
 }
 
-function addService(pair: Pair, doc: Document, text: string, out: ServiceModel[]): void {
+function addService(pair: Pair, aliases: AliasIndex, text: string, out: ServiceModel[]): void {
   if (!isScalar(pair.key)) return;
   const nameSpan = spanOf(pair.key as Node) ?? { start: 0, end: 0 };
   const service: ServiceModel = {
@@ -215,21 +275,21 @@ function addService(pair: Pair, doc: Document, text: string, out: ServiceModel[]
     duplicateLabelKeys: [],
   };
   out.push(service);
-  const body = resolveNode(pair.value as Node, doc);
+  const body = resolveNode(pair.value as Node, aliases);
   if (!isMap(body)) return;
-  for (const { key, pair: p, inherited } of effectivePairs(body, doc)) {
-    const value = resolveNode(p.value as Node, doc);
+  for (const { key, pair: p, inherited } of effectivePairs(body, aliases)) {
+    const value = resolveNode(p.value as Node, aliases);
     switch (key) {
       case 'labels':
         if (!inherited) service.labelsKeySpan = spanOf(p.key as Node);
         service.labelsForm = isMap(value) ? 'map' : isSeq(value) ? 'list' : 'other';
-        readLabels(value, doc, text, 'labels', inherited || value !== p.value, service);
+        readLabels(value, aliases, text, 'labels', inherited || value !== p.value, service);
         break;
       case 'deploy':
         if (isMap(value)) {
-          for (const d of effectivePairs(value, doc, inherited)) {
-            if (d.key === 'labels') readLabels(resolveNode(d.pair.value as Node, doc), doc, text, 'deploy.labels', d.inherited, service);
-            const v = resolveNode(d.pair.value as Node, doc);
+          for (const d of effectivePairs(value, aliases, inherited)) {
+            if (d.key === 'labels') readLabels(resolveNode(d.pair.value as Node, aliases), aliases, text, 'deploy.labels', d.inherited, service);
+            const v = resolveNode(d.pair.value as Node, aliases);
             if (d.key === 'replicas' && isScalar(v) && v.range && Number.isInteger(Number(v.value))) service.replicas = { value: Number(v.value), span: { start: v.range[0], end: v.range[1] } };
             if (d.key === 'mode' && isScalar(v)) service.deployMode = String(v.value);
           }
@@ -241,16 +301,16 @@ function addService(pair: Pair, doc: Document, text: string, out: ServiceModel[]
           service.portsNodeSpan = spanOf(value);
           service.portsFlow = isSeq(value) && value.flow === true;
         }
-        if (isSeq(value)) for (const item of value.items) readPort(resolveNode(item as Node, doc), doc, text, inherited, service);
+        if (isSeq(value)) for (const item of value.items) readPort(resolveNode(item as Node, aliases), aliases, text, inherited, service);
         break;
       case 'expose':
-        if (isSeq(value)) for (const item of value.items) readExpose(resolveNode(item as Node, doc), service);
+        if (isSeq(value)) for (const item of value.items) readExpose(resolveNode(item as Node, aliases), service);
         break;
       case 'image':
         if (isScalar(value) && value.value !== null) service.image = String(value.value);
         break;
       case 'extends':
-        service.extends = readExtends(value, doc, spanOf(p.key as Node) ?? nameSpan, inherited);
+        service.extends = readExtends(value, aliases, spanOf(p.key as Node) ?? nameSpan, inherited);
         break;
       case 'network_mode':
       case 'net':
@@ -260,12 +320,12 @@ function addService(pair: Pair, doc: Document, text: string, out: ServiceModel[]
   }
 }
 
-function readExtends(node: Node | undefined, doc: Document, span: Span, inherited: boolean): ExtendsRef {
+function readExtends(node: Node | undefined, aliases: AliasIndex, span: Span, inherited: boolean): ExtendsRef {
   if (isScalar(node)) return { service: node.value === null ? '' : String(node.value), span, inherited };
   if (isMap(node)) {
     const get = (k: string) => {
       const pair = node.items.find((i) => isScalar(i.key) && i.key.value === k);
-      const v = resolveNode(pair?.value as Node | undefined, doc);
+      const v = resolveNode(pair?.value as Node | undefined, aliases);
       return isScalar(v) && v.value !== null ? String(v.value) : undefined;
     };
     return { service: get('service') ?? '', file: get('file'), span, inherited };
@@ -273,13 +333,13 @@ function readExtends(node: Node | undefined, doc: Document, span: Span, inherite
   return { service: '', span, inherited };
 }
 
-function readLabels(node: Node | undefined, doc: Document, text: string, where: LabelEntry['where'], inherited: boolean, service: ServiceModel): void {
+function readLabels(node: Node | undefined, aliases: AliasIndex, text: string, where: LabelEntry['where'], inherited: boolean, service: ServiceModel): void {
   if (isMap(node)) {
     const seen = new Map<string, Span>();
-    for (const { key, pair, inherited: merged } of effectivePairs(node, doc, inherited)) {
+    for (const { key, pair, inherited: merged } of effectivePairs(node, aliases, inherited)) {
       if (!isScalar(pair.key)) continue;
       const keyContent = scalarContent(pair.key, text);
-      const valueNode = resolveNode(pair.value as Node, doc);
+      const valueNode = resolveNode(pair.value as Node, aliases);
       let kind = scalarKind(valueNode);
       // docker-compose 1.x (PyYAML, YAML 1.1) reads `aliyun.global: yes` as a boolean.
       if (kind === 'string' && isScalar(valueNode) && valueNode.type === Scalar.PLAIN && YAML11_BOOLEAN.test(String(valueNode.value))) kind = 'boolean';
@@ -326,7 +386,7 @@ function readLabels(node: Node | undefined, doc: Document, text: string, where: 
     // Docker keeps the last of two list items with the same key (S7): report it like a map's duplicate.
     const seen = new Map<string, { span: Span; value: string | undefined }>();
     for (const rawItem of node.items) {
-      const item = resolveNode(rawItem as Node, doc);
+      const item = resolveNode(rawItem as Node, aliases);
       if (isScalar(item) && item.range) {
         const content = scalarContent(item, text);
         const whole = item.value === null ? '' : String(item.value);
@@ -357,7 +417,7 @@ function readLabels(node: Node | undefined, doc: Document, text: string, where: 
         // `- aliyun.lb.port_80: tcp://slb:80`: YAML reads a mapping inside the list.
         const pair = item.items[0];
         const keyNode = pair.key as Node;
-        const valueNode = resolveNode(pair.value as Node, doc);
+        const valueNode = resolveNode(pair.value as Node, aliases);
         const keySpan = spanOf(keyNode) ?? { start: 0, end: 0 };
         const valueSpan = spanOf(valueNode) ?? keySpan;
         service.labels.push({
@@ -434,7 +494,7 @@ const SEXAGESIMAL = /^[1-9][0-9_]*(?::[0-5]?[0-9])+$/;
 /** What PyYAML (YAML 1.1) reads as a boolean; the `yaml` package (1.2) reads these as strings. */
 const YAML11_BOOLEAN = /^(?:yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF)$/;
 
-function readPort(node: Node | undefined, doc: Document, text: string, inherited: boolean, service: ServiceModel): void {
+function readPort(node: Node | undefined, aliases: AliasIndex, text: string, inherited: boolean, service: ServiceModel): void {
   if (!node || !node.range) return;
   const span = { start: node.range[0], end: node.range[1] };
   // A block mapping's range runs to the start of the next line: end the span where its text ends.
@@ -452,9 +512,9 @@ function readPort(node: Node | undefined, doc: Document, text: string, inherited
   }
   if (isMap(node)) {
     // Keys may come through `<<: *defaults` too.
-    const pairs = new Map(effectivePairs(node, doc).map((p) => [p.key, p.pair.value as Node | undefined]));
+    const pairs = new Map(effectivePairs(node, aliases).map((p) => [p.key, p.pair.value as Node | undefined]));
     const get = (k: string) => {
-      const r = resolveNode(pairs.get(k), doc);
+      const r = resolveNode(pairs.get(k), aliases);
       return isScalar(r) && r.value !== null ? String(r.value) : undefined;
     };
     const target = get('target');

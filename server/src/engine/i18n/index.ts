@@ -15,18 +15,48 @@ export function normaliseLocale(raw: string | undefined | null): Locale {
   return 'en';
 }
 
+/** The current locale's translations (l10n is configured with them too, for its other callers). */
+let bundle: Record<string, string> | undefined;
+
 export function setLocale(locale: Locale): void {
   currentLocale = locale;
-  l10n.config({ contents: locale === 'zh-cn' ? (zhCnBundle as Record<string, string>) : {} });
+  bundle = locale === 'zh-cn' ? (zhCnBundle as Record<string, string>) : undefined;
+  l10n.config({ contents: bundle ?? {} });
 }
 
 export function getLocale(): Locale {
   return currentLocale;
 }
 
-/** Translate: `t('Port {0} is not published', 80)`. */
+/**
+ * Translate: `t('Port {0} is not published', 80)`. What `l10n.t` gives, about five times faster (its
+ * `format` is a regex replace with a callback: a file with 15k findings formats some 50k messages).
+ */
 export function t(message: string, ...args: Array<string | number | boolean>): string {
-  return l10n.t(message, ...args);
+  const translated = bundle?.[message];
+  const template = typeof translated === 'string' && translated !== '' ? translated : message;
+  return args.length === 0 ? template : format(template, args);
+}
+
+/** l10n's format: each `{key}` (key: anything but `}`) becomes `args[key]` when that is set, else stays. */
+function format(template: string, args: readonly unknown[]): string {
+  let out = '';
+  let copied = 0;
+  for (let open = template.indexOf('{'); open >= 0; ) {
+    const close = template.indexOf('}', open + 1);
+    if (close < 0) break;
+    if (close === open + 1) {
+      open = template.indexOf('{', open + 1);
+      continue;
+    }
+    const value = (args as unknown as Record<string, unknown>)[template.slice(open + 1, close)];
+    if (value !== undefined && value !== null) {
+      out += template.slice(copied, open) + String(value);
+      copied = close + 1;
+    }
+    open = template.indexOf('{', close + 1);
+  }
+  return copied === 0 ? template : out + template.slice(copied);
 }
 
 setLocale('en');
