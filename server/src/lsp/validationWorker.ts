@@ -2,8 +2,7 @@
 // for it. One ComposeAnalyzer per document keeps that document's parse cache and cross-service index.
 import { readlinkSync } from 'fs';
 import { constants as osConstants, setPriority } from 'os';
-import { getHeapSpaceStatistics, setFlagsFromString } from 'v8';
-import { runInNewContext } from 'vm';
+import { getHeapSpaceStatistics } from 'v8';
 import { parentPort, workerData } from 'worker_threads';
 import { LineDocument } from '../engine/lineDocument';
 import { Analysis, ComposeAnalyzer, YamlSyntaxErrorMode } from '../engine/analysis';
@@ -16,6 +15,7 @@ import type { ValidationReply, ValidationRequest } from './validationHost';
 import type { UnitCross, UnitSummary } from '../engine/rules/crossServiceRules';
 import { Diagnostic } from 'vscode-languageserver';
 import { diffDiagnostics, LineEdit, lineEditOf, mapDiagnostic, mapLineStart } from './diagnosticDelta';
+import { exposedGc } from './youngGeneration';
 import { ManifestAnalyzer } from '../engine/k8s/analyze';
 import { looksLikeKubernetes } from '../engine/k8s/parse';
 import { maxTextLength } from '../engine/analysisLimits';
@@ -223,7 +223,6 @@ export function afterAnalysis(): boolean {
  * instead, once the old generation has grown by COLLECT_AFTER_GROWTH since the last full
  * collection (less than V8 lets it grow), V8's own limit is not reached while typing.
  */
-let collectGarbage: (() => void) | undefined;
 /** The old generation (everything but the young one) after the last full collection, V8's or ours. */
 let oldAfterCollection = 0;
 let oldBefore = 0;
@@ -237,14 +236,9 @@ function collectWhenIdle(): boolean {
   oldBefore = now;
   if (now - oldAfterCollection < COLLECT_AFTER_GROWTH) return false;
   try {
-    if (!collectGarbage) {
-      // V8 offers no other way to ask for a full collection from inside a worker.
-      setFlagsFromString('--expose-gc');
-      collectGarbage = runInNewContext('gc') as () => void;
-    }
-    collectGarbage();
+    exposedGc()?.(); // where `gc` cannot be had, V8 collects on its own schedule
   } catch {
-    collectGarbage = () => undefined; // not available here: V8 will collect on its own schedule
+    // likewise
   }
   oldAfterCollection = oldBefore = old();
   return true;

@@ -1,4 +1,5 @@
-// A young-generation collection right after work that left much behind, before its answer goes
+// V8's `gc` for both threads (the worker's full collection between results uses it too), and a
+// young-generation collection right after work that left much behind, before its answer goes
 // out. On a file with 15k findings a line added near the top moves 7.7k diagnostics: the main
 // thread makes 7.7k fresh copies that survive, and copying survivors is what a collection costs
 // (8-10 ms here). Left to V8, that collection fell into the next request: a completion typed on
