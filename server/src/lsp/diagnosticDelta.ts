@@ -150,11 +150,16 @@ function sameRange(a: Range, b: Range): boolean {
   return samePosition(a.start, b.start) && samePosition(a.end, b.end);
 }
 
-/** Is `next` what `previous` becomes through the edits? */
-export function sameAfterEdits(previous: Diagnostic, next: Diagnostic, edits: LineEdit[], uri: string): boolean {
-  if (previous.message !== next.message || previous.code !== next.code || previous.severity !== next.severity || previous.source !== next.source) return false;
+/** What `previous` becomes through the edits, when that is `next` (else undefined). */
+function mappedIfSame(previous: Diagnostic, next: Diagnostic, edits: LineEdit[], uri: string): Diagnostic | undefined {
+  if (previous.message !== next.message || previous.code !== next.code || previous.severity !== next.severity || previous.source !== next.source) return undefined;
   const mapped = mapDiagnostic(previous, edits, uri);
-  if (!mapped || !sameRange(mapped.range, next.range)) return false;
+  return mapped && sameAsMapped(mapped, next) ? mapped : undefined;
+}
+
+/** Is `next` the same on the wire and in its fixes as `mapped` (a diagnostic already moved through the edits)? */
+function sameAsMapped(mapped: Diagnostic, next: Diagnostic): boolean {
+  if (!sameRange(mapped.range, next.range)) return false;
   const a = mapped.relatedInformation;
   const b = next.relatedInformation;
   if ((a?.length ?? 0) !== (b?.length ?? 0)) return false;
@@ -220,10 +225,10 @@ export function diffDiagnostics(previous: Diagnostic[], next: Diagnostic[], edit
     // `next[j]` is `previous[i]` moved through these very edits (`moved`: what the caller made so).
     // (The main thread maps those when it keeps them; one that does not map asks for the whole list.)
     if (moved !== undefined && moved.get(next[j]) === previous[i]) return true;
-    if (!sameAfterEdits(previous[i], next[j], edits, uri)) return false;
+    const mapped = mappedIfSame(previous[i], next[j], edits, uri);
     // Rendered again but equal (its unit or group was checked again): as is when the edits do not move it.
-    asIs = mapDiagnostic(previous[i], edits, uri) === previous[i];
-    return true;
+    asIs = mapped === previous[i];
+    return mapped !== undefined;
   };
   let i = 0;
   let j = 0;
