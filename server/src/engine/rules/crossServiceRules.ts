@@ -312,70 +312,92 @@ export class CrossServiceIndex {
       : { note: '', sameSpot: false, related: [] };
   }
 
-  /** X3: front port unique per SLB (tcp/http/https share one port space, udp has its own). */
-  private frontPortConflicts(owners: Owner<IndexedBinding>[], abs: (span: UnitSpan) => { start: number }): CrossFinding[] {
+  /**
+   * The three rules below share their shape: in a group, every owner after the first one (in file
+   * order) that clashes with it gets a finding at its own span, pointing at the first owner, with
+   * the inheritance note when the owner gets the item through an alias or '<<' merge.
+   */
+  private againstFirst<T extends { service: string; inheritedBy?: { start: number; end: number } }>(
+    owners: Owner<T>[],
+    spanOf: (item: T) => { start: number; end: number },
+    abs: (span: UnitSpan) => { start: number },
+    clashes: (first: T, item: T) => boolean,
+    finding: (first: T, item: T, via: ReturnType<CrossServiceIndex['inheritance']>) => { once?: unknown; code: string; severity: Finding['severity']; message: string; firstMessage: string },
+  ): CrossFinding[] {
     const out: CrossFinding[] = [];
-    const [first, ...rest] = ordered(owners, (b) => b.frontPortSpan, abs);
-    for (const { summary, item: b } of rest) {
-      if (first.item.service === b.service && first.item.containerPort === b.containerPort && first.item.scheme === b.scheme) continue;
-      const via = this.inheritance(summary, b, sameStart(at(first.summary, first.item.frontPortSpan), at(summary, b.frontPortSpan), abs));
+    const [first, ...rest] = ordered(owners, spanOf, abs);
+    for (const { summary, item } of rest) {
+      if (!clashes(first.item, item)) continue;
+      const via = this.inheritance(summary, item, sameStart(at(first.summary, spanOf(first.item)), at(summary, spanOf(item)), abs));
+      const f = finding(first.item, item, via);
       out.push({
-        code: 'lb-front-port-conflict',
-        severity: 'error',
-        message: via.sameSpot
-          ? t("SLB '{0}' front port {1} is bound by service '{2}' and, through an alias or '<<' merge, by service '{3}'. One listener port forwards to one backend port: give each service its own front port.", b.slb, b.frontPort, first.item.service, b.service)
-          : (first.item.service === b.service
-            ? t("SLB '{0}' front port {1} is already bound to container port {2} of this service. One listener port forwards to one backend port: pick another front port.", b.slb, b.frontPort, first.item.containerPort)
-            : t("SLB '{0}' front port {1} is already used by service '{2}'. One listener port forwards to one backend port: pick another front port.", b.slb, b.frontPort, first.item.service)) + via.note + (b.assumed ?? first.item.assumed ?? ''),
-        span: at(summary, b.frontPortSpan),
-        related: [{ span: at(first.summary, first.item.frontPortSpan), message: t("Front port {0} of SLB '{1}' first bound here (service '{2}')", first.item.frontPort, first.item.slb, first.item.service) }, ...via.related],
+        once: f.once,
+        code: f.code,
+        severity: f.severity,
+        message: f.message,
+        span: at(summary, spanOf(item)),
+        related: [{ span: at(first.summary, spanOf(first.item)), message: f.firstMessage }, ...via.related],
         group: '',
       });
     }
     return out;
+  }
+
+  /** X3: front port unique per SLB (tcp/http/https share one port space, udp has its own). */
+  private frontPortConflicts(owners: Owner<IndexedBinding>[], abs: (span: UnitSpan) => { start: number }): CrossFinding[] {
+    return this.againstFirst(
+      owners,
+      (b) => b.frontPortSpan,
+      abs,
+      (first, b) => !(first.service === b.service && first.containerPort === b.containerPort && first.scheme === b.scheme),
+      (first, b, via) => ({
+        code: 'lb-front-port-conflict',
+        severity: 'error',
+        message: via.sameSpot
+          ? t("SLB '{0}' front port {1} is bound by service '{2}' and, through an alias or '<<' merge, by service '{3}'. One listener port forwards to one backend port: give each service its own front port.", b.slb, b.frontPort, first.service, b.service)
+          : (first.service === b.service
+            ? t("SLB '{0}' front port {1} is already bound to container port {2} of this service. One listener port forwards to one backend port: pick another front port.", b.slb, b.frontPort, first.containerPort)
+            : t("SLB '{0}' front port {1} is already used by service '{2}'. One listener port forwards to one backend port: pick another front port.", b.slb, b.frontPort, first.service)) + via.note + (b.assumed ?? first.assumed ?? ''),
+        firstMessage: t("Front port {0} of SLB '{1}' first bound here (service '{2}')", first.frontPort, first.slb, first.service),
+      }),
+    );
   }
 
   /** X1: two services must not use the same SLB. */
   private sharedSlbs(owners: Owner<IndexedBinding>[], abs: (span: UnitSpan) => { start: number }): CrossFinding[] {
-    const out: CrossFinding[] = [];
-    const [owner, ...rest] = ordered(owners, (b) => b.slbSpan, abs);
-    for (const { summary, item: b } of rest) {
-      if (b.service === owner.item.service) continue;
-      const via = this.inheritance(summary, b, sameStart(at(owner.summary, owner.item.slbSpan), at(summary, b.slbSpan), abs));
-      out.push({
+    return this.againstFirst(
+      owners,
+      (b) => b.slbSpan,
+      abs,
+      (owner, b) => b.service !== owner.service,
+      (owner, b, via) => ({
         code: 'lb-slb-shared',
         severity: 'error',
         message: via.sameSpot
-          ? t("SLB '{0}' is used by service '{1}' and, through an alias or '<<' merge, by service '{2}'. Two services must not share one SLB: each service's agent would remove the other's backend servers. Give each service its own SLB.", b.slb, owner.item.service, b.service)
-          : t("SLB '{0}' is also used by service '{1}'. Two services must not share one SLB: each service's agent would remove the other's backend servers. Use a separate SLB for each service.", b.slb, owner.item.service) + via.note + (b.assumed ?? owner.item.assumed ?? ''),
-        span: at(summary, b.slbSpan),
-        related: [{ span: at(owner.summary, owner.item.slbSpan), message: t("SLB '{0}' used by service '{1}'", owner.item.slb, owner.item.service) }, ...via.related],
-        group: '',
-      });
-    }
-    return out;
+          ? t("SLB '{0}' is used by service '{1}' and, through an alias or '<<' merge, by service '{2}'. Two services must not share one SLB: each service's agent would remove the other's backend servers. Give each service its own SLB.", b.slb, owner.service, b.service)
+          : t("SLB '{0}' is also used by service '{1}'. Two services must not share one SLB: each service's agent would remove the other's backend servers. Use a separate SLB for each service.", b.slb, owner.service) + via.note + (b.assumed ?? owner.assumed ?? ''),
+        firstMessage: t("SLB '{0}' used by service '{1}'", owner.slb, owner.service),
+      }),
+    );
   }
 
   /** P7: the same host port (and protocol) published by two services cannot run on one node. */
   private sharedHostPorts(owners: Owner<IndexedHostPort>[], abs: (span: UnitSpan) => { start: number }): CrossFinding[] {
-    const out: CrossFinding[] = [];
-    const [first, ...rest] = ordered(owners, (h) => h.span, abs);
-    for (const { summary, item: h } of rest) {
-      if (h.service === first.item.service) continue;
-      const via = this.inheritance(summary, h, sameStart(at(first.summary, first.item.span), at(summary, h.span), abs));
-      out.push({
+    return this.againstFirst(
+      owners,
+      (h) => h.span,
+      abs,
+      (first, h) => h.service !== first.service,
+      (first, h, via) => ({
         once: h.span,
         code: 'host-port-shared',
         severity: 'warning',
         message: via.sameSpot
-          ? t("Host port {0}/{1} is published by service '{2}' and, through an alias or '<<' merge, by service '{3}'. Containers of the two services can never run on the same node.", h.port, h.protocol, first.item.service, h.service)
-          : t("Host port {0}/{1} is also published by service '{2}'. Containers of the two services can never run on the same node.", h.port, h.protocol, first.item.service) + via.note,
-        span: at(summary, h.span),
-        related: [{ span: at(first.summary, first.item.span), message: t("Published by service '{0}'", first.item.service) }, ...via.related],
-        group: '',
-      });
-    }
-    return out;
+          ? t("Host port {0}/{1} is published by service '{2}' and, through an alias or '<<' merge, by service '{3}'. Containers of the two services can never run on the same node.", h.port, h.protocol, first.service, h.service)
+          : t("Host port {0}/{1} is also published by service '{2}'. Containers of the two services can never run on the same node.", h.port, h.protocol, first.service) + via.note,
+        firstMessage: t("Published by service '{0}'", first.service),
+      }),
+    );
   }
 }
 
