@@ -12,21 +12,23 @@ import { createConnection, Diagnostic, ProposedFeatures, StreamMessageWriter, Te
 import { ComposeAnalyzer } from '../server/src/engine/analysis';
 import { toDiagnostics } from '../server/src/engine/features/diagnostics';
 import { textOf } from '../server/src/engine/text';
-import { cachingJsonEncoder, wireDiagnostics } from '../server/src/lsp/diagnosticWire';
+import { cachingJsonEncoder } from '../server/src/lsp/diagnosticWire';
+import { DiagnosticList } from '../server/src/lsp/diagnosticList';
 
 const writer = new StreamMessageWriter(process.stdout, { charset: 'utf-8', contentTypeEncoder: cachingJsonEncoder });
 const connection = createConnection(ProposedFeatures.all, process.stdin, writer as unknown as NodeJS.WritableStream);
-const published = new Map<string, Diagnostic[]>();
+const published = new Map<string, DiagnosticList>();
 
 connection.onInitialize(() => ({ capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental } }));
 connection.onDidOpenTextDocument(({ textDocument }) => {
   const findings = new ComposeAnalyzer().analyze(textDocument.text).findings;
-  const diagnostics = wireDiagnostics(toDiagnostics(textOf(textDocument.text), findings, textDocument.uri, true));
+  // Held as the real server holds a list (lsp/diagnosticList.ts): publishes copy its bytes.
+  const diagnostics = DiagnosticList.of(toDiagnostics(textOf(textDocument.text), findings, textDocument.uri, true));
   published.set(textDocument.uri, diagnostics);
-  void connection.sendDiagnostics({ uri: textDocument.uri, version: textDocument.version, diagnostics });
+  void connection.sendDiagnostics({ uri: textDocument.uri, version: textDocument.version, diagnostics: diagnostics as unknown as Diagnostic[] });
 });
 connection.onDidChangeTextDocument(({ textDocument }) => {
-  void connection.sendDiagnostics({ uri: textDocument.uri, version: textDocument.version, diagnostics: published.get(textDocument.uri) ?? [] });
+  void connection.sendDiagnostics({ uri: textDocument.uri, version: textDocument.version, diagnostics: (published.get(textDocument.uri) ?? DiagnosticList.EMPTY) as unknown as Diagnostic[] });
 });
 // The benchmark's probes get empty answers: only the publishes are of interest here.
 connection.onCompletion(() => []);

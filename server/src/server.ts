@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
-import { CodeActionKind, createConnection, DiagnosticRefreshRequest, DidChangeConfigurationNotification, InitializeParams, InitializeResult, ProposedFeatures, ResponseError, StreamMessageWriter, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import { CodeActionKind, createConnection, DiagnosticRefreshRequest, PublishDiagnosticsParams, DidChangeConfigurationNotification, InitializeParams, InitializeResult, ProposedFeatures, ResponseError, StreamMessageWriter, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import { format } from 'util';
 import { LineDocument } from './engine/lineDocument';
 import { Analysis, ComposeAnalyzer } from './engine/analysis';
@@ -25,7 +25,8 @@ import { allCommandNames, CommandDispatcher } from './lsp/commands';
 import { registerProvisionCommands } from './lsp/provisionCommands';
 import { QuietPublisher } from './lsp/typingQuiet';
 import { DiagnosticReports } from './lsp/pullDiagnostics';
-import { cachingJsonEncoder, wireDiagnostics, withFixes } from './lsp/diagnosticWire';
+import { cachingJsonEncoder, withFixes } from './lsp/diagnosticWire';
+import { DiagnosticList } from './lsp/diagnosticList';
 import { CurrentBindings, labelStates } from './lsp/labelStates';
 import { CLOUD_METHODS, LabelStatesResult } from '../../common/protocol';
 import { K8sFeatures } from './lsp/k8sFeatures';
@@ -108,8 +109,9 @@ const publisher = new QuietPublisher(
     // Pull: the list waits for the client's pull (or a refresh asks for one), lsp/pullDiagnostics.ts.
     if (pullDiagnostics) return reports.store(params, afterPause);
     traceDiagnostics(params.uri, params.version, `${params.diagnostics.length} sent${afterPause ? ' after the typing pause' : ''}`);
-    // Fixes stay here; the client gets them through code actions (lsp/diagnosticWire.ts).
-    void connection.sendDiagnostics({ ...params, diagnostics: wireDiagnostics(params.diagnostics) });
+    // The held list as it is: the JSON encoder copies its bytes, other transports serialize it
+    // through its toJSON. Fixes stay here; the client gets them through code actions (lsp/diagnosticWire.ts).
+    void connection.sendDiagnostics(params as unknown as PublishDiagnosticsParams);
   },
   (uri) => documents.get(uri)?.version,
   () => diagnosticDelayOverride ?? settings.diagnosticDelay,
@@ -338,7 +340,7 @@ async function validate(doc: LineDocument): Promise<void> {
   // R12 across files: this manifest's CLB ports join the workspace index, clashes with other files come back.
   k8s.indexOpen(current);
   const crossFile = k8s.isKubernetes(current) ? k8s.workspaceDiagnostics(current, relatedInformation) : [];
-  publisher.publish(doc.uri, result.version, [...result.diagnostics, ...online, ...crossFile, ...reach.marksFor(current)]);
+  publisher.publish(doc.uri, result.version, DiagnosticList.concat([result.diagnostics, DiagnosticList.of([...online, ...crossFile, ...reach.marksFor(current)])]));
 }
 
 function scheduleValidation(doc: LineDocument): void {

@@ -1,10 +1,12 @@
-// What a publish puts on the wire (lsp/diagnosticWire.ts): no fixes, JSON built from cached pieces,
-// and code actions that still find each diagnostic's fixes on the server.
+// What a publish puts on the wire (lsp/diagnosticWire.ts): no fixes, JSON copied from the held
+// list's bytes (lsp/diagnosticList.ts), and code actions that still find each diagnostic's fixes on the server.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { CodeAction, Diagnostic } from 'vscode-languageserver-protocol';
-import { encodeMessage, wireDiagnostic, withFixes } from '../../server/src/lsp/diagnosticWire';
+import { encodeMessage, withFixes } from '../../server/src/lsp/diagnosticWire';
+import { DiagnosticList } from '../../server/src/lsp/diagnosticList';
+import { holdWhole } from '../helpers/heldDiagnostics';
 import { LspTestClient, SERVER_PATH } from './lspClient';
 
 const withFix: Diagnostic = {
@@ -15,6 +17,7 @@ const withFix: Diagnostic = {
   message: 'Container port 9901 is not published: "quoted" and ünïcode',
   data: { fixes: [{ title: "Add '9901:9901' under ports", preferred: true, edits: [{ range: { start: { line: 2, character: 14 }, end: { line: 2, character: 14 } }, newText: '\n      - "9901:9901"' }] }] },
 };
+const wireDiagnostic = ({ data: _data, ...wire }: Diagnostic): Diagnostic => wire;
 const plain: Diagnostic = { range: { start: { line: 5, character: 0 }, end: { line: 5, character: 4 } }, severity: 2, code: 'host-port-shared', source: 'aliyun-slb', message: 'shared', relatedInformation: [{ location: { uri: 'file:///a.yml', range: { start: { line: 1, character: 0 }, end: { line: 1, character: 1 } } }, message: 'here' }] };
 
 describe('diagnostics on the wire', () => {
@@ -25,6 +28,10 @@ describe('diagnostics on the wire', () => {
     ]) {
       const message = { jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params };
       assert.deepEqual(JSON.parse(encodeMessage(message).toString('utf8')), JSON.parse(JSON.stringify(message)));
+      // The held list (with its fixes) puts the same on the wire, through the encoder and through JSON.stringify (other transports).
+      const held = { ...message, params: { ...params, diagnostics: params.diagnostics.length ? holdWhole([withFix, plain]) : DiagnosticList.EMPTY } };
+      assert.deepEqual(JSON.parse(encodeMessage(held).toString('utf8')), JSON.parse(JSON.stringify(message)));
+      assert.deepEqual(JSON.parse(JSON.stringify(held)), JSON.parse(JSON.stringify(message)));
     }
     // A pull's full answer (textDocument/diagnostic), with or without a resultId, and with a string id.
     for (const message of [
@@ -41,26 +48,17 @@ describe('diagnostics on the wire', () => {
     assert.equal(encodeMessage(other).toString('utf8'), JSON.stringify(other));
   });
 
-  it('reuses the JSON of an unchanged diagnostic, and a changed (copied) one is encoded anew', () => {
-    const first = { jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params: { uri: 'u', version: 1, diagnostics: [plain] } };
-    encodeMessage(first);
-    const moved = { ...plain, range: { start: { line: 6, character: 0 }, end: { line: 6, character: 4 } } };
-    const second = { ...first, params: { ...first.params, version: 2, diagnostics: [plain, moved] } };
-    const decoded = JSON.parse(encodeMessage(second).toString('utf8'));
-    assert.equal(decoded.params.diagnostics[1].range.start.line, 6);
-    assert.equal(decoded.params.diagnostics[0].range.start.line, 5);
-  });
-
-  it('leaves the fixes out of the wire copy, and puts them back for a matching client diagnostic only', () => {
-    const wire = wireDiagnostic(withFix);
-    assert.equal(wire.data, undefined);
-    assert.equal(wireDiagnostic(withFix), wire, 'one copy per diagnostic, so its JSON is cached');
-    assert.equal(withFix.data !== undefined, true, 'the server keeps the original');
-    const clientCopy = JSON.parse(JSON.stringify(wire)) as Diagnostic;
-    assert.deepEqual(withFixes([clientCopy], [plain, withFix])[0].data, withFix.data);
-    // A diagnostic from an older version (moved since) gets no fixes: they would edit moved text.
-    const stale = { ...clientCopy, range: { start: { line: 4, character: 8 }, end: { line: 4, character: 27 } } };
-    assert.equal(withFixes([stale], [plain, withFix])[0].data, undefined);
+  it('leaves the fixes out of the wire, and puts them back for a matching client diagnostic only', () => {
+    for (const held of [DiagnosticList.of([plain, withFix]), holdWhole([plain, withFix])]) {
+      const clientCopy = (JSON.parse(JSON.stringify(held)) as Diagnostic[])[1];
+      assert.equal(clientCopy.data, undefined);
+      assert.deepEqual(withFixes([clientCopy], held)[0].data, withFix.data);
+      // A diagnostic from an older version (moved since) gets no fixes: they would edit moved text.
+      const stale = { ...clientCopy, range: { start: { line: 4, character: 8 }, end: { line: 4, character: 27 } } };
+      assert.equal(withFixes([stale], held)[0].data, undefined);
+      // Nor one at the same range with another message.
+      assert.equal(withFixes([{ ...clientCopy, message: 'other' }], held)[0].data, undefined);
+    }
   });
 });
 

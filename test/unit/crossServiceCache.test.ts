@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Diagnostic, TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { handleValidationMessage } from '../../server/src/lsp/validationWorker';
-import { applyDelta } from '../../server/src/lsp/diagnosticDelta';
+import { fullJson, hold, holdWhole } from '../helpers/heldDiagnostics';
 import type { ValidationResult } from '../../server/src/lsp/validationHost';
 import { LineDocument } from '../../server/src/engine/lineDocument';
 import { ComposeAnalyzer } from '../../server/src/engine/analysis';
@@ -27,7 +27,7 @@ function whole(text: string, as: string): Diagnostic[] {
   return JSON.parse(JSON.stringify(r.diagnostics).split(uri).join(as));
 }
 
-const sent = (diagnostics: Diagnostic[]) => JSON.parse(JSON.stringify(diagnostics));
+const sent = fullJson;
 
 /** Services a, b, c (and d, e): a and b share host port 8080 and SLB slb_a; c and e are on their own. */
 function compose(): string {
@@ -43,7 +43,7 @@ function session(name: string) {
   handleValidationMessage({ type: 'open', uri, version: 1, text });
   const mirror = new LineDocument(uri, 'dockercompose', 1, text);
   let result = analyze(uri, 1);
-  let held = result.diagnostics;
+  let held = holdWhole(result.diagnostics);
   let heldId = result.id;
   let version = 1;
   const lineOf = (needle: string, from = 0) => {
@@ -53,13 +53,13 @@ function session(name: string) {
   return {
     lineOf,
     mirror,
-    held: () => held,
+    held: () => held.toArray(),
     edit(changes: TextDocumentContentChangeEvent[], what: string) {
       version++;
       mirror.update(changes, version);
       handleValidationMessage({ type: 'change', uri, version, changes });
       result = analyze(uri, version, heldId);
-      held = result.diagnosticsDelta ? applyDelta(held, result.diagnosticsDelta, uri) : result.diagnostics;
+      held = hold(held, result, uri);
       heldId = result.id;
       assert.deepEqual(sent(held), whole(mirror.getText(), uri), `${name}: after ${what}`);
     },

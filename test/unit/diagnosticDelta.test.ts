@@ -10,6 +10,8 @@ import type { ValidationResult } from '../../server/src/lsp/validationHost';
 import { generateCompose, prng } from '../../bench/generateCompose';
 import { Diagnostic, TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { LineDocument } from '../../server/src/engine/lineDocument';
+import { DiagnosticList } from '../../server/src/lsp/diagnosticList';
+import { fullJson, holdWhole, withoutFixes } from '../helpers/heldDiagnostics';
 
 let nextId = 1;
 function analyze(uri: string, version: number, knownDiagnosticsId?: number): ValidationResult {
@@ -27,8 +29,12 @@ function whole(text: string, as: string): Diagnostic[] {
   return JSON.parse(JSON.stringify(r.diagnostics).split(uri).join(as));
 }
 
-/** As the client receives it. */
-const sent = (diagnostics: Diagnostic[]) => JSON.parse(JSON.stringify(diagnostics));
+/** The held list whole (with fixes), checked against what it puts on the wire. */
+function sent(list: DiagnosticList | Diagnostic[]): unknown {
+  const full = fullJson(list);
+  if (list instanceof DiagnosticList) assert.deepEqual(JSON.parse(JSON.stringify(list)), withoutFixes(full), 'the wire bytes say what the diagnostics say');
+  return full;
+}
 
 describe('diagnostics deltas from the validation worker', () => {
   const gen = generateCompose(120, { shape: 'findings' });
@@ -39,9 +45,10 @@ describe('diagnostics deltas from the validation worker', () => {
     const mirror = new LineDocument(uri, 'dockercompose', 1, gen.text);
     let result = analyze(uri, 1);
     assert.equal(result.diagnosticsDelta, undefined, 'the first result is whole');
-    let held = result.diagnostics;
+    let held = holdWhole(result.diagnostics);
     let heldId = result.id;
     assert.ok(held.length > 100);
+    let shifted = 0;
     const random = prng(7);
     let version = 1;
     let deltas = 0;
@@ -69,11 +76,14 @@ describe('diagnostics deltas from the validation worker', () => {
           const asIs = result.diagnosticsDelta.steps.reduce((n, st) => n + (st.keptAsIs ? st.keep : 0), 0);
           assert.ok(asIs >= held.length - 20, `${asIs} of ${held.length} kept as they are`);
         }
-      } else held = result.diagnostics;
+        // A line added or removed above diagnostics moves them by whole lines: kept as a shift, not mapped.
+        shifted += result.diagnosticsDelta.steps.reduce((n, st) => n + (st.keptShift ? st.keep : 0), 0);
+      } else held = holdWhole(result.diagnostics);
       heldId = result.id;
       assert.deepEqual(sent(held), whole(mirror.getText(), uri), `step ${step} (kind ${kind})`);
     }
     assert.ok(deltas >= 30, `${deltas} deltas`);
+    assert.ok(shifted > 100, `${shifted} diagnostics kept as moved by lines`);
   });
 
   test('a whole-text change, or a host that lost its copy, gets the whole list', () => {
@@ -136,11 +146,11 @@ describe('applyDelta counts what it moved', () => {
   test('a line added above some: those are moved copies and counted; a keystroke on another line moves none', () => {
     const counts = { moved: -1 };
     const newline: LineEdit = { startLine: 6, startChar: 0, endLine: 6, endChar: 0, newEndLine: 7, newEndChar: 0 };
-    const out = applyDelta(base, { baseId: 1, edits: [newline], steps: [] }, uri, counts);
+    const out = applyDelta(DiagnosticList.of(base), { baseId: 1, edits: [newline], steps: [] }, uri, counts).toArray();
     assert.deepEqual(out.map((d) => d.range.start.line), [1, 5, 10, 13]);
     assert.equal(counts.moved, 2);
     const typed: LineEdit = { startLine: 3, startChar: 2, endLine: 3, endChar: 2, newEndLine: 3, newEndChar: 3 };
-    const again = applyDelta(base, { baseId: 1, edits: [typed], steps: [] }, uri, counts);
+    const again = applyDelta(DiagnosticList.of(base), { baseId: 1, edits: [typed], steps: [] }, uri, counts).toArray();
     assert.equal(counts.moved, 0);
     assert.ok(again.every((d, k) => d === base[k]));
   });

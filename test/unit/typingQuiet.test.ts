@@ -12,7 +12,7 @@ test('the typed line is held back until the quiet time has passed; other lines a
   quiet.edited('u', [key(3, 4, 'p')]);
   const all = [diag(1), diag(3), diag(5)];
   const held = quiet.filter('u', all);
-  assert.deepEqual(held.diagnostics.map((d) => d.range.start.line), [1, 5]);
+  assert.deepEqual(held.diagnostics.toArray().map((d) => d.range.start.line), [1, 5]);
   assert.equal(held.releaseInMs, 200);
   now += 150;
   assert.equal(quiet.filter('u', all).releaseInMs, 50);
@@ -20,13 +20,13 @@ test('the typed line is held back until the quiet time has passed; other lines a
   // Over: still released through the timer path (0 ms), so a key already waiting is read first.
   assert.equal(quiet.filter('u', all).releaseInMs, 0);
   quiet.paused('u');
-  assert.deepEqual(quiet.filter('u', all).diagnostics, all);
+  assert.deepEqual(quiet.filter('u', all).diagnostics.toArray(), all);
 });
 
 test('Enter quiets the line it splits and the new line; a range ending at column 0 of the next line does not reach it', () => {
   const quiet = new TypingQuiet(() => 200, () => 0);
   quiet.edited('u', [key(3, 10, '\n    ')]);
-  assert.deepEqual(quiet.filter('u', [diag(2), diag(3), diag(4), diag(5), diag(1, 2, 0)]).diagnostics.map((d) => d.range.start.line), [2, 5, 1]);
+  assert.deepEqual(quiet.filter('u', [diag(2), diag(3), diag(4), diag(5), diag(1, 2, 0)]).diagnostics.toArray().map((d) => d.range.start.line), [2, 5, 1]);
 });
 
 test('a paste of many lines, a whole-text replace, or diagnosticDelay 0 hold nothing back', () => {

@@ -6,6 +6,7 @@
 // copy is exactly the worker's list.
 import type { Diagnostic, DiagnosticRelatedInformation, Position, Range, TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import type { DiagnosticFixData } from '../engine/features/diagnostics';
+import { DiagnosticList, LineShift, ListBuilder } from './diagnosticList';
 
 /** One edit: the text from (startLine, startChar) to (endLine, endChar) became text that ends at (newEndLine, newEndChar). */
 export interface LineEdit {
@@ -24,10 +25,13 @@ export interface DiagnosticsDelta {
   edits: LineEdit[];
   /**
    * Applied in order over the base list: keep `keep` diagnostics (positions mapped through the
-   * edits, or taken as they are when `keptAsIs`: the worker found that the edits move none of
-   * them), drop `drop`, insert `insert`; whatever follows the last step is kept (mapped).
+   * edits; or taken as they are when `keptAsIs`: the worker found that the edits move none of
+   * them; or moved by `keptShift` lines from line `shiftFrom` on, when that is just what the edits
+   * do to each of them), drop `drop`, insert `insert`; whatever follows the last step is kept (mapped).
    */
-  steps: { keep: number; drop: number; insert: Diagnostic[]; keptAsIs?: boolean }[];
+  steps: { keep: number; drop: number; insert: Diagnostic[]; keptAsIs?: boolean; keptShift?: number }[];
+  /** With `keptShift`: the first line (before the edits) whose positions move. */
+  shiftFrom?: number;
 }
 
 /** The edit of a content change, or undefined for a whole-text replacement (nothing can be kept). */
@@ -142,6 +146,38 @@ export function mapDiagnostic(diagnostic: Diagnostic, edits: LineEdit[], uri: st
   return copy;
 }
 
+/**
+ * What the edits do to lines when they are one edit that adds or removes lines (Enter, a deleted
+ * line, a paste): every line after it moves by as many lines, characters and all; the lines above
+ * it stay.
+ */
+export function lineShiftOfEdits(edits: LineEdit[]): LineShift | undefined {
+  if (edits.length !== 1) return undefined;
+  const edit = edits[0];
+  const lines = edit.newEndLine - edit.endLine;
+  return lines === 0 ? undefined : { from: edit.endLine + 1, lines };
+}
+
+/**
+ * Does the edits' line shift describe exactly what they do to this diagnostic: each of its
+ * positions (range, related locations, fix edits) either on a line above `shift.from` and left
+ * alone, or on a later line and moved by just `shift.lines`? Then the main thread moves it by
+ * rewriting the line numbers of its JSON by that rule (so none may point into another document).
+ */
+export function movesByShift(diagnostic: Diagnostic, edits: LineEdit[], shift: LineShift, uri: string): boolean {
+  const same = (p: Position): boolean => {
+    const mapped = mapPosition(p, edits);
+    return mapped !== undefined && mapped.character === p.character && mapped.line === (p.line >= shift.from ? p.line + shift.lines : p.line);
+  };
+  const sameRange = (r: Range) => same(r.start) && same(r.end);
+  if (!sameRange(diagnostic.range)) return false;
+  const related = diagnostic.relatedInformation;
+  if (related) for (let k = 0; k < related.length; k++) if (related[k].location.uri !== uri || !sameRange(related[k].location.range)) return false;
+  const fixes = (diagnostic.data as DiagnosticFixData | undefined)?.fixes;
+  if (fixes) for (const fix of fixes) for (const e of fix.edits) if (!sameRange(e.range)) return false;
+  return true;
+}
+
 function samePosition(a: Position, b: Position): boolean {
   return a.line === b.line && a.character === b.character;
 }
@@ -214,36 +250,51 @@ export function diffDiagnostics(previous: Diagnostic[], next: Diagnostic[], edit
   let comparisons = 0;
   const untouched = untouchedTest(edits, uri);
   const limit = 4 * (previous.length + next.length) + 10000;
-  /** The pair just compared was the very same object, which the edits do not move. */
-  let asIs = false;
+  /**
+   * How the main thread keeps the pair just compared: 0 as it is, k moved k lines down, NaN
+   * mapped through the edits (see DiagnosticsDelta.steps).
+   */
+  let kept = NaN;
+  const shift = lineShiftOfEdits(edits);
+  const shiftedOrMapped = (d: Diagnostic) => (shift && movesByShift(d, edits, shift, uri) ? shift.lines : NaN);
   const same = (i: number, j: number) => {
     comparisons++;
-    asIs = false;
+    kept = NaN;
     // The same object in both lists: the worker reused a unit's rendering, which it does only while
     // the unit's text and first line are unchanged, so no edit is inside it and nothing moved it.
-    if (previous[i] === next[j] && (untouched(previous[i]) || mapDiagnostic(previous[i], edits, uri) === previous[i])) return (asIs = true);
+    if (previous[i] === next[j] && (untouched(previous[i]) || mapDiagnostic(previous[i], edits, uri) === previous[i])) return (kept = 0) === 0;
     // `next[j]` is `previous[i]` moved through these very edits (`moved`: what the caller made so).
     // (The main thread maps those when it keeps them; one that does not map asks for the whole list.)
-    if (moved !== undefined && moved.get(next[j]) === previous[i]) return true;
+    if (moved !== undefined && moved.get(next[j]) === previous[i]) {
+      kept = shiftedOrMapped(previous[i]);
+      return true;
+    }
     const mapped = mappedIfSame(previous[i], next[j], edits, uri);
+    if (mapped === undefined) return false;
     // Rendered again but equal (its unit or group was checked again): as is when the edits do not move it.
-    asIs = mapped === previous[i];
-    return mapped !== undefined;
+    kept = mapped === previous[i] ? 0 : shiftedOrMapped(previous[i]);
+    return true;
+  };
+  const step = (keep: number, drop: number, insert: Diagnostic[], how: number): DiagnosticsDelta['steps'][number] => {
+    if (how === 0) return { keep, drop, insert, keptAsIs: true };
+    if (Number.isNaN(how)) return { keep, drop, insert };
+    return { keep, drop, insert, keptShift: how };
   };
   let i = 0;
   let j = 0;
   let keep = 0;
-  // Kept runs are split where "as is" changes, so that the main thread maps only what moves: a
-  // keystroke keeps 15k diagnostics of which none moves, and mapping each one cost it 3-5 ms per
-  // keystroke, 30 ms on the first ones after an open (before V8 optimised it).
-  let keptAsIs = true;
+  // Kept runs are split where the way they are kept changes, so that the main thread maps only what
+  // moves by more than whole lines: a keystroke keeps 15k diagnostics of which none moves, and a
+  // line added moves 7.7k of them down one line; mapping each one cost the main thread 3-5 ms and
+  // 7 MB of copies.
+  let keptHow = 0;
   while (i < previous.length && j < next.length) {
     if (same(i, j)) {
-      if (keep > 0 && asIs !== keptAsIs) {
-        steps.push({ keep, drop: 0, insert: [], keptAsIs });
+      if (keep > 0 && !Object.is(kept, keptHow)) {
+        steps.push(step(keep, 0, [], keptHow));
         keep = 0;
       }
-      keptAsIs = asIs;
+      keptHow = kept;
       keep++;
       i++;
       j++;
@@ -262,43 +313,53 @@ export function diffDiagnostics(previous: Diagnostic[], next: Diagnostic[], edit
     }
     if (comparisons > limit) return undefined;
     const [drop, add] = best ?? [Math.min(RESYNC_WINDOW, previous.length - i), Math.min(RESYNC_WINDOW, next.length - j)];
-    steps.push({ keep, drop, insert: next.slice(j, j + add), keptAsIs });
+    steps.push(step(keep, drop, next.slice(j, j + add), keptHow));
     keep = 0;
     i += drop;
     j += add;
   }
-  if (i < previous.length || j < next.length) steps.push({ keep, drop: previous.length - i, insert: next.slice(j), keptAsIs });
-  else if (keep > 0) steps.push({ keep, drop: 0, insert: [], keptAsIs });
-  return { baseId, edits, steps };
+  if (i < previous.length || j < next.length) steps.push(step(keep, previous.length - i, next.slice(j), keptHow));
+  else if (keep > 0) steps.push(step(keep, 0, [], keptHow));
+  return shift ? { baseId, edits, steps, shiftFrom: shift.from } : { baseId, edits, steps };
 }
 
-/** The main thread's side: the new list from the base it holds. */
-export function applyDelta(base: Diagnostic[], delta: DiagnosticsDelta, uri: string, counts?: { moved: number }): Diagnostic[] {
-  const out: Diagnostic[] = [];
+/**
+ * The main thread's side: the new list from the base it holds. Kept runs are taken as they are or
+ * moved whole (no copies); only diagnostics the edits move by more than lines are made again.
+ * `counts.moved`: how many were moved (by lines or otherwise).
+ */
+export function applyDelta(base: DiagnosticList, delta: DiagnosticsDelta, uri: string, counts?: { moved: number }): DiagnosticList {
+  const out = new ListBuilder();
   let i = 0;
   let moved = 0;
-  const keep = (count: number, asIs = false) => {
+  const keep = (count: number, how: { keptAsIs?: boolean; keptShift?: number }) => {
     if (i + count > base.length) throw new Error('diagnostics delta does not apply to the base');
-    if (asIs) {
-      for (const end = i + count; i < end; i++) out.push(base[i]);
+    if (how.keptAsIs || how.keptShift !== undefined) {
+      if (how.keptShift !== undefined && delta.shiftFrom === undefined) throw new Error('diagnostics delta: a shift without its first line');
+      out.addList(base, i, i + count, how.keptShift ? { from: delta.shiftFrom!, lines: how.keptShift } : undefined);
+      if (how.keptShift) moved += count;
+      i += count;
       return;
     }
+    const mappedOnes: Diagnostic[] = [];
     for (const end = i + count; i < end; i++) {
-      const mapped = mapDiagnostic(base[i], delta.edits, uri);
+      const original = base.diagnostic(i);
+      const mapped = mapDiagnostic(original, delta.edits, uri);
       // The worker checked that every kept diagnostic maps; a miss means the two sides disagree.
       if (!mapped) throw new Error('diagnostics delta does not apply to the base');
-      if (mapped !== base[i]) moved++;
-      out.push(mapped);
+      if (mapped !== original) moved++;
+      mappedOnes.push(mapped);
     }
+    out.addObjects(mappedOnes);
   };
   for (const step of delta.steps) {
-    keep(step.keep, step.keptAsIs === true);
+    keep(step.keep, step);
     i += step.drop;
-    for (const d of step.insert) out.push(d);
+    out.addObjects(step.insert);
   }
-  keep(base.length - i);
+  keep(base.length - i, {});
   if (counts) counts.moved = moved;
-  return out;
+  return out.build();
 }
 
 /** Diagnostics a delta carries (for logs and tests). */

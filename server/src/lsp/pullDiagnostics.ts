@@ -13,8 +13,9 @@
 // without a pull to carry it: the typed line's part after the pause, online findings from the
 // cloud, another file's change.
 import { LSPErrorCodes, ResponseError } from 'vscode-languageserver';
-import type { CancellationToken, Diagnostic, DocumentDiagnosticReport, PublishDiagnosticsParams, Range } from 'vscode-languageserver';
-import { wireDiagnostics } from './diagnosticWire';
+import type { CancellationToken, Diagnostic, DocumentDiagnosticReport } from 'vscode-languageserver';
+import { DiagnosticList } from './diagnosticList';
+import type { DiagnosticsToShow } from './typingQuiet';
 
 /** The longest a pull waits for the validation of the version it asks about. */
 export const PULL_WAIT_LIMIT_MS = 20_000;
@@ -26,7 +27,7 @@ export const PULL_GRACE_MS = 100;
 
 interface ShownList {
   version: number | undefined;
-  diagnostics: Diagnostic[];
+  diagnostics: DiagnosticList;
   resultId: string;
   /** The typed lines' part, held until the pause (lsp/typingQuiet.ts): said in the trace. */
   afterPause: boolean;
@@ -65,10 +66,12 @@ export class DiagnosticReports {
   ) {}
 
   /** The sink of the quiet publisher in pull mode: the list to show for this document now. */
-  store(params: PublishDiagnosticsParams, afterPause = false): void {
-    const { uri, version, diagnostics } = params;
+  store(params: DiagnosticsToShow | { uri: string; version?: number; diagnostics: readonly Diagnostic[] }, afterPause = false): void {
+    const { uri, version } = params;
+    const diagnostics = DiagnosticList.from(params.diagnostics);
     const previous = this.shown.get(uri);
-    const unchanged = previous !== undefined && sameDiagnostics(previous.diagnostics, diagnostics);
+    // Same items on the wire, in the same order (`data`, the fixes, is not on the wire).
+    const unchanged = previous !== undefined && previous.diagnostics.sameOnWire(diagnostics);
     const resultId = unchanged ? previous.resultId : String(this.nextResultId++);
     this.shown.set(uri, { version, diagnostics, resultId, afterPause: afterPause && !unchanged });
     const woken = this.wake(uri, version);
@@ -120,12 +123,13 @@ export class DiagnosticReports {
       return { kind: 'unchanged', resultId: list.resultId };
     }
     this.deps.trace(uri, list.version, `${list.diagnostics.length} sent${list.afterPause ? ' after the typing pause' : ''}`);
-    // Fixes stay here; the client gets them through code actions (lsp/diagnosticWire.ts).
-    return { kind: 'full', resultId: list.resultId, items: wireDiagnostics(list.diagnostics) };
+    // The list as it is: the JSON encoder copies its bytes (lsp/diagnosticWire.ts), and any other
+    // transport serializes it through its toJSON. Fixes stay here: the client gets them through code actions.
+    return { kind: 'full', resultId: list.resultId, items: list.diagnostics as unknown as Diagnostic[] };
   }
 
   /** The full list shown for a document (what its last answer carried or will carry). */
-  shownDiagnostics(uri: string): readonly Diagnostic[] | undefined {
+  shownDiagnostics(uri: string): DiagnosticList | undefined {
     return this.shown.get(uri)?.diagnostics;
   }
 
@@ -184,42 +188,4 @@ export class DiagnosticReports {
       this.deps.refresh();
     }, delayMs);
   }
-}
-
-/**
- * Same diagnostics in the same order, as the client sees them: the same objects (the usual case), or
- * equal on every field that goes on the wire (a whole list rebuilt by the worker is 15k equal copies,
- * so this is a plain field comparison, not a generic deep one). `data` (the fixes) is not on the wire.
- */
-function sameDiagnostics(a: readonly Diagnostic[], b: readonly Diagnostic[]): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    if (a[i] !== b[i] && !sameOnTheWire(a[i], b[i])) return false;
-  }
-  return true;
-}
-
-export function sameOnTheWire(a: Diagnostic, b: Diagnostic): boolean {
-  return (
-    sameRange(a.range, b.range) &&
-    a.message === b.message &&
-    a.code === b.code &&
-    a.severity === b.severity &&
-    a.source === b.source &&
-    a.codeDescription?.href === b.codeDescription?.href &&
-    sameList(a.tags, b.tags, (x, y) => x === y) &&
-    sameList(a.relatedInformation, b.relatedInformation, (x, y) => x.message === y.message && x.location.uri === y.location.uri && sameRange(x.location.range, y.location.range))
-  );
-}
-
-function sameRange(a: Range, b: Range): boolean {
-  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
-}
-
-function sameList<T>(a: readonly T[] | undefined, b: readonly T[] | undefined, same: (x: T, y: T) => boolean): boolean {
-  if (a === b) return true;
-  if (!a || !b || a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (!same(a[i], b[i])) return false;
-  return true;
 }

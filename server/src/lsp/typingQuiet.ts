@@ -4,7 +4,15 @@
 // port `8` on its way to `8080`) is wrong on almost every key; showing that is noise. Other lines
 // keep their fast updates: validation still runs on every edit, and only diagnostics that touch the
 // typed lines are held back. When no key has come for `quietMs`, the held diagnostics are published.
-import type { Diagnostic, PublishDiagnosticsParams, TextDocumentContentChangeEvent } from 'vscode-languageserver';
+import type { Diagnostic, TextDocumentContentChangeEvent } from 'vscode-languageserver';
+import { DiagnosticList } from './diagnosticList';
+
+/** A document's diagnostics to show (publishDiagnostics' params, the list as the main thread holds it). */
+export interface DiagnosticsToShow {
+  uri: string;
+  version?: number;
+  diagnostics: DiagnosticList;
+}
 
 interface TypedLines {
   first: number;
@@ -54,13 +62,14 @@ export class TypingQuiet {
    * The diagnostics to publish now, and (when some are held back) in how many ms the full list
    * may be published: the moment the typed lines have been left alone for the quiet time.
    */
-  filter(uri: string, diagnostics: Diagnostic[]): { diagnostics: Diagnostic[]; releaseInMs?: number } {
+  filter(uri: string, given: DiagnosticList | readonly Diagnostic[]): { diagnostics: DiagnosticList; releaseInMs?: number } {
+    const diagnostics = DiagnosticList.from(given);
     const quietMs = this.quietMs();
     const typed = this.typed.get(uri);
     if (!typed || quietMs <= 0) return { diagnostics };
     const remaining = typed.at + quietMs - this.now();
-    const shown = diagnostics.filter((d) => !touches(d, typed));
-    if (shown.length === diagnostics.length) {
+    const shown = diagnostics.without((startLine, _startChar, endLine, endChar) => touches(startLine, endLine, endChar, typed));
+    if (shown === diagnostics) {
       if (remaining <= 0) this.typed.delete(uri);
       return { diagnostics };
     }
@@ -75,11 +84,10 @@ export class TypingQuiet {
   }
 }
 
-function touches(diagnostic: Diagnostic, typed: TypedLines): boolean {
-  const { start, end } = diagnostic.range;
+function touches(startLine: number, endLine: number, endChar: number, typed: TypedLines): boolean {
   // A range that ends at column 0 of the next line ends on the line before it.
-  const endLine = end.character === 0 && end.line > start.line ? end.line - 1 : end.line;
-  return start.line <= typed.last && endLine >= typed.first;
+  const lastLine = endChar === 0 && endLine > startLine ? endLine - 1 : endLine;
+  return startLine <= typed.last && lastLine >= typed.first;
 }
 
 /**
@@ -88,12 +96,12 @@ function touches(diagnostic: Diagnostic, typed: TypedLines): boolean {
  */
 export class QuietPublisher {
   readonly typing: TypingQuiet;
-  private readonly latest = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
+  private readonly latest = new Map<string, { version: number; diagnostics: DiagnosticList }>();
   private readonly releases = new Map<string, NodeJS.Timeout>();
 
   constructor(
     /** `afterPause`: the typed lines' held part, published because the user paused. */
-    private readonly send: (params: PublishDiagnosticsParams, afterPause?: boolean) => void,
+    private readonly send: (params: DiagnosticsToShow, afterPause?: boolean) => void,
     /** The document's current version, undefined once it is closed. */
     private readonly currentVersion: (uri: string) => number | undefined,
     quietMs: () => number,
@@ -106,7 +114,8 @@ export class QuietPublisher {
     this.typing.edited(uri, changes);
   }
 
-  publish(uri: string, version: number, diagnostics: Diagnostic[]): void {
+  publish(uri: string, version: number, given: DiagnosticList | readonly Diagnostic[]): void {
+    const diagnostics = DiagnosticList.from(given);
     this.latest.set(uri, { version, diagnostics });
     const shown = this.typing.filter(uri, diagnostics);
     this.send({ uri, version, diagnostics: shown.diagnostics });
@@ -122,7 +131,7 @@ export class QuietPublisher {
   }
 
   /** The full list last published for the document (with what is held back): code actions find fixes in it. */
-  latestDiagnostics(uri: string): readonly Diagnostic[] | undefined {
+  latestDiagnostics(uri: string): DiagnosticList | undefined {
     return this.latest.get(uri)?.diagnostics;
   }
 
@@ -133,7 +142,7 @@ export class QuietPublisher {
     this.releases.delete(uri);
     this.latest.delete(uri);
     this.typing.forget(uri);
-    if (send) this.send({ uri, diagnostics: [] });
+    if (send) this.send({ uri, diagnostics: DiagnosticList.EMPTY });
   }
 
   private release(uri: string): void {

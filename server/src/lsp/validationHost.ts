@@ -9,6 +9,7 @@ import { analysisBudgetMs, analysisStoppedFinding, DEFAULT_SERVER_BUDGET_MS, lin
 import { toDiagnostics } from '../engine/features/diagnostics';
 import { textOf } from '../engine/text';
 import { applyDelta, DiagnosticsDelta } from './diagnosticDelta';
+import { DiagnosticList, PackedList, PackedSource } from './diagnosticList';
 import { collectYoungGeneration } from './youngGeneration';
 
 /** A delta that moved this many diagnostics (a line added above them) left garbage worth collecting at once. */
@@ -52,8 +53,11 @@ export interface ValidationResult {
   uri: string;
   version: number;
   diagnostics: Diagnostic[];
-  /** From the worker, for a long whole list: `diagnostics` as JSON text (quicker to read here than a structured clone). */
-  diagnosticsJson?: string;
+  /**
+   * From the worker, for a long whole list: `diagnostics` packed as the main thread keeps them
+   * (lsp/diagnosticList.ts), which is quicker than a structured clone and makes no objects here.
+   */
+  diagnosticsPacked?: PackedList;
   /** From the worker: only the changes to the diagnostics of result `baseId` (then `diagnostics` is empty until the host applies it). */
   diagnosticsDelta?: DiagnosticsDelta;
   bindings?: PlacedBinding[];
@@ -61,6 +65,9 @@ export interface ValidationResult {
   slbUses?: string[];
   slbUsesVersion: number;
 }
+
+/** What a validation gives the server: the worker's result with its diagnostics as the main thread holds them. */
+export type ValidatedDocument = Omit<ValidationResult, 'diagnostics' | 'diagnosticsPacked' | 'diagnosticsDelta'> & { diagnostics: DiagnosticList };
 
 export type ValidationReply = ValidationResult | { type: 'error'; id: number; uri: string; version: number; error: string };
 /** The worker says it begins an analysis (the watchdog starts timing it then, not while it waits in the queue). */
@@ -75,8 +82,8 @@ export const PROGRESS_SLOTS = 2;
 export class ValidationHost {
   private worker: Worker | undefined;
   private nextId = 1;
-  private readonly inFlight = new Map<string, { id: number; request: Omit<AnalyzeRequest, 'id' | 'type'>; resolve: (r: ValidationResult | undefined) => void }>();
-  private readonly pending = new Map<string, { request: Omit<AnalyzeRequest, 'id' | 'type'>; resolve: (r: ValidationResult | undefined) => void }>();
+  private readonly inFlight = new Map<string, { id: number; request: Omit<AnalyzeRequest, 'id' | 'type'>; resolve: (r: ValidatedDocument | undefined) => void }>();
+  private readonly pending = new Map<string, { request: Omit<AnalyzeRequest, 'id' | 'type'>; resolve: (r: ValidatedDocument | undefined) => void }>();
   private inProcess: ((m: ValidationRequest) => ValidationReply | undefined) | undefined;
   /** Documents the worker holds; after a worker crash they are re-sent from the current text. */
   private readonly opened = new Map<string, { version: number; text: string | undefined }>();
@@ -102,9 +109,9 @@ export class ValidationHost {
   private readonly progress = new Int32Array(new SharedArrayBuffer(PROGRESS_SLOTS * Int32Array.BYTES_PER_ELEMENT));
   private watchdog: { id: number; uri: string; startedAt: number; timer: NodeJS.Timeout } | undefined;
   /** Documents whose analysis got stuck, with that text: not analysed again until their text changes. */
-  private readonly stuck = new Map<string, { version: number; text: string; diagnostics: Diagnostic[] }>();
+  private readonly stuck = new Map<string, { version: number; text: string; diagnostics: DiagnosticList }>();
   /** The diagnostics of the worker's last result per document: its next result may be a delta on them. */
-  private readonly diagnosticsBase = new Map<string, { id: number; diagnostics: Diagnostic[] }>();
+  private readonly diagnosticsBase = new Map<string, { id: number; diagnostics: DiagnosticList }>();
 
   constructor(private readonly log: (level: 'info' | 'warn' | 'error', message: string) => void) {
     const workerPath = path.join(__dirname, 'validationWorker.js');
@@ -144,7 +151,7 @@ export class ValidationHost {
   }
 
   /** Resolves with the result for this request, or undefined when a newer one for the same document replaced it. */
-  validate(request: Omit<AnalyzeRequest, 'id' | 'type'>): Promise<ValidationResult | undefined> {
+  validate(request: Omit<AnalyzeRequest, 'id' | 'type'>): Promise<ValidatedDocument | undefined> {
     request = { ...request, budgetMs: this.budgetMs };
     return new Promise((resolve) => {
       const stuck = this.stuck.get(request.uri);
@@ -191,7 +198,7 @@ export class ValidationHost {
     void this.worker?.terminate();
   }
 
-  private dispatch(request: Omit<AnalyzeRequest, 'id' | 'type'>, resolve: (r: ValidationResult | undefined) => void): void {
+  private dispatch(request: Omit<AnalyzeRequest, 'id' | 'type'>, resolve: (r: ValidatedDocument | undefined) => void): void {
     const id = this.nextId++;
     this.inFlight.set(request.uri, { id, request, resolve });
     this.send({ type: 'analyze', id, ...request, knownDiagnosticsId: this.diagnosticsBase.get(request.uri)?.id });
@@ -225,7 +232,8 @@ export class ValidationHost {
     const flight = this.inFlight.get(reply.uri);
     if (!flight || flight.id !== reply.id) return;
     this.inFlight.delete(reply.uri);
-    if (reply.type === 'result' && !this.withWholeDiagnostics(reply)) {
+    const validated = reply.type === 'result' ? this.withWholeDiagnostics(reply) : undefined;
+    if (reply.type === 'result' && !validated) {
       // The delta does not fit what this side holds (it should always): ask for the whole list.
       this.log('warn', `validation of ${reply.uri}: the diagnostics delta did not apply; validating again`);
       this.dispatch(flight.request, flight.resolve);
@@ -234,7 +242,7 @@ export class ValidationHost {
     if (reply.type === 'error') {
       this.log('error', `validation of ${reply.uri} failed: ${reply.error}`);
       flight.resolve(undefined);
-    } else flight.resolve(this.pending.has(reply.uri) ? undefined : reply);
+    } else flight.resolve(this.pending.has(reply.uri) ? undefined : validated);
     const next = this.pending.get(reply.uri);
     if (next) {
       this.pending.delete(reply.uri);
@@ -242,29 +250,25 @@ export class ValidationHost {
     }
   }
 
-  /** Turns a delta into the whole list (kept as the base of the next one); false when it does not apply. */
-  private withWholeDiagnostics(reply: ValidationResult): boolean {
-    if (reply.diagnosticsJson !== undefined) {
-      reply.diagnostics = JSON.parse(reply.diagnosticsJson) as Diagnostic[];
-      reply.diagnosticsJson = undefined;
-    }
-    const delta = reply.diagnosticsDelta;
+  /** The result with its whole list (kept as the base of the next delta); undefined when a delta does not apply. */
+  private withWholeDiagnostics(reply: ValidationResult): ValidatedDocument | undefined {
+    const { diagnostics, diagnosticsPacked, diagnosticsDelta: delta, ...rest } = reply;
+    let list: DiagnosticList;
     if (delta) {
       const base = this.diagnosticsBase.get(reply.uri);
       this.diagnosticsBase.delete(reply.uri);
-      if (!base || base.id !== delta.baseId) return false;
+      if (!base || base.id !== delta.baseId) return undefined;
       try {
         const counts = { moved: 0 };
-        reply.diagnostics = applyDelta(base.diagnostics, delta, reply.uri, counts);
+        list = applyDelta(base.diagnostics, delta, reply.uri, counts);
         // Before the answer goes out, not in the next request (lsp/youngGeneration.ts).
         if (counts.moved >= MANY_MOVED) collectYoungGeneration();
       } catch {
-        return false;
+        return undefined;
       }
-      reply.diagnosticsDelta = undefined;
-    }
-    this.diagnosticsBase.set(reply.uri, { id: reply.id, diagnostics: reply.diagnostics });
-    return true;
+    } else list = diagnosticsPacked ? DiagnosticList.ofSource(new PackedSource(diagnosticsPacked)) : DiagnosticList.of(diagnostics);
+    this.diagnosticsBase.set(reply.uri, { id: reply.id, diagnostics: list });
+    return { ...rest, diagnostics: list };
   }
 
   private startWatchdog(id: number, uri: string): void {
@@ -291,7 +295,7 @@ export class ValidationHost {
     const current = this.currentText(uri);
     const text = current?.version === flight.request.version ? current.text : '';
     const at = Math.min(Math.max(0, offset), text.length);
-    const diagnostics = toDiagnostics(textOf(text), [analysisStoppedFinding(elapsed, at, lineOfOffset(text, at))], uri, false);
+    const diagnostics = DiagnosticList.of(toDiagnostics(textOf(text), [analysisStoppedFinding(elapsed, at, lineOfOffset(text, at))], uri, false));
     this.log('warn', `validation of ${uri} (version ${flight.request.version}) was still running after ${Math.round(elapsed)} ms (budget ${this.budgetMs} ms), at offset ${offset}: restarting the validation worker`);
     this.stuck.set(uri, { version: flight.request.version, text, diagnostics });
     this.inFlight.delete(uri);
