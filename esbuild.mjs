@@ -16,7 +16,7 @@ const builds = [
   // Started as a bin (other editors), the server gets what the VS Code client gives it: one V8
   // background thread, so garbage collection does not take both cores of a small machine from the
   // thread that answers completion. (`env -S` splits the arguments; npm's Windows shims read it too.)
-  { ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server/server.js', banner: { js: '#!/usr/bin/env -S node --v8-pool-size=1' } },
+  { ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server/server.js', banner: { js: '#!/usr/bin/env -S node --v8-pool-size=1 --max-semi-space-size=4' } },
   // Validation runs on a worker thread so completion/hover never wait for it.
   { ...common, entryPoints: ['server/src/lsp/validationWorker.ts'], outfile: 'dist/server/validationWorker.js' },
   { ...common, entryPoints: ['server/src/cli/slbLabels.ts'], outfile: 'dist/cli/slb-labels.js', banner: { js: '#!/usr/bin/env node' } },

@@ -45,7 +45,7 @@ const connection = createStdioAwareConnection();
 
 /**
  * Over stdio, messages are written with our JSON encoder (lsp/diagnosticWire.ts: a publish of 15k
- * diagnostics reuses each one's JSON). The library does the rest of what it does for `--stdio`:
+ * diagnostics copies the bytes the list is held as, lsp/diagnosticList.ts). The library does the rest of what it does for `--stdio`:
  * exit when stdin ends, and console output to the client's log (stdout is the protocol).
  */
 function createStdioAwareConnection() {

@@ -49,7 +49,7 @@ describe('server transports', () => {
       const bin = path.join(dir, 'slb-labels-language-server');
       fs.copyFileSync(SERVER_PATH, bin);
       fs.chmodSync(bin, 0o755);
-      // The kernel reads the shebang; `env -S` must split `node --v8-pool-size=1` for node to start.
+      // The kernel reads the shebang; `env -S` must split `node --v8-pool-size=1 --max-semi-space-size=4` for node to start.
       const result = spawnSync(bin, ['--version'], { encoding: 'utf8', timeout: 10000, env: { ...process.env, PATH: `${path.dirname(process.execPath)}:${process.env.PATH}` } });
       assert.equal(result.status, 0, result.stderr);
       assert.match(result.stdout, /slb-labels-language-server \d+\.\d+\.\d+/);

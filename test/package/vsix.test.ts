@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { REPO_ROOT } from '../helpers/repo';
+import { SERVER_NODE_OPTIONS } from '../../client/src/clientOptions';
 
 
 const ROOT = REPO_ROOT;
@@ -168,7 +169,7 @@ test('the bundled server and CLI are executable node scripts', () => {
     const head = entry(b).subarray(0, 64).toString('utf8');
     assert.match(head, /^#!\/usr\/bin\/env (-S )?node[ \n]/, `${b} has no node shebang: ${JSON.stringify(head)}`);
   }
-  // The language server bin starts as the VS Code client starts it (one V8 background thread).
-  assert.ok(entry('extension/dist/server/server.js').subarray(0, 64).toString('utf8').startsWith('#!/usr/bin/env -S node --v8-pool-size=1\n'));
+  // The language server bin starts as the VS Code client starts it (client/src/clientOptions.ts, SERVER_NODE_OPTIONS).
+  assert.ok(entry('extension/dist/server/server.js').subarray(0, 96).toString('utf8').startsWith(`#!/usr/bin/env -S node ${SERVER_NODE_OPTIONS.join(' ')}\n`));
   assert.ok(zip.length < 10 * 1024 * 1024, `.vsix is ${zip.length} bytes; expected well under 10 MB`);
 });

@@ -326,7 +326,7 @@ export function diffDiagnostics(previous: Diagnostic[], next: Diagnostic[], edit
 /**
  * The main thread's side: the new list from the base it holds. Kept runs are taken as they are or
  * moved whole (no copies); only diagnostics the edits move by more than lines are made again.
- * `counts.moved`: how many were moved (by lines or otherwise).
+ * `counts.moved`: how many were made again as moved copies (garbage worth collecting at once).
  */
 export function applyDelta(base: DiagnosticList, delta: DiagnosticsDelta, uri: string, counts?: { moved: number }): DiagnosticList {
   const out = new ListBuilder();
@@ -337,7 +337,6 @@ export function applyDelta(base: DiagnosticList, delta: DiagnosticsDelta, uri: s
     if (how.keptAsIs || how.keptShift !== undefined) {
       if (how.keptShift !== undefined && delta.shiftFrom === undefined) throw new Error('diagnostics delta: a shift without its first line');
       out.addList(base, i, i + count, how.keptShift ? { from: delta.shiftFrom!, lines: how.keptShift } : undefined);
-      if (how.keptShift) moved += count;
       i += count;
       return;
     }
