@@ -8,6 +8,33 @@ import { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { SERVER_PATH } from './lspClient';
 
 describe('server transports', () => {
+  it('answers a diagnostics pull over --node-ipc (the held list goes out through its toJSON)', async () => {
+    const child = fork(SERVER_PATH, ['--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const connection = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
+    try {
+      connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => null));
+      connection.onRequest('workspace/diagnostic/refresh', () => null);
+      connection.listen();
+      await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: { textDocument: { diagnostic: { dynamicRegistration: false } }, workspace: { diagnostics: { refreshSupport: true } } } });
+      connection.sendNotification('initialized', {});
+      const uri = 'file:///ipc-pull/docker-compose.yml';
+      connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'dockercompose', version: 1, text: 'services:\n  web:\n    ports: ["80"]\n    labels:\n      aliyun.lb.port_80: tcp://slb_web:80\n' } });
+      const report = (await connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } })) as { kind: string; items: { code: string; range: { start: { line: number } }; data?: unknown }[] };
+      assert.equal(report.kind, 'full');
+      assert.deepEqual(report.items.map((d) => [d.code, d.range.start.line]), [['lb-port-random-host', 4]]);
+      assert.equal(report.items[0].data, undefined, 'no fixes on the wire');
+      await connection.sendRequest('shutdown');
+      connection.sendNotification('exit');
+    } finally {
+      connection.dispose();
+      await new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        const timer = setTimeout(() => (child.kill('SIGKILL'), resolve()), 3000);
+        child.once('exit', () => (clearTimeout(timer), resolve()));
+      });
+    }
+  });
+
   it('speaks LSP over --node-ipc', async () => {
     const child = fork(SERVER_PATH, ['--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     const connection = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
