@@ -3,15 +3,29 @@
 import assert from 'node:assert/strict';
 import { fork, spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { createMessageConnection, IPCMessageReader, IPCMessageWriter } from 'vscode-jsonrpc/node';
+import { createMessageConnection, IPCMessageReader, IPCMessageWriter, MessageConnection } from 'vscode-jsonrpc/node';
 import { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { SERVER_PATH } from './lspClient';
 
+/** Runs `talk` against the bundled server started with --node-ipc, and stops the server after it. */
+async function overNodeIpc(talk: (connection: MessageConnection) => Promise<void>): Promise<void> {
+  const child = fork(SERVER_PATH, ['--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  const connection = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
+  try {
+    await talk(connection);
+  } finally {
+    connection.dispose();
+    await new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      const timer = setTimeout(() => (child.kill('SIGKILL'), resolve()), 3000);
+      child.once('exit', () => (clearTimeout(timer), resolve()));
+    });
+  }
+}
+
 describe('server transports', () => {
   it('answers a diagnostics pull over --node-ipc (the held list goes out through its toJSON)', async () => {
-    const child = fork(SERVER_PATH, ['--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
-    const connection = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
-    try {
+    await overNodeIpc(async (connection) => {
       connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => null));
       connection.onRequest('workspace/diagnostic/refresh', () => null);
       connection.listen();
@@ -25,20 +39,11 @@ describe('server transports', () => {
       assert.equal(report.items[0].data, undefined, 'no fixes on the wire');
       await connection.sendRequest('shutdown');
       connection.sendNotification('exit');
-    } finally {
-      connection.dispose();
-      await new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        const timer = setTimeout(() => (child.kill('SIGKILL'), resolve()), 3000);
-        child.once('exit', () => (clearTimeout(timer), resolve()));
-      });
-    }
+    });
   });
 
   it('speaks LSP over --node-ipc', async () => {
-    const child = fork(SERVER_PATH, ['--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
-    const connection = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
-    try {
+    await overNodeIpc(async (connection) => {
       const published = new Promise<PublishDiagnosticsParams>((resolve) => connection.onNotification('textDocument/publishDiagnostics', resolve));
       connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => null));
       connection.listen();
@@ -51,14 +56,7 @@ describe('server transports', () => {
       assert.deepEqual(diagnostics.diagnostics.map((d) => d.code), ['lb-port-random-host']);
       await connection.sendRequest('shutdown');
       connection.sendNotification('exit');
-    } finally {
-      connection.dispose();
-      await new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        const timer = setTimeout(() => (child.kill('SIGKILL'), resolve()), 3000);
-        child.once('exit', () => (clearTimeout(timer), resolve()));
-      });
-    }
+    });
   });
 
   it('explains how to start it when no transport is given', () => {
