@@ -8,7 +8,7 @@
 // - its range (the typing quiet, code actions): kept in an Int32Array;
 // - its fixes, for the one diagnostic a code action asks about: made on demand.
 // A list is a few runs over immutable sources. A line added above a run is a shifted source (the
-// items' JSON with every line number moved, made once when first sent), not 7.7k copies.
+// items' JSON with the line numbers below the edit moved, made once when first sent), not 7.7k copies.
 import type { Diagnostic } from 'vscode-languageserver';
 
 /** A diagnostic as the client gets it: everything but the fixes (`data` stays on the server). */
@@ -449,7 +449,7 @@ export class DiagnosticList {
     throw new RangeError(`diagnostic ${i} of ${this.length}`);
   }
 
-  /** A list of many runs as one source: its bytes and ranges copied once, items found through their old runs. */
+  /** A list of many runs as one source: its bytes, ranges and fixes copied once (nothing of the old sources is kept). */
   compacted(): DiagnosticList {
     if (this.runs.length <= 1) return this;
     return DiagnosticList.ofSource(new CopiedSource(this.runs, this.length));
