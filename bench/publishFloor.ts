@@ -12,10 +12,10 @@ import { createConnection, Diagnostic, ProposedFeatures, StreamMessageWriter, Te
 import { ComposeAnalyzer } from '../server/src/engine/analysis';
 import { toDiagnostics } from '../server/src/engine/features/diagnostics';
 import { textOf } from '../server/src/engine/text';
-import { cachingJsonEncoder } from '../server/src/lsp/diagnosticWire';
+import { diagnosticsJsonEncoder } from '../server/src/lsp/diagnosticWire';
 import { DiagnosticList } from '../server/src/lsp/diagnosticList';
 
-const writer = new StreamMessageWriter(process.stdout, { charset: 'utf-8', contentTypeEncoder: cachingJsonEncoder });
+const writer = new StreamMessageWriter(process.stdout, { charset: 'utf-8', contentTypeEncoder: diagnosticsJsonEncoder });
 const connection = createConnection(ProposedFeatures.all, process.stdin, writer as unknown as NodeJS.WritableStream);
 const published = new Map<string, DiagnosticList>();
 

@@ -25,7 +25,7 @@ import { allCommandNames, CommandDispatcher } from './lsp/commands';
 import { registerProvisionCommands } from './lsp/provisionCommands';
 import { QuietPublisher } from './lsp/typingQuiet';
 import { DiagnosticReports } from './lsp/pullDiagnostics';
-import { cachingJsonEncoder, withFixes } from './lsp/diagnosticWire';
+import { diagnosticsJsonEncoder, withFixes } from './lsp/diagnosticWire';
 import { DiagnosticList } from './lsp/diagnosticList';
 import { CurrentBindings, labelStates } from './lsp/labelStates';
 import { CLOUD_METHODS, LabelStatesResult } from '../../common/protocol';
@@ -50,7 +50,7 @@ const connection = createStdioAwareConnection();
  */
 function createStdioAwareConnection() {
   if (!process.argv.includes('--stdio')) return createConnection(ProposedFeatures.all);
-  const writer = new StreamMessageWriter(process.stdout, { charset: 'utf-8', contentTypeEncoder: cachingJsonEncoder });
+  const writer = new StreamMessageWriter(process.stdout, { charset: 'utf-8', contentTypeEncoder: diagnosticsJsonEncoder });
   // (The stream + writer overload: stdin stays a stream, so the library exits when it closes.)
   const created = createConnection(ProposedFeatures.all, process.stdin, writer as unknown as NodeJS.WritableStream);
   console.log = (...args: unknown[]) => created.console.log(format(...args));

@@ -62,7 +62,7 @@ describe('diagnostics on the wire', () => {
   });
 });
 
-describe('the server over stdio with the caching encoder', () => {
+describe('the server over stdio with the diagnostics JSON encoder', () => {
   it('publishes diagnostics without fixes, and the quick fix still arrives through code actions', async () => {
     const client = await LspTestClient.start();
     try {

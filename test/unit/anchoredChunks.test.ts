@@ -6,14 +6,10 @@ import assert from 'node:assert/strict';
 import { ComposeAnalyzer } from '../../server/src/engine/analysis';
 import { Finding } from '../../server/src/engine/rules/types';
 import { generateCompose } from '../../bench/generateCompose';
-import { yaml } from './helpers';
-
-const sorted = (fs: Finding[]) => fs.map((f) => JSON.stringify(f)).sort();
+import { sortedFindings as sorted, wholeParseFindings, yaml } from './helpers';
 
 function both(text: string): { chunked: Finding[]; whole: Finding[] } {
-  const chunked = new ComposeAnalyzer().analyze(text, { yamlSyntaxErrors: 'all' }).findings;
-  const whole = new ComposeAnalyzer({ wholeParseForAliases: true }).analyze(text, { yamlSyntaxErrors: 'all' }).findings;
-  return { chunked, whole };
+  return { chunked: new ComposeAnalyzer().analyze(text, { yamlSyntaxErrors: 'all' }).findings, whole: wholeParseFindings(text) };
 }
 
 function assertSame(text: string, expectCodes?: string[]): Finding[] {

@@ -71,3 +71,11 @@ export function yaml(...lines: string[]): string {
 export function describeFindings(list: Finding[], text: string): string {
   return list.map((f) => `${f.code}(${f.severity}) '${slice(text, f.span)}': ${f.message}`).join('\n') || '(none)';
 }
+
+/** Findings as comparable strings, in a fixed order (chunked and whole-document parses report in different orders). */
+export const sortedFindings = (list: readonly Finding[]): string[] => list.map((f) => JSON.stringify(f)).sort();
+
+/** The findings of the whole-document parse: the reference for chunked parsing of anchored chunks. */
+export function wholeParseFindings(text: string): Finding[] {
+  return new ComposeAnalyzer({ wholeParseForAliases: true }).analyze(text, { yamlSyntaxErrors: 'all' }).findings;
+}

@@ -8,13 +8,7 @@ import assert from 'node:assert/strict';
 import { ComposeAnalyzer } from '../../server/src/engine/analysis';
 import { Finding } from '../../server/src/engine/rules/types';
 import { generateCompose } from '../../bench/generateCompose';
-import { yaml } from './helpers';
-
-const sorted = (fs: readonly Finding[]) => fs.map((f) => JSON.stringify(f)).sort();
-
-function whole(text: string): Finding[] {
-  return new ComposeAnalyzer({ wholeParseForAliases: true }).analyze(text, { yamlSyntaxErrors: 'all' }).findings;
-}
+import { sortedFindings as sorted, wholeParseFindings as whole, yaml } from './helpers';
 
 function assertSameAsWhole(text: string, analyzer = new ComposeAnalyzer()): Finding[] {
   const chunked = analyzer.analyze(text, { yamlSyntaxErrors: 'all' }).findings;

@@ -341,14 +341,14 @@ export function applyDelta(base: DiagnosticList, delta: DiagnosticsDelta, uri: s
       return;
     }
     const mappedOnes: Diagnostic[] = [];
-    for (const end = i + count; i < end; i++) {
-      const original = base.diagnostic(i);
+    for (const original of base.diagnosticsIn(i, i + count)) {
       const mapped = mapDiagnostic(original, delta.edits, uri);
       // The worker checked that every kept diagnostic maps; a miss means the two sides disagree.
       if (!mapped) throw new Error('diagnostics delta does not apply to the base');
       if (mapped !== original) moved++;
       mappedOnes.push(mapped);
     }
+    i += count;
     out.addObjects(mappedOnes);
   };
   for (const step of delta.steps) {

@@ -329,8 +329,19 @@ export class DiagnosticList {
 
   /** Every item whole: tests, and the rare caller that needs objects. */
   toArray(): Diagnostic[] {
+    return this.diagnosticsIn(0, this.length);
+  }
+
+  /** Items [from, to) whole, in one walk over the runs (a delta's runs mapped through several edits). */
+  diagnosticsIn(from: number, to: number): Diagnostic[] {
     const out: Diagnostic[] = [];
-    for (const run of this.runs) for (let i = run.from; i < run.to; i++) out.push(run.source.diagnostic(i));
+    let offset = 0;
+    for (const run of this.runs) {
+      const size = run.to - run.from;
+      for (let k = Math.max(from, offset); k < Math.min(to, offset + size); k++) out.push(run.source.diagnostic(run.from + k - offset));
+      offset += size;
+      if (offset >= to) break;
+    }
     return out;
   }
 

@@ -91,7 +91,7 @@ function withList(head: string, diagnostics: DiagnosticList | Diagnostic[], tail
 }
 
 /** vscode-jsonrpc's JSON encoder, with publishes and full pull answers built by encodeMessage. */
-export const cachingJsonEncoder: ContentTypeEncoder = {
+export const diagnosticsJsonEncoder: ContentTypeEncoder = {
   name: 'application/json',
   encode: (message, options) => {
     try {

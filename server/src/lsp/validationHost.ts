@@ -12,7 +12,10 @@ import { applyDelta, DiagnosticsDelta } from './diagnosticDelta';
 import { DiagnosticList, PackedList, PackedSource } from './diagnosticList';
 import { collectYoungGeneration } from './youngGeneration';
 
-/** A delta that moved this many diagnostics (a line added above them) left garbage worth collecting at once. */
+/**
+ * A delta that made this many moved copies (several edits at once; a line added or removed only
+ * shifts runs, lsp/diagnosticList.ts) left garbage worth collecting at once.
+ */
 const MANY_MOVED = 1000;
 
 export interface AnalyzeRequest {

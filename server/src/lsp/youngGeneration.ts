@@ -1,7 +1,8 @@
 // V8's `gc` for both threads (the worker's full collection between results uses it too), and a
 // young-generation collection right after work that left much behind, before its answer goes
-// out. On a file with 15k findings a line added near the top moves 7.7k diagnostics: the main
-// thread makes 7.7k fresh copies that survive, and copying survivors is what a collection costs
+// out. On a file with 15k findings a delta that moves 7.7k diagnostics by more than whole lines
+// (several edits at once; a plain line insert only shifts runs, lsp/diagnosticList.ts) makes the
+// main thread 7.7k fresh copies that survive, and copying survivors is what a collection costs
 // (8-10 ms here). Left to V8, that collection fell into the next request: a completion typed on
 // the new line waited for it (p50 12 ms against 2 ms). Collected before the diagnostics answer
 // is sent, it is paid while the client still waits for that answer, not by the next request.
