@@ -5,6 +5,7 @@ import { describeYamlError } from './yamlErrors';
 import { findTooDeepNesting, MAX_NESTING_DEPTH } from './nestingDepth';
 import { t } from '../i18n';
 import { pushAll } from '../arrays';
+import { PlainBlockContext, readPlainBlockYaml } from './plainBlockYaml';
 
 const TOP_LEVEL_NON_SERVICE_KEYS = new Set(['version', 'services', 'networks', 'volumes', 'configs', 'secrets', 'include', 'name', 'models']);
 
@@ -23,13 +24,33 @@ export interface ParsedPiece {
   warnings: readonly YAMLError[];
 }
 
-/** Parses a text with the `yaml` package (after checking it is not nested too deeply for it). */
+let plainBlockContext: PlainBlockContext | undefined;
+let plainBlockReaderOn = true;
+
+/** Turns the plain block reader off or on (tests compare the analysis with and without it). */
+export function usePlainBlockReader(on: boolean): void {
+  plainBlockReaderOn = on;
+}
+
+/**
+ * Parses a text (after checking it is not nested too deeply to read): with the plain block reader
+ * when the text is written in the one style it reads (most service chunks, compose/plainBlockYaml.ts),
+ * else with the `yaml` package.
+ */
 export function parsePiece(text: string): ParsedPiece {
   // Too deep for the parser's recursion: say so at one fixed place instead of parsing.
   const tooDeep = findTooDeepNesting(text);
   if (tooDeep) {
     const message = t('Nested more than {0} levels deep here, too deep to read: this part of the file was not analysed. Compose files need about 6 levels; look for brackets that never close or indentation that keeps growing.', MAX_NESTING_DEPTH);
     return { contents: null, tooDeep: { code: 'yaml-too-deep', message, span: { start: tooDeep.offset, end: Math.min(text.length, tooDeep.offset + 1) }, severity: 'error' }, errors: [], warnings: [] };
+  }
+  if (plainBlockReaderOn) {
+    if (!plainBlockContext) {
+      const probe = parseDocument('', PARSE_OPTIONS);
+      plainBlockContext = { schema: probe.schema, options: probe.options };
+    }
+    const contents = readPlainBlockYaml(text, plainBlockContext);
+    if (contents) return { contents, errors: [], warnings: [] };
   }
   try {
     const doc = parseDocument(text, PARSE_OPTIONS);
