@@ -125,7 +125,7 @@ export class ValidationHost {
   private startWorker(workerPath: string): void {
     let worker: Worker;
     try {
-      worker = new Worker(workerPath, { workerData: { progress: this.progress }, resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: this.heapMb } });
+      worker = new Worker(workerPath, { workerData: { progress: this.progress }, resourceLimits: { maxYoungGenerationSizeMb: 32, maxOldGenerationSizeMb: this.heapMb } });
       this.diagnosticsBase.clear(); // a new worker sends its first result per document whole
     } catch (error) {
       this.fallBack(`validation worker could not start: ${String(error)}`);

@@ -37,7 +37,6 @@ const DASH = 0x2d;
 const COLON = 0x3a;
 const DOUBLE_QUOTE = 0x22;
 const SINGLE_QUOTE = 0x27;
-const BACKSLASH = 0x5c;
 const CR = 0x0d;
 const LF = 0x0a;
 
@@ -74,20 +73,34 @@ export function readPlainBlockYaml(text: string, context: PlainBlockContext): No
   }
 }
 
-/** No tabs, control characters (but \n and \r\n), byte order marks or characters YAML treats as line breaks. */
+/**
+ * Tabs, control characters (but \n and \r\n), byte order marks, C1 controls and the characters
+ * YAML 1.1 treats as line breaks: the reader leaves texts with any of these to `yaml`.
+ */
+const NOT_PLAIN_TEXT = /[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff]|\r(?!\n)/;
+
 function isPlainText(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= SPACE) {
-      if (c < 0x7f) continue;
-      if (c === 0x7f || c === 0xfeff || c === 0x2028 || c === 0x2029 || c === 0x85 || (c >= 0x80 && c < 0xa0)) return false;
-      continue;
+  return !NOT_PLAIN_TEXT.test(text);
+}
+
+/**
+ * The next place a needle occurs at or after an offset. Lines are read in order, so the answer is
+ * kept and reused: a search runs only past the last one found, and the whole read stays linear
+ * (an unbounded indexOf per scalar would scan to the end of a text with no ' #' in it).
+ */
+class NextOccurrence {
+  private found = -1;
+  private searchedFrom = Number.MAX_SAFE_INTEGER;
+  constructor(private readonly text: string, private readonly needle: string) {}
+
+  /** The first offset at or after `at` where the needle occurs, or -1. */
+  from(at: number): number {
+    if (at < this.searchedFrom || (this.found >= 0 && this.found < at)) {
+      this.found = this.text.indexOf(this.needle, at);
+      this.searchedFrom = at;
     }
-    if (c === LF) continue;
-    if (c === CR && text.charCodeAt(i + 1) === LF) continue;
-    return false;
+    return this.found;
   }
-  return true;
 }
 
 function giveUp(): never {
@@ -102,8 +115,14 @@ class PlainBlockReader {
   /** Indent of the key or dash whose scalar the last line ended with (a deeper line would continue it). */
   private scalarOwnerIndent = -1;
   private readonly tags: ScalarTagLike[];
+  private readonly colons: NextOccurrence;
+  private readonly comments: NextOccurrence;
+  private readonly backslashes: NextOccurrence;
 
   constructor(private readonly text: string, private readonly context: PlainBlockContext) {
+    this.colons = new NextOccurrence(text, ':');
+    this.comments = new NextOccurrence(text, ' #');
+    this.backslashes = new NextOccurrence(text, '\\');
     this.tags = (context.schema.tags as unknown as ScalarTagLike[]).filter((tag) => tag.default === true && tag.test && !tag.collection);
   }
 
@@ -253,23 +272,25 @@ class PlainBlockReader {
       return { scalar: this.quoted(text.slice(at + 1, close).replace(/''/g, "'"), Scalar.QUOTE_SINGLE), end: close + 1 };
     }
     if (!canStartPlain(text, at, contentEnd)) giveUp();
-    let end = at;
-    let i = at;
-    while (i < contentEnd) {
-      const c = text.charCodeAt(i);
-      if (c === COLON && (i + 1 === contentEnd || text.charCodeAt(i + 1) === SPACE)) {
+    // The scalar ends at the first ': ' (or ':' ending the line) or ' #', whichever comes first.
+    let stop = contentEnd;
+    const hash = this.comments.from(at);
+    if (hash >= 0 && hash < stop) stop = hash;
+    for (let colon = this.colons.from(at); colon >= 0 && colon < stop; colon = this.colons.from(colon + 1)) {
+      if (colon + 1 === contentEnd || text.charCodeAt(colon + 1) === SPACE) {
         if (!isKey) giveUp();
+        stop = colon;
         break;
       }
-      if (c === HASH && text.charCodeAt(i - 1) === SPACE) break;
-      if (c === BACKSLASH && isKey) {
-        // Harmless in a plain scalar, but keys with one are rare enough to leave to the parser.
-        giveUp();
-      }
-      i++;
-      if (c !== SPACE) end = i;
     }
-    if (isKey && (i === contentEnd || text.charCodeAt(i) !== COLON)) giveUp();
+    if (isKey && (stop === contentEnd || text.charCodeAt(stop) !== COLON)) giveUp();
+    let end = stop;
+    while (end > at && text.charCodeAt(end - 1) === SPACE) end--;
+    // A backslash is harmless in a plain scalar, but keys with one are rare enough to leave to `yaml`.
+    if (isKey) {
+      const backslash = this.backslashes.from(at);
+      if (backslash >= 0 && backslash < end) giveUp();
+    }
     const source = text.slice(at, end);
     return { scalar: this.plain(source), end };
   }
@@ -278,7 +299,6 @@ class PlainBlockReader {
   private keyEnd(at: number, contentEnd: number): number {
     const text = this.text;
     const first = text.charCodeAt(at);
-    let from = at;
     if (first === DOUBLE_QUOTE || first === SINGLE_QUOTE) {
       // Past the closing quote (a doubled '' inside single quotes is a quote, not the end).
       let close = at + 1;
@@ -291,14 +311,14 @@ class PlainBlockReader {
         }
         break;
       }
-      from = close + 1;
+      let from = close + 1;
       while (from < contentEnd && text.charCodeAt(from) === SPACE) from++;
       return text.charCodeAt(from) === COLON && (from + 1 === contentEnd || text.charCodeAt(from + 1) === SPACE) ? from : -1;
     }
-    for (let i = from; i < contentEnd; i++) {
-      const c = text.charCodeAt(i);
-      if (c === HASH && i > at && text.charCodeAt(i - 1) === SPACE) return -1;
-      if (c === COLON && (i + 1 === contentEnd || text.charCodeAt(i + 1) === SPACE)) return i;
+    const hash = this.comments.from(at);
+    const stop = hash >= 0 && hash < contentEnd ? hash : contentEnd;
+    for (let colon = this.colons.from(at); colon >= 0 && colon < stop; colon = this.colons.from(colon + 1)) {
+      if (colon + 1 === contentEnd || text.charCodeAt(colon + 1) === SPACE) return colon;
     }
     return -1;
   }
@@ -313,7 +333,11 @@ class PlainBlockReader {
   /** A plain scalar, typed as the schema types it (null, booleans, numbers, else a string). */
   private plain(source: string): Scalar {
     let scalar: Scalar | undefined;
-    for (const tag of this.tags) {
+    // (The core schema's nulls, booleans and numbers all start with one of `~nNtTfF+-.0-9`, or are
+    // empty: a scalar starting with any other letter is a string without trying them.)
+    const first = source.charCodeAt(0) | 0x20;
+    const mayBeTyped = !(first >= 0x61 && first <= 0x7a) || first === 0x6e || first === 0x74 || first === 0x66;
+    if (mayBeTyped) for (const tag of this.tags) {
       if (!tag.test!.test(source)) continue;
       const resolved = tag.resolve(source, giveUp, this.context.options);
       scalar = isScalar(resolved) ? resolved : new Scalar(resolved);
