@@ -6,6 +6,7 @@ import { fileURLToPath } from 'url';
 import { CodeActionKind, createConnection, DiagnosticRefreshRequest, PublishDiagnosticsParams, DidChangeConfigurationNotification, InitializeParams, InitializeResult, ProposedFeatures, ResponseError, StreamMessageWriter, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import { format } from 'util';
 import { LineDocument } from './engine/lineDocument';
+import { MessageFlow } from './lsp/messageFlow';
 import { Analysis, ComposeAnalyzer } from './engine/analysis';
 import { forgetEnvFiles, loadEnvBeside } from './engine/compose/dotEnv';
 import { quickFixes } from './engine/features/codeActions';
@@ -41,6 +42,7 @@ if (!process.argv.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsW
   process.exit(2);
 }
 
+const messageFlow = new MessageFlow();
 const connection = createStdioAwareConnection();
 
 /**
@@ -49,10 +51,11 @@ const connection = createStdioAwareConnection();
  * exit when stdin ends, and console output to the client's log (stdout is the protocol).
  */
 function createStdioAwareConnection() {
-  if (!process.argv.includes('--stdio')) return createConnection(ProposedFeatures.all);
+  const options = { messageStrategy: messageFlow.strategy };
+  if (!process.argv.includes('--stdio')) return createConnection(ProposedFeatures.all, options);
   const writer = new StreamMessageWriter(process.stdout, { charset: 'utf-8', contentTypeEncoder: diagnosticsJsonEncoder });
   // (The stream + writer overload: stdin stays a stream, so the library exits when it closes.)
-  const created = createConnection(ProposedFeatures.all, process.stdin, writer as unknown as NodeJS.WritableStream);
+  const created = createConnection(ProposedFeatures.all, process.stdin, writer as unknown as NodeJS.WritableStream, options);
   console.log = (...args: unknown[]) => created.console.log(format(...args));
   console.info = (...args: unknown[]) => created.console.info(format(...args));
   console.warn = (...args: unknown[]) => created.console.warn(format(...args));
@@ -74,9 +77,7 @@ const documents = new DocumentStore({
     scheduleValidation(document);
   },
   closed: (uri) => {
-    const timer = timers.get(uri);
-    if (timer) clearTimeout(timer);
-    timers.delete(uri);
+    scheduled.delete(uri);
     analyzers.delete(uri);
     validation.close(uri);
     slbUsesVersions.delete(uri);
@@ -127,7 +128,7 @@ function traceDiagnostics(uri: string, version: number | undefined, answer: stri
 let pullDiagnostics = false;
 const reports = new DiagnosticReports({
   currentVersion: (uri) => documents.get(uri)?.version,
-  validating: (uri) => timers.has(uri) || validation.isBusy(uri),
+  validating: (uri) => scheduled.has(uri) || validation.isBusy(uri),
   refresh: () => void connection.sendRequest(DiagnosticRefreshRequest.type).catch((error: unknown) => log('warn', `diagnostics refresh failed: ${String(error)}`)),
   trace: traceDiagnostics,
 });
@@ -148,7 +149,8 @@ let relatedInformation = true;
 let configurationPull = false;
 let workspaceTrusted = true;
 let workspaceFolders: string[] = [];
-const timers = new Map<string, NodeJS.Timeout>();
+/** Validations scheduled and not started yet, by document (the token of the latest one). */
+const scheduled = new Map<string, object>();
 // Cloud (credentials, SLB catalog, online findings): see lsp/cloudSession.ts.
 const cloud = new CloudSession(connection, (level, message) => log(level, message));
 /** Could the last validations see a catalog (the only thing of the cloud's that validation reads)? */
@@ -344,10 +346,13 @@ async function validate(doc: LineDocument): Promise<void> {
 }
 
 function scheduleValidation(doc: LineDocument): void {
-  const previous = timers.get(doc.uri);
-  if (previous) clearTimeout(previous);
-  const run = () => {
-    timers.delete(doc.uri);
+  const token = {};
+  scheduled.set(doc.uri, token);
+  // Validation starts once the requests that came in with the edit (completion) are answered
+  // (lsp/messageFlow.ts); the typing quiet holds back only the typed line's part of the result.
+  messageFlow.whenHandled(() => {
+    if (scheduled.get(doc.uri) !== token) return; // a later edit scheduled its own, or the file closed
+    scheduled.delete(doc.uri);
     const current = documents.get(doc.uri);
     if (!current) return;
     const version = current.version;
@@ -357,13 +362,8 @@ function scheduleValidation(doc: LineDocument): void {
         lastBindings.validated(doc.uri, version);
         reports.validated(doc.uri, version);
       });
-  };
-  // Validation starts at once (the typing quiet holds back only the typed line's part of the
-  // result); still yield once: requests that came in with the edit (completion) answer first.
-  timers.set(doc.uri, setTimeout(run, 0));
+  });
 }
-
-
 
 /** A closed document's SLB names are what its file on disk says, not the unsaved text it had open. */
 function reindexFromDisk(uri: string): void {

@@ -1,0 +1,59 @@
+// lsp/messageFlow.ts: validation waits until the messages that came in with an edit are handled.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import type { Message } from 'vscode-languageserver/node';
+import { MessageFlow } from '../../server/src/lsp/messageFlow';
+
+const message = (method: string): Message => ({ jsonrpc: '2.0', method } as unknown as Message);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+test('the strategy passes every message on, in order', () => {
+  const flow = new MessageFlow();
+  const seen: string[] = [];
+  for (const m of ['a', 'b', 'c']) flow.strategy.handleMessage(message(m), (x) => seen.push((x as unknown as { method: string }).method));
+  assert.deepEqual(seen, ['a', 'b', 'c']);
+});
+
+test('with nothing else coming in, the work runs after about a millisecond', async () => {
+  const flow = new MessageFlow();
+  const started = performance.now();
+  const ran = await new Promise<number>((resolve) => flow.whenHandled(() => resolve(performance.now())));
+  assert.ok(ran - started >= 0.9, `ran after ${ran - started} ms`);
+  assert.ok(ran - started < 50, `ran after ${ran - started} ms`);
+});
+
+test('it waits while messages keep being handled, and runs once they stop', async () => {
+  const flow = new MessageFlow();
+  let ran = false;
+  flow.whenHandled(() => (ran = true));
+  // A message handled every half millisecond for 10 ms: the work must not run meanwhile.
+  const until = performance.now() + 10;
+  while (performance.now() < until) {
+    flow.strategy.handleMessage(message('textDocument/completion'), () => undefined);
+    await sleep(0.5);
+    assert.equal(ran, false, 'ran while messages were still coming in');
+  }
+  await sleep(10);
+  assert.equal(ran, true, 'did not run once the messages stopped');
+});
+
+test('a client that never stops sending holds the work back for a bounded time only', async () => {
+  const flow = new MessageFlow();
+  let ranAt = 0;
+  const started = performance.now();
+  flow.whenHandled(() => (ranAt = performance.now()));
+  // A message handled on every turn of the event loop.
+  let feeding = true;
+  const feed = () => {
+    flow.strategy.handleMessage(message('$/progress'), () => undefined);
+    if (feeding) setImmediate(feed);
+  };
+  feed();
+  try {
+    for (let i = 0; i < 400 && ranAt === 0; i++) await sleep(1);
+  } finally {
+    feeding = false;
+  }
+  assert.ok(ranAt > 0, 'never ran under a steady stream of messages');
+  assert.ok(ranAt - started < 400, `ran after ${ranAt - started} ms`);
+});
