@@ -17,7 +17,7 @@ function sample(count: number, seed = 1): Diagnostic[] {
   let line = 0;
   for (let i = 0; i < count; i++) {
     line += 1 + Math.floor(random() * 3);
-    const d: Diagnostic = { range: range(line, i % 5, 9 + (i % 7)), severity: (1 + (i % 3)) as DiagnosticSeverity, code: `code-${i % 4}`, source: 'aliyun-slb', message: ['plain', 'say {"line":5} and ,"line":7', '端口 8080 已被 "web" 使用', 'back\\slash "q"'][i % 4] + ` #${i}` };
+    const d: Diagnostic = { range: range(line, i % 5, 9 + (i % 7)), severity: (1 + (i % 3)) as DiagnosticSeverity, code: `code-${i % 4}`, source: 'aliyun-slb', message: ['plain', 'say {"line":5} and ,"line":7', '端口 8080 已被 "web" 使用', 'back\\slash "q"', 'the packer\'s separator ,"\u0000", and "\\u0000"'][i % 5] + ` #${i}` };
     if (i % 3 === 0) d.relatedInformation = [{ location: { uri, range: range(Math.max(0, line - 4)) }, message: `first "owner" ${i}` }];
     if (i % 2 === 0) d.data = { fixes: [{ title: `fix ${i}`, preferred: true, edits: [{ range: range(line + 1, 0, 0), newText: '\n      - "80:80"' }] }] };
     out.push(d);
@@ -67,6 +67,22 @@ describe('the held diagnostics list', () => {
     assertSays(DiagnosticList.of(diagnostics), diagnostics, 'objects');
     assertSays(DiagnosticList.ofSource(new PackedSource(packList(diagnostics))), diagnostics, 'packed');
     assertSays(DiagnosticList.of([]), [], 'empty');
+  });
+
+  test('the packer cuts one JSON of the whole list into items: ASCII, not ASCII, and a list it must pack item by item', () => {
+    const ascii = sample(25).map((d) => ({ ...d, message: d.message.replace(/[^\x00-\x7f]/g, '?') }));
+    // A member holding the separator's own text in a list: the count does not match, so each item is packed alone.
+    const odd = sample(12).map((d, k) => (k === 4 ? ({ ...d, extra: ['a', '\u0000', 'b'] } as unknown as Diagnostic) : d));
+    for (const [name, list] of [['ascii', ascii], ['not ascii', sample(25)], ['separator inside', odd], ['one', sample(1)], ['none', []]] as const) {
+      const packed = packList(list);
+      const reference = packWire(list.map(wireJson));
+      assert.ok(Buffer.from(packed.wire).equals(reference.bytes), `${name}: the wire bytes`);
+      assert.deepEqual([...packed.offsets], [...reference.offsets], `${name}: the offsets`);
+      assert.equal(packed.fixes, list.map((d) => (d.data === undefined ? '' : JSON.stringify(d.data))).join(''), `${name}: the fixes`);
+      // The diagnostics keep their fixes (the packer leaves `data` out of the wire only for its call).
+      assert.deepEqual(list.map((d) => d.data !== undefined), sample(list === odd ? 12 : list.length).map((d) => d.data !== undefined), `${name}: data kept`);
+      assertSays(DiagnosticList.ofSource(new PackedSource(packed)), list, name);
+    }
   });
 
   test('shifting rewrites every line number of the JSON and none inside a message', () => {

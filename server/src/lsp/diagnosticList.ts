@@ -99,25 +99,83 @@ export interface PackedList {
   fixOffsets: Int32Array;
 }
 
-/** The worker's side: a long list packed for the main thread (its buffers can be transferred). */
+/**
+ * Between the items of one JSON.stringify of a whole list: `,"\u0000",` in the output. It cannot
+ * occur inside an item's JSON (a quote inside a string is always escaped, and no diagnostic holds
+ * a lone "\u0000" string in a list); a count that does not match falls back to one call per item.
+ */
+const ITEM_SEPARATOR = '\u0000';
+const SEPARATOR_TEXT = JSON.stringify(['', ITEM_SEPARATOR, '']).slice(3, -3);
+const SEPARATOR_BYTES = Buffer.from(SEPARATOR_TEXT, 'utf8');
+
+/**
+ * The worker's side: a long list packed for the main thread (its buffers can be transferred). The
+ * list is stringified in one call with separators between the items, then cut apart: one
+ * JSON.stringify per item took twice as long (15k items: 90 against 40 ms at an open).
+ */
 export function packList(diagnostics: readonly Diagnostic[]): PackedList {
-  const { bytes, offsets } = packWire(diagnostics.map(wireJson));
-  const fixOffsets = new Int32Array(diagnostics.length + 1);
+  const n = diagnostics.length;
+  const datas: unknown[] = new Array(n);
+  const items: unknown[] = new Array(Math.max(0, 2 * n - 1));
+  for (let i = 0; i < n; i++) {
+    items[2 * i] = diagnostics[i];
+    if (i > 0) items[2 * i - 1] = ITEM_SEPARATOR;
+    datas[i] = diagnostics[i].data;
+  }
+  let text: string;
+  // The wire leaves out `data` (the fixes stay on the server): JSON leaves out a member that is
+  // undefined, so it is unset for the call and put back, instead of a copy of every diagnostic.
+  for (const d of diagnostics) if (d.data !== undefined) (d as { data?: unknown }).data = undefined;
+  try {
+    text = JSON.stringify(items);
+  } finally {
+    for (let i = 0; i < n; i++) if (datas[i] !== undefined) diagnostics[i].data = datas[i];
+  }
+  const wire = cutApart(text, Buffer.from(text, 'utf8'), n) ?? packWire(diagnostics.map(wireJson));
+  const fixOffsets = new Int32Array(n + 1);
   const fixes: string[] = [];
   let at = 0;
-  for (let i = 0; i < diagnostics.length; i++) {
+  const fixTexts = n > 0 ? JSON.stringify(datas.flatMap((d, i) => (i === 0 ? [d ?? null] : [ITEM_SEPARATOR, d ?? null]))).slice(1, -1).split(SEPARATOR_TEXT) : [];
+  const fixText = (i: number) => (fixTexts.length === n ? fixTexts[i] : JSON.stringify(datas[i] ?? null));
+  for (let i = 0; i < n; i++) {
     fixOffsets[i] = at;
-    const data = diagnostics[i].data;
-    if (data !== undefined) {
-      const json = JSON.stringify(data);
-      fixes.push(json);
-      at += json.length;
-    }
+    if (datas[i] === undefined) continue;
+    const json = fixText(i);
+    fixes.push(json);
+    at += json.length;
   }
-  fixOffsets[diagnostics.length] = at;
+  fixOffsets[n] = at;
   // A buffer of its own (not a slice of Node's pool), so that it can be transferred.
-  const wire = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : Uint8Array.prototype.slice.call(bytes);
-  return { wire, offsets, positions: positionsOf(diagnostics), fixes: fixes.join(''), fixOffsets };
+  const own = wire.bytes.byteOffset === 0 && wire.bytes.byteLength === wire.bytes.buffer.byteLength ? wire.bytes : Uint8Array.prototype.slice.call(wire.bytes);
+  return { wire: own, offsets: wire.offsets, positions: positionsOf(diagnostics), fixes: fixes.join(''), fixOffsets };
+}
+
+/**
+ * `[item,SEPARATOR,item,...]` (`json`, and `bytes` its UTF-8) -> the items joined by commas, with
+ * their offsets; undefined when the separators do not count out. (The separators are found in the
+ * string when it is ASCII, where its offsets are the bytes' offsets: no call into C++ per item.)
+ */
+function cutApart(json: string, bytes: Buffer, n: number): Packed | undefined {
+  if (n === 0) return { bytes: Buffer.alloc(0), offsets: new Int32Array(1) };
+  const size = bytes.length - 2 - (n - 1) * SEPARATOR_BYTES.length + (n - 1);
+  if (size < 0) return undefined;
+  const ascii = json.length === bytes.length;
+  const out = Buffer.allocUnsafeSlow(size);
+  const offsets = new Int32Array(n + 1);
+  let from = 1; // after '['
+  let at = 0;
+  const find = (after: number) => (ascii ? json.indexOf(SEPARATOR_TEXT, after) : bytes.indexOf(SEPARATOR_BYTES, after));
+  for (let i = 0; i < n; i++) {
+    // (The last item must hold none: one more anywhere means some item held one.)
+    const end = i < n - 1 ? find(from) : find(from) < 0 ? bytes.length - 1 : -1;
+    if (end < from) return undefined;
+    offsets[i] = at;
+    at += bytes.copy(out, at, from, end);
+    if (i < n - 1) out[at++] = 0x2c; // ','
+    from = end + SEPARATOR_BYTES.length;
+  }
+  offsets[n] = at + 1;
+  return at === size ? { bytes: out, offsets } : undefined;
 }
 
 export class PackedSource implements ItemSource {
