@@ -6,15 +6,17 @@
 // are almost always this simple. Its contract is checked against `yaml` itself, on the corpus and
 // on generated and fuzzed texts (test/unit/plainBlockYaml.test.ts).
 //
-// What it gives up on, so that it never has to guess: tabs, control characters, a byte order mark,
-// a lone \r, comment lines after the first content line (the parser attaches those to neighbouring
-// nodes' ranges by rules of its own), empty values (`key:` with nothing under it), flow collections,
-// block scalars, anchors, aliases, tags, merge keys, directives and document markers, quoted scalars
-// with escapes or spanning lines, plain scalars spanning lines, implicit keys in values (`a: b: c`),
-// and indentation that does not match an open collection. Comments, blank-line markers and other
+// It reads aliases (`*name` as a whole value) and the merge key (`<<: *defaults`), which the services
+// of a file with shared defaults use. What it gives up on, so that it never has to guess: tabs,
+// control characters, a byte order mark, a lone \r, comment lines after the first content line
+// other than between a key and the collection under it (elsewhere the parser attaches them to
+// neighbouring nodes' ranges by rules of its own), empty values (`key:` with nothing under it), flow
+// collections, block scalars, anchors, tags, directives and document markers, quoted scalars with
+// escapes or spanning lines, plain scalars spanning lines, implicit keys in values (`a: b: c`), and
+// indentation that does not match an open collection. Comments, blank-line markers and other
 // presentation details are not kept on the nodes: the analysis reads values and ranges only.
 
-import { isScalar, Node, Pair, Scalar, Schema, YAMLMap, YAMLSeq } from 'yaml';
+import { Alias, isScalar, Node, Pair, Scalar, Schema, YAMLMap, YAMLSeq } from 'yaml';
 
 /** The scalar tags of a schema, as the `yaml` composer tries them on a plain scalar. */
 interface ScalarTagLike {
@@ -37,6 +39,7 @@ const DASH = 0x2d;
 const COLON = 0x3a;
 const DOUBLE_QUOTE = 0x22;
 const SINGLE_QUOTE = 0x27;
+const ASTERISK = 0x2a;
 const CR = 0x0d;
 const LF = 0x0a;
 
@@ -114,7 +117,9 @@ class PlainBlockReader {
   private pending: { pair: Pair<Scalar, Node | null>; indent: number } | undefined;
   /** Indent of the key or dash whose scalar the last line ended with (a deeper line would continue it). */
   private scalarOwnerIndent = -1;
-  private readonly tags: ScalarTagLike[];
+  /** The tags a plain value may resolve to, and those of a key (the merge key `<<` is a key's only). */
+  private readonly valueTags: ScalarTagLike[];
+  private readonly keyTags: ScalarTagLike[];
   private readonly colons: NextOccurrence;
   private readonly comments: NextOccurrence;
   private readonly backslashes: NextOccurrence;
@@ -123,7 +128,9 @@ class PlainBlockReader {
     this.colons = new NextOccurrence(text, ':');
     this.comments = new NextOccurrence(text, ' #');
     this.backslashes = new NextOccurrence(text, '\\');
-    this.tags = (context.schema.tags as unknown as ScalarTagLike[]).filter((tag) => tag.default === true && tag.test && !tag.collection);
+    const scalarTags = (context.schema.tags as unknown as ScalarTagLike[]).filter((tag) => tag.test && !tag.collection);
+    this.valueTags = scalarTags.filter((tag) => tag.default === true);
+    this.keyTags = scalarTags.filter((tag) => tag.default === true || tag.default === 'key');
   }
 
   read(): Node | undefined {
@@ -140,8 +147,9 @@ class PlainBlockReader {
       while (column < contentEnd && text.charCodeAt(column) === SPACE) column++;
       if (column < contentEnd) {
         if (text.charCodeAt(column) === HASH) {
-          // A comment before the first node is outside every range; later ones are not (file comment).
-          if (this.root) giveUp();
+          // Outside every range: a comment before the first node, or between a key and the
+          // collection under it. Elsewhere the parser adds comments to neighbouring ranges.
+          if (this.root && !this.pending) giveUp();
         } else {
           this.readLine(column, column - lineStart, contentEnd, next);
         }
@@ -215,8 +223,6 @@ class PlainBlockReader {
     while (colon < contentEnd && text.charCodeAt(colon) === SPACE) colon++;
     if (text.charCodeAt(colon) !== COLON) giveUp();
     if (key.end - at > MAX_IMPLICIT_KEY) giveUp();
-    // The merge key `<<` brings in other maps: `yaml` reads it with its own tag.
-    if (key.scalar.type === Scalar.PLAIN && key.scalar.source === '<<') giveUp();
     key.scalar.range = [at, key.end, key.end];
     if (map.items.length === 0) map.range = [at, at, at];
     let valueAt = colon + 1;
@@ -234,10 +240,10 @@ class PlainBlockReader {
     this.scalarOwnerIndent = indent;
   }
 
-  /** A scalar that ends the line (a comment may follow), with its range to the next line. */
-  private scalarValue(at: number, contentEnd: number, next: number): Scalar {
+  /** A scalar or an alias that ends the line (a comment may follow), with its range to the next line. */
+  private scalarValue(at: number, contentEnd: number, next: number): Scalar | Alias {
     const text = this.text;
-    const value = this.scalarText(at, contentEnd, false);
+    const value = text.charCodeAt(at) === ASTERISK ? this.aliasText(at, contentEnd) : this.scalarText(at, contentEnd, false);
     let after = value.end;
     while (after < contentEnd && text.charCodeAt(after) === SPACE) after++;
     // Only a comment may follow, and a comment needs a space before its '#'.
@@ -292,7 +298,20 @@ class PlainBlockReader {
       if (backslash >= 0 && backslash < end) giveUp();
     }
     const source = text.slice(at, end);
-    return { scalar: this.plain(source), end };
+    return { scalar: this.plain(source, isKey), end };
+  }
+
+  /**
+   * `*name`: an alias, named up to the next space. A name with a flow indicator in it, or ending in
+   * ':' (which `yaml` warns is ambiguous), is left to `yaml`.
+   */
+  private aliasText(at: number, contentEnd: number): { scalar: Alias; end: number } {
+    const text = this.text;
+    let end = at + 1;
+    while (end < contentEnd && text.charCodeAt(end) !== SPACE) end++;
+    const name = text.slice(at + 1, end);
+    if (name === '' || /[,[\]{}]/.test(name) || name.endsWith(':')) giveUp();
+    return { scalar: new Alias(name), end };
   }
 
   /** Offset of the `:` that makes the text at `at` a key, or -1 (a scalar, or something else). */
@@ -330,14 +349,14 @@ class PlainBlockReader {
     return scalar;
   }
 
-  /** A plain scalar, typed as the schema types it (null, booleans, numbers, else a string). */
-  private plain(source: string): Scalar {
+  /** A plain scalar, typed as the schema types it (null, booleans, numbers, the merge key, else a string). */
+  private plain(source: string, isKey: boolean): Scalar {
     let scalar: Scalar | undefined;
     // (The core schema's nulls, booleans and numbers all start with one of `~nNtTfF+-.0-9`, or are
     // empty: a scalar starting with any other letter is a string without trying them.)
     const first = source.charCodeAt(0) | 0x20;
     const mayBeTyped = !(first >= 0x61 && first <= 0x7a) || first === 0x6e || first === 0x74 || first === 0x66;
-    if (mayBeTyped) for (const tag of this.tags) {
+    if (mayBeTyped) for (const tag of isKey ? this.keyTags : this.valueTags) {
       if (!tag.test!.test(source)) continue;
       const resolved = tag.resolve(source, giveUp, this.context.options);
       scalar = isScalar(resolved) ? resolved : new Scalar(resolved);
