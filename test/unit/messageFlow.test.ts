@@ -4,13 +4,18 @@ import * as assert from 'node:assert/strict';
 import type { Message } from 'vscode-languageserver/node';
 import { MessageFlow } from '../../server/src/lsp/messageFlow';
 
-const message = (method: string): Message => ({ jsonrpc: '2.0', method } as unknown as Message);
+let nextId = 1;
+const request = (method: string): Message => ({ jsonrpc: '2.0', id: nextId++, method } as unknown as Message);
+const notification = (method: string): Message => ({ jsonrpc: '2.0', method } as unknown as Message);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 test('the strategy passes every message on, in order', () => {
   const flow = new MessageFlow();
   const seen: string[] = [];
-  for (const m of ['a', 'b', 'c']) flow.strategy.handleMessage(message(m), (x) => seen.push((x as unknown as { method: string }).method));
+  for (const m of [request('a'), notification('b'), request('textDocument/diagnostic')]) flow.strategy.handleMessage(m, (x) => seen.push((x as unknown as { method: string }).method));
+  assert.deepEqual(seen, ['a', 'b', 'textDocument/diagnostic']);
+  seen.length = 0;
+  for (const m of ['a', 'b', 'c']) flow.strategy.handleMessage(request(m), (x) => seen.push((x as unknown as { method: string }).method));
   assert.deepEqual(seen, ['a', 'b', 'c']);
 });
 
@@ -29,12 +34,34 @@ test('it waits while messages keep being handled, and runs once they stop', asyn
   // A message handled every half millisecond for 10 ms: the work must not run meanwhile.
   const until = performance.now() + 10;
   while (performance.now() < until) {
-    flow.strategy.handleMessage(message('textDocument/completion'), () => undefined);
+    flow.strategy.handleMessage(request('textDocument/completion'), () => undefined);
     await sleep(0.5);
     assert.equal(ran, false, 'ran while messages were still coming in');
   }
   await sleep(10);
   assert.equal(ran, true, 'did not run once the messages stopped');
+});
+
+test('diagnostics pulls, edits and cancellations do not hold the work back (they wait for it, or ask for nothing)', async () => {
+  const flow = new MessageFlow();
+  let ranAt = 0;
+  const started = performance.now();
+  flow.whenHandled(() => (ranAt = performance.now()));
+  let feeding = true;
+  const kinds = [request('textDocument/diagnostic'), notification('textDocument/didChange'), notification('$/cancelRequest')];
+  let k = 0;
+  const feed = () => {
+    flow.strategy.handleMessage(kinds[k++ % kinds.length], () => undefined);
+    if (feeding) setImmediate(feed);
+  };
+  feed();
+  try {
+    for (let i = 0; i < 100 && ranAt === 0; i++) await sleep(1);
+  } finally {
+    feeding = false;
+  }
+  // As soon as with nothing coming in (the 32-look bound would be over 30 ms).
+  assert.ok(ranAt > 0 && ranAt - started < 20, `ran after ${ranAt - started} ms`);
 });
 
 test('a client that never stops sending holds the work back for a bounded time only', async () => {
@@ -45,7 +72,7 @@ test('a client that never stops sending holds the work back for a bounded time o
   // A message handled on every turn of the event loop.
   let feeding = true;
   const feed = () => {
-    flow.strategy.handleMessage(message('$/progress'), () => undefined);
+    flow.strategy.handleMessage(request('textDocument/hover'), () => undefined);
     if (feeding) setImmediate(feed);
   };
   feed();
