@@ -72,6 +72,18 @@ describe('incremental analysis equals a fresh analysis', () => {
     }
     assert.ok(incremental.stats.incremental >= 280, `incremental ${incremental.stats.incremental} of 300`);
   });
+  it('an edit above them that turns sections into services (found by the fuzz, seed 439505618)', () => {
+    // With `services:` the top-level web1 and web2 are sections; once that key is gone they are
+    // services (compose v1), and web2 gets web1's host port through `<<`. An entry kept from before
+    // the edit was reused as a section (the anchored cache and the reuse check ignored the kind).
+    const before = 'services:\nweb1: &svc1\n  ports:\n    - "80:80"\nweb2:\n  <<: *svc1';
+    const after = `aliyun.lb.port_80: ${before}`;
+    const incremental = new ComposeAnalyzer();
+    incremental.analyze(before, { yamlSyntaxErrors: 'all' });
+    const fresh = normalise(new ComposeAnalyzer().analyze(after, { yamlSyntaxErrors: 'all' }).findings);
+    assert.ok(fresh.some((f) => f.includes('host-port-shared')), 'the fresh analysis sees the shared port');
+    assert.deepEqual(normalise(incremental.analyze(after, { yamlSyntaxErrors: 'all' }).findings), fresh);
+  });
   const corpus = CORPUS;
   it('on every real-world corpus file, 60 random edits each', () => {
     for (const file of fs.readdirSync(corpus).filter((f) => f.endsWith('.yml'))) {

@@ -92,6 +92,8 @@ export interface Analysis {
 
 interface UnitCacheEntry {
   parsed: ParsedUnit;
+  /** What the unit was parsed as: the same text is a service in one file and a section in another. */
+  kind: PlacedUnit['kind'];
   /** The unit's own text (the cache key), to parse again after a lean analyzer dropped the models. */
   text: string;
   /** A lean analyzer dropped `parsed.services` once the rules were computed. */
@@ -281,6 +283,8 @@ export class ComposeAnalyzer {
         const depTexts = depIndices?.map((d) => (chunkTexts[d] ??= piecewise.slice(outline.chunks[d].start, outline.chunks[d].end)));
         // A known entry still fits when the chunks in front of it are the same as when it was parsed.
         if (entry && (depTexts ? !entry.anchored || !sameDependencies(entry.text, entry.anchored.segments, depTexts) : entry.anchored)) entry = undefined;
+        // And when its chunk is still the same kind: an edit above it can turn services into sections.
+        if (entry && entry.kind !== piece.kind) entry = undefined;
         if (entry) entry.generation = this.generation;
         else if (depIndices && depTexts) entry = this.anchoredUnit(depIndices.map((d, k) => ({ text: depTexts[k], kind: outline.chunks[d].kind })), piecewise.slice(base, piece.end), piece.kind, outline.serviceIndent, pieceParses);
         else entry = this.unit(piecewise.slice(base, piece.end), piece.kind);
@@ -501,7 +505,7 @@ export class ComposeAnalyzer {
       const own = detach(unitText);
       const parsed = parseUnit(own, kind);
       const labelLineProblems = scanLabelLines(own);
-      entry = { parsed, text: own, labelLineProblems, hasProblems: labelLineProblems.length > 0 || parsed.problems.length > 0, hasServices: parsed.services.length > 0, facts: parsed.services.map(factsOf), generation: this.generation };
+      entry = { parsed, kind, text: own, labelLineProblems, hasProblems: labelLineProblems.length > 0 || parsed.problems.length > 0, hasServices: parsed.services.length > 0, facts: parsed.services.map(factsOf), generation: this.generation };
       cache.set(own, entry);
     }
     entry.generation = this.generation;
@@ -512,7 +516,9 @@ export class ComposeAnalyzer {
   private anchoredUnit(deps: { text: string; kind: Chunk['kind'] }[], own: string, kind: Chunk['kind'] | 'document', serviceIndent: number, pieces: PieceCache): UnitCacheEntry {
     const combined = anchoredText(deps, lineBreaksAsLf(own), kind === 'document' ? 'section' : kind, serviceIndent);
     const cache = this.caches.anchored;
-    let entry = cache.get(combined.text);
+    // (Keyed by the kind too: without a `services:` key, a service and a section have the same text.)
+    const key = `${kind}\u0000${combined.text}`;
+    let entry = cache.get(key);
     if (!entry) {
       const text = detach(combined.text);
       const prefixLength = combined.prefixLength;
@@ -520,6 +526,7 @@ export class ComposeAnalyzer {
       const labelLineProblems = scanLabelLines(text).filter((p) => p.span.start >= prefixLength);
       entry = {
         parsed,
+        kind,
         text,
         facts: parsed.services.map(factsOf),
         labelLineProblems,
@@ -528,7 +535,7 @@ export class ComposeAnalyzer {
         generation: this.generation,
         anchored: { prefixLength, segments: combined.segments, ownUnderServices: combined.ownUnderServices },
       };
-      cache.set(text, entry);
+      cache.set(key, entry);
     }
     entry.generation = this.generation;
     return entry;
