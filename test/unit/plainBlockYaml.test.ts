@@ -244,6 +244,19 @@ test('random compose-like texts: whatever the reader reads, yaml reads the same 
   assert.ok(read > numRuns / 10, `the reader read ${read} of the random texts`);
 });
 
+test('a reader that throws costs speed, not the analysis: yaml reads the text instead', () => {
+  const text = generated[1].text;
+  const expected = sortedFindings(analyze(text).findings);
+  usePlainBlockReader(true, () => {
+    throw new Error('a defect in the reader');
+  });
+  try {
+    assert.deepEqual(sortedFindings(analyze(text).findings), expected);
+  } finally {
+    usePlainBlockReader(true);
+  }
+});
+
 test('the analysis finds the same with the reader as with yaml alone, on the corpus and the generated files', () => {
   for (const { name, text } of [...corpus, ...generated]) {
     const withReader = sortedFindings(analyze(text).findings);

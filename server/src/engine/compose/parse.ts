@@ -26,10 +26,15 @@ export interface ParsedPiece {
 
 let plainBlockContext: PlainBlockContext | undefined;
 let plainBlockReaderOn = true;
+let plainBlockReader = readPlainBlockYaml;
 
-/** Turns the plain block reader off or on (tests compare the analysis with and without it). */
-export function usePlainBlockReader(on: boolean): void {
+/**
+ * Turns the plain block reader off or on (tests compare the analysis with and without it), or puts
+ * another reader in its place (tests of what happens when it fails).
+ */
+export function usePlainBlockReader(on: boolean, reader: typeof readPlainBlockYaml = readPlainBlockYaml): void {
   plainBlockReaderOn = on;
+  plainBlockReader = reader;
 }
 
 /**
@@ -49,7 +54,13 @@ export function parsePiece(text: string): ParsedPiece {
       const probe = parseDocument('', PARSE_OPTIONS);
       plainBlockContext = { schema: probe.schema, options: probe.options };
     }
-    const contents = readPlainBlockYaml(text, plainBlockContext);
+    let contents: ReturnType<typeof readPlainBlockYaml>;
+    try {
+      contents = plainBlockReader(text, plainBlockContext);
+    } catch {
+      // A defect of the reader must cost speed, not the analysis: `yaml` reads the text instead.
+      contents = undefined;
+    }
     if (contents) return { contents, errors: [], warnings: [] };
   }
   try {
