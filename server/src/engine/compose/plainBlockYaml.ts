@@ -1,8 +1,8 @@
 // A fast reader for the one YAML style that big compose files are written in: block maps and
 // lists, one-line plain or quoted scalars, comment lines only at the top or right under a key. It
 // builds the same nodes, with the same values and source ranges, as the `yaml` package's
-// parseDocument would, and gives up
-// (returns undefined) on anything else, which the caller then parses with `yaml`. Why it exists:
+// parseDocument would, and gives up (returns undefined) on anything else, which the caller then
+// parses with `yaml`. Why it exists:
 // on a 5000-service file the `yaml` parser is two thirds of an open (issue 12), and service chunks
 // are almost always this simple. Its contract is checked against `yaml` itself, on the corpus and
 // on generated and fuzzed texts (test/unit/plainBlockYaml.test.ts).
